@@ -1,0 +1,202 @@
+"""The demo workbook: size, realism, and that the core finds every stage and key targets in it."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+import fastexcel
+import pandas as pd
+import pytest
+
+from xlsx_tools.core import i18n
+from xlsx_tools.core.cells import parse_dates, parse_money
+from xlsx_tools.core.refresh import RefreshInputs, RefreshResult, compute
+from xlsx_tools.core.tables import RawSheet, column_letter
+from xlsx_tools.demo import DEMO_SEED, build_demo_workbook
+
+AS_OF_ZH = dt.date(2026, 11, 28)
+AS_OF_EN = dt.date(2027, 3, 1)     # another day: the demo must look the same relative to it
+
+
+def raw_sheet(path, name: str) -> RawSheet:
+    loaded = fastexcel.read_excel(path).load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
+    letters = tuple(column_letter(c.absolute_index + 1) for c in loaded.available_columns())
+    frame = loaded.to_pandas()
+    frame.columns = list(letters)
+    return RawSheet(name, frame, 1, letters)
+
+
+def table(sheet: RawSheet, columns: dict[str, i18n.Label], lang: str) -> pd.DataFrame:
+    """Data rows of a sheet with the contract keys as column names (header on row 1)."""
+    frame = sheet.frame.copy()
+    frame.columns = [i18n.normalise_name(v) for v in frame.iloc[0]]
+    frame = frame.iloc[1:]
+    names = {i18n.normalise_name(label.get(lang)): key for key, label in columns.items()}
+    assert set(names) <= set(frame.columns)
+    frame = frame[list(names)].rename(columns=names)
+    return frame[frame.notna().any(axis=1)].reset_index(drop=True)
+
+
+@dataclass
+class Demo:
+    lang: str
+    as_of: dt.date
+    path: object
+    ledger: pd.DataFrame
+    customers: pd.DataFrame
+    result: RefreshResult
+
+
+def make_demo(folder, lang: str, as_of: dt.date, seed: int = DEMO_SEED) -> Demo:
+    path = build_demo_workbook(folder / f"demo_{lang}_{seed}.xlsx", as_of=as_of, seed=seed, lang=lang)
+    sheets = {key: raw_sheet(path, i18n.SHEETS[key].get(lang)) for key in ("ledger", "customers", "policy")}
+    result = compute(RefreshInputs(ledger=sheets["ledger"], customers=sheets["customers"],
+                                   policy=sheets["policy"]), as_of=as_of)
+    return Demo(lang, as_of, path, table(sheets["ledger"], i18n.LEDGER_COLUMNS, lang),
+                table(sheets["customers"], i18n.CUSTOMER_COLUMNS, lang), result)
+
+
+@pytest.fixture(scope="module")
+def demos(tmp_path_factory) -> dict[str, Demo]:
+    folder = tmp_path_factory.mktemp("demo")
+    return {"zh": make_demo(folder, "zh", AS_OF_ZH), "en": make_demo(folder, "en", AS_OF_EN)}
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def demo(request, demos) -> Demo:
+    return demos[request.param]
+
+
+def invoices(demo: Demo) -> pd.DataFrame:
+    words = demo.ledger["invoice_no"].str.strip().str.casefold().isin(i18n.TOTAL_ROW_WORDS)
+    return demo.ledger[~words]
+
+
+# ----- size and content --------------------------------------------------------------------
+def test_demo_is_big_enough(demo):
+    assert len(invoices(demo)) >= 560
+    assert len(demo.customers) >= 64
+    assert invoices(demo)["business_line"].nunique() >= 5
+    assert invoices(demo)["sales_owner"].nunique() >= 5
+    assert invoices(demo)["contract_no"].notna().sum() > 400
+
+
+def test_every_status_word_appears_several_times(demo):
+    counts = Counter(invoices(demo)["status"].dropna())
+    for label in i18n.STATUSES.values():
+        assert counts[label.get(demo.lang)] >= 3, label
+    assert set(counts) <= {label.get(demo.lang) for label in i18n.STATUSES.values()}
+    assert invoices(demo)["status"].isna().sum() > len(invoices(demo)) / 2    # most rows leave it blank
+
+
+def test_exactly_one_total_row_at_the_end(demo):
+    words = demo.ledger["invoice_no"].str.strip().str.casefold().isin(i18n.TOTAL_ROW_WORDS)
+    assert words.sum() == 1
+    assert words.iloc[-1]
+    assert demo.ledger["invoice_no"].iloc[-1] == i18n.TOTAL.get(demo.lang)
+
+
+def test_customers_cover_types_ratings_and_contacts(demo):
+    types = Counter(demo.customers["customer_type"])
+    assert set(types) == {label.get(demo.lang) for label in i18n.CUSTOMER_TYPES.values()}
+    assert min(types.values()) >= 5
+    master = demo.result.customers
+    assert master["downgraded"].sum() >= 4
+    first = pd.to_datetime(master["first_trade_date"])
+    assert (first > pd.Timestamp(demo.as_of) - pd.DateOffset(months=12)).sum() >= 5   # new customers
+    for key in ("credit_rating", "previous_rating", "credit_limit", "first_trade_date", "contact_name",
+                "contact_phone", "address"):
+        assert demo.customers[key].notna().all(), key
+    assert demo.customers["contact_email"].str.contains("@").sum() >= 60
+    assert demo.customers["customer_id"].is_unique and demo.customers["customer_name"].is_unique
+
+
+def test_companies_have_chinese_style_names(demos):
+    names = demos["zh"].customers["customer_name"]
+    assert names.str.endswith("有限公司").sum() >= 50
+    types = demos["zh"].customers["customer_type"]
+    individuals = names[types == i18n.CUSTOMER_TYPES["individual"].zh]
+    assert individuals.str.len().between(2, 4).all()
+    assert demos["en"].customers["customer_name"].str.endswith("Co., Ltd.").sum() >= 50
+
+
+def test_ledger_shows_the_accepted_forms(demo):
+    rows = invoices(demo)
+    amounts = rows["amount"]
+    assert amounts.str.contains(",", regex=False).sum() >= 20            # "12,345.60"
+    assert amounts.str.startswith("¥").sum() >= 10                       # "¥12,345.60"
+    fen, bad = parse_money(amounts)
+    assert not bad.any()
+    assert (fen % 100 != 0).sum() > len(rows) / 3                         # amounts with cents
+    assert (fen < 0).sum() >= 3                                           # credit notes
+    assert (rows["due_date"].isna() & rows["terms_days"].notna()).sum() >= 50
+    assert set(pd.to_numeric(rows["terms_days"].dropna()).astype(int)) == {30, 45, 60, 90}
+    paid, _ = parse_money(rows["paid_amount"])
+    assert ((paid > 0) & (paid < fen)).sum() >= 20                        # partial payments
+    assert (paid == fen).sum() >= 200                                     # fully paid
+
+
+def test_dates_are_relative_to_the_as_of_date(demo):
+    dates, bad = parse_dates(invoices(demo)["invoice_date"])
+    assert not bad.any()
+    as_of = pd.Timestamp(demo.as_of)
+    assert dates.max() <= as_of
+    assert as_of - pd.Timedelta(days=470) <= dates.min() <= as_of - pd.Timedelta(days=365)
+    hold = invoices(demo)["status"] == i18n.STATUSES["hold"].get(demo.lang)
+    until, _ = parse_dates(invoices(demo)["hold_until"])
+    assert (hold & (until < as_of)).sum() >= 2
+    assert (hold & (until >= as_of)).sum() >= 2
+    assert (hold & until.isna()).sum() >= 2
+
+
+# ----- the core's view of the demo -----------------------------------------------------------------
+def test_refresh_finds_no_errors_only_the_total_row_warning(demo):
+    issues = demo.result.issues
+    assert not demo.result.has_errors
+    assert [i.severity for i in issues] == ["warning"]
+    assert issues[0].message == i18n.MESSAGES["total_row"].format()
+    assert len(demo.result.detail) == len(invoices(demo))
+
+
+def test_every_stage_occurs(demo):
+    stages = Counter(demo.result.detail["stage"])
+    for code in i18n.STAGE_CODES:
+        assert stages[code] >= 3, code
+    assert set(stages) == set(i18n.STAGE_CODES)
+
+
+def test_at_least_two_key_targets(demo):
+    priority = demo.result.priority
+    keys = priority[priority["key_target"]]
+    assert len(keys) >= 2
+    assert (keys["max_days"] > 90).all() and (keys["share"] > 0.05).all() and keys["downgraded"].all()
+    assert list(priority["rank"].head(len(keys))) == list(keys["rank"])   # ranked first
+    assert priority["high_risk"].sum() > len(keys)
+
+
+def test_some_line_shows_the_early_overdue_warning(demo):
+    lines = demo.result.aging[~demo.result.aging["is_total"]]
+    assert len(lines) >= 5
+    assert lines["early_warning"].any()
+
+
+def test_same_seed_gives_the_same_mix_on_any_day_and_language(demos):
+    zh, en = demos["zh"], demos["en"]
+    assert Counter(zh.result.detail["stage"]) == Counter(en.result.detail["stage"])
+    assert list(zh.result.detail["open_fen"]) == list(en.result.detail["open_fen"])
+    assert zh.result.priority["customer_id"].tolist() == en.result.priority["customer_id"].tolist()
+
+
+def test_build_is_reproducible(demos, tmp_path):
+    zh = demos["zh"]
+    again = build_demo_workbook(tmp_path / "again.xlsx", as_of=zh.as_of, lang="zh")
+    assert again.read_bytes() == zh.path.read_bytes()
+
+
+def test_another_seed_still_covers_everything(tmp_path):
+    other = make_demo(tmp_path, "en", dt.date(2028, 2, 29), seed=7)
+    assert set(other.result.detail["stage"]) == set(i18n.STAGE_CODES)
+    assert not other.result.has_errors
+    assert other.result.priority["key_target"].sum() >= 2
+    assert len(invoices(other)) >= 560 and len(other.customers) >= 64

@@ -1,0 +1,249 @@
+"""The workbook template: sheets, headers, formats, validations and the Policy sheet."""
+from __future__ import annotations
+
+import datetime as dt
+
+import fastexcel
+import openpyxl
+import pytest
+
+from xlsx_tools.core import i18n
+from xlsx_tools.core.ledger import CUSTOMER_REQUIRED, LEDGER_REQUIRED
+from xlsx_tools.core.policy import DEFAULT_POLICY, SETTINGS, format_setting, load_policy
+from xlsx_tools.core.refresh import RefreshInputs, compute
+from xlsx_tools.core.tables import RawSheet, column_letter
+from xlsx_tools.templates import (DATE_FORMAT, LAST_FORMATTED_ROW, MONEY_FORMAT, PERCENT_FORMAT,
+                                  build_template, write_template)
+
+LANGS = ("zh", "en")
+TEMPLATE_SHEETS = ("instructions", "ledger", "customers", "policy")
+
+
+@pytest.fixture(scope="module", params=LANGS)
+def built(request):
+    return request.param, build_template(request.param)
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """One written template per language."""
+    folder = tmp_path_factory.mktemp("templates")
+    return {lang: write_template(folder / f"template_{lang}.xlsx", lang) for lang in LANGS}
+
+
+def sheet(wb, key, lang):
+    return wb[i18n.SHEETS[key].get(lang)]
+
+
+def header(ws) -> list:
+    return [cell.value for cell in ws[1]]
+
+
+def column_of(columns: dict, key: str) -> str:
+    return column_letter(list(columns).index(key) + 1)
+
+
+def validations_on(ws, letter: str):
+    return [dv for dv in ws.data_validations.dataValidation
+            if any(str(rng).startswith(f"{letter}2:") for rng in dv.sqref.ranges)]
+
+
+def list_words(ws, letter: str) -> list[str]:
+    lists = [dv for dv in validations_on(ws, letter) if dv.type == "list"]
+    assert len(lists) == 1, f"one list validation expected on column {letter}"
+    formula = lists[0].formula1
+    assert formula.startswith('"') and formula.endswith('"')
+    return formula[1:-1].split(",")
+
+
+def raw_sheet(path, name: str) -> RawSheet:
+    loaded = fastexcel.read_excel(path).load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
+    letters = tuple(column_letter(c.absolute_index + 1) for c in loaded.available_columns())
+    frame = loaded.to_pandas()
+    frame.columns = list(letters)
+    return RawSheet(name, frame, 1, letters)
+
+
+def all_values(wb) -> dict:
+    """Every non-empty cell by sheet and position."""
+    return {(ws.title, r, c): value for ws in wb.worksheets
+            for r, row in enumerate(ws.iter_rows(values_only=True), start=1)
+            for c, value in enumerate(row, start=1) if value is not None}
+
+
+# ----- sheets and headers --------------------------------------------------------------
+def test_sheets_in_contract_order(built):
+    lang, wb = built
+    assert wb.sheetnames == [i18n.SHEETS[key].get(lang) for key in TEMPLATE_SHEETS]
+
+
+def test_headers_are_every_contract_label_in_the_language(built):
+    lang, wb = built
+    assert header(sheet(wb, "ledger", lang)) == [label.get(lang) for label in i18n.LEDGER_COLUMNS.values()]
+    assert header(sheet(wb, "customers", lang)) == [label.get(lang) for label in i18n.CUSTOMER_COLUMNS.values()]
+    assert header(sheet(wb, "policy", lang)) == [label.get(lang) for label in i18n.POLICY_COLUMNS.values()]
+
+
+def test_input_sheets_have_no_data_rows(built):
+    lang, wb = built
+    for key in ("ledger", "customers"):
+        ws = sheet(wb, key, lang)
+        assert all(cell.value is None for row in ws.iter_rows(min_row=2) for cell in row)
+
+
+def test_required_headers_are_marked(built):
+    lang, wb = built
+    for key, columns, required in (("ledger", i18n.LEDGER_COLUMNS, LEDGER_REQUIRED),
+                                   ("customers", i18n.CUSTOMER_COLUMNS, CUSTOMER_REQUIRED)):
+        ws = sheet(wb, key, lang)
+        fills = {}
+        for n, column in enumerate(columns, start=1):
+            cell = ws.cell(row=1, column=n)
+            fills[column] = cell.fill.fgColor.rgb
+            if column in required:
+                assert cell.font.bold, f"{cell.value} should be bold"
+        optional = {fills[c] for c in columns if c not in required and c != "due_date"}
+        assert all(fills[c] not in optional for c in required)
+        assert ws.freeze_panes == "A2"
+        assert all((ws.column_dimensions[column_letter(n)].width or 0) >= 8 for n in range(1, len(columns) + 1))
+
+
+def test_ledger_number_formats(built):
+    lang, wb = built
+    ws = sheet(wb, "ledger", lang)
+    for key, fmt in (("amount", MONEY_FORMAT), ("paid_amount", MONEY_FORMAT), ("invoice_date", DATE_FORMAT),
+                     ("due_date", DATE_FORMAT), ("last_payment_date", DATE_FORMAT), ("hold_until", DATE_FORMAT)):
+        letter = column_of(i18n.LEDGER_COLUMNS, key)
+        for row in (2, 100, LAST_FORMATTED_ROW):
+            assert ws[f"{letter}{row}"].number_format == fmt, (key, row)
+    assert MONEY_FORMAT == "#,##0.00" and DATE_FORMAT == "yyyy-mm-dd"
+
+
+# ----- validations -------------------------------------------------------------------------
+def test_status_validation_lists_the_status_words(built):
+    lang, wb = built
+    ws = sheet(wb, "ledger", lang)
+    words = list_words(ws, column_of(i18n.LEDGER_COLUMNS, "status"))
+    assert words == [label.get(lang) for label in i18n.STATUSES.values()]
+    dv = [dv for dv in validations_on(ws, column_of(i18n.LEDGER_COLUMNS, "status")) if dv.type == "list"][0]
+    assert f"{column_of(i18n.LEDGER_COLUMNS, 'status')}{LAST_FORMATTED_ROW}" in str(dv.sqref)
+
+
+def test_customer_type_and_rating_validations(built):
+    lang, wb = built
+    ws = sheet(wb, "customers", lang)
+    types = list_words(ws, column_of(i18n.CUSTOMER_COLUMNS, "customer_type"))
+    assert types == [label.get(lang) for label in i18n.CUSTOMER_TYPES.values()]
+    for key in ("credit_rating", "previous_rating"):
+        assert list_words(ws, column_of(i18n.CUSTOMER_COLUMNS, key)) == list(DEFAULT_POLICY.rating_order)
+
+
+def test_validation_words_are_understood_by_the_reader(built):
+    """Every word offered in a drop-down is one the core accepts."""
+    lang, wb = built
+    accepted_status = {i18n.normalise_name(n) for label in i18n.STATUSES.values() for n in label.both()}
+    accepted_types = {i18n.normalise_name(n) for label in i18n.CUSTOMER_TYPES.values() for n in label.both()}
+    status = list_words(sheet(wb, "ledger", lang), column_of(i18n.LEDGER_COLUMNS, "status"))
+    types = list_words(sheet(wb, "customers", lang), column_of(i18n.CUSTOMER_COLUMNS, "customer_type"))
+    assert {i18n.normalise_name(w) for w in status} <= accepted_status
+    assert {i18n.normalise_name(w) for w in types} <= accepted_types
+
+
+# ----- policy --------------------------------------------------------------------------------
+def test_policy_rows_are_the_settings_in_order(built):
+    lang, wb = built
+    ws = sheet(wb, "policy", lang)
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows] == [setting.key for setting in SETTINGS]
+    for (key, value, description), setting in zip(rows, SETTINGS):
+        assert description == setting.description.get(lang)
+        if setting.key == "as_of":
+            assert value is None
+        elif setting.key == "lang":
+            assert value == lang
+        else:
+            assert value == format_setting(setting, setting.default), key
+
+
+def test_policy_ratio_formats(built):
+    lang, wb = built
+    ws = sheet(wb, "policy", lang)
+    for row, setting in enumerate(SETTINGS, start=2):
+        cell = ws.cell(row=row, column=2)
+        if setting.kind == "ratio":
+            assert cell.number_format == PERCENT_FORMAT, setting.key
+        elif setting.kind != "ratio":
+            assert "%" not in cell.number_format, setting.key
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_saved_template_reads_back_as_the_default_policy(saved, lang):
+    path = saved[lang]
+    policy, issues = load_policy(raw_sheet(path, i18n.SHEETS["policy"].get(lang)))
+    assert issues == []
+    assert policy == DEFAULT_POLICY.with_values(lang=lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_empty_template_refreshes_cleanly(saved, lang):
+    path = saved[lang]
+    name = {key: i18n.SHEETS[key].get(lang) for key in ("ledger", "customers", "policy")}
+    result = compute(RefreshInputs(ledger=raw_sheet(path, name["ledger"]),
+                                   customers=raw_sheet(path, name["customers"]),
+                                   policy=raw_sheet(path, name["policy"])), as_of=dt.date(2026, 11, 28))
+    assert result.issues == ()
+    assert len(result.detail) == 0
+    assert result.policy.lang == lang
+
+
+# ----- instructions ----------------------------------------------------------------------------
+def test_instructions_are_short_wrapped_and_name_the_sheets(built):
+    lang, wb = built
+    ws = sheet(wb, "instructions", lang)
+    lines = [cell.value for cell in ws["A"] if cell.value]
+    assert 12 <= len(lines) <= 25
+    assert ws.column_dimensions["A"].width >= 80
+    assert all(cell.alignment.wrap_text for cell in ws["A"] if cell.value)
+    text = "\n".join(lines)
+    for key in ("ledger", "customers", "policy", "detail", "priority", "aging", "issues"):
+        assert i18n.SHEETS[key].get(lang) in text
+    for key in LEDGER_REQUIRED:
+        assert i18n.LEDGER_COLUMNS[key].get(lang) in text
+    for label in i18n.STATUSES.values():
+        assert label.zh in text and label.en in text
+    assert "xlsx-tools refresh" in text
+    assert "2026年11月28日" in text and "12,345.60" in text
+    if lang == "zh":
+        assert "使用说明" in lines[0]
+    else:
+        assert all(ord(ch) < 0x3000 for ch in lines[0])
+
+
+def test_input_sheets_have_tab_colours(built):
+    lang, wb = built
+    for key in ("ledger", "customers", "policy"):
+        assert sheet(wb, key, lang).sheet_properties.tabColor is not None
+
+
+# ----- determinism -------------------------------------------------------------------------------
+def test_building_twice_gives_the_same_content(built):
+    lang, first = built
+    second = build_template(lang)
+    assert all_values(first) == all_values(second)
+    assert first.properties.created == second.properties.created
+    assert first.properties.modified == second.properties.modified
+
+
+def test_written_files_are_reproducible_and_round_trip(saved, built, tmp_path):
+    lang, wb = built
+    again = write_template(tmp_path / "sub" / "again.xlsx", lang)
+    assert again.read_bytes() == saved[lang].read_bytes()
+    assert [p.name for p in again.parent.iterdir()] == ["again.xlsx"]   # no temp file left behind
+    loaded = openpyxl.load_workbook(saved[lang], read_only=True)
+    assert all_values(loaded) == all_values(wb)
+    assert loaded.properties.modified == wb.properties.modified
+
+
+def test_unknown_language_is_rejected():
+    with pytest.raises(ValueError):
+        build_template("fr")  # type: ignore[arg-type]

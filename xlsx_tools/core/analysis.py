@@ -1,0 +1,129 @@
+"""Aging analysis by business line, the two monthly warnings, and monthly snapshots.
+
+Receivables here are rows with an open amount > 0 that are not closed; credit notes
+are shown in their own column.  Warnings (collections method §4):
+- early: overdue 1..N days (policy) exceeds a share of the line's receivables;
+- growth: the line's overdue amount grew more than a share vs last month's snapshot.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import pandas as pd
+
+from . import i18n
+from .cells import parse_dates, parse_money
+from .issues import Issue, issue
+from .ledger import locate_columns
+from .policy import Policy
+from .priority import share_exceeds
+from .tables import RawSheet
+
+SNAPSHOT_FIELDS = ("month", "business_line", "receivables_fen", "overdue_fen", "early_overdue_fen", "as_of")
+
+
+def month_key(day: dt.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def previous_month_key(day: dt.date) -> str:
+    first = day.replace(day=1) - dt.timedelta(days=1)
+    return month_key(first)
+
+
+def aging_table(staged: pd.DataFrame, policy: Policy, previous: pd.DataFrame) -> pd.DataFrame:
+    """One row per business line plus a total row (business_line = None, is_total = True).
+
+    Columns: business_line, is_total, bucket_0..bucket_K (fen), receivables_fen,
+    overdue_fen, early_overdue_fen, credits_fen, previous_overdue_fen (<NA> without a
+    snapshot), early_warning, growth_warning.  `previous` is last month's snapshot rows.
+    """
+    line = staged["business_line"].fillna("")
+    live = staged["stage"] != "CLOSED"
+    positive = live & (staged["open_fen"] > 0)
+    credit = staged["stage"] == "CREDIT"
+    n_buckets = len(policy.bucket_edges) + 1
+    early_days = policy["warning_early_overdue_days"]
+    days = staged["days_past_due"]
+    amount = staged["open_fen"]
+    parts = {f"bucket_{b}": amount.where(positive & (staged["bucket"] == b), 0) for b in range(n_buckets)}
+    parts["receivables_fen"] = amount.where(positive, 0)
+    parts["overdue_fen"] = amount.where(positive & (days >= 1), 0)
+    parts["early_overdue_fen"] = amount.where(positive & (days >= 1) & (days <= early_days), 0)
+    parts["credits_fen"] = amount.where(credit, 0)
+    frame = pd.DataFrame(parts)
+    by_line = frame.groupby(line[live | credit]).sum().astype("int64")
+    by_line = by_line.sort_index()
+    total = by_line.sum().to_frame().T.astype("int64")
+    total.index = [None]
+    table = pd.concat([by_line, total])
+    table.index.name = "business_line"
+    table = table.reset_index()
+    table["business_line"] = table["business_line"].astype(object)
+    table["is_total"] = [False] * len(by_line) + [True]
+
+    prev = previous.groupby(previous["business_line"].fillna(""))["overdue_fen"].sum() if len(previous) else None
+    if prev is not None:
+        table["previous_overdue_fen"] = table["business_line"].map(prev).astype("Int64")
+        table.loc[table["is_total"], "previous_overdue_fen"] = int(prev.sum())
+    else:
+        table["previous_overdue_fen"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    table["early_warning"] = share_exceeds(table["early_overdue_fen"], table["receivables_fen"],
+                                           policy["warning_early_overdue_share"])
+    baseline = table["previous_overdue_fen"]
+    growth = table["overdue_fen"] - baseline
+    table["growth_warning"] = share_exceeds(growth.fillna(0).astype("int64"),
+                                            baseline.fillna(0).astype("int64"), policy["warning_overdue_growth"])
+    return table
+
+
+def snapshot_rows(table: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """This month's snapshot: one row per business line (no total row)."""
+    lines = table[~table["is_total"]]
+    return pd.DataFrame({
+        "month": month_key(as_of),
+        "business_line": lines["business_line"].replace("", None),
+        "receivables_fen": lines["receivables_fen"].astype("int64"),
+        "overdue_fen": lines["overdue_fen"].astype("int64"),
+        "early_overdue_fen": lines["early_overdue_fen"].astype("int64"),
+        "as_of": pd.Timestamp(as_of),
+    }).reset_index(drop=True)
+
+
+def merge_snapshots(existing: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """Existing snapshots with the current month replaced (never duplicated)."""
+    months = set(current["month"])
+    kept = existing[~existing["month"].isin(months)]
+    merged = pd.concat([kept, current], ignore_index=True) if len(kept) else current.copy()
+    order = merged["business_line"].fillna("")
+    return merged.assign(_line=order).sort_values(["month", "_line"], kind="mergesort").drop(
+        columns="_line").reset_index(drop=True)
+
+
+def read_snapshots(sheet: RawSheet | None) -> tuple[pd.DataFrame, list[Issue]]:
+    """Parse the tool's own Snapshots sheet; rows it cannot read are warned about and ignored."""
+    empty = pd.DataFrame({key: pd.Series(dtype=object) for key in SNAPSHOT_FIELDS})
+    if sheet is None:
+        return empty, []
+    located, issues = locate_columns(sheet, i18n.SNAPSHOT_COLUMNS, ("month", "overdue"))
+    if located is None:
+        return empty, [Issue("warning", i.sheet, i.cell, i.message) for i in issues]
+    raw = located.frame
+    month = raw["month"].astype("string").str.strip().str.slice(0, 7)
+    valid_month = month.str.match(r"^\d{4}-\d{2}$").fillna(False).astype(bool)
+    frame = pd.DataFrame({"month": month, "business_line": raw.get("business_line")})
+    bad = ~valid_month
+    for key, column in (("receivables", "receivables_fen"), ("overdue", "overdue_fen"),
+                        ("early_overdue", "early_overdue_fen")):
+        values, unreadable = parse_money(raw[key]) if key in raw else (pd.Series(0, index=raw.index), None)
+        frame[column] = values.fillna(0)
+        if unreadable is not None:
+            bad |= unreadable
+    frame["as_of"] = parse_dates(raw["as_of"])[0] if "as_of" in raw else pd.NaT
+    blank = raw.isna().all(axis=1)
+    for row in frame.index[bad & ~blank]:
+        issues.append(issue("warning", sheet.name, f"{located.letters['month']}{row}", "snapshot_invalid"))
+    frame = frame[~bad & ~blank].reset_index(drop=True)
+    frame["receivables_fen"] = frame["receivables_fen"].astype("int64")
+    frame["overdue_fen"] = frame["overdue_fen"].astype("int64")
+    frame["early_overdue_fen"] = frame["early_overdue_fen"].astype("int64")
+    return frame, issues

@@ -1,0 +1,40 @@
+"""Located input problems: errors are data, never exceptions."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from .i18n import MESSAGES, Label, Lang
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in the input, pointing at a sheet and (when known) a cell like 'D17'."""
+
+    severity: Severity
+    sheet: str
+    cell: str
+    message: Label
+
+    def location(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    def text(self, lang: Lang = "zh") -> str:
+        """`应收台账!D17: 日期格式无法识别 '11/28/2026'`."""
+        return f"{self.location()}: {self.message.get(lang)}"
+
+
+def issue(severity: Severity, sheet: str, cell: str, code: str, *, left_out: bool = False,
+          **values: object) -> Issue:
+    """Build an Issue from a message code of `i18n.MESSAGES`."""
+    message = MESSAGES[code].format(**values)
+    if left_out:
+        suffix = MESSAGES["row_left_out"]
+        message = Label(message.en + suffix.en, message.zh + suffix.zh)
+    return Issue(severity, sheet, cell, message)
+
+
+def has_errors(issues: list[Issue]) -> bool:
+    return any(item.severity == "error" for item in issues)

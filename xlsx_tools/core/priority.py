@@ -1,0 +1,90 @@
+"""Per-customer rollup and ranking: the collection priority list (workbook contract).
+
+Amount shares are compared exactly: `balance / total > threshold` is evaluated as
+`balance * denominator > numerator * total` on integer fen.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from . import i18n
+from .aging import bucket_index
+from .policy import Policy
+from .stages import STAGE_RANK
+
+_LADDER_ORDER = {code: n for n, code in enumerate(i18n.LADDER_CODES)}
+
+
+def share_exceeds(amount: pd.Series, total: pd.Series | int, threshold: Decimal) -> pd.Series:
+    """amount / total > threshold, exactly, on integer fen; False where total is not positive."""
+    ratio = Fraction(threshold)
+    whole = total.astype(object) if isinstance(total, pd.Series) else total
+    exceeds = amount.astype(object) * ratio.denominator > ratio.numerator * whole
+    return (exceeds & (total > 0)).astype(bool)
+
+
+def share_band(amount: pd.Series, total: int, edges: tuple[Decimal, ...]) -> pd.Series:
+    """0 for a share at or below the first edge, 1 up to the second, ... (exact)."""
+    band = pd.Series(0, index=amount.index, dtype="int64")
+    for edge in edges:
+        band += share_exceeds(amount, total, edge).astype("int64")
+    return band
+
+
+def rank_customers(staged: pd.DataFrame, customers: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """One row per customer with an open balance > 0, ranked by the contract's order.
+
+    `staged` is the aged ledger with a `stage` column.  Columns of the result:
+    rank, customer_id, customer_name, open_fen, overdue_fen, share, max_days, stage,
+    key_target, high_risk, downgraded, customer_type, aging_tag (bucket index of
+    max_days), share_band.
+    """
+    live = staged[staged["stage"] != "CLOSED"]
+    positive = live[live["open_fen"] > 0]
+    total = int(live["open_fen"].sum())
+    groups = live.groupby("customer_id", sort=False)
+    rollup = pd.DataFrame({
+        "open_fen": groups["open_fen"].sum(),
+        "customer_name": groups["customer_name"].first(),
+    })
+    positive_groups = positive.groupby("customer_id", sort=False)
+    rollup["overdue_fen"] = positive[positive["days_past_due"] >= 1].groupby("customer_id")["open_fen"].sum()
+    rollup["max_days"] = positive_groups["days_past_due"].max()
+    ladder = positive["stage"].map(_LADDER_ORDER)
+    rollup["ladder_max"] = ladder.groupby(positive["customer_id"]).max()
+    rollup["has_plan"] = (positive["stage"] == "PLAN").groupby(positive["customer_id"]).any()
+    rollup = rollup[rollup["open_fen"] > 0].copy()
+    rollup["overdue_fen"] = rollup["overdue_fen"].fillna(0).astype("int64")
+    rollup["open_fen"] = rollup["open_fen"].astype("int64")
+    rollup["max_days"] = rollup["max_days"].astype("int64")
+
+    codes = np.asarray(i18n.LADDER_CODES, dtype=object)
+    ladder_max = rollup["ladder_max"]
+    fallback = np.where(rollup["has_plan"].fillna(False).astype(bool), "PLAN", "HOLD")
+    rollup["stage"] = np.where(ladder_max.notna(), codes[ladder_max.fillna(0).astype(int)], fallback)
+
+    rollup["share"] = rollup["open_fen"] / total if total > 0 else 0.0
+    known = customers.reindex(rollup.index)
+    rollup["customer_name"] = rollup["customer_name"].fillna(known["customer_name"])
+    rollup["customer_type"] = known["customer_type"]
+    rollup["downgraded"] = known["downgraded"].fillna(False).astype(bool)
+    big_share = share_exceeds(rollup["open_fen"], total, policy["key_target_share"])
+    needs_downgrade = policy.key_target_needs_downgrade()
+    rollup["key_target"] = ((rollup["max_days"] > policy["key_target_days"]) & big_share
+                            & (rollup["downgraded"] | (not needs_downgrade)))
+    rollup["high_risk"] = (rollup["key_target"] | (rollup["max_days"] > policy["high_risk_days"])
+                           | (rollup["downgraded"] & (rollup["overdue_fen"] > 0)))
+    rollup["aging_tag"] = bucket_index(rollup["max_days"], policy.bucket_edges)
+    rollup["share_band"] = share_band(rollup["open_fen"], total, policy.share_tag_edges)
+    rollup["stage_rank"] = rollup["stage"].map(STAGE_RANK)
+    rollup = rollup.reset_index().sort_values(
+        ["key_target", "stage_rank", "overdue_fen", "customer_id"],
+        ascending=[False, False, False, True], kind="mergesort")
+    rollup.insert(0, "rank", np.arange(1, len(rollup) + 1))
+    columns = ["rank", "customer_id", "customer_name", "open_fen", "overdue_fen", "share", "max_days",
+               "stage", "key_target", "high_risk", "downgraded", "customer_type", "aging_tag", "share_band"]
+    return rollup[columns].reset_index(drop=True)

@@ -1,0 +1,68 @@
+"""Plain table records exchanged between the core and the workbook adapters.
+
+`RawSheet` is what an adapter reads: the used area of a sheet as text, with the
+Excel coordinates needed to point at a cell in an error message.  `OutputTable`
+is what the pipeline asks an adapter to write: typed columns plus cell fills.
+Neither knows anything about files or Excel.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+ColumnKind = Literal["text", "int", "money", "date", "percent", "decimal"]
+
+
+def column_letter(index: int) -> str:
+    """1-based column index -> Excel letters (1 -> A, 27 -> AA)."""
+    letters = ""
+    while index > 0:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    """The used area of one sheet, every cell as text (or <NA> when empty).
+
+    `frame.iloc[i, j]` is the cell at Excel row `first_row + i` and column
+    `columns[j]` (a letter such as "B").  Date cells arrive as ISO text
+    ("2026-11-28 00:00:00"), numbers as their shortest decimal text ("1234.5").
+    """
+
+    name: str
+    frame: pd.DataFrame
+    first_row: int = 1
+    columns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OutputColumn:
+    """One written column: its header text, how its values are typed and formatted."""
+
+    header: str
+    kind: ColumnKind = "text"
+    width: float | None = None
+
+
+@dataclass(frozen=True)
+class OutputTable:
+    """A sheet the tool owns and rewrites in full.
+
+    `frame` has one column per entry of `columns`, in order.  Value types by kind:
+    text -> str or None; int -> integer or <NA>; money -> integer fen (cents) or <NA>;
+    date -> datetime64 or NaT; percent/decimal -> float ratio or NaN.
+    `row_fills` (hex RGB like "FFF2CC" or None per row) colours whole rows;
+    `cell_fills` maps a column position to a per-row fill that wins over the row fill.
+    """
+
+    name: str
+    columns: tuple[OutputColumn, ...]
+    frame: pd.DataFrame
+    row_fills: pd.Series | None = None
+    cell_fills: dict[int, pd.Series] = field(default_factory=dict)
+    freeze_header: bool = True
+    autofilter: bool = True

@@ -1,0 +1,362 @@
+"""The collections workbook an accountant starts from, in Chinese or English.
+
+Sheets, in order: Instructions, Ledger, Customers, Policy.  Every sheet name,
+header, status word and customer type comes from `core.i18n`; every Policy row
+comes from `core.policy.SETTINGS`, so the template can never drift from what the
+reader accepts.  Building is deterministic and `save_workbook` writes
+byte-identical files for identical content.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+import zipfile
+from os import PathLike
+from pathlib import Path
+from typing import Iterable
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from .core import i18n
+from .core.i18n import Label, Lang
+from .core.ledger import CUSTOMER_REQUIRED, LEDGER_REQUIRED
+from .core.policy import DEFAULT_POLICY, SETTINGS, format_setting
+from .core.tables import column_letter
+
+__all__ = ["build_template", "write_template", "save_workbook", "LAST_FORMATTED_ROW",
+           "MONEY_FORMAT", "DATE_FORMAT", "PERCENT_FORMAT"]
+
+FIXED_TIMESTAMP = dt.datetime(2026, 1, 1, 0, 0, 0)
+LAST_FORMATTED_ROW = 5000
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+PERCENT_FORMAT = "0.00%"
+INTEGER_FORMAT = "0"
+
+LEDGER_MONEY = ("amount", "paid_amount")
+LEDGER_DATES = ("invoice_date", "due_date", "last_payment_date", "hold_until")
+LEDGER_INTEGERS = ("terms_days",)
+# Due Date is required unless Terms (days) is given: marked, in a lighter shade.
+LEDGER_CONDITIONAL = ("due_date",)
+CUSTOMER_MONEY = ("credit_limit", "registered_capital", "annual_sales")
+CUSTOMER_DATES = ("first_trade_date",)
+CUSTOMER_RATINGS = ("credit_rating", "previous_rating")
+
+LEDGER_WIDTHS = {
+    "invoice_no": 16, "customer_id": 12, "customer_name": 32, "business_line": 14, "sales_owner": 12,
+    "contract_no": 15, "invoice_date": 12, "due_date": 12, "terms_days": 10, "currency": 8,
+    "amount": 16, "paid_amount": 16, "last_payment_date": 13, "status": 11, "hold_until": 12,
+}
+CUSTOMER_WIDTHS = {
+    "customer_id": 12, "customer_name": 34, "customer_type": 15, "credit_rating": 10,
+    "previous_rating": 10, "credit_limit": 16, "registered_capital": 18, "annual_sales": 18,
+    "first_trade_date": 13, "contact_name": 12, "contact_email": 30, "contact_phone": 16, "address": 44,
+}
+
+HEADER_FONT = Font(bold=True)
+REQUIRED_FONT = Font(bold=True, color="9C0006")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+REQUIRED_FILL = PatternFill("solid", fgColor="F8CBAD")
+CONDITIONAL_FILL = PatternFill("solid", fgColor="FCE4D6")
+KEY_FILL = PatternFill("solid", fgColor="F2F2F2")
+TITLE_FONT = Font(bold=True, size=14)
+SECTION_FONT = Font(bold=True)
+THIN = Side(style="thin", color="A6A6A6")
+HEADER_BORDER = Border(bottom=THIN)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+TAB_INSTRUCTIONS = "808080"
+TAB_INPUT = "2E75B6"
+TAB_POLICY = "C65911"
+
+
+def _sep(lang: Lang) -> str:
+    return "、" if lang == "zh" else ", "
+
+
+def _names(labels: Iterable[Label], lang: Lang) -> str:
+    return _sep(lang).join(label.get(lang) for label in labels)
+
+
+def _ladder_text(lang: Lang) -> tuple[str, str]:
+    """The stage ladder from the policy defaults, e.g. 'S1 预警期 (-15…0)'."""
+    starts = DEFAULT_POLICY.ladder_from_days
+    parts = []
+    for n, code in enumerate(i18n.LADDER_CODES):
+        low = starts[n - 1] if n else None
+        high = starts[n] - 1 if n < len(starts) else None
+        if low is None:
+            span = f"≤{high}"
+        elif high is None:
+            span = f"≥{low}"
+        else:
+            span = f"{low}…{high}"
+        parts.append(f"{code} {i18n.STAGE_NAMES[code].get(lang)} ({span})")
+    others = [f"{code} {i18n.STAGE_NAMES[code].get(lang)}" for code in i18n.STAGE_CODES
+              if code not in i18n.LADDER_CODES]
+    return _sep(lang).join(parts), _sep(lang).join(others)
+
+
+def _instruction_lines(lang: Lang) -> list[tuple[str, str]]:
+    """(style, text) pairs; style is 'title', 'section' or 'text'."""
+    sheet = {key: label.get(lang) for key, label in i18n.SHEETS.items()}
+    led = {key: label.get(lang) for key, label in i18n.LEDGER_COLUMNS.items()}
+    cus = {key: label.get(lang) for key, label in i18n.CUSTOMER_COLUMNS.items()}
+    pol = {key: label.get(lang) for key, label in i18n.POLICY_COLUMNS.items()}
+    required = _sep(lang).join(led[key] for key in LEDGER_REQUIRED)
+    statuses = _names(i18n.STATUSES.values(), lang)
+    other_statuses = _names(i18n.STATUSES.values(), "en" if lang == "zh" else "zh")
+    types = _names(i18n.CUSTOMER_TYPES.values(), lang)
+    ratings = ", ".join(DEFAULT_POLICY.rating_order)
+    totals = _sep(lang).join(sorted(i18n.TOTAL_ROW_WORDS))
+    ladder, others = _ladder_text(lang)
+    kt_days = DEFAULT_POLICY["key_target_days"]
+    kt_share = f"{(DEFAULT_POLICY['key_target_share'] * 100).normalize():f}%"
+    outputs = _sep(lang).join(sheet[key] for key in ("detail", "priority", "aging", "issues"))
+    if lang == "zh":
+        return [
+            ("title", "应收账款催收工作簿 · 使用说明"),
+            ("text", f"请在【{sheet['ledger']}】【{sheet['customers']}】【{sheet['policy']}】三张输入表中填写数据，"
+                     f"然后运行 xlsx-tools refresh 工作簿.xlsx（可加 --as-of 2026-11-28 指定基准日）。"),
+            ("section", f"【{sheet['ledger']}】每张发票一行；金额为负数的行是贷项（红字）单据。"),
+            ("text", f"必填列（表头加粗、橙色底）：{required}；{led['invoice_no']}不得重复。"
+                     f"{led['due_date']}必填，除非填写了{led['terms_days']}（到期日 = {led['invoice_date']} + 账期）。"),
+            ("text", f"{led['paid_amount']}留空视为 0；{led['currency']}留空视为 CNY；"
+                     f"{led['customer_name']}留空时取自【{sheet['customers']}】。"),
+            ("text", f"{led['status']}：留空或 {statuses}（也可用英文 {other_statuses}）。"
+                     f"状态为{i18n.STATUSES['hold'].zh}且{led['hold_until']}日期已过的单据恢复正常催收。"),
+            ("text", "日期：日期单元格，或文本 2026-11-28、2026/11/28、2026.11.28、2026年11月28日、20261128。"),
+            ("text", "金额：数字，或带千位分隔符和 ¥、￥、RMB、CNY 的文本，如 12,345.60、¥8,800.00；"
+                     "(1,234.50) 表示负数。金额精确到分。"),
+            ("text", f"{led['invoice_no']}为 {totals} 的合计行会被跳过并提示；空行自动跳过；其他列可自由添加。"),
+            ("section", f"【{sheet['customers']}】每个客户一行，{cus['customer_id']}必填且唯一。"),
+            ("text", f"{cus['customer_type']}：{types}。{cus['credit_rating']}与{cus['previous_rating']}"
+                     f"由好到差：{ratings}；本期比上期差即为评级下调。"),
+            ("section", f"【{sheet['policy']}】所有阈值、阶段责任人和动作；只修改“{pol['value']}”列。"),
+            ("text", f"删除本表或留空即使用默认值；as_of 留空表示以今天为基准日；lang 决定输出语言（zh/en）。"),
+            ("section", "refresh 写入的结果表（每次整表重写，请勿手工修改）："),
+            ("text", f"{outputs}；{sheet['snapshots']}按月追加。输入表的内容不会被修改。"),
+            ("text", f"催收阶段（逾期天数）：{ladder}；另有 {others}。"),
+            ("text", f"重点催收对象：最长逾期 > {kt_days} 天、未收余额占比 > {kt_share} 且评级下调"
+                     f"（阈值见【{sheet['policy']}】）。"),
+            ("text", f"有问题的单元格列在【{sheet['issues']}】中（如 D17）；出错的行不参与计算，此时退出码为 1。"),
+        ]
+    return [
+        ("title", "Collections workbook · Instructions"),
+        ("text", f"Fill in the input sheets {sheet['ledger']}, {sheet['customers']} and {sheet['policy']}, then run "
+                 f"xlsx-tools refresh WORKBOOK.xlsx (add --as-of 2026-11-28 to fix the as-of date)."),
+        ("section", f"{sheet['ledger']}: one row per invoice; a row with a negative amount is a credit note."),
+        ("text", f"Required columns (bold, orange header): {required}; {led['invoice_no']} must be unique. "
+                 f"{led['due_date']} is required unless {led['terms_days']} is given "
+                 f"(due date = {led['invoice_date']} + terms)."),
+        ("text", f"Blank {led['paid_amount']} means 0; blank {led['currency']} means CNY; a blank "
+                 f"{led['customer_name']} is taken from {sheet['customers']}."),
+        ("text", f"{led['status']}: blank or {statuses} (Chinese {other_statuses} also accepted). "
+                 f"A {i18n.STATUSES['hold'].en} whose {led['hold_until']} has passed is collected normally again."),
+        ("text", "Dates: date cells, or text 2026-11-28, 2026/11/28, 2026.11.28, 2026年11月28日, 20261128."),
+        ("text", "Amounts: numbers, or text with thousands separators and ¥, ￥, RMB or CNY, such as 12,345.60 "
+                 "or ¥8,800.00; (1,234.50) is negative. Amounts are exact to the cent."),
+        ("text", f"Rows whose {led['invoice_no']} reads {totals} are total rows and are skipped with a warning; "
+                 f"blank rows are skipped; extra columns are allowed."),
+        ("section", f"{sheet['customers']}: one row per customer; {cus['customer_id']} is required and unique."),
+        ("text", f"{cus['customer_type']}: {types}. {cus['credit_rating']} and {cus['previous_rating']}, best "
+                 f"first: {ratings}; a rating worse than the previous one is a downgrade."),
+        ("section", f"{sheet['policy']}: every threshold, stage owner and action; "
+                    f"edit the {pol['value']} column only."),
+        ("text", "Delete the sheet or leave a value blank to use the default; blank as_of means today; "
+                 "lang (zh/en) sets the language of the written sheets."),
+        ("section", "Sheets written by refresh (rewritten in full each time; do not edit them):"),
+        ("text", f"{outputs}; {sheet['snapshots']} gets one row per month appended. Input sheets are never changed."),
+        ("text", f"Stages (days past due): {ladder}; also {others}."),
+        ("text", f"Key target: max days past due > {kt_days}, share of the open balance > {kt_share} and a "
+                 f"downgraded rating (thresholds in {sheet['policy']})."),
+        ("text", f"Problems are listed in {sheet['issues']} with their cell (e.g. D17); rows with an error are left "
+                 f"out and the exit code is 1."),
+    ]
+
+
+def _write_instructions(ws: Worksheet, lang: Lang) -> None:
+    ws.column_dimensions["A"].width = 110
+    ws.sheet_view.showGridLines = False
+    for row, (style, text) in enumerate(_instruction_lines(lang), start=1):
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.alignment = WRAP_TOP
+        if style == "title":
+            cell.font = TITLE_FONT
+            ws.row_dimensions[row].height = 24
+        elif style == "section":
+            cell.font = SECTION_FONT
+    ws.sheet_properties.tabColor = TAB_INSTRUCTIONS
+
+
+def _write_header(ws: Worksheet, columns: dict[str, Label], lang: Lang, widths: dict[str, float],
+                  required: Iterable[str], conditional: Iterable[str] = ()) -> dict[str, str]:
+    """Header row 1, marked and sized; returns key -> column letter (column n is letter n)."""
+    required, conditional = set(required), set(conditional)
+    letters = {}
+    for n, (key, label) in enumerate(columns.items(), start=1):
+        letter = column_letter(n)
+        letters[key] = letter
+        cell = ws.cell(row=1, column=n, value=label.get(lang))
+        cell.alignment = HEADER_ALIGN
+        cell.border = HEADER_BORDER
+        if key in required:
+            cell.font, cell.fill = REQUIRED_FONT, REQUIRED_FILL
+        elif key in conditional:
+            cell.font, cell.fill = REQUIRED_FONT, CONDITIONAL_FILL
+        else:
+            cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        ws.column_dimensions[letter].width = widths.get(key, 14)
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 30
+    ws.auto_filter.ref = f"A1:{column_letter(len(columns))}1"
+    return letters
+
+
+def _format_rows(ws: Worksheet, columns: Iterable[int], number_format: str) -> None:
+    """Pre-format rows 2..LAST_FORMATTED_ROW so typed entries show as dates/money."""
+    for column in columns:
+        for row in range(2, LAST_FORMATTED_ROW + 1):
+            ws.cell(row=row, column=column).number_format = number_format
+
+
+def _list_validation(words: Iterable[str], letter: str, prompt_title: str, prompt: str) -> DataValidation:
+    """A drop-down list; only a warning on other input, since the reader also accepts
+    the other language and aliases (e.g. 国企), and the rating order is editable."""
+    formula = '"' + ",".join(words) + '"'
+    validation = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False,
+                                showErrorMessage=True, errorStyle="warning", showInputMessage=True,
+                                promptTitle=prompt_title[:32], prompt=prompt[:255],
+                                errorTitle=prompt_title[:32], error=prompt[:225])
+    validation.add(f"{letter}2:{letter}{LAST_FORMATTED_ROW}")
+    return validation
+
+
+def _date_validation(letters: Iterable[str], lang: Lang) -> DataValidation:
+    """A soft check (warning only): text dates such as 2026年11月28日 stay allowed."""
+    message = ("请输入日期，如 2026-11-28；文本日期也可接受。" if lang == "zh"
+               else "Enter a date such as 2026-11-28; text dates are also accepted.")
+    title = "日期" if lang == "zh" else "Date"
+    validation = DataValidation(type="date", operator="between", formula1="DATE(1990,1,1)",
+                                formula2="DATE(2100,12,31)", allow_blank=True, showErrorMessage=True,
+                                errorStyle="warning", errorTitle=title, error=message)
+    for letter in letters:
+        validation.add(f"{letter}2:{letter}{LAST_FORMATTED_ROW}")
+    return validation
+
+
+def _write_ledger(ws: Worksheet, lang: Lang) -> None:
+    letters = _write_header(ws, i18n.LEDGER_COLUMNS, lang, LEDGER_WIDTHS, LEDGER_REQUIRED, LEDGER_CONDITIONAL)
+    position = {key: n for n, key in enumerate(i18n.LEDGER_COLUMNS, start=1)}
+    _format_rows(ws, [position[key] for key in LEDGER_MONEY], MONEY_FORMAT)
+    _format_rows(ws, [position[key] for key in LEDGER_DATES], DATE_FORMAT)
+    _format_rows(ws, [position[key] for key in LEDGER_INTEGERS], INTEGER_FORMAT)
+    status_label = i18n.LEDGER_COLUMNS["status"].get(lang)
+    words = [label.get(lang) for label in i18n.STATUSES.values()]
+    prompt = (f"留空或选择：{'、'.join(words)}" if lang == "zh" else f"Blank or one of: {', '.join(words)}")
+    ws.add_data_validation(_list_validation(words, letters["status"], status_label, prompt))
+    ws.add_data_validation(_date_validation([letters[key] for key in LEDGER_DATES], lang))
+    ws.sheet_properties.tabColor = TAB_INPUT
+
+
+def _write_customers(ws: Worksheet, lang: Lang) -> None:
+    letters = _write_header(ws, i18n.CUSTOMER_COLUMNS, lang, CUSTOMER_WIDTHS, CUSTOMER_REQUIRED)
+    position = {key: n for n, key in enumerate(i18n.CUSTOMER_COLUMNS, start=1)}
+    _format_rows(ws, [position[key] for key in CUSTOMER_MONEY], MONEY_FORMAT)
+    _format_rows(ws, [position[key] for key in CUSTOMER_DATES], DATE_FORMAT)
+    types = [label.get(lang) for label in i18n.CUSTOMER_TYPES.values()]
+    type_label = i18n.CUSTOMER_COLUMNS["customer_type"].get(lang)
+    type_prompt = (f"选择：{'、'.join(types)}" if lang == "zh" else f"One of: {', '.join(types)}")
+    ws.add_data_validation(_list_validation(types, letters["customer_type"], type_label, type_prompt))
+    ratings = list(DEFAULT_POLICY.rating_order)
+    for key in CUSTOMER_RATINGS:
+        label = i18n.CUSTOMER_COLUMNS[key].get(lang)
+        prompt = (f"由好到差：{', '.join(ratings)}" if lang == "zh" else f"Best first: {', '.join(ratings)}")
+        ws.add_data_validation(_list_validation(ratings, letters[key], label, prompt))
+    ws.add_data_validation(_date_validation([letters[key] for key in CUSTOMER_DATES], lang))
+    ws.sheet_properties.tabColor = TAB_INPUT
+
+
+def _write_policy(ws: Worksheet, lang: Lang) -> None:
+    widths = {"key": 30, "value": 40, "description": 70}
+    _write_header(ws, i18n.POLICY_COLUMNS, lang, widths, required=("key", "value"))
+    for row, setting in enumerate(SETTINGS, start=2):
+        # The template's own language is the natural output language.
+        default = lang if setting.key == "lang" else setting.default
+        key_cell = ws.cell(row=row, column=1, value=setting.key)
+        key_cell.fill = KEY_FILL
+        value = format_setting(setting, default) if default is not None else None
+        value_cell = ws.cell(row=row, column=2, value=value)
+        if setting.kind == "ratio":
+            value_cell.number_format = PERCENT_FORMAT
+        elif setting.kind == "money":
+            value_cell.number_format = MONEY_FORMAT
+        elif setting.kind in ("date", "optional_date"):
+            value_cell.number_format = DATE_FORMAT
+        value_cell.alignment = Alignment(horizontal="left")
+        ws.cell(row=row, column=3, value=setting.description.get(lang)).alignment = Alignment(wrap_text=True)
+    ws.sheet_properties.tabColor = TAB_POLICY
+
+
+def build_template(lang: Lang = "zh") -> Workbook:
+    """A fresh collections workbook: Instructions, Ledger, Customers, Policy in `lang`."""
+    if lang not in i18n.LANGS:
+        raise ValueError(f"lang must be one of {i18n.LANGS}, got {lang!r}")
+    wb = Workbook()
+    instructions = wb.active
+    instructions.title = i18n.SHEETS["instructions"].get(lang)
+    _write_instructions(instructions, lang)
+    _write_ledger(wb.create_sheet(i18n.SHEETS["ledger"].get(lang)), lang)
+    _write_customers(wb.create_sheet(i18n.SHEETS["customers"].get(lang)), lang)
+    _write_policy(wb.create_sheet(i18n.SHEETS["policy"].get(lang)), lang)
+    wb.active = 1  # open on the Ledger
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == wb.active.title
+    wb.properties.creator = "xlsx_tools"
+    wb.properties.lastModifiedBy = "xlsx_tools"
+    wb.properties.title = ("应收账款催收工作簿" if lang == "zh" else "Collections workbook")
+    wb.properties.language = "zh-CN" if lang == "zh" else "en-US"
+    wb.properties.created = FIXED_TIMESTAMP
+    wb.properties.modified = FIXED_TIMESTAMP
+    return wb
+
+
+def save_workbook(wb: Workbook, path: str | PathLike[str]) -> Path:
+    """Save reproducibly and atomically: fixed zip timestamps, the workbook's own
+    created/modified properties (openpyxl's `save` would stamp 'now'), then a rename."""
+    target = Path(path)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
+    stamp = (wb.properties.modified or FIXED_TIMESTAMP).timetuple()[:6]
+    stamp = max(stamp, (1980, 1, 1, 0, 0, 0))
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            out.writestr(entry, source.read(info.filename))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(fixed.getvalue())
+        os.chmod(temp, (target.stat().st_mode & 0o777) if target.exists() else 0o644)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def write_template(path: str | PathLike[str], lang: Lang = "zh") -> Path:
+    """Write a fresh template to `path` (overwriting it) and return the path."""
+    return save_workbook(build_template(lang), path)
