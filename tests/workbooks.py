@@ -8,13 +8,17 @@ import openpyxl
 
 
 def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
-    """Write sheets of rows with openpyxl (first sheet first)."""
+    """Write sheets of rows with openpyxl (first sheet first); '=...' strings stay text."""
     book = openpyxl.Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         for row in rows:
             sheet.append(row)
+        for cells in sheet.iter_rows():
+            for cell in cells:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
     book.save(path)
     return path
 

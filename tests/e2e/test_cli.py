@@ -1,0 +1,172 @@
+"""The command line: exit codes, exact messages, and that nothing but output sheets changes."""
+import io
+import json
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from xlsx_tools.cli import main
+from tests.e2e.conftest import AS_OF
+from tests.workbooks import read_records, read_rows, sheet_part_names, write_workbook, zip_parts
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_cli__refresh_with_input_errors_exits_1_and_names_each_cell(small_book):
+    code, out, err = run("refresh", str(small_book), "--as-of", AS_OF.isoformat())
+    assert code == 1
+    assert err.splitlines() == [
+        "应收台账!E4: 日期格式无法识别 '11/28/2026'；该行未参与计算",
+        "应收台账!A6: 合计行已跳过",
+    ]
+    assert "1 个错误，1 个警告" in out
+    issues = read_records(small_book, "问题")
+    assert [(r["级别"], r["工作表"], r["单元格"]) for r in issues] == [
+        ("错误", "应收台账", "E4"), ("警告", "应收台账", "A6")]
+    detail = read_records(small_book, "账龄明细")
+    assert [r["单据号"] for r in detail] == ["INV-001", "INV-002", "=SUM(1,2)"]
+
+
+def test_cli__refresh_in_english_writes_english_sheets(small_book):
+    code, out, _ = run("refresh", str(small_book), "--as-of", AS_OF.isoformat(), "--lang", "en")
+    assert code == 1 and "1 errors, 1 warnings" in out
+    detail = {r["Invoice No"]: r for r in read_records(small_book, "Detail")}
+    assert detail["INV-001"]["Stage"] == "S4" and detail["INV-001"]["Days Past Due"] == 89
+    assert detail["INV-002"]["Open Amount"] == 800
+    assert detail["=SUM(1,2)"]["Stage"] == "HOLD"
+
+
+def test_cli__formula_like_text_is_written_as_text_not_formula(small_book):
+    run("refresh", str(small_book), "--as-of", AS_OF.isoformat(), "--lang", "en")
+    import openpyxl
+    book = openpyxl.load_workbook(small_book)
+    cells = [c for row in book["Detail"].iter_rows() for c in row if c.value == "=SUM(1,2)"]
+    names = [c for row in book["Priority"].iter_rows() for c in row if c.value == "+Old Mill & Sons <Ltd>"]
+    assert len(cells) == 1 and cells[0].data_type == "s"
+    assert len(names) == 1 and names[0].data_type == "s"
+
+
+def test_cli__input_sheets_and_user_sheets_stay_byte_identical(small_book):
+    before = zip_parts(small_book)
+    parts = sheet_part_names(small_book)
+    run("refresh", str(small_book), "--as-of", AS_OF.isoformat())
+    after = zip_parts(small_book)
+    for sheet in ("应收台账", "客户档案", "我的备注"):
+        part = parts[sheet].lstrip("/")
+        assert after[part] == before[part], sheet
+    assert read_rows(small_book, "我的备注") == [["自己的笔记", 42]]
+
+
+def test_cli__second_refresh_gives_identical_output_sheets(small_book):
+    run("refresh", str(small_book), "--as-of", AS_OF.isoformat())
+    first = {name: zip_parts(small_book)[part.lstrip("/")] for name, part in sheet_part_names(small_book).items()}
+    names_first = list(first)
+    run("refresh", str(small_book), "--as-of", AS_OF.isoformat())
+    second = {name: zip_parts(small_book)[part.lstrip("/")] for name, part in sheet_part_names(small_book).items()}
+    assert list(second) == names_first
+    assert second == first
+
+
+def test_cli__output_option_leaves_the_original_untouched(small_book, tmp_path):
+    before = small_book.read_bytes()
+    target = tmp_path / "out" / "result.xlsx"
+    target.parent.mkdir()
+    code, _, _ = run("refresh", str(small_book), "--as-of", AS_OF.isoformat(), "--output", str(target))
+    assert code == 1
+    assert small_book.read_bytes() == before
+    assert read_records(target, "催收优先级")[0]["客户编号"] == "C1"
+
+
+def test_cli__missing_file_exits_2_with_message(tmp_path):
+    code, out, err = run("refresh", str(tmp_path / "nope.xlsx"))
+    assert code == 2 and out == ""
+    assert "nope.xlsx" in err and "xlsx-tools:" in err
+
+
+def test_cli__not_a_workbook_exits_2_and_writes_nothing(tmp_path):
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("not a zip", encoding="utf-8")
+    code, _, err = run("refresh", str(fake))
+    assert code == 2 and err.startswith("xlsx-tools: ")
+    assert fake.read_text(encoding="utf-8") == "not a zip"
+
+
+def test_cli__workbook_open_in_excel_exits_2_and_writes_nothing(small_book):
+    lock = small_book.parent / ("~$" + small_book.name)
+    lock.write_bytes(b"owner")
+    before = small_book.read_bytes()
+    code, _, err = run("refresh", str(small_book))
+    assert code == 2 and "~$book.xlsx" in err
+    assert small_book.read_bytes() == before
+
+
+def test_cli__workbook_without_ledger_exits_2_and_writes_nothing(tmp_path):
+    book = write_workbook(tmp_path / "other.xlsx", {"Sheet": [["a", "b"]]})
+    before = book.read_bytes()
+    code, _, err = run("refresh", str(book))
+    assert code == 2
+    assert err == ("xlsx-tools: 工作簿中没有“应收台账”工作表（现有：Sheet） / "
+                   "The workbook has no 'Ledger' sheet (found: Sheet)\n")
+    assert book.read_bytes() == before
+
+
+def test_cli__check_prints_located_lines_and_writes_nothing(small_book):
+    before = small_book.read_bytes()
+    code, out, _ = run("check", str(small_book), "--as-of", AS_OF.isoformat(), "--lang", "en")
+    assert code == 1
+    assert out.splitlines() == [
+        "应收台账!E4: Date format not recognised '11/28/2026'; row left out of all results",
+        "应收台账!A6: Total row skipped",
+        "1 errors, 1 warnings",
+    ]
+    assert small_book.read_bytes() == before
+
+
+def test_cli__check_json(small_book):
+    code, out, _ = run("check", str(small_book), "--json")
+    assert code == 1
+    issues = json.loads(out)
+    assert issues[0] == {"severity": "error", "sheet": "应收台账", "cell": "E4", "location": "应收台账!E4",
+                         "message": "日期格式无法识别 '11/28/2026'；该行未参与计算",
+                         "message_en": "Date format not recognised '11/28/2026'; row left out of all results",
+                         "message_zh": "日期格式无法识别 '11/28/2026'；该行未参与计算"}
+
+
+def test_cli__clean_workbook_exits_0(tmp_path):
+    book = write_workbook(tmp_path / "clean.xlsx", {"Ledger": [
+        ["Invoice No", "Customer ID", "Invoice Date", "Due Date", "Amount"],
+        ["A1", "C1", "2026-01-01", "2026-02-01", 10]]})
+    code, out, err = run("refresh", str(book), "--as-of", AS_OF.isoformat())
+    assert (code, err) == (0, "")
+    assert "0 个错误，0 个警告" in out
+
+
+def test_cli__bad_as_of_is_a_usage_error(small_book, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["refresh", str(small_book), "--as-of", "28/11/2026"])
+    assert exit_info.value.code == 2
+    assert "expected YYYY-MM-DD, got '28/11/2026'" in capsys.readouterr().err
+
+
+def test_cli__new_writes_a_template_that_refreshes_cleanly(tmp_path):
+    path = tmp_path / "new.xlsx"
+    assert run("new", str(path), "--lang", "en")[0] == 0
+    assert run("new", str(path))[0] == 2
+    code, _, err = run("refresh", str(path), "--as-of", AS_OF.isoformat())
+    assert (code, err) == (0, "")
+
+
+def test_cli__python_dash_m_entry_point_works(tmp_path):
+    import subprocess
+    import sys
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, "-m", "xlsx_tools", "--version"], capture_output=True, text=True,
+                            cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+    assert result.returncode == 0 and result.stdout.startswith("xlsx-tools ")

@@ -1,0 +1,175 @@
+"""sheet_xml: cell encoding rules of the generated worksheet XML."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from lxml import etree
+
+from xlsx_tools.core.tables import OutputColumn, OutputTable
+from xlsx_tools.io.sheet_xml import CellStyle, SheetXml, normalize_fill
+
+NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+
+
+def render(table: OutputTable, **kw) -> etree._Element:
+    sheet = SheetXml(table, date1904=kw.pop("date1904", False))
+    xf = {style: i for i, style in enumerate(sorted(sheet.styles_needed(), key=repr), start=1)}
+    return etree.fromstring(sheet.to_bytes(xf, **kw))
+
+
+def one_column(values, kind: str, **kw) -> OutputTable:
+    return OutputTable("T", (OutputColumn("H", kind),), pd.DataFrame({"v": values}), **kw)
+
+
+def cell_values(root: etree._Element) -> dict[str, str | None]:
+    """r -> <v> text or inline string text (rows > 1)."""
+    out = {}
+    for c in root.iterfind(".//m:sheetData/m:row/m:c", NS):
+        if c.get("r").endswith("1") and c.getparent().get("r") == "1":
+            continue
+        v = c.find("m:v", NS)
+        t = c.find("m:is/m:t", NS)
+        out[c.get("r")] = v.text if v is not None else (t.text if t is not None else None)
+    return out
+
+
+def test_money__fen_become_exact_decimal_text_with_integer_arithmetic() -> None:
+    rng = np.random.default_rng(5)
+    fen = np.concatenate([rng.integers(-10**15, 10**15, 2000), [0, 1, -1, 99, -99, 100, -100, 2**62, -(2**62)]])
+    root = render(one_column(pd.array(fen, dtype="Int64"), "money"))
+    got = cell_values(root)
+    for i, value in enumerate(fen.tolist()):
+        q, r = divmod(abs(value), 100)
+        assert got[f"A{i + 2}"] == f"{'-' if value < 0 else ''}{q}.{r:02d}"
+
+
+def test_money__accepts_object_and_float_fen_and_rejects_fractions() -> None:
+    got = cell_values(render(one_column(pd.Series([123457, None, 10**20 + 1], dtype=object), "money")))
+    assert got == {"A2": "1234.57", "A4": "1000000000000000000.01"}
+    got = cell_values(render(one_column([5.0, np.nan, -105.0], "money")))
+    assert got == {"A2": "0.05", "A4": "-1.05"}
+    with pytest.raises(ValueError, match="whole numbers"):
+        SheetXml(one_column([1.5], "money"))
+
+
+def test_floats__written_text_reads_back_as_the_same_double() -> None:
+    rng = np.random.default_rng(9)
+    values = np.concatenate([rng.random(500), rng.normal(0, 1e6, 500), 10.0 ** rng.integers(-300, 300, 200),
+                             [0.1 + 0.2, 1 / 3, -0.0, 5e-324, 1e16]])
+    got = cell_values(render(one_column(values, "decimal")))
+    for i, value in enumerate(values.tolist()):
+        assert float(got[f"A{i + 2}"]) == value
+    got = cell_values(render(one_column([np.nan, np.inf, 0.5], "percent")))
+    assert got == {"A4": "0.5"}
+
+
+def test_dates__excel_serials_in_both_date_systems() -> None:
+    dates = pd.to_datetime(["1900-01-01", "1900-02-28", "1900-03-01", "2026-11-28", None, "2026-11-28 18:00"],
+                           format="ISO8601")
+    got = cell_values(render(one_column(dates, "date")))
+    assert got == {"A2": "1", "A3": "59", "A4": "61", "A5": "46354", "A7": "46354.75"}
+    got = cell_values(render(one_column([dt.date(1904, 1, 2), dt.date(2026, 11, 28)], "date"), date1904=True))
+    assert got == {"A2": "1", "A3": str(46354 - 1462)}
+
+
+def test_text__escaped_cleaned_and_never_a_formula() -> None:
+    values = ["=1+1", "a&b<c>d\"e'", "bad\x00\x08\x0b\x1f\ufffechars", "_x0041_", " lead", "trail ", "a  b",
+              "tab\there", "line\nbreak", "", None, "中文（全角）", "x" * 40000]
+    root = render(one_column(pd.Series(values, dtype=object), "text"))
+    cells = {c.get("r"): c for c in root.iterfind(".//m:sheetData/m:row/m:c", NS)}
+    texts = {r: c.find("m:is/m:t", NS).text for r, c in cells.items() if r != "A1"}
+    assert all(cells[r].get("t") == "inlineStr" for r in texts)
+    assert root.find(".//m:f", NS) is None
+    assert texts["A2"] == "=1+1" and texts["A3"] == "a&b<c>d\"e'"
+    assert texts["A4"] == "badchars"
+    assert texts["A5"] == "_x005F_x0041_"  # Excel would otherwise read it as "A"
+    assert texts["A13"] == "中文（全角）" and len(texts["A14"]) == 32767
+    assert "A12" not in texts and "A11" not in texts  # empty strings and None: no cell
+    space = "{http://www.w3.org/XML/1998/namespace}space"
+    preserved = {r for r, c in cells.items() if c.find("m:is/m:t", NS).get(space) == "preserve"}
+    assert {"A6", "A7", "A8", "A9", "A10"} <= preserved
+    assert not preserved & {"A2", "A3", "A13"}
+    assert texts["A6"] == " lead" and texts["A9"] == "tab\there"
+
+
+def test_fills__cell_fill_wins_and_filled_empty_cells_keep_the_colour() -> None:
+    table = OutputTable(
+        "T", (OutputColumn("a"), OutputColumn("b", "int")),
+        pd.DataFrame({"a": ["x", None, "z"], "b": pd.array([1, None, None], dtype="Int64")}),
+        row_fills=pd.Series(["FFF2CC", "fff2cc", None], index=[10, 11, 12]),
+        cell_fills={1: pd.Series([None, "#FF0000", None])},
+    )
+    sheet = SheetXml(table)
+    assert sheet.fills == ["FFFFF2CC", "FFFF0000"]
+    xf = {style: i for i, style in enumerate(sorted(sheet.styles_needed(), key=repr), start=1)}
+    root = etree.fromstring(sheet.to_bytes(xf))
+    s = {c.get("r"): int(c.get("s")) for c in root.iterfind(".//m:c", NS)}
+    inv = {i: style for style, i in xf.items()}
+    assert inv[s["A2"]] == CellStyle(None, "FFFFF2CC") and inv[s["B2"]] == CellStyle("#,##0", "FFFFF2CC")
+    assert inv[s["A3"]] == CellStyle(None, "FFFFF2CC")  # empty but filled: styled cell without value
+    assert inv[s["B3"]] == CellStyle("#,##0", "FFFF0000")
+    assert "A4" in s and "B4" not in s  # empty, no fill: omitted
+    assert inv[s["A1"]].bold
+
+
+def test_layout__dimension_frozen_pane_autofilter_widths_and_refs() -> None:
+    table = OutputTable("T", (OutputColumn("客户名称"), OutputColumn("Amount", "money", width=20.5)),
+                        pd.DataFrame({"a": ["长长长长长长长长长长长长长长长", "b"], "m": [1, 2]}))
+    root = render(table)
+    assert root.find("m:dimension", NS).get("ref") == "A1:B3"
+    pane = root.find(".//m:pane", NS)
+    assert pane.attrib == {"ySplit": "1", "topLeftCell": "A2", "activePane": "bottomLeft", "state": "frozen"}
+    assert root.find("m:autoFilter", NS).get("ref") == "A1:B3"
+    widths = [float(c.get("width")) for c in root.iterfind(".//m:col", NS)]
+    assert widths[1] == 20.5 and widths[0] >= 30  # 15 CJK characters count double
+    assert [r.get("r") for r in root.iterfind(".//m:row", NS)] == ["1", "2", "3"]
+    order = [etree.QName(el).localname for el in root]
+    assert order == ["dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "autoFilter", "pageMargins"]
+    plain = render(OutputTable("T", (OutputColumn("a"),), pd.DataFrame({"a": ["x"]}),
+                               freeze_header=False, autofilter=False))
+    assert plain.find(".//m:pane", NS) is None and plain.find("m:autoFilter", NS) is None
+
+
+def test_render__chunking_does_not_change_the_xml() -> None:
+    n = 257
+    rng = np.random.default_rng(3)
+    table = OutputTable(
+        "T", (OutputColumn("t"), OutputColumn("m", "money"), OutputColumn("d", "date"), OutputColumn("p", "percent")),
+        pd.DataFrame({"t": np.where(rng.random(n) < 0.2, None, "v"), "m": pd.array(
+            np.where(rng.random(n) < 0.2, None, rng.integers(-999, 999, n)), dtype="Int64"),
+            "d": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 99, n), unit="D"),
+            "p": np.where(rng.random(n) < 0.2, np.nan, rng.random(n))}),
+        row_fills=pd.Series(np.where(rng.random(n) < 0.3, "FFF2CC", None)),
+        cell_fills={2: pd.Series(np.where(rng.random(n) < 0.3, "FF0000", None))},
+    )
+    sheet = SheetXml(table)
+    xf = {style: i for i, style in enumerate(sorted(sheet.styles_needed(), key=repr))}
+    whole = b"".join(bytes(p) for p in sheet.render(xf, chunk_rows=10_000))
+    chunked = b"".join(bytes(p) for p in sheet.render(xf, chunk_rows=7))
+    assert whole == chunked
+    root = etree.fromstring(whole)
+    assert len(root.findall(".//m:row", NS)) == n + 1
+    assert all(re.fullmatch(r"[A-D]\d+", c.get("r")) for c in root.iterfind(".//m:c", NS))
+
+
+@pytest.mark.parametrize("bad", [
+    lambda: OutputTable("T", (OutputColumn("a"), OutputColumn("b")), pd.DataFrame({"a": [1]})),
+    lambda: OutputTable("a/b", (OutputColumn("a"),), pd.DataFrame({"a": [1]})),
+    lambda: OutputTable("x" * 32, (OutputColumn("a"),), pd.DataFrame({"a": [1]})),
+    lambda: OutputTable("T", (OutputColumn("a"),), pd.DataFrame({"a": [1]}), row_fills=pd.Series(["red"])),
+    lambda: OutputTable("T", (OutputColumn("a"),), pd.DataFrame({"a": [1]}), row_fills=pd.Series([None, None])),
+    lambda: OutputTable("T", (OutputColumn("a"),), pd.DataFrame({"a": [1]}), cell_fills={3: pd.Series([None])}),
+    lambda: OutputTable("T", (OutputColumn("a", "int"),), pd.DataFrame({"a": ["x"]})),
+])
+def test_sheet__invalid_tables_are_rejected_before_writing(bad) -> None:
+    with pytest.raises(ValueError):
+        SheetXml(bad())
+
+
+def test_normalize_fill() -> None:
+    assert normalize_fill("fff2cc") == "FFFFF2CC" and normalize_fill("#80FF0000") == "80FF0000"
+    assert normalize_fill(None) is None and normalize_fill(np.nan) is None and normalize_fill("") is None

@@ -1,0 +1,1 @@
+"""Workbook file adapters (xlsx/xlsm): fast reading and raw-copy grafting of output sheets."""

@@ -1,0 +1,637 @@
+"""Fast worksheet XML (SpreadsheetML) generation for an `OutputTable`.
+
+The XML is produced without a Python call per cell: every column is turned into
+an Arrow string array of ready-made ``<c>`` elements with vectorised Arrow
+compute kernels (`binary_join_element_wise`, `take`, `coalesce`), the columns
+are joined into ``<row>`` strings, and the contiguous UTF-8 data buffer of that
+row array is handed out as-is.  Rows are processed in chunks so a 1M-row table
+never sits in memory as one XML string.
+
+Cell encoding:
+
+* text     -> ``t="inlineStr"`` (XML-escaped, illegal XML 1.0 characters removed,
+              ``_xHHHH_`` escaped, capped at 32767 characters).  Strings that look
+              like formulas (``=…``) are therefore always plain text.
+* money    -> integer fen written as an exact decimal (123457 -> ``1234.57``),
+              integer arithmetic only.
+* int      -> integer text.
+* date     -> Excel serial number (1900 or 1904 date system).
+* percent / decimal -> shortest round-trip text of the float.
+* empty / NA values: no ``<c>`` element, unless the cell has a fill, in which
+  case a value-less styled ``<c r=".." s=".."/>`` keeps the colour band intact.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from xlsx_tools.core.tables import OutputTable, column_letter
+
+__all__ = [
+    "CellStyle",
+    "HEADER_FILL",
+    "NUMBER_FORMATS",
+    "SheetXml",
+    "normalize_fill",
+    "validate_sheet_name",
+]
+
+#: Number format code per column kind (None = General).
+NUMBER_FORMATS: dict[str, str | None] = {
+    "text": None,
+    "int": "#,##0",
+    "money": "#,##0.00",
+    "date": "yyyy-mm-dd",
+    "percent": "0.00%",
+    "decimal": "0.0000",
+}
+
+#: Light grey-blue header background (ARGB).
+HEADER_FILL = "FFDDEBF7"
+
+MAX_CELL_CHARS = 32767
+MAX_ROWS = 1_048_576
+MAX_COLS = 16_384
+
+_LS = pa.large_string()
+_ILLEGAL_XML_RE2 = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x{fffe}\\x{ffff}]"
+_ILLEGAL_XML_PY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ESCAPE_X_RE = r"_(x[0-9A-Fa-f]{4}_)"
+_NEEDS_PRESERVE_RE = r"^\s|\s$|\s\s|[\t\n\r]"
+_HEX_RE = re.compile(r"^#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+_TWO_DIGITS = pa.array([f"{i:02d}" for i in range(100)], type=_LS)
+_EPOCH_1900 = np.datetime64("1899-12-30", "D")
+_EPOCH_1904 = np.datetime64("1904-01-01", "D")
+_LEAP_BUG_END = np.datetime64("1900-03-01", "D")
+
+_DEFAULT_WIDTH = {"text": 10.0, "int": 10.0, "money": 15.0, "date": 11.0,
+                  "percent": 9.0, "decimal": 11.0}
+
+
+class CellStyle(NamedTuple):
+    """What a generated cell needs from styles.xml (mapped to a cellXfs index)."""
+
+    num_format: str | None  # format code; None = General
+    fill: str | None  # ARGB like "FFFFF2CC"; None = no fill
+    bold: bool = False
+
+
+def _s(text: str) -> pa.Scalar:
+    return pa.scalar(text, _LS)
+
+
+def normalize_fill(value: object) -> str | None:
+    """'FFF2CC' / '#fff2cc' / 'FFFFF2CC' -> 'FFFFF2CC'; None/NA/'' -> None."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    text = str(value).strip()
+    if not text:
+        return None
+    m = _HEX_RE.match(text)
+    if not m:
+        raise ValueError(f"invalid fill colour {value!r}: expected hex RGB such as 'FFF2CC'")
+    hexpart = m.group(1).upper()
+    return hexpart if len(hexpart) == 8 else "FF" + hexpart
+
+
+def validate_sheet_name(name: str) -> None:
+    """Raise ValueError if Excel would refuse `name` as a sheet name."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("sheet name must be a non-empty string")
+    if len(name) > 31:
+        raise ValueError(f"sheet name {name!r} is longer than 31 characters")
+    if _BAD_SHEET_CHARS.search(name):
+        raise ValueError(f"sheet name {name!r} contains one of []:*?/\\")
+    if name.startswith("'") or name.endswith("'"):
+        raise ValueError(f"sheet name {name!r} starts or ends with an apostrophe")
+    if name.casefold() == "history":
+        raise ValueError("'History' is a reserved sheet name")
+
+
+def display_width(text: str) -> float:
+    """Approximate column width in Excel character units (wide CJK chars count double)."""
+    return float(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
+
+
+def _xml_text(text: str) -> str:
+    text = _ILLEGAL_XML_PY.sub("", text)[:MAX_CELL_CHARS]
+    text = re.sub(_ESCAPE_X_RE, r"_x005F_\1", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _xml_attr(text: str) -> str:
+    return _xml_text(text).replace('"', "&quot;")
+
+
+def _positional(series: pd.Series | None, n: int, what: str) -> np.ndarray | None:
+    if series is None:
+        return None
+    values = series.to_numpy(dtype=object) if isinstance(series, pd.Series) else np.asarray(series, dtype=object)
+    if len(values) != n:
+        raise ValueError(f"{what} has {len(values)} entries, the frame has {n} rows")
+    return values
+
+
+def _fill_codes(values: np.ndarray, fills: list[str], index: dict[str, int], missing: int) -> np.ndarray:
+    """Per-row fill code (1-based into `fills`); `missing` where no fill is set."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    table = np.empty(len(uniques) + 1, dtype=np.int32)
+    table[-1] = missing  # sentinel -1 indexes the last slot
+    for k, raw in enumerate(uniques):
+        argb = normalize_fill(raw)
+        if argb is None:
+            table[k] = missing
+        else:
+            if argb not in index:
+                fills.append(argb)
+                index[argb] = len(fills)
+            table[k] = index[argb]
+    return table[codes]
+
+
+# ---------------------------------------------------------------- value conversion
+def _as_int64(series: pd.Series, what: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """(values, na_mask) as int64, or None when the values don't fit int64."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):
+        mask = series.isna().to_numpy()
+        return series.fillna(False).to_numpy(dtype=np.int64), mask
+    if pd.api.types.is_integer_dtype(dtype):
+        mask = series.isna().to_numpy()
+        if mask.any():
+            return series.to_numpy(dtype=np.int64, na_value=0), mask
+        return series.to_numpy(dtype=np.int64), mask
+    if pd.api.types.is_float_dtype(dtype):
+        arr = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        mask = ~np.isfinite(arr)
+        if np.isinf(arr).any():
+            raise ValueError(f"{what}: infinite value")
+        vals = np.where(mask, 0.0, arr)
+        if not np.array_equal(vals, np.floor(vals)):
+            bad = arr[~mask & (vals != np.floor(vals))][0]
+            raise ValueError(f"{what}: expected whole numbers, got {bad!r}")
+        if np.abs(vals).max(initial=0.0) >= 2.0**63:
+            return None
+        return vals.astype(np.int64), mask
+    # object / anything else: validate per value (only small frames take this path)
+    values = series.to_numpy(dtype=object)
+    out = np.zeros(len(values), dtype=np.int64)
+    mask = np.zeros(len(values), dtype=bool)
+    for i, v in enumerate(values):
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            mask[i] = True
+            continue
+        try:
+            iv = int(v)
+        except (TypeError, ValueError):
+            raise ValueError(f"{what}: expected an integer, got {v!r}") from None
+        if iv != v:
+            raise ValueError(f"{what}: expected an integer, got {v!r}")
+        if not -(2**63) <= iv < 2**63:
+            return None
+        out[i] = iv
+    return out, mask
+
+
+def _big_int_strings(series: pd.Series, money: bool, what: str) -> pa.Array:
+    """Slow exact path for integers beyond int64 (Python ints)."""
+    out: list[str | None] = []
+    for v in series.to_numpy(dtype=object):
+        if v is None or (not isinstance(v, str) and pd.isna(v)):
+            out.append(None)
+            continue
+        iv = int(v)
+        if iv != v:
+            raise ValueError(f"{what}: expected an integer, got {v!r}")
+        if money:
+            q, r = divmod(abs(iv), 100)
+            out.append(f"{'-' if iv < 0 else ''}{q}.{r:02d}")
+        else:
+            out.append(str(iv))
+    return pa.array(out, type=_LS)
+
+
+def _money_strings(values: np.ndarray, mask: np.ndarray) -> pa.Array:
+    neg = values < 0
+    absval = np.abs(values)
+    whole = pa.array(absval // 100, mask=mask).cast(_LS)
+    cents = pc.take(_TWO_DIGITS, pa.array((absval % 100).astype(np.int32)))
+    sign = pc.if_else(pa.array(neg), _s("-"), _s("")) if neg.any() else _s("")
+    return pc.binary_join_element_wise(sign, whole, _s("."), cents, _s(""))
+
+
+def _date_serials(series: pd.Series, date1904: bool, what: str) -> pa.Array:
+    s = series
+    if not pd.api.types.is_datetime64_any_dtype(s.dtype):
+        try:
+            s = pd.to_datetime(s)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{what}: expected dates ({exc})") from None
+    if getattr(s.dtype, "tz", None) is not None:
+        s = s.dt.tz_localize(None)
+    arr = s.to_numpy()
+    mask = np.isnat(arr)
+    days = arr.astype("datetime64[D]")
+    epoch = _EPOCH_1904 if date1904 else _EPOCH_1900
+    whole = (days - epoch).astype(np.int64)
+    if not date1904:
+        # Excel's phantom 1900-02-29: serials before 1900-03-01 are one lower.
+        whole = whole - ((days < _LEAP_BUG_END) & ~mask)
+    rest = arr - days
+    rest_nonzero = (rest != np.timedelta64(0)) & ~mask
+    if rest_nonzero.any():
+        serial = whole + np.where(mask, 0.0, rest / np.timedelta64(1, "D"))
+        return pa.array(serial, mask=mask).cast(_LS)
+    return pa.array(whole, mask=mask).cast(_LS)
+
+
+def _float_strings(series: pd.Series, what: str) -> pa.Array:
+    try:
+        arr = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what}: expected numbers") from None
+    mask = ~np.isfinite(arr)
+    return pa.array(np.where(mask, 0.0, arr), mask=mask).cast(_LS)
+
+
+def _to_arrow_text(series: pd.Series) -> pa.Array:
+    try:
+        arr = pa.array(series, type=_LS, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeEncodeError):
+        out = []
+        for v in series.to_numpy(dtype=object):
+            if v is None or (not isinstance(v, (str, bytes)) and _scalar_isna(v)):
+                out.append(None)
+            else:
+                text = v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+                out.append(_ILLEGAL_XML_PY.sub("", text))
+        arr = pa.array(out, type=_LS)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr
+
+
+def _scalar_isna(v: object) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+_BYTE_CLASS = np.zeros(256, dtype=np.uint8)
+_BYTE_CLASS[:0x20] |= 1  # control characters (incl. tab/newline)
+_BYTE_CLASS[[0x26, 0x3C, 0x3E]] |= 2  # & < >
+_BYTE_CLASS[0x5F] |= 4  # _ (possible _xHHHH_)
+_BYTE_CLASS[0xEF] |= 8  # lead byte of U+F000..U+FFFF (U+FFFE/U+FFFF are illegal)
+_WS = np.zeros(256, dtype=bool)
+_WS[[0x20, 0x09, 0x0A, 0x0D]] = True
+
+
+def _utf8_view(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(data bytes, value offsets rebased to `data`) of a large_string array."""
+    bufs = arr.buffers()
+    offs = np.frombuffer(bufs[1], dtype=np.int64, count=len(arr) + 1, offset=arr.offset * 8)
+    if bufs[2] is None:
+        return np.zeros(0, dtype=np.uint8), offs - offs[0]
+    data = np.frombuffer(bufs[2], dtype=np.uint8)[int(offs[0]):int(offs[-1])]
+    return data, offs - offs[0]
+
+
+def _text_values(series: pd.Series) -> tuple[pa.Array, pa.Array | None]:
+    """Escaped text values (nulls for empty) and a per-value 'needs xml:space' mask or None.
+
+    The raw UTF-8 buffer is scanned once with a byte-class table so the costly
+    regex passes only run on columns that contain the characters they handle.
+    """
+    arr = _to_arrow_text(series)
+    if len(arr) == 0:
+        return arr, None
+    data, offs = _utf8_view(arr)
+    bits = int(np.bitwise_or.reduce(_BYTE_CLASS[data])) if len(data) else 0
+    illegal = False
+    if bits & 1:
+        illegal = bool(pc.any(pc.match_substring_regex(arr, _ILLEGAL_XML_RE2)).as_py())
+    elif bits & 8:
+        idx = np.flatnonzero(data[:-2] == 0xEF)
+        illegal = bool(((data[idx + 1] == 0xBF) & (data[idx + 2] >= 0xBE)).any())
+    if illegal:
+        arr = pc.replace_substring_regex(arr, _ILLEGAL_XML_RE2, "")
+    lengths = pc.binary_length(arr)
+    if (pc.max(lengths).as_py() or 0) > MAX_CELL_CHARS and (pc.max(pc.utf8_length(arr)).as_py() or 0) > MAX_CELL_CHARS:
+        arr = pc.utf8_slice_codeunits(arr, 0, MAX_CELL_CHARS)
+        lengths = pc.binary_length(arr)
+    if bits & 4 and pc.any(pc.match_substring_regex(arr, _ESCAPE_X_RE)).as_py():
+        arr = pc.replace_substring_regex(arr, _ESCAPE_X_RE, r"_x005F_\1")
+    if bits & 2:
+        arr = pc.replace_substring(arr, "&", "&amp;")
+        arr = pc.replace_substring(arr, "<", "&lt;")
+        arr = pc.replace_substring(arr, ">", "&gt;")
+    empty = pc.equal(lengths, 0)
+    if pc.any(empty).as_py():
+        arr = pc.if_else(empty, pa.scalar(None, _LS), arr)
+    # xml:space="preserve" only where leading/trailing/double whitespace or tab/newline occurs
+    preserve = None
+    data, offs = _utf8_view(arr)
+    if len(data):
+        starts, ends = offs[:-1], offs[1:]
+        nonempty = ends > starts
+        edge_ws = _WS[data[starts[nonempty]]].any() or _WS[data[ends[nonempty] - 1]].any()
+        if edge_ws or bits & 1 or ((data[:-1] == 0x20) & (data[1:] == 0x20)).any():
+            preserve = pc.fill_null(pc.match_substring_regex(arr, _NEEDS_PRESERVE_RE), False)
+            if not pc.any(preserve).as_py():
+                preserve = None
+    return arr, preserve
+
+
+def _joined_bytes(arr: pa.Array) -> memoryview:
+    """The concatenation of all values of a null-free large_string array, zero-copy."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.null_count:
+        raise AssertionError("row XML must not contain nulls")
+    bufs = arr.buffers()
+    if len(arr) == 0 or bufs[2] is None:
+        return memoryview(b"")
+    offs = np.frombuffer(bufs[1], dtype=np.int64, count=len(arr) + 1, offset=arr.offset * 8)
+    return memoryview(bufs[2])[int(offs[0]):int(offs[-1])]
+
+
+# ---------------------------------------------------------------- the sheet
+class SheetXml:
+    """Validated, pre-converted form of one `OutputTable`, ready to stream as XML."""
+
+    def __init__(self, table: OutputTable, *, date1904: bool = False) -> None:
+        validate_sheet_name(table.name)
+        frame = table.frame
+        ncols = len(table.columns)
+        if frame.shape[1] != ncols:
+            raise ValueError(
+                f"table {table.name!r}: frame has {frame.shape[1]} columns, {ncols} OutputColumns given")
+        if ncols > MAX_COLS:
+            raise ValueError(f"table {table.name!r}: {ncols} columns exceed Excel's {MAX_COLS}")
+        nrows = len(frame)
+        if nrows + 1 > MAX_ROWS:
+            raise ValueError(f"table {table.name!r}: {nrows} rows exceed Excel's {MAX_ROWS - 1} data rows")
+        for col in table.columns:
+            if col.kind not in NUMBER_FORMATS:
+                raise ValueError(f"table {table.name!r}: unknown column kind {col.kind!r}")
+        self.table = table
+        self.name = table.name
+        self.nrows = nrows
+        self.ncols = ncols
+        self.date1904 = date1904
+        self.letters = [column_letter(j + 1) for j in range(ncols)]
+        self.last_row = nrows + 1
+        last_col = self.letters[-1] if ncols else "A"
+        self.ref = f"A1:{last_col}{self.last_row}" if ncols else "A1"
+
+        # fills: code 0 = none, k >= 1 -> self.fills[k-1]
+        self.fills: list[str] = []
+        index: dict[str, int] = {}
+        row_vals = _positional(table.row_fills, nrows, "row_fills")
+        row_codes = _fill_codes(row_vals, self.fills, index, 0) if row_vals is not None else None
+        self._codes: list[np.ndarray | None] = [row_codes] * ncols
+        for j, series in (table.cell_fills or {}).items():
+            if not isinstance(j, (int, np.integer)) or not 0 <= j < ncols:
+                raise ValueError(f"table {table.name!r}: cell_fills key {j!r} is not a column position")
+            vals = _positional(series, nrows, f"cell_fills[{j}]")
+            cell = _fill_codes(vals, self.fills, index, -1)
+            base = row_codes if row_codes is not None else np.zeros(nrows, dtype=np.int32)
+            self._codes[int(j)] = np.where(cell >= 0, cell, base).astype(np.int32)
+        self._used_codes: list[list[int]] = []
+        cache: dict[int, list[int]] = {}
+        for codes in self._codes:
+            if codes is None:
+                self._used_codes.append([0])
+            else:
+                key = id(codes)
+                if key not in cache:
+                    cache[key] = [int(c) for c in np.unique(codes)] if len(codes) else [0]
+                self._used_codes.append(cache[key])
+
+        # numeric columns are converted (and validated) up front
+        self._prepared: list[object] = []
+        for j, col in enumerate(table.columns):
+            series = frame.iloc[:, j]
+            what = f"table {table.name!r} column {col.header!r}"
+            if col.kind in ("int", "money"):
+                conv = _as_int64(series, what)
+                self._prepared.append(conv if conv is not None else _big_int_strings(series, col.kind == "money", what))
+            elif col.kind == "date":
+                self._prepared.append(_date_serials(series, date1904, what))
+            elif col.kind in ("percent", "decimal"):
+                self._prepared.append(_float_strings(series, what))
+            else:
+                self._prepared.append(None)  # text: converted chunk by chunk
+
+    # ------------------------------------------------------------ styles
+    def header_style(self) -> CellStyle:
+        return CellStyle(None, HEADER_FILL, True)
+
+    def _style(self, j: int, code: int) -> CellStyle:
+        return CellStyle(NUMBER_FORMATS[self.table.columns[j].kind],
+                         self.fills[code - 1] if code else None, False)
+
+    def styles_needed(self) -> set[CellStyle]:
+        needed = {self.header_style()} if self.ncols else set()
+        for j in range(self.ncols):
+            for code in self._used_codes[j]:
+                needed.add(self._style(j, code))
+        return needed
+
+    # ------------------------------------------------------------ layout
+    def column_widths(self) -> list[float]:
+        widths = []
+        sample_n = min(self.nrows, 2000)
+        for j, col in enumerate(self.table.columns):
+            if col.width is not None:
+                widths.append(float(col.width))
+                continue
+            header_w = display_width(str(col.header)) + (3.0 if self.table.autofilter else 1.0)
+            body_w = _DEFAULT_WIDTH[col.kind]
+            if col.kind == "text" and sample_n:
+                arr = _to_arrow_text(self.table.frame.iloc[:sample_n, j])
+                chars = pc.utf8_length(arr)
+                nbytes = pc.binary_length(arr)
+                # 3-byte UTF-8 characters (CJK) are displayed about twice as wide
+                wide = pc.divide(pc.subtract(nbytes, chars), 2)
+                w = pc.max(pc.add(chars, wide)).as_py()
+                if w is not None:
+                    body_w = max(body_w, float(w) + 1.0)
+            elif col.kind == "money":
+                prepared = self._prepared[j]
+                if isinstance(prepared, tuple):
+                    vals = prepared[0][:sample_n] if sample_n else prepared[0][:0]
+                    big = int(np.abs(vals).max(initial=0)) // 100
+                    digits = len(str(big))
+                    body_w = max(body_w, digits + (digits - 1) // 3 + 5.0)
+            widths.append(round(min(max(header_w, body_w), 60.0), 2))
+        return widths
+
+    def _head(self, xf: Mapping[CellStyle, int], tab_selected: bool) -> bytes:
+        parts = [
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">',
+            f'<dimension ref="{self.ref}"/>',
+            "<sheetViews><sheetView",
+            ' tabSelected="1"' if tab_selected else "",
+            ' workbookViewId="0">',
+        ]
+        if self.table.freeze_header:
+            parts.append('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+                         '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>')
+        parts.append('</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>')
+        if self.ncols:
+            parts.append("<cols>")
+            for j, w in enumerate(self.column_widths()):
+                parts.append(f'<col min="{j + 1}" max="{j + 1}" width="{w:g}" customWidth="1"/>')
+            parts.append("</cols>")
+        parts.append("<sheetData>")
+        if self.ncols:
+            hs = xf[self.header_style()]
+            parts.append('<row r="1">')
+            for letter, col in zip(self.letters, self.table.columns):
+                text = _xml_text(str(col.header))
+                if text:
+                    parts.append(f'<c r="{letter}1" s="{hs}" t="inlineStr"><is><t xml:space="preserve">'
+                                 f"{text}</t></is></c>")
+                else:
+                    parts.append(f'<c r="{letter}1" s="{hs}"/>')
+            parts.append("</row>")
+        return "".join(parts).encode("utf-8")
+
+    def _tail(self) -> bytes:
+        parts = ["</sheetData>"]
+        if self.table.autofilter and self.ncols:
+            parts.append(f'<autoFilter ref="{self.ref}"/>')
+        parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+                     "</worksheet>")
+        return "".join(parts).encode("utf-8")
+
+    # ------------------------------------------------------------ body
+    def _values(self, j: int, a: int, b: int) -> tuple[pa.Array, pa.Array | None]:
+        kind = self.table.columns[j].kind
+        prepared = self._prepared[j]
+        if kind == "text":
+            return _text_values(self.table.frame.iloc[a:b, j])
+        if isinstance(prepared, tuple):
+            vals, mask = prepared[0][a:b], prepared[1][a:b]
+            if kind == "money":
+                return _money_strings(vals, mask), None
+            return pa.array(vals, mask=mask).cast(_LS), None
+        return prepared.slice(a, b - a), None
+
+    def _mid_strings(self, j: int, xf: Mapping[CellStyle, int], preserve: bool) -> list[str]:
+        """Per fill code: the text between the row number and the value of a cell."""
+        text = self.table.columns[j].kind == "text"
+        used = self._used_codes[j]
+        out = []
+        for code in range(len(self.fills) + 1):
+            s = xf[self._style(j, code)] if code in used else 0
+            if text:
+                space = ' xml:space="preserve"' if preserve else ""
+                out.append(f'" s="{s}" t="inlineStr"><is><t{space}>')
+            else:
+                out.append(f'" s="{s}"><v>')
+        return out
+
+    def _column_pieces(self, j: int, rows: pa.Array, a: int, b: int,
+                       xf: Mapping[CellStyle, int]) -> list[str | pa.Array]:
+        """The pieces of column j's cells for one chunk, to be joined element-wise.
+
+        Pieces are literal strings or per-row arrays; they never contain nulls
+        (a null anywhere would null the whole row in the final join).
+        """
+        letter = self.letters[j]
+        close = "</t></is></c>" if self.table.columns[j].kind == "text" else "</v></c>"
+        vals, preserve = self._values(j, a, b)
+        codes = self._codes[j]
+        used = self._used_codes[j]
+        uniform = codes is None or len(used) == 1
+        plain = self._mid_strings(j, xf, False)
+        keep = self._mid_strings(j, xf, True) if preserve is not None else None
+        if uniform:
+            code = used[0]
+            mid: str | pa.Array = plain[code]
+            if preserve is not None:
+                mid = pc.if_else(preserve, _s(keep[code]), _s(plain[code]))
+        else:
+            idx = pa.array(codes[a:b])
+            mid = pc.take(pa.array(plain, type=_LS), idx)
+            if preserve is not None:
+                mid = pc.if_else(preserve, pc.take(pa.array(keep, type=_LS), idx), mid)
+        if not vals.null_count:
+            return [f'<c r="{letter}', rows, mid, vals, close]
+
+        def lit(x: str | pa.Array) -> pa.Scalar | pa.Array:
+            return _s(x) if isinstance(x, str) else x
+
+        cells = pc.binary_join_element_wise(_s(f'<c r="{letter}'), rows, lit(mid), vals, _s(close), _s(""))
+        if uniform:
+            code = used[0]
+            if code:
+                empty = pc.binary_join_element_wise(
+                    _s(f'<c r="{letter}'), rows, _s(f'" s="{xf[self._style(j, code)]}"/>'), _s(""))
+                return [pc.coalesce(cells, empty)]
+            return [pc.coalesce(cells, _s(""))]
+        empties = [None] + [
+            f'" s="{xf[self._style(j, code)]}"/>' if code in used else None
+            for code in range(1, len(self.fills) + 1)
+        ]
+        empty = pc.binary_join_element_wise(
+            _s(f'<c r="{letter}'), rows, pc.take(pa.array(empties, type=_LS), idx), _s(""))
+        return [pc.coalesce(cells, empty, _s(""))]
+
+    def chunk_rows(self) -> int:
+        return max(1024, min(65536, 1_000_000 // max(self.ncols, 1)))
+
+    def render(self, xf: Mapping[CellStyle, int], *, tab_selected: bool = False,
+               chunk_rows: int | None = None) -> Iterator[bytes | memoryview]:
+        """Yield the worksheet XML in pieces (bytes or zero-copy memoryviews)."""
+        missing = self.styles_needed() - set(xf)
+        if missing:
+            raise KeyError(f"no cell style index for {sorted(missing, key=repr)[:3]}")
+        yield self._head(xf, tab_selected)
+        if self.ncols:
+            step = chunk_rows or self.chunk_rows()
+            for a in range(0, self.nrows, step):
+                b = min(self.nrows, a + step)
+                rows = pa.array(np.arange(a + 2, b + 2, dtype=np.int64)).cast(_LS)
+                pieces: list[str | pa.Array] = ['<row r="', rows, '">']
+                for j in range(self.ncols):
+                    pieces.extend(self._column_pieces(j, rows, a, b, xf))
+                pieces.append("</row>")
+                args: list[pa.Scalar | pa.Array] = []
+                pending = ""
+                for piece in pieces:  # merge adjacent literals: fewer kernel arguments
+                    if isinstance(piece, str):
+                        pending += piece
+                    else:
+                        if pending:
+                            args.append(_s(pending))
+                            pending = ""
+                        args.append(piece)
+                if pending:
+                    args.append(_s(pending))
+                args.append(_s(""))  # separator
+                yield _joined_bytes(pc.binary_join_element_wise(*args))
+        yield self._tail()
+
+    def to_bytes(self, xf: Mapping[CellStyle, int], *, tab_selected: bool = False) -> bytes:
+        """The whole sheet XML at once (tests and small tables)."""
+        return b"".join(bytes(p) for p in self.render(xf, tab_selected=tab_selected))
