@@ -1,0 +1,145 @@
+"""The letter-number journal: numbers are reserved on disk (fsync) before any letter is rendered.
+
+A batch writes letters first and logs them in the workbook last (one atomic commit).
+If it dies in between, the numbers it handed out are in this journal, so
+
+- the next run never hands them out again, and
+- the next run reconciles them into the Letters log: a letter whose file exists is
+  logged as generated (with its SHA-256), a number without a file is logged void.
+
+The journal lives in the letters output folder as JSON lines:
+
+    {"event": "reserve", "letter_no": "CS-2026-000124", "book": "/path/book.xlsx", "row": {...log row...}}
+    {"event": "mark", "prefix": "CS", "year": 2026, "seq": 131}
+
+After a successful commit it is compacted to one `mark` per prefix and year: the
+highest number ever issued, which stays a floor even if log rows are deleted.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from ..core.letters import LogRow, format_letter_no, parse_letter_no
+
+JOURNAL_NAME = "letters-journal.jsonl"
+
+
+@dataclass
+class JournalState:
+    reserved: dict[str, LogRow] = field(default_factory=dict)      # letter_no -> planned log row
+    marks: dict[tuple[str, int], int] = field(default_factory=dict)
+    books: dict[str, str] = field(default_factory=dict)            # letter_no -> workbook it was for
+
+    def reserved_for(self, book: str) -> dict[str, LogRow]:
+        """Reservations made for `book` (or for an unnamed one): only those belong in its log."""
+        return {no: row for no, row in self.reserved.items() if self.books.get(no, "") in ("", book)}
+
+    def numbers(self) -> list[str]:
+        """Every number the journal knows was issued (reservations and high-water marks)."""
+        marks = [format_letter_no(prefix, year, seq) for (prefix, year), seq in self.marks.items()]
+        return list(self.reserved) + marks
+
+
+def _row_to_json(row: LogRow) -> dict:
+    data = asdict(row)
+    data["date"] = row.date.isoformat()
+    return data
+
+
+def _row_from_json(data: dict) -> LogRow:
+    values = dict(data)
+    values["date"] = dt.date.fromisoformat(values["date"])
+    return LogRow(**values)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class LettersJournal:
+    def __init__(self, folder: str | os.PathLike):
+        self.folder = Path(folder)
+        self.path = self.folder / JOURNAL_NAME
+
+    def read(self) -> JournalState:
+        state = JournalState()
+        if not self.path.exists():
+            return state
+        for line in self.path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue    # a torn last line from a crash mid-write: that reservation never completed
+            if record.get("event") == "reserve":
+                row = _row_from_json(record["row"])
+                state.reserved[row.letter_no] = row
+                state.books[row.letter_no] = str(record.get("book", ""))
+            elif record.get("event") == "mark":
+                key = (str(record["prefix"]), int(record["year"]))
+                state.marks[key] = max(state.marks.get(key, 0), int(record["seq"]))
+        return state
+
+    def reserve(self, rows: Sequence[LogRow], book: str = "") -> None:
+        """Append the reservations and fsync them (and the folder) before returning."""
+        if not rows:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        created = not self.path.exists()
+        lines = "".join(json.dumps({"event": "reserve", "letter_no": row.letter_no, "book": book,
+                                    "row": _row_to_json(row)}, ensure_ascii=False) + "\n" for row in rows)
+        with open(self.path, "a", encoding="utf-8") as stream:
+            stream.write(lines)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if created:
+            _fsync_dir(self.folder)
+
+    def compact(self, issued: Iterable[str], book: str = "") -> None:
+        """After a successful commit for `book`: its reservations become high-water marks.
+
+        Reservations of other workbooks sharing the folder stay until their own next run.
+        """
+        state = self.read()
+        issued = set(issued)
+        marks = dict(state.marks)
+        for number in issued | set(state.reserved):
+            parsed = parse_letter_no(number)
+            if parsed:
+                key = (parsed[0], parsed[1])
+                marks[key] = max(marks.get(key, 0), parsed[2])
+        mine = state.reserved_for(book)
+        others = {no: row for no, row in state.reserved.items() if no not in mine and no not in issued}
+        if not marks and not others and not self.path.exists():
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        temp = self.path.with_name(f".{self.path.name}.tmp")
+        with open(temp, "w", encoding="utf-8") as stream:
+            for (prefix, year), seq in sorted(marks.items()):
+                stream.write(json.dumps({"event": "mark", "prefix": prefix, "year": year, "seq": seq},
+                                        ensure_ascii=False) + "\n")
+            for no, row in others.items():
+                stream.write(json.dumps({"event": "reserve", "letter_no": no, "book": state.books.get(no, ""),
+                                         "row": _row_to_json(row)}, ensure_ascii=False) + "\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, self.path)
+        _fsync_dir(self.folder)

@@ -1,0 +1,837 @@
+"""Build the shipped letter templates (`letter_templates/{zh,en}/{kind}.docx`) with python-docx.
+
+The templates are user data: clerks edit them in Word.  This module is how the
+shipped versions are made, so they can be rebuilt and reviewed as code:
+
+    python -m xlsx_tools.letter_templates letter_templates
+
+Every template uses only the variables of `core.letters.CONTEXT_NAMES` and renders
+with docxtpl; invoice tables repeat one row per invoice with `{%tr for %}`.
+Building is deterministic: fixed document properties and zip timestamps.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+import zipfile
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from .core import i18n
+from .core.i18n import Lang
+from .core.letters import KINDS
+
+FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
+GREY = RGBColor(0x59, 0x59, 0x59)
+
+FONTS = {
+    # (Latin, East Asian) per role.  SimSun/SimHei ship with Windows; LibreOffice
+    # substitutes Noto CJK for them (see io/pdf.py).
+    "zh": {"body": ("Times New Roman", "SimSun"), "title": ("Times New Roman", "SimHei")},
+    "en": {"body": ("Times New Roman", "SimSun"), "title": ("Arial", "SimHei")},
+}
+BODY_SIZE = Pt(11)
+TABLE_SIZE = Pt(8.5)
+TITLE_SIZE = Pt(18)
+
+
+# ----- low-level helpers ---------------------------------------------------------------------------------
+def _set_run_fonts(rpr_owner, latin: str, east_asia: str) -> None:
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+class Letter:
+    """A python-docx document with the few paragraph kinds letters need."""
+
+    def __init__(self, lang: Lang, header_text: str):
+        self.lang = lang
+        self.doc = Document()
+        self._setup_styles()
+        self._setup_page(header_text)
+
+    # -- document setup
+    def _setup_styles(self) -> None:
+        latin, east = FONTS[self.lang]["body"]
+        normal = self.doc.styles["Normal"]
+        normal.font.name = latin
+        normal.font.size = BODY_SIZE
+        _set_run_fonts(normal.element, latin, east)
+        pf = normal.paragraph_format
+        pf.space_before = Pt(0)
+        pf.space_after = Pt(4)
+        pf.line_spacing = 1.25
+        lang = normal.element.get_or_add_rPr()
+        tag = OxmlElement("w:lang")
+        tag.set(qn("w:val"), "zh-CN" if self.lang == "zh" else "en-GB")
+        tag.set(qn("w:eastAsia"), "zh-CN")
+        lang.append(tag)
+        props = self.doc.core_properties
+        props.author = "xlsx_tools"
+        props.last_modified_by = "xlsx_tools"
+        props.created = FIXED_TIME
+        props.modified = FIXED_TIME
+        props.revision = 1
+        props.comments = ""
+        props.language = "zh-CN" if self.lang == "zh" else "en-GB"
+
+    def _setup_page(self, header_text: str) -> None:
+        section = self.doc.sections[0]
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.top_margin, section.bottom_margin = Cm(2.4), Cm(2.2)
+        section.left_margin, section.right_margin = Cm(2.5), Cm(2.3)
+        section.header_distance, section.footer_distance = Cm(1.2), Cm(1.1)
+        header = section.header.paragraphs[0]
+        header.text = ""
+        run = header.add_run(header_text)
+        run.font.size = Pt(9)
+        run.font.color.rgb = GREY
+        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        self._bottom_border(header)
+        footer = section.footer.paragraphs[0]
+        footer.paragraph_format.tab_stops.add_tab_stop(Cm(16.2), WD_TAB_ALIGNMENT.RIGHT)
+        if self.lang == "zh":
+            parts: list[str | tuple[str]] = ["函件编号：{{ letter_no }}\t第 ", ("PAGE",), " 页 共 ", ("NUMPAGES",), " 页"]
+        else:
+            parts = ["Ref. {{ letter_no }}\tPage ", ("PAGE",), " of ", ("NUMPAGES",)]
+        for part in parts:
+            if isinstance(part, tuple):
+                self._field(footer, part[0])
+            else:
+                run = footer.add_run(part)
+                run.font.size = Pt(8)
+                run.font.color.rgb = GREY
+
+    @staticmethod
+    def _bottom_border(paragraph) -> None:
+        ppr = paragraph._p.get_or_add_pPr()
+        border = OxmlElement("w:pBdr")
+        bottom = OxmlElement("w:bottom")
+        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "1"), ("w:color", "A6A6A6")):
+            bottom.set(qn(key), value)
+        border.append(bottom)
+        ppr.append(border)
+
+    @staticmethod
+    def _field(paragraph, instruction: str) -> None:
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), f" {instruction} ")
+        run = OxmlElement("w:r")
+        rpr = OxmlElement("w:rPr")
+        size = OxmlElement("w:sz")
+        size.set(qn("w:val"), "16")
+        rpr.append(size)
+        run.append(rpr)
+        text = OxmlElement("w:t")
+        text.text = "1"
+        run.append(text)
+        field.append(run)
+        paragraph._p.append(field)
+
+    # -- paragraphs
+    def title(self, text: str) -> None:
+        paragraph = self.doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_before = Pt(6)
+        paragraph.paragraph_format.space_after = Pt(12)
+        run = paragraph.add_run(text)
+        run.bold = True
+        run.font.size = TITLE_SIZE
+        latin, east = FONTS[self.lang]["title"]
+        run.font.name = latin
+        _set_run_fonts(run._r, latin, east)
+
+    def note(self, text: str) -> None:
+        paragraph = self.doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(text)
+        run.italic = True
+        run.font.size = Pt(9)
+        run.font.color.rgb = GREY
+
+    def right(self, text: str, bold: bool = False) -> None:
+        paragraph = self.doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        paragraph.add_run(text).bold = bold
+
+    def line(self, text: str, bold: bool = False, space_before: int | None = None) -> None:
+        paragraph = self.doc.add_paragraph()
+        run = paragraph.add_run(text)
+        run.bold = bold
+        if space_before is not None:
+            paragraph.paragraph_format.space_before = Pt(space_before)
+
+    def text(self, text: str) -> None:
+        """A body paragraph with a first-line indent (two characters in Chinese)."""
+        paragraph = self.doc.add_paragraph(text)
+        paragraph.paragraph_format.first_line_indent = Pt(22) if self.lang == "zh" else None
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+    def heading(self, text: str) -> None:
+        self.line(text, bold=True, space_before=6)
+
+    def indented(self, text: str) -> None:
+        paragraph = self.doc.add_paragraph(text)
+        paragraph.paragraph_format.left_indent = Cm(0.75)
+        paragraph.paragraph_format.space_after = Pt(1)
+
+    def blank(self) -> None:
+        self.doc.add_paragraph()
+
+    # -- tables
+    def _cell_text(self, cell, text: str, bold: bool = False, align=None, size=TABLE_SIZE) -> None:
+        paragraph = cell.paragraphs[0]
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.paragraph_format.line_spacing = 1.0
+        ppr = paragraph._p.get_or_add_pPr()
+        for name in ("w:autoSpaceDE", "w:autoSpaceDN"):     # no extra gap between 2026 and 年 in narrow cells
+            flag = OxmlElement(name)
+            flag.set(qn("w:val"), "0")
+            ppr.append(flag)
+        if align is not None:
+            paragraph.alignment = align
+        run = paragraph.add_run(text)
+        run.bold = bold
+        run.font.size = size
+
+    def loop_table(self, headers: Sequence[str], cells: Sequence[str], loop: str, widths: Sequence[float],
+                   numeric: Iterable[int] = (), total: Sequence[str] | None = None, size=TABLE_SIZE) -> None:
+        """Header row, one docxtpl-repeated row per item of `loop`, optional total row."""
+        numeric = set(numeric)
+        rows = 3 + (1 if total else 0) + 1
+        table = self.doc.add_table(rows=rows, cols=len(headers))
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
+        for n, header in enumerate(headers):
+            self._cell_text(table.cell(0, n), header, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=size)
+            self._shade(table.cell(0, n), "DDEBF7")
+        self._cell_text(table.cell(1, 0), f"{{%tr for {loop} %}}")
+        for n, expression in enumerate(cells):
+            align = WD_ALIGN_PARAGRAPH.RIGHT if n in numeric else None
+            self._cell_text(table.cell(2, n), expression, align=align, size=size)
+        self._cell_text(table.cell(3, 0), "{%tr endfor %}")
+        self._widths(table, widths)
+        if total:
+            label_span = next((n for n, text in enumerate(total[1:], start=1) if text), len(total)) - 1
+            for n, text in enumerate(total):
+                if n and n <= label_span and n < 4:
+                    continue
+                align = WD_ALIGN_PARAGRAPH.RIGHT if n in numeric else None
+                self._cell_text(table.cell(4, n), text, bold=True, align=align, size=size)
+            span = min(label_span, 3)
+            if span:
+                table.cell(4, 0).merge(table.cell(4, span))     # "合计" across the first columns
+        self._mark_header(table.rows[0])
+        self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
+
+    def key_value_table(self, pairs: Sequence[tuple[str, str]], widths: tuple[float, float] = (3.6, 12.6)) -> None:
+        table = self.doc.add_table(rows=len(pairs), cols=2)
+        table.style = self.doc.styles["Table Grid"]
+        table.autofit = False
+        for row, (key, value) in enumerate(pairs):
+            self._cell_text(table.cell(row, 0), key, bold=True, size=Pt(10))
+            self._shade(table.cell(row, 0), "F2F2F2")
+            self._cell_text(table.cell(row, 1), value, size=Pt(10))
+        self._widths(table, widths)
+        self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
+
+    def reply_table(self, columns: Sequence[Sequence[str]]) -> None:
+        """Side-by-side reply boxes, one paragraph per line."""
+        table = self.doc.add_table(rows=1, cols=len(columns))
+        table.style = self.doc.styles["Table Grid"]
+        table.autofit = False
+        self._widths(table, [16.2 / len(columns)] * len(columns))
+        for n, lines in enumerate(columns):
+            cell = table.cell(0, n)
+            first = True
+            for text in lines:
+                paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
+                first = False
+                paragraph.paragraph_format.space_after = Pt(3)
+                run = paragraph.add_run(text)
+                run.font.size = Pt(10)
+                if text.startswith("「") or text.startswith("\u201c"):
+                    run.bold = True
+
+    @staticmethod
+    def _widths(table, widths: Sequence[float]) -> None:
+        """Column widths in the grid (what LibreOffice reads) and in every cell (what Word reads)."""
+        for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+            col.set(qn("w:w"), str(int(Cm(width).twips)))
+        table_width = table._tbl.tblPr.find(qn("w:tblW"))
+        table_width.set(qn("w:type"), "dxa")
+        table_width.set(qn("w:w"), str(sum(int(Cm(width).twips) for width in widths)))
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths):
+                cell.width = Cm(width)
+
+    @staticmethod
+    def _shade(cell, colour: str) -> None:
+        tcpr = cell._tc.get_or_add_tcPr()
+        shade = OxmlElement("w:shd")
+        shade.set(qn("w:val"), "clear")
+        shade.set(qn("w:color"), "auto")
+        shade.set(qn("w:fill"), colour)
+        tcpr.append(shade)
+
+    @staticmethod
+    def _mark_header(row) -> None:
+        trpr = row._tr.get_or_add_trPr()
+        header = OxmlElement("w:tblHeader")
+        trpr.append(header)
+
+    # -- output
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.doc.save(buffer)
+        return _fixed_zip(buffer.getvalue())
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """The same parts in the same order with fixed timestamps: reproducible bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+# ----- shared blocks -------------------------------------------------------------------------------------------
+INVOICE_LOOP = "inv in invoices"
+INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.no }}", "{{ inv.invoice_date }}", "{{ inv.due_date }}",
+                 "{{ inv.amount }}", "{{ inv.paid }}", "{{ inv.open }}", "{{ inv.days }}")
+INVOICE_WIDTHS = {"zh": (1.0, 2.4, 2.9, 2.9, 2.0, 1.7, 2.0, 1.4),
+                  "en": (1.0, 2.8, 2.6, 2.6, 2.0, 1.8, 2.0, 1.5)}
+INVOICE_HEADERS = {
+    "zh": ("序号", "单据号", "开票日期", "到期日", "金额（元）", "已付（元）", "未付（元）", "逾期天数"),
+    "en": ("No.", "Invoice", "Invoice date", "Due date", "Amount (CNY)", "Paid (CNY)", "Open (CNY)",
+           "Days overdue"),
+}
+TOTAL_ROW = {"zh": ("合计", "", "", "", "", "", "{{ total }}", ""),
+             "en": ("Total", "", "", "", "", "", "{{ total }}", "")}
+# Demand notices and lawyer's letters add each invoice's interest up to the as-of date.
+INTEREST_WIDTHS = {"zh": (0.8, 2.5, 2.6, 2.6, 1.8, 1.5, 1.8, 1.0, 1.6),
+                   "en": (0.8, 2.6, 2.4, 2.4, 1.8, 1.5, 1.8, 1.3, 1.6)}
+INTEREST_TABLE_SIZE = Pt(7.5)       # nine columns on the page width
+INTEREST_HEADER = {"zh": "逾期利息（元）", "en": "Interest (CNY)"}
+
+
+def _invoice_table(letter: Letter, total: bool = True, interest: bool = False) -> None:
+    lang = letter.lang
+    if not interest:
+        letter.loop_table(INVOICE_HEADERS[lang], INVOICE_CELLS, INVOICE_LOOP, INVOICE_WIDTHS[lang],
+                          numeric=(4, 5, 6, 7), total=TOTAL_ROW[lang] if total else None)
+        return
+    letter.loop_table(INVOICE_HEADERS[lang] + (INTEREST_HEADER[lang],), INVOICE_CELLS + ("{{ inv.interest }}",),
+                      INVOICE_LOOP, INTEREST_WIDTHS[lang], numeric=(4, 5, 6, 7, 8),
+                      total=TOTAL_ROW[lang] + ("{{ interest }}",) if total else None, size=INTEREST_TABLE_SIZE)
+
+
+def _interest_lines(letter: Letter, lawyer: bool = False) -> None:
+    """The interest up to the as-of date, its basis, and principal + interest in figures and capitals."""
+    if letter.lang == "zh":
+        who = "委托人" if lawyer else "我司"
+        letter.text("{% if has_interest %}贵司逾期付款，应赔偿" + who + "逾期付款损失：自各笔款项到期日次日起至{{ as_of }}止，"
+                    "逾期利息{{ interest_basis }}，共计人民币¥{{ interest }}元（各笔明细见上表）。{% endif %}"
+                    "合同对逾期付款责任另有约定的，" + who + "保留按约定主张的权利。")
+        letter.text("截至{{ as_of }}，贵司应付本金人民币¥{{ principal }}元，逾期利息人民币¥{{ interest }}元，"
+                    "本息合计人民币（小写）¥{{ claim_total }}元，（大写）{{ claim_total_words }}。")
+    else:
+        whom = "our client" if lawyer else "us"
+        letter.text("{% if has_interest %}Your company is liable for the loss caused to " + whom + " by late payment: "
+                    "interest from the day after each due date to {{ as_of }}, computed {{ interest_basis }}, amounts "
+                    "to CNY {{ interest }} (see the table for each item). {% endif %}Where the contract provides "
+                    "otherwise for late payment, " + ("our client reserves its" if lawyer else "we reserve our") +
+                    " rights under it.")
+        letter.text("As at {{ as_of }} your company owes principal of CNY {{ principal }} and interest of CNY "
+                    "{{ interest }}: a total of CNY {{ claim_total }} (in Chinese capitals: {{ claim_total_words }}).")
+
+
+def _recipient(letter: Letter) -> None:
+    if letter.lang == "zh":
+        letter.right("编号：{{ letter_no }}")
+        letter.line("致：{{ customer.name }}", bold=True)
+        letter.line("地址：{{ customer.address }}")
+        letter.line("{% if customer.contact %}联系人：{{ customer.contact }}{% endif %}"
+                    "{% if customer.phone %}　电话：{{ customer.phone }}{% endif %}")
+    else:
+        letter.right("Ref. {{ letter_no }}")
+        letter.line("To: {{ customer.name }}", bold=True)
+        letter.line("Address: {{ customer.address }}")
+        letter.line("{% if customer.contact %}Attn: {{ customer.contact }}{% endif %}"
+                    "{% if customer.phone %}    Tel: {{ customer.phone }}{% endif %}")
+
+
+def _account(letter: Letter) -> None:
+    if letter.lang == "zh":
+        letter.indented("户　名：{{ company.payee_name }}")
+        letter.indented("开户行：{{ company.bank_name }}")
+        letter.indented("账　号：{{ company.bank_account }}")
+    else:
+        letter.indented("Account name: {{ company.payee_name }}")
+        letter.indented("Bank: {{ company.bank_name }}")
+        letter.indented("Account number: {{ company.bank_account }}")
+
+
+def _contact(letter: Letter) -> None:
+    if letter.lang == "zh":
+        letter.line("联系人：{{ company.contact }}　电话：{{ company.phone }}"
+                    "{% if company.email %}　邮箱：{{ company.email }}{% endif %}", space_before=6)
+    else:
+        letter.line("Contact: {{ company.contact }}, tel. {{ company.phone }}"
+                    "{% if company.email %}, {{ company.email }}{% endif %}", space_before=6)
+
+
+def _seal(letter: Letter, name: str = "{{ company.name }}") -> None:
+    letter.blank()
+    if letter.lang == "zh":
+        letter.right(f"{name}（盖章）", bold=True)
+        letter.right("{% if company.signatory %}{{ company.signatory }}{% endif %}")
+        letter.right("{{ date }}")
+    else:
+        letter.right(f"{name} (company seal 盖章)", bold=True)
+        letter.right("{% if company.signatory %}{{ company.signatory }}{% endif %}")
+        letter.right("{{ date }}")
+
+
+def _amount_line(letter: Letter, zh_lead: str, en_lead: str) -> None:
+    if letter.lang == "zh":
+        letter.text(f"{zh_lead}人民币（小写）¥{{{{ total }}}}元，（大写）{{{{ total_words }}}}。")
+    else:
+        letter.text(f"{en_lead} CNY {{{{ total }}}} (in Chinese capitals: {{{{ total_words }}}}).")
+
+
+# ----- the five kinds ------------------------------------------------------------------------------------------
+def _demand(lang: Lang) -> Letter:
+    letter = Letter(lang, "{{ company.name }}")
+    if lang == "zh":
+        letter.title("催款通知书")
+        _recipient(letter)
+        letter.text("贵司与我司（{{ company.name }}）在合同（编号：{{ contracts }}）项下发生业务往来。截至{{ as_of }}，"
+                    "贵司下列款项已超过约定付款期限，至今尚未支付：")
+        _invoice_table(letter, interest=True)
+        _amount_line(letter, "上述逾期未付款项本金合计", "")
+        letter.text("根据双方合同约定，贵司应按期足额支付上述款项。")
+        _interest_lines(letter)
+        letter.text("请贵司于{{ deadline }}前将上述本息合计款项支付至以下账户：")
+        _account(letter)
+        letter.text("如贵司在收到本通知前已付清上述款项，请忽略本通知，并将付款凭证发送给我司联系人以便核对。"
+                    "如对上述款项有异议，请于{{ deadline }}前以书面形式向我司提出，并列明有异议的单据及理由。")
+        letter.text("如贵司逾期仍未付款且未提出异议，我司将根据合同约定和法律规定考虑采取进一步措施，"
+                    "例如委托律师发函、申请支付令或提起诉讼。")
+    else:
+        letter.title("PAYMENT DEMAND NOTICE")
+        _recipient(letter)
+        letter.text("Under contract {{ contracts }} between your company and {{ company.name }} (\"we\"), the "
+                    "following amounts were due for payment and, as at {{ as_of }}, remain unpaid:")
+        _invoice_table(letter, interest=True)
+        _amount_line(letter, "", "The overdue principal totals")
+        letter.text("Under the contract these amounts were payable in full when due.")
+        _interest_lines(letter)
+        letter.text("Please pay the total above, principal and interest, by {{ deadline }} into the following "
+                    "account:")
+        _account(letter)
+        letter.text("If you have already paid, please disregard this notice and send us the payment record so that we "
+                    "can match it. If you dispute any item, please tell us in writing by {{ deadline }}, naming the "
+                    "invoices concerned and your reasons.")
+        letter.text("If the amount remains unpaid and undisputed after that date, we will consider further steps under "
+                    "the contract and the law, such as a lawyer's letter, an application for a payment order or "
+                    "legal proceedings.")
+    _contact(letter)
+    _seal(letter)
+    return letter
+
+
+def _reminder(lang: Lang) -> Letter:
+    letter = Letter(lang, "{{ company.name }}")
+    if lang == "zh":
+        letter.title("还款提醒函")
+        _recipient(letter)
+        letter.text("感谢贵司一直以来对我司（{{ company.name }}）的信任与支持。根据双方合同（编号：{{ contracts }}）约定，"
+                    "贵司下列款项即将到期，特此提醒：")
+        _invoice_table(letter)
+        _amount_line(letter, "以上款项合计", "")
+        letter.text("请贵司于各单据到期日前安排付款，最早一笔款项于{{ deadline }}到期。收款账户如下：")
+        _account(letter)
+        letter.text("温馨提示：逾期付款的，贵司须按合同约定承担逾期付款责任，并可能影响贵司在我司的信用评级和信用额度。")
+        letter.text("如贵司已安排付款，请忽略本函。如对上述款项有异议，请于{{ deadline }}前与我司联系人联系并说明情况。")
+    else:
+        letter.title("PAYMENT REMINDER")
+        _recipient(letter)
+        letter.text("Thank you for your continued business with {{ company.name }}. Under contract {{ contracts }}, "
+                    "the following amounts will soon fall due:")
+        _invoice_table(letter)
+        _amount_line(letter, "", "These amounts total")
+        letter.text("Please arrange payment by each due date; the first amount falls due on {{ deadline }}. "
+                    "Our account:")
+        _account(letter)
+        letter.text("Please note: late payment makes the contract's late-payment terms apply and may affect your "
+                    "credit rating and credit limit with us.")
+        letter.text("If you have already arranged payment, please disregard this letter. If you dispute any item, "
+                    "please contact us by {{ deadline }} and explain.")
+    _contact(letter)
+    _seal(letter)
+    return letter
+
+
+def _confirmation(lang: Lang) -> Letter:
+    letter = Letter(lang, "{{ company.name }}")
+    if lang == "zh":
+        letter.title("账款确认函")
+        _recipient(letter)
+        letter.text("为核对双方往来账目，现将截至{{ as_of }}贵司应付我司（{{ company.name }}）的款项列示如下，请核对：")
+        _invoice_table(letter)
+        _amount_line(letter, "以上款项合计", "")
+        letter.text("如上述信息无误，请在下方「信息证明无误」处签章，确认贵司对上述款项负有付款义务，"
+                    "并按约定于各单据到期日前支付至以下账户；如信息不符，请在「信息不符，请列明不符项目及具体内容」处"
+                    "列明并签章。请于{{ deadline }}前将签章后的回执寄回或扫描发送至我司联系人。"
+                    "如在本函发出前已付款，请在回执中注明。")
+        _account(letter)
+        _contact(letter)
+        _seal(letter)
+        letter.line("回　执", bold=True, space_before=12)
+        letter.reply_table([
+            ["「信息证明无误」",
+             "本公司确认：截至{{ as_of }}，本公司尚欠{{ company.name }}款项人民币{{ total }}元"
+             "（{{ total_words }}），上述信息无误，本公司将按约定付款。",
+             "", "（公司盖章）", "经办人：", "日期：　　　　年　　月　　日"],
+            ["「信息不符，请列明不符项目及具体内容」",
+             "不符项目及具体内容：", "", "", "（公司盖章）", "经办人：", "日期：　　　　年　　月　　日"],
+        ])
+    else:
+        letter.title("ACCOUNT CONFIRMATION")
+        _recipient(letter)
+        letter.text("To reconcile our accounts, please check the amounts payable by your company to {{ company.name }} "
+                    "as at {{ as_of }}:")
+        _invoice_table(letter)
+        _amount_line(letter, "", "These amounts total")
+        letter.text("If the information is correct, please sign and seal under \u201cInformation correct\u201d "
+                    "below, confirming that your company owes these amounts and will pay them by their due dates "
+                    "into the account below. If it is not, please list the differences under \u201cInformation "
+                    "incorrect\u201d and sign. Please return the signed reply by {{ deadline }}. If you paid "
+                    "before this letter was sent, please say so in the reply.")
+        _account(letter)
+        _contact(letter)
+        _seal(letter)
+        letter.line("REPLY", bold=True, space_before=12)
+        letter.reply_table([
+            ["\u201cInformation correct\u201d (「信息证明无误」)",
+             "We confirm that as at {{ as_of }} we owe {{ company.name }} CNY {{ total }} "
+             "({{ total_words }}); the information is correct and we will pay as agreed.",
+             "", "(company seal 盖章)", "Signed by:", "Date:"],
+            ["\u201cInformation incorrect: list the items and details\u201d "
+             "(「信息不符，请列明不符项目及具体内容」)",
+             "Items and details:", "", "", "(company seal 盖章)", "Signed by:", "Date:"],
+        ])
+    return letter
+
+
+def _lawyer(lang: Lang) -> Letter:
+    letter = Letter(lang, "{{ company.law_firm }}")
+    if lang == "zh":
+        letter.title("律师函")
+        letter.note("（草稿：根据应收台账生成，须经法务部门审核、承办律师签署后方可发出）")
+        _recipient(letter)
+        letter.heading("一、委托事项")
+        letter.text("{{ company.law_firm }}（以下简称“本所”）接受{{ company.name }}（以下简称“委托人”）的委托，"
+                    "指派{{ company.lawyer }}律师，就贵司拖欠委托人款项一事，致函如下。")
+        letter.heading("二、事实")
+        letter.text("根据委托人提供的合同（编号：{{ contracts }}）、发票及对账资料，截至{{ as_of }}，"
+                    "贵司下列款项逾期未付：")
+        _invoice_table(letter, interest=True)
+        letter.text("逾期未付款项本金合计人民币（小写）¥{{ total }}元，（大写）{{ total_words }}，最长已逾期{{ max_days }}天。")
+        _interest_lines(letter, lawyer=True)
+        letter.heading("三、法律依据")
+        letter.text("《中华人民共和国民法典》第五百零九条规定，当事人应当按照约定全面履行自己的义务；第五百七十七条规定，"
+                    "当事人一方不履行合同义务或者履行合同义务不符合约定的，应当承担继续履行、采取补救措施或者赔偿损失等"
+                    "违约责任；第五百七十九条规定，当事人一方未支付价款、报酬、租金、利息，或者不履行其他金钱债务的，"
+                    "对方可以请求其支付。")
+        letter.heading("四、要求及期限")
+        letter.text("本所受托要求贵司于{{ deadline }}前将上述本息合计款项支付至委托人以下账户：")
+        _account(letter)
+        letter.text("如贵司已付清上述款项，请忽略本函，并将付款凭证提供给本所或委托人核对；如对上述款项有异议，"
+                    "请于上述期限内书面告知本所并提供相关依据。")
+        letter.heading("五、后果")
+        letter.text("如贵司在上述期限内既未付款也未提出合理异议，委托人可能依法采取进一步措施，例如申请支付令，"
+                    "或提起诉讼并申请财产保全；对于合同约定或法律规定由违约方承担的逾期付款损失等费用，委托人保留依法主张的权利。")
+        letter.line("承办律师：{{ company.lawyer }}{% if company.lawyer_phone %}　电话：{{ company.lawyer_phone }}"
+                    "{% endif %}", space_before=6)
+        letter.line("{% if company.law_firm_address %}本所地址：{{ company.law_firm_address }}{% endif %}")
+        letter.blank()
+        letter.right("{{ company.law_firm }}（盖章）", bold=True)
+        letter.right("承办律师（签字）：________________")
+        letter.right("{{ date }}")
+        letter.heading("附件")
+        letter.line("1. 欠款明细（见上表）；")
+        letter.line("2. 合同、发票及对账资料复印件。")
+    else:
+        letter.title("LAWYER'S LETTER")
+        letter.note("(Draft generated from the receivables ledger: to be reviewed by the legal department and signed "
+                    "by the responsible lawyer before it is sent)")
+        _recipient(letter)
+        letter.heading("1. Mandate")
+        letter.text("{{ company.law_firm }} (\"we\") act for {{ company.name }} (\"our client\"), which has instructed "
+                    "us, through {{ company.lawyer }}, in respect of the amounts your company owes our client.")
+        letter.heading("2. Facts")
+        letter.text("According to contract {{ contracts }}, the invoices and the statements provided by our client, "
+                    "the following amounts were overdue and unpaid as at {{ as_of }}:")
+        _invoice_table(letter, interest=True)
+        letter.text("The overdue principal totals CNY {{ total }} (in Chinese capitals: {{ total_words }}); the oldest "
+                    "item is {{ max_days }} days overdue.")
+        _interest_lines(letter, lawyer=True)
+        letter.heading("3. Legal basis")
+        letter.text("Article 509 of the Civil Code of the People's Republic of China requires parties to perform their "
+                    "obligations in full as agreed; under Article 577 a party that fails to perform bears liability "
+                    "for breach such as continued performance, remedial measures or damages; under Article 579 a "
+                    "party that fails to pay a price, remuneration, rent, interest or another monetary debt may be "
+                    "required to pay it.")
+        letter.heading("4. Demand and deadline")
+        letter.text("On our client's instructions we ask your company to pay the total above, principal and "
+                    "interest, by {{ deadline }} into our client's account:")
+        _account(letter)
+        letter.text("If you have already paid, please disregard this letter and send us or our client the payment "
+                    "record. If you dispute any item, please tell us in writing by that date, with your grounds.")
+        letter.heading("5. Consequences")
+        letter.text("If the amount is neither paid nor reasonably disputed by that date, our client may take further "
+                    "steps as the law allows, such as applying for a payment order, or bringing proceedings and "
+                    "applying for preservation of assets; our client reserves its right to claim the late-payment "
+                    "loss and other costs that the contract or the law places on the party in breach.")
+        letter.line("Responsible lawyer: {{ company.lawyer }}{% if company.lawyer_phone %}, tel. "
+                    "{{ company.lawyer_phone }}{% endif %}", space_before=6)
+        letter.line("{% if company.law_firm_address %}Address: {{ company.law_firm_address }}{% endif %}")
+        letter.blank()
+        letter.right("{{ company.law_firm }} (seal 盖章)", bold=True)
+        letter.right("Lawyer's signature: ________________")
+        letter.right("{{ date }}")
+        letter.heading("Attachments")
+        letter.line("1. Statement of the amounts overdue (table above);")
+        letter.line("2. Copies of the contract, invoices and statements.")
+    return letter
+
+
+def _case_review(lang: Lang) -> Letter:
+    zh = lang == "zh"
+    letter = Letter(lang, "{{ company.name }}" + ("　内部资料" if zh else " · internal"))
+    letter.title("催收案例复盘记录" if zh else "COLLECTION CASE REVIEW")
+    letter.right("编号：{{ letter_no }}" if zh else "Ref. {{ letter_no }}")
+    if zh:
+        letter.key_value_table([
+            ("客户", "{{ customer.name }}（{{ customer.id }}）"),
+            ("案例编号", "{{ case.no }}"),
+            ("立案日期", "{{ case.opened }}"),
+            ("结案日期", "{{ case.closed }}"),
+            ("催收天数", "{{ case.days }}"),
+            ("回收金额", "¥{{ total }}（{{ total_words }}）"),
+            ("当前阶段", "{{ stage }} {{ stage_name }}"),
+        ])
+    else:
+        letter.key_value_table([
+            ("Customer", "{{ customer.name }} ({{ customer.id }})"),
+            ("Case no.", "{{ case.no }}"),
+            ("Opened", "{{ case.opened }}"),
+            ("Closed", "{{ case.closed }}"),
+            ("Collection days", "{{ case.days }}"),
+            ("Recovered", "CNY {{ total }} ({{ total_words }})"),
+            ("Current stage", "{{ stage }} {{ stage_name }}"),
+        ])
+    sections = (("一、催收过程", "1. Process"), ("二、解决方案", "2. Solution"), ("三、结果", "3. Result"),
+                ("四、经验教训", "4. Lessons"))
+    for (zh_title, en_title), key in zip(sections, ("process", "solution", "result", "lessons")):
+        letter.heading(zh_title if zh else en_title)
+        letter.text(f"{{{{ case.{key} }}}}")
+    letter.heading("五、函件时间线（摘自函件记录）" if zh else "5. Timeline (from the Letters log)")
+    letter.loop_table(
+        ("日期", "函件编号", "类型", "状态", "寄出日期", "送达日期", "快递单号") if zh else
+        ("Date", "Letter no.", "Kind", "Status", "Sent", "Delivered", "Tracking no."),
+        ("{{ t.date }}", "{{ t.letter_no }}", "{{ t.kind }}", "{{ t.status }}",
+         "{{ t.sent_date }}", "{{ t.delivered_date }}", "{{ t.tracking_no }}"),
+        "t in timeline", (2.7, 2.6, 1.9, 1.3, 2.7, 2.7, 2.4))
+    letter.heading("六、当前未收款项" if zh else "6. Amounts still open")
+    letter.loop_table(INVOICE_HEADERS[lang], INVOICE_CELLS, INVOICE_LOOP, INVOICE_WIDTHS[lang],
+                      numeric=(4, 5, 6, 7),
+                      total=(("合计" if zh else "Total"), "", "", "", "", "", "{{ open_total }}", ""))
+    if zh:
+        letter.line("编制：{{ company.signatory }}　　　审核：________________", space_before=12)
+        letter.line("日期：{{ date }}")
+    else:
+        letter.line("Prepared by: {{ company.signatory }}      Reviewed by: ________________", space_before=12)
+        letter.line("Date: {{ date }}")
+    return letter
+
+
+PLAN_INVOICE_HEADERS = {"zh": ("序号", "单据号", "合同编号", "开票日期", "到期日", "金额（元）"),
+                        "en": ("No.", "Invoice", "Contract", "Invoice date", "Due date", "Amount (CNY)")}
+PLAN_INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.no }}", "{{ inv.contract_no }}", "{{ inv.invoice_date }}",
+                      "{{ inv.due_date }}", "{{ inv.amount }}")
+SCHEDULE_HEADERS = {"zh": ("期次", "应还日期", "本金（元）", "利息/费用（元）", "应还金额（元）"),
+                    "en": ("No.", "Due date", "Principal (CNY)", "Interest / fee (CNY)", "Amount (CNY)")}
+SCHEDULE_CELLS = ("{{ s.n }}", "{{ s.due_date }}", "{{ s.principal }}", "{{ s.fee }}", "{{ s.amount }}")
+SCHEDULE_TOTAL = {"zh": ("合计", "", "{{ plan.principal_total }}", "{{ plan.fee_total }}", "{{ plan.amount_total }}"),
+                  "en": ("Total", "", "{{ plan.principal_total }}", "{{ plan.fee_total }}",
+                         "{{ plan.amount_total }}")}
+
+
+def _plan(lang: Lang) -> Letter:
+    """分期还款协议: the Plans row and its schedule, for both parties to sign and seal."""
+    zh = lang == "zh"
+    letter = Letter(lang, "{{ company.name }}")
+    letter.title("分期还款协议" if zh else "INSTALLMENT PAYMENT AGREEMENT")
+    if zh:
+        letter.note("（本协议文本依据分期计划表于{{ date }}生成，经双方签字盖章后生效）")
+        letter.right("协议编号：{{ letter_no }}")
+        letter.right("计划编号：{{ plan.no }}")
+        letter.line("甲方（债权人）：{{ company.name }}", bold=True)
+        letter.line("地址：{{ company.address }}")
+        letter.line("乙方（债务人）：{{ customer.name }}", bold=True)
+        letter.line("地址：{{ customer.address }}")
+        letter.line("{% if customer.contact %}联系人：{{ customer.contact }}{% endif %}"
+                    "{% if customer.phone %}　电话：{{ customer.phone }}{% endif %}")
+        letter.text("乙方因与甲方的业务往来（合同编号：{{ contracts }}），尚欠甲方下列单据项下款项：")
+    else:
+        letter.note("(Text generated from the Plans sheet on {{ date }}; it takes effect when both parties have "
+                    "signed and sealed it)")
+        letter.right("Agreement no. {{ letter_no }}")
+        letter.right("Plan no. {{ plan.no }}")
+        letter.line("Party A (creditor): {{ company.name }}", bold=True)
+        letter.line("Address: {{ company.address }}")
+        letter.line("Party B (debtor): {{ customer.name }}", bold=True)
+        letter.line("Address: {{ customer.address }}")
+        letter.line("{% if customer.contact %}Attn: {{ customer.contact }}{% endif %}"
+                    "{% if customer.phone %}    Tel: {{ customer.phone }}{% endif %}")
+        letter.text("From its business with Party A (contract {{ contracts }}), Party B owes amounts under the "
+                    "following invoices:")
+    letter.loop_table(PLAN_INVOICE_HEADERS[lang], PLAN_INVOICE_CELLS, INVOICE_LOOP, (1.2, 3.0, 3.0, 3.0, 3.0, 3.0),
+                      numeric=(5,))
+    if zh:
+        letter.text("为妥善解决上述欠款，甲乙双方经友好协商，就上述欠款的分期偿还达成如下协议：")
+        letter.heading("第一条　欠款确认")
+        letter.text("乙方确认，截至本协议签订之日，乙方尚欠甲方上述单据项下款项共计人民币（小写）¥{{ plan.total }}元，"
+                    "（大写）{{ plan.total_words }}，乙方对此负有付款义务。上述款项全部纳入本协议分期偿还。")
+        letter.heading("第二条　还款计划")
+        letter.text("{% if plan.prepayment %}乙方首期支付本金总额的{{ plan.prepayment }}，即人民币¥{{ plan.prepayment_amount }}元，"
+                    "余款分期支付。{% endif %}乙方分{{ plan.installments }}期，按下表所列日期和金额按期足额还款：")
+    else:
+        letter.text("To settle these amounts, the parties agree on the following installment arrangement:")
+        letter.heading("1. Acknowledgement of the debt")
+        letter.text("Party B acknowledges that, on the date of this agreement, it owes Party A CNY {{ plan.total }} "
+                    "(in Chinese capitals: {{ plan.total_words }}) under the invoices above, all of which is to be "
+                    "repaid under this agreement.")
+        letter.heading("2. Repayment schedule")
+        letter.text("{% if plan.prepayment %}Party B first pays {{ plan.prepayment }} of the principal, CNY "
+                    "{{ plan.prepayment_amount }}, and the rest in installments. {% endif %}Party B pays in "
+                    "{{ plan.installments }} installments, in full, on the dates and in the amounts below:")
+    letter.loop_table(SCHEDULE_HEADERS[lang], SCHEDULE_CELLS, "s in schedule", (1.6, 4.0, 3.6, 3.4, 3.6),
+                      numeric=(2, 3, 4), total=SCHEDULE_TOTAL[lang])
+    if zh:
+        letter.text("{% if plan.is_extension %}本协议为展期安排，各期按该期之前未还本金每日{{ plan.daily_rate }}计收资金占用费。"
+                    "{% elif plan.has_fee %}前{{ plan.interest_free }}期免收利息，其后各期按该期之前未还本金"
+                    "每日{{ plan.daily_rate }}计收利息。{% else %}各期均免收利息。{% endif %}"
+                    "本金合计人民币¥{{ plan.principal_total }}元，利息/费用合计人民币¥{{ plan.fee_total }}元，"
+                    "应还金额合计人民币（小写）¥{{ plan.amount_total }}元，（大写）{{ plan.amount_total_words }}。")
+        letter.heading("第三条　付款方式")
+        letter.text("乙方应将各期款项支付至甲方以下账户，并在付款附言中注明协议编号：")
+        _account(letter)
+        letter.heading("第四条　提前还款")
+        letter.text("乙方可提前偿还全部或部分款项，提前偿还的款项按期次顺序冲抵应还款项。")
+        letter.heading("第五条　违约责任")
+        letter.text("乙方任何一期款项到期后{{ plan.grace_days }}日内仍未足额支付的，视为乙方违约，甲方有权终止本协议的分期安排，"
+                    "要求乙方一次性偿还全部剩余欠款，并按原合同约定的到期日主张逾期付款损失。")
+        letter.heading("第六条　其他")
+        letter.text("本协议不影响甲方依据原合同享有的其他权利。本协议自双方签字并盖章之日起生效，一式两份，双方各执一份。")
+        letter.blank()
+        letter.reply_table([
+            ["甲方（盖章）：{{ company.name }}", "", "授权代表（签字）：", "",
+             "{% if plan.signed_date %}签订日期：{{ plan.signed_date }}{% else %}日期：　　　　年　　月　　日{% endif %}"],
+            ["乙方（盖章）：{{ customer.name }}", "", "授权代表（签字）：", "",
+             "{% if plan.signed_date %}签订日期：{{ plan.signed_date }}{% else %}日期：　　　　年　　月　　日{% endif %}"],
+        ])
+    else:
+        letter.text("{% if plan.is_extension %}This is an extension: each installment carries a fund-occupation fee "
+                    "of {{ plan.daily_rate }} per day on the principal unpaid before it. {% elif plan.has_fee %}The "
+                    "first {{ plan.interest_free }} installments are interest-free; each later installment carries "
+                    "interest of {{ plan.daily_rate }} per day on the principal unpaid before it. {% else %}No "
+                    "installment carries interest. {% endif %}Principal CNY {{ plan.principal_total }}, interest and "
+                    "fees CNY {{ plan.fee_total }}, total payable CNY {{ plan.amount_total }} (in Chinese capitals: "
+                    "{{ plan.amount_total_words }}).")
+        letter.heading("3. Payment")
+        letter.text("Party B pays each installment into Party A's account below, quoting the agreement number:")
+        _account(letter)
+        letter.heading("4. Early payment")
+        letter.text("Party B may pay all or part of the amount early; early payments are applied to the "
+                    "installments in order.")
+        letter.heading("5. Default")
+        letter.text("If any installment is not paid in full within {{ plan.grace_days }} days after its due date, "
+                    "Party B is in default: Party A may end the installment arrangement, require the whole remaining "
+                    "balance to be paid at once and claim the late-payment loss from the original due dates under "
+                    "the contract.")
+        letter.heading("6. Other terms")
+        letter.text("This agreement does not affect Party A's other rights under the contract. It takes effect when "
+                    "both parties have signed and sealed it, and is made in two copies, one for each party.")
+        letter.blank()
+        letter.reply_table([
+            ["Party A (seal 盖章): {{ company.name }}", "", "Authorised signatory:", "",
+             "{% if plan.signed_date %}Signed on {{ plan.signed_date }}{% else %}Date:{% endif %}"],
+            ["Party B (seal 盖章): {{ customer.name }}", "", "Authorised signatory:", "",
+             "{% if plan.signed_date %}Signed on {{ plan.signed_date }}{% else %}Date:{% endif %}"],
+        ])
+    return letter
+
+
+BUILDERS: dict[str, Callable[[Lang], Letter]] = {
+    "confirmation": _confirmation, "reminder": _reminder, "demand": _demand, "lawyer": _lawyer,
+    "case_review": _case_review, "plan": _plan,
+}
+assert tuple(BUILDERS) == KINDS
+
+
+def build_template(kind: str, lang: Lang) -> bytes:
+    """The .docx bytes of the shipped template for `kind` in `lang`."""
+    return BUILDERS[kind](lang).to_bytes()
+
+
+def write_templates(folder: str | Path) -> list[Path]:
+    """Write every template to `folder/{lang}/{kind}.docx`; returns the paths."""
+    root = Path(folder)
+    written = []
+    for lang in i18n.LANGS:
+        (root / lang).mkdir(parents=True, exist_ok=True)
+        for kind in KINDS:
+            path = root / lang / f"{kind}.docx"
+            path.write_bytes(build_template(kind, lang))
+            written.append(path)
+    return written
+
+
+SHIPPED_DIR = Path(__file__).resolve().parent.parent / "letter_templates"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    folder = Path(args[0]) if args else SHIPPED_DIR
+    for path in write_templates(folder):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
