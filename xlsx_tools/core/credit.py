@@ -1,0 +1,142 @@
+"""Credit management per customer: exposure vs limit, the new-customer red line, 5C scores.
+
+- **Exposure** = the open balance (rows not CLOSED; credit notes count negative), compared
+  with the Customers sheet's credit limit: over limit when exposure > limit.
+- **Red line.** A new customer (first trade less than Policy `new_customer_months` (12)
+  months before the as-of date; without a First Trade Date, the earliest invoice date in the
+  ledger) must not have a credit limit above Policy `credit_red_line_share` (20 %) of its
+  registered capital.  Compared exactly on fen.
+- **5C score.** Optional Customers columns Character / Capacity / Capital / Collateral /
+  Conditions (品格/能力/资本/担保/条件), whole numbers 1-5, weighted by Policy
+  `credit_5c_weights` (all five needed for a score).  The score picks a limit band (Policy
+  `credit_5c_band_edges`) whose suggested limit is a share of registered capital (Policy
+  `credit_5c_band_shares`, example values), never above the red line for a new customer.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+import pandas as pd
+
+from . import i18n
+from .cells import clean_text, parse_integers
+from .interest import round_fraction
+from .issues import Issue
+from .sheet_rows import LocatedTable, RowIssues, locate_columns
+from .limitation import add_months
+from .policy import Policy
+from .priority import share_exceeds
+from .tables import RawSheet
+
+FIVE_C = tuple(i18n.FIVE_C_COLUMNS)
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, Decimal) and pd.isna(value))
+
+
+def read_five_c(sheet: RawSheet | None) -> tuple[pd.DataFrame, list[Issue]]:
+    """Scores by customer_id (Int64 columns character..conditions); empty when there are none."""
+    empty = pd.DataFrame({key: pd.Series(dtype="Int64") for key in FIVE_C})
+    empty.index.name = "customer_id"
+    if sheet is None:
+        return empty, []
+    columns = {"customer_id": i18n.CUSTOMER_COLUMNS["customer_id"], **i18n.FIVE_C_COLUMNS}
+    located, _ = locate_columns(sheet, columns, ("customer_id",))
+    if located is None or not any(key in located.letters for key in FIVE_C):
+        return empty, []
+    raw = located.frame
+    ids = clean_text(raw["customer_id"])
+    found = RowIssues(LocatedTable(located.sheet, raw, located.letters))
+    scores = pd.DataFrame(index=raw.index)
+    for key in FIVE_C:
+        if key not in raw:
+            scores[key] = pd.Series(pd.NA, index=raw.index, dtype="Int64")
+            continue
+        values, bad = parse_integers(raw[key])
+        out_of_range = values.notna() & ((values < 1) | (values > 5)).fillna(False).astype(bool)
+        found.add((bad | out_of_range) & ids.notna(), key, "score_invalid", severity="warning")
+        scores[key] = values.mask(out_of_range)
+    scores["customer_id"] = ids
+    scores = scores[ids.notna()].drop_duplicates("customer_id").set_index("customer_id")
+    return scores, found.sorted()
+
+
+def weighted_score(scores: pd.DataFrame, policy: Policy) -> pd.Series:
+    """Σ weight × score (Decimal) where all five scores are present, else None."""
+    weights = [Decimal(w) for w in policy["credit_5c_weights"]]
+    complete = scores[list(FIVE_C)].notna().all(axis=1)
+    values = []
+    for customer, row in scores.iterrows():
+        if not complete.loc[customer]:
+            values.append(None)
+            continue
+        values.append(sum((w * int(row[key]) for w, key in zip(weights, FIVE_C)), Decimal(0)))
+    return pd.Series(values, index=scores.index, dtype=object)
+
+
+def credit_table(staged: pd.DataFrame, customers: pd.DataFrame, five_c: pd.DataFrame, as_of: dt.date,
+                 policy: Policy) -> pd.DataFrame:
+    """One row per customer (Customers sheet plus ledger customers with a balance).
+
+    Columns: customer_id, customer_name, credit_limit_fen, exposure_fen, utilisation,
+    over_limit, over_by_fen, first_trade_date, new_customer, registered_capital_fen,
+    red_line_fen, red_line_breach, score (Decimal or None), band (Int64), band_share (Decimal
+    or None), suggested_limit_fen.  Flagged customers first, then by customer ID.
+    """
+    live = staged[staged["stage"] != "CLOSED"]
+    exposure = live.groupby("customer_id")["open_fen"].sum()
+    ids = list(customers.index)
+    ids += sorted(set(exposure.index[exposure != 0]) - set(ids))
+    table = pd.DataFrame(index=pd.Index(ids, name="customer_id"))
+    known = customers.reindex(table.index)
+    names = staged.groupby("customer_id")["customer_name"].first().reindex(table.index)
+    table["customer_name"] = known["customer_name"].fillna(names) if "customer_name" in known else names
+    table["credit_limit_fen"] = known["credit_limit_fen"].astype("Int64") if len(known) else pd.Series(
+        dtype="Int64")
+    table["exposure_fen"] = exposure.reindex(table.index).fillna(0).astype("int64")
+    limit = table["credit_limit_fen"]
+    has_limit = limit.notna()
+    table["utilisation"] = (table["exposure_fen"] / limit.astype("float64")).where(has_limit & (limit > 0))
+    table["over_limit"] = (has_limit & (table["exposure_fen"] > limit.fillna(0))).astype(bool)
+    table["over_by_fen"] = (table["exposure_fen"] - limit).where(table["over_limit"]).astype("Int64")
+
+    first_invoice = staged.groupby("customer_id")["invoice_date"].min().reindex(table.index)
+    first_trade = pd.to_datetime(known["first_trade_date"]).astype("datetime64[ns]").fillna(first_invoice)
+    table["first_trade_date"] = first_trade
+    new_until = add_months(first_trade, int(policy["new_customer_months"]))
+    table["new_customer"] = (first_trade.notna() & (new_until > pd.Timestamp(as_of))).astype(bool)
+    capital = known["registered_capital_fen"].astype("Int64")
+    table["registered_capital_fen"] = capital
+    share = Fraction(policy["credit_red_line_share"])
+    red_line = pd.Series([round_fraction(int(c) * share) if pd.notna(c) else pd.NA for c in capital],
+                         index=table.index, dtype="Int64")
+    table["red_line_fen"] = red_line
+    checkable = table["new_customer"] & has_limit & capital.notna()
+    above = share_exceeds(limit.fillna(0).astype("int64"), capital.fillna(0).astype("int64"),
+                          policy["credit_red_line_share"])
+    table["red_line_breach"] = (checkable & above).astype(bool)
+
+    scores = weighted_score(five_c.reindex(table.index), policy) if len(five_c) else \
+        pd.Series(None, index=table.index, dtype=object)
+    table["score"] = scores
+    edges = [Decimal(e) for e in policy["credit_5c_band_edges"]]
+    shares = list(policy["credit_5c_band_shares"])
+    band = [None if _missing(s) else bisect.bisect_right(edges, s) for s in scores]
+    table["band"] = pd.array(band, dtype="Int64")
+    table["band_share"] = pd.Series([shares[b] if b is not None else None for b in band], index=table.index,
+                                    dtype=object)
+    suggested = []
+    for b, c, new, line in zip(band, capital, table["new_customer"], red_line):
+        if b is None or pd.isna(c):
+            suggested.append(pd.NA)
+            continue
+        amount = round_fraction(int(c) * Fraction(shares[b]))
+        suggested.append(min(amount, int(line)) if new and pd.notna(line) else amount)
+    table["suggested_limit_fen"] = pd.array(suggested, dtype="Int64")
+    table["flagged"] = table["over_limit"] | table["red_line_breach"]
+    table = table.reset_index().sort_values(["flagged", "customer_id"], ascending=[False, True], kind="mergesort")
+    return table.drop(columns="flagged").reset_index(drop=True)

@@ -1,0 +1,343 @@
+"""The limitation clock (诉讼时效) of every receivable, as prc-law-defaults.md specifies.
+
+- **Anchor** = the latest of:
+  - the due date;
+  - the delivered date of a demand: a `demand delivered` event, or a Letters-log row of a
+    demand kind (Policy `limitation_demand_letter_kinds`) with a delivered date; a letter
+    that was sent but not delivered does not count;
+  - the date of a debtor's act: acknowledgement, promise to pay, plan signed (Events sheet
+    or a plan's signed date), or a partial payment (Payments sheet; without it, the
+    ledger's Last Payment Date when something was paid).
+- **Expiry** = anchor + `limitation_years` (3) calendar years; a Feb 29 anchor expires on
+  Feb 28 of a common year.  Capped at due date + `limitation_cap_years` (20).
+- **A partial demand interrupts for the whole debt.** A demand naming some invoices counts
+  for every invoice of the customer (Policy `limitation_demand_scope`: `customer`, or only
+  the same contract, or only the invoices named).
+- **A demand only interrupts a running period.** A demand delivered after the period has
+  already expired does not start it again, while a debtor's act always counts (agreeing to
+  perform after expiry gives up the defence, Civil Code art. 192).
+- **Proceedings freeze the clock.** `suit filed` / `payment order` events, or the ledger
+  status `litigation`: the clock shows as frozen; if the proceedings started after the
+  period had expired, the row shows as expired.  After a `judgment` event the date shown
+  is the enforcement deadline: judgment date + `limitation_enforcement_years` (2).
+- **Alerts.** Open receivables whose expiry is within `limitation_alert_days`
+  (180/90/30) are warnings in Issues, as are expired ones.
+
+Events dated after the as-of date are ignored.  Everything is vectorised; the only loop is
+over the (few) demand events.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from . import i18n
+from .cells import clean_text, parse_dates
+from .i18n import Label
+from .issues import Issue
+from .sheet_rows import RowIssues, locate_columns, read_rows
+from .policy import Policy
+from .tables import RawSheet
+
+_LIST_SPLIT = re.compile(r"[,，、;；\n]+")
+KINDS = ("demand", "debtor", "proceedings", "judgment")
+EVENT_KIND = {
+    "demand_delivered": "demand", "acknowledgement": "debtor", "promise_to_pay": "debtor",
+    "plan_signed": "debtor", "suit_filed": "proceedings", "payment_order": "proceedings",
+    "judgment": "judgment",
+}
+
+
+def split_invoices(text: object) -> tuple[str, ...] | None:
+    """'INV1, INV2、INV3' -> ('INV1', 'INV2', 'INV3'); blank or 'all' / '全部' -> None (every invoice)."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return None
+    parts = tuple(p.strip() for p in _LIST_SPLIT.split(str(text)) if p.strip())
+    if not parts or any(i18n.normalise_name(p) in i18n.ALL_INVOICES_WORDS for p in parts):
+        return None
+    return parts
+
+
+def add_months(dates: pd.Series, months: int | np.ndarray) -> pd.Series:
+    """Calendar months later, clipped to the last day of the target month (Jan 31 + 1 month = Feb 28
+    or 29; Feb 29 + 12 months = Feb 28 in a common year).  NaT stays NaT.  Pure numpy."""
+    values = dates.to_numpy(dtype="datetime64[ns]")
+    missing = np.isnat(values)
+    days = np.where(missing, np.datetime64("2000-01-01", "ns"), values).astype("datetime64[D]")
+    start = days.astype("datetime64[M]")
+    offset = (days - start.astype("datetime64[D]")).astype("int64")
+    target = start + np.asarray(months, dtype="int64")
+    length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype("int64")
+    result = (target.astype("datetime64[D]") + np.minimum(offset, length - 1)).astype("datetime64[ns]")
+    return pd.Series(np.where(missing, np.datetime64("NaT", "ns"), result), index=dates.index)
+
+
+def add_years(dates: pd.Series, years: int | np.ndarray) -> pd.Series:
+    """Calendar years later; Feb 29 becomes Feb 28 when the target year has none.  NaT stays NaT."""
+    return add_months(dates, np.asarray(years, dtype="int64") * 12)
+
+
+# ----- input sheets --------------------------------------------------------------------------------
+def empty_acts() -> pd.DataFrame:
+    return pd.DataFrame({"customer_id": pd.Series(dtype=object), "invoices": pd.Series(dtype=object),
+                         "date": pd.Series(dtype="datetime64[ns]"), "kind": pd.Series(dtype=object),
+                         "event": pd.Series(dtype=object)})
+
+
+def read_events(sheet: RawSheet | None, ledger: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
+    """The Events · 法律事件 sheet as acts: customer_id, invoices (tuple or None = all), date, kind, event.
+
+    Missing or unreadable date / customer / event type are errors (row left out); a listed
+    invoice that is not the customer's in the ledger is a warning and is dropped from the row.
+    """
+    if sheet is None:
+        return empty_acts(), []
+    rows, issues = read_rows(sheet, i18n.EVENT_COLUMNS, ("date", "customer_id", "event"))
+    if rows is None:
+        return empty_acts(), issues
+    text, found = rows.text, rows.found
+    dates, bad = parse_dates(text["date"])
+    found.add(bad, "date", "date_unrecognised")
+    aliases = {i18n.normalise_name(name): code for code, label in i18n.EVENT_TYPES.items() for name in label.both()}
+    aliases.update({i18n.normalise_name(k): v for k, v in i18n.EVENT_TYPE_ALIASES.items()})
+    codes = text["event"].map(i18n.normalise_name, na_action="ignore").map(aliases)
+    allowed = Label(", ".join(label.en for label in i18n.EVENT_TYPES.values()),
+                    "、".join(label.zh for label in i18n.EVENT_TYPES.values()))
+    found.add(text["event"].notna() & codes.isna(), "event", "event_unknown", allowed=allowed)
+    named_rows = text["invoices"].notna()
+    listed = set(inv for cell in text["invoices"][named_rows] for inv in (split_invoices(cell) or ()))
+    mine = ledger[ledger["invoice_no"].isin(listed)] if listed else ledger.iloc[:0]
+    owner = dict(zip(mine["invoice_no"], mine["customer_id"]))
+    invoices = []
+    for row, customer, cell in zip(text["invoices"].index, text["customer_id"], text["invoices"]):
+        named = split_invoices(cell if not pd.isna(cell) else None)
+        if named is not None and not found.bad_rows.loc[row]:
+            foreign = [inv for inv in named if owner.get(inv) != customer]
+            if foreign:
+                mask = pd.Series(False, index=found.bad_rows.index)
+                mask.loc[row] = True
+                for inv in foreign:
+                    found.add(mask, "invoices", "event_invoice_unknown", severity="warning", value=inv,
+                              customer=customer)
+            named = tuple(inv for inv in named if inv not in foreign) or ()
+        invoices.append(named)
+    good = ~found.bad_rows
+    frame = pd.DataFrame({
+        "customer_id": text["customer_id"][good].astype(object).to_numpy(),
+        "invoices": pd.Series(invoices, index=text["invoices"].index, dtype=object)[good].to_numpy(),
+        "date": dates[good].to_numpy(),
+        "kind": codes[good].map(EVENT_KIND).astype(object).to_numpy(),
+        "event": codes[good].astype(object).to_numpy(),
+    })
+    return frame, issues + found.sorted()
+
+
+def read_delivered_demands(sheet: RawSheet | None, policy: Policy) -> tuple[pd.DataFrame, list[Issue]]:
+    """Demand letters of the Letters · 函件记录 log that were delivered, as `demand` acts.
+
+    A row counts when its kind is one of Policy `limitation_demand_letter_kinds` (by code or by
+    either language's title) and its Delivered Date is filled; rows never delivered, void or
+    returned are ignored.
+    An unreadable delivered date is a warning.
+    """
+    if sheet is None:
+        return empty_acts(), []
+    columns = {key: i18n.LETTER_LOG_COLUMNS[key] for key in ("kind", "customer_id", "invoices", "delivered_date",
+                                                             "status")}
+    located, _ = locate_columns(sheet, columns, ("kind", "customer_id", "delivered_date"))
+    if located is None:
+        return empty_acts(), []
+    raw = located.frame
+    kinds = set()
+    for code in policy["limitation_demand_letter_kinds"]:
+        kinds.add(i18n.normalise_name(code))
+        label = i18n.LETTER_KINDS.get(code)
+        if label is not None:
+            kinds.update(i18n.normalise_name(name) for name in label.both())
+    kind = clean_text(raw["kind"]).map(i18n.normalise_name, na_action="ignore")
+    customer = clean_text(raw["customer_id"])
+    delivered, bad = parse_dates(raw["delivered_date"])
+    is_demand = kind.isin(kinds).fillna(False).astype(bool) & customer.notna()
+    if "status" in raw:
+        dropped = {i18n.normalise_name(name) for code in ("void", "returned")
+                   for name in (code, *i18n.LETTER_STATUSES[code].both())}
+        status = clean_text(raw["status"]).map(i18n.normalise_name, na_action="ignore")
+        is_demand &= ~status.isin(dropped).fillna(False).astype(bool)
+    found = RowIssues(located)
+    found.add(bad & is_demand, "delivered_date", "date_unrecognised", severity="warning")
+    use = is_demand & delivered.notna()
+    invoices = raw["invoices"] if "invoices" in raw else pd.Series(None, index=raw.index, dtype=object)
+    frame = pd.DataFrame({
+        "customer_id": customer[use].astype(object).to_numpy(),
+        "invoices": [split_invoices(v if not pd.isna(v) else None) for v in invoices[use]],
+        "date": delivered[use].to_numpy(),
+        "kind": "demand",
+        "event": "demand_delivered",
+    })
+    return frame, found.sorted()
+
+
+def payment_acts(detail: pd.DataFrame, payments: pd.DataFrame | None) -> pd.DataFrame:
+    """Partial payments as debtor acts on the paid invoice: every Payments row, or without that
+    sheet the ledger's Last Payment Date of rows with something paid."""
+    if payments is not None:
+        known = payments[payments["invoice_no"].isin(set(detail["invoice_no"]))]
+        owner = dict(zip(detail["invoice_no"], detail["customer_id"]))
+        return pd.DataFrame({"customer_id": known["invoice_no"].map(owner).astype(object).to_numpy(),
+                             "invoices": [(inv,) for inv in known["invoice_no"]],
+                             "date": known["date"].to_numpy(), "kind": "debtor", "event": "payment"})
+    paid = detail[(detail["paid_fen"] > 0) & detail["last_payment_date"].notna()]
+    return pd.DataFrame({"customer_id": paid["customer_id"].astype(object).to_numpy(),
+                         "invoices": [(inv,) for inv in paid["invoice_no"]],
+                         "date": paid["last_payment_date"].to_numpy(), "kind": "debtor", "event": "payment"})
+
+
+def plan_acts(plan_invoices: pd.DataFrame | None) -> pd.DataFrame:
+    """Plan signatures as debtor acts on the plan's invoices (plans with a signed date)."""
+    if plan_invoices is None or not len(plan_invoices):
+        return empty_acts()
+    signed = plan_invoices[plan_invoices["signed_date"].notna()]
+    return pd.DataFrame({"customer_id": signed["customer_id"].astype(object).to_numpy(),
+                         "invoices": [(inv,) for inv in signed["invoice_no"]],
+                         "date": signed["signed_date"].to_numpy(), "kind": "debtor", "event": "plan_signed"})
+
+
+# ----- expanding acts to receivables ------------------------------------------------------------------
+def _expand(acts: pd.DataFrame, detail: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """(pos, date, kind) pairs: which receivable (position in `detail`) each act touches."""
+    if not len(acts):
+        return pd.DataFrame({"pos": pd.Series(dtype="int64"), "date": pd.Series(dtype="datetime64[ns]"),
+                             "kind": pd.Series(dtype=object)})
+    receivables = pd.DataFrame({"pos": np.arange(len(detail)), "customer_id": detail["customer_id"].to_numpy(),
+                                "invoice_no": detail["invoice_no"].to_numpy(),
+                                "contract_no": detail["contract_no"].to_numpy() if "contract_no" in detail
+                                else None})
+    acts = acts.reset_index(drop=True)
+    acts["act"] = np.arange(len(acts))
+    named = acts["invoices"].map(lambda v: v is not None)
+    widen = named & (acts["kind"] == "demand") & (scope == "customer")
+    whole = acts[~named | widen]
+    pairs = [whole[["act", "customer_id", "date", "kind"]].merge(receivables[["pos", "customer_id"]],
+                                                                 on="customer_id")[["pos", "date", "kind"]]]
+    listed = acts[named & ~widen].explode("invoices").rename(columns={"invoices": "invoice_no"})
+    listed = listed[listed["invoice_no"].notna()]
+    hits = listed.merge(receivables, on=["customer_id", "invoice_no"])
+    pairs.append(hits[["pos", "date", "kind"]])
+    if scope == "contract":
+        demands = hits[(hits["kind"] == "demand") & hits["contract_no"].notna()]
+        same = demands[["customer_id", "contract_no", "date", "kind"]].merge(
+            receivables[receivables["contract_no"].notna()], on=["customer_id", "contract_no"])
+        pairs.append(same[["pos", "date", "kind"]])
+    out = pd.concat(pairs, ignore_index=True)
+    out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
+    return out.drop_duplicates().reset_index(drop=True)
+
+
+def _anchor(pairs: pd.DataFrame, due: pd.Series, cutoff: pd.Series, cap: pd.Series, years: int) -> pd.Series:
+    """The latest valid interruption (or the due date) of each receivable, acts up to `cutoff`."""
+    relevant = pairs[pairs["kind"].isin(("demand", "debtor"))].copy()
+    relevant["due"] = due.to_numpy()[relevant["pos"].to_numpy()]
+    relevant["cutoff"] = cutoff.to_numpy()[relevant["pos"].to_numpy()]
+    relevant = relevant[(relevant["date"] > relevant["due"]) & (relevant["date"] <= relevant["cutoff"])]
+    if not len(relevant):
+        return due.copy()
+    # Debtor acts before demands on the same day; each debtor act opens a new segment.
+    relevant["order"] = (relevant["kind"] == "demand").astype("int64")
+    relevant = relevant.sort_values(["pos", "date", "order"], kind="mergesort").reset_index(drop=True)
+    debtor = relevant["kind"] == "debtor"
+    relevant["segment"] = debtor.astype("int64").groupby(relevant["pos"]).cumsum()
+    groups = [relevant["pos"], relevant["segment"]]
+    # A demand counts when delivered before the period running from the previous valid act
+    # expired; after a late demand, later demands of the same segment are late too.
+    previous = relevant.groupby(["pos", "segment"])["date"].shift(1).fillna(relevant["due"])
+    limit = add_years(previous, years)
+    pos_cap = cap.to_numpy(dtype="datetime64[ns]")[relevant["pos"].to_numpy()]
+    limit = pd.Series(np.minimum(limit.to_numpy(dtype="datetime64[ns]"), pos_cap), index=relevant.index)
+    in_time = (debtor | (relevant["date"] <= limit)).astype("int64")
+    valid = (in_time.groupby(groups).cummin() > 0) | debtor
+    latest = relevant[valid].groupby("pos")["date"].max()
+    anchor = due.copy()
+    anchor.iloc[latest.index.to_numpy()] = latest.to_numpy(dtype="datetime64[ns]")
+    return anchor
+
+
+# ----- the clock -----------------------------------------------------------------------------------
+def limitation_clock(detail: pd.DataFrame, as_of: dt.date, policy: Policy, acts: pd.DataFrame
+                     ) -> pd.DataFrame:
+    """Per receivable of `detail` (aged, staged): limitation_anchor, limitation_expiry,
+    limitation_days_left (Int64), limitation_state (running / frozen / expired / judgment /
+    closed) and limitation_alert (the alert threshold reached, 0 = expired, <NA> = none)."""
+    n = len(detail)
+    index = detail.index
+    due = pd.Series(detail["due_date"].to_numpy(dtype="datetime64[ns]"))
+    as_of_ts = pd.Timestamp(as_of)
+    years, cap_years = int(policy["limitation_years"]), int(policy["limitation_cap_years"])
+    pairs = _expand(acts, detail, policy["limitation_demand_scope"])
+    pairs = pairs[pairs["date"] <= as_of_ts]
+
+    def per_pos(frame: pd.DataFrame, how: str) -> pd.Series:
+        values = frame.groupby("pos")["date"].agg(how) if len(frame) else pd.Series(dtype="datetime64[ns]")
+        return pd.Series(values.reindex(np.arange(n)).to_numpy(dtype="datetime64[ns]"))
+
+    freeze = per_pos(pairs[pairs["kind"] == "proceedings"], "min")
+    judgment = per_pos(pairs[pairs["kind"] == "judgment"], "max")
+    cutoff = freeze.fillna(as_of_ts)
+    cap = add_years(due, cap_years)
+
+    anchor = _anchor(pairs, due, cutoff, cap, years)
+    expiry = pd.Series(np.minimum(add_years(anchor, years).to_numpy(dtype="datetime64[ns]"),
+                                  cap.to_numpy(dtype="datetime64[ns]")))
+
+    stage = detail["stage"].to_numpy()
+    closed = (stage == "CLOSED") | (stage == "CREDIT")
+    litigation = (detail["status"] == "litigation").to_numpy()
+    frozen = freeze.notna().to_numpy() | litigation
+    late_suit = freeze.notna().to_numpy() & (freeze > expiry).to_numpy()
+    judged = judgment.notna().to_numpy()
+    enforcement = add_years(judgment, int(policy["limitation_enforcement_years"]))
+    state = np.select([closed, judged, frozen & ~late_suit], ["closed", "judgment", "frozen"], default="running")
+    shown = pd.Series(np.where(state == "judgment", enforcement, expiry).astype("datetime64[ns]"))
+    shown = shown.mask((state == "closed") | (state == "frozen"))
+    days_left = (shown - as_of_ts).dt.days.astype("Int64")
+    state = np.where((state == "running") & (days_left.fillna(0).to_numpy() < 0), "expired", state)
+
+    thresholds = sorted(int(v) for v in policy["limitation_alert_days"])
+    alert = pd.Series(pd.NA, index=range(n), dtype="Int64")
+    for threshold in reversed(thresholds):
+        alert = alert.mask(((days_left >= 0) & (days_left <= threshold)).fillna(False).astype(bool), threshold)
+    alert = alert.mask(pd.Series(state == "expired"), 0)
+    open_rows = pd.Series(~closed & (detail["open_fen"].to_numpy() > 0))
+    alert = alert.where(open_rows)
+    return pd.DataFrame({
+        "limitation_anchor": anchor.where(pd.Series(~closed)).to_numpy(dtype="datetime64[ns]"),
+        "limitation_expiry": shown.to_numpy(dtype="datetime64[ns]"),
+        "limitation_days_left": pd.array(days_left, dtype="Int64"),
+        "limitation_state": state.astype(object),
+        "limitation_alert": pd.array(alert, dtype="Int64"),
+    }, index=index)
+
+
+def alert_issues(detail: pd.DataFrame, ledger_sheet: str, letter: str) -> list[Issue]:
+    """One warning per open receivable within an alert window or already expired (Invoice No cell)."""
+    flagged = detail[detail["limitation_alert"].notna()]
+    if not len(flagged):
+        return []
+    dates = flagged["limitation_expiry"].dt.strftime("%Y-%m-%d").to_numpy()
+    cells = (letter + flagged["row"].astype("int64").astype(str)).to_numpy()
+    kinds = np.where(flagged["limitation_alert"].to_numpy(dtype="int64", na_value=-1) == 0, "limitation_expired",
+                     np.where(flagged["limitation_state"].to_numpy() == "judgment", "enforcement_alert",
+                              "limitation_alert"))
+    messages = {code: i18n.MESSAGES[code] for code in ("limitation_expired", "enforcement_alert", "limitation_alert")}
+    issues = []
+    for code, cell, invoice, date, days, limit in zip(
+            kinds, cells, flagged["invoice_no"].to_numpy(), dates,
+            flagged["limitation_days_left"].to_numpy(dtype="int64", na_value=0),
+            flagged["limitation_alert"].to_numpy(dtype="int64", na_value=0)):
+        template = messages[code]
+        values = {"invoice": invoice, "date": date, "days": days, "limit": limit}
+        issues.append(Issue("warning", ledger_sheet, cell,
+                            Label(template.en.format(**values), template.zh.format(**values))))
+    return issues
