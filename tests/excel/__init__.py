@@ -1,0 +1,1 @@
+"""Inside Excel: UDFs, buttons, the live-Excel adapter, macros and the .xlsm templates."""

@@ -1,0 +1,294 @@
+"""The worksheet functions, called as plain Python with the values Excel passes to a UDF."""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import io
+import sys
+import types
+
+import pytest
+import xlwings as xw
+
+from tests.excel.conftest import TODAY
+from tests.fakes.xlwings_fake import FakeBook, install_caller
+from xlsx_tools.core import i18n
+from xlsx_tools.excel import functions as f
+
+AS_OF = dt.datetime(2026, 11, 28)          # a UDF receives dates as datetime
+SERIAL_2026_10_01 = 46296.0                 # =DATE(2026,10,1)
+
+
+@pytest.fixture(autouse=True)
+def fresh_policy_cache():
+    f._policy_cache.clear()
+    yield
+    f._policy_cache.clear()
+
+
+def day(n: int) -> dt.datetime:
+    """The due date that is `n` days past due at AS_OF."""
+    return AS_OF - dt.timedelta(days=n)
+
+
+def error(result) -> bool:
+    return isinstance(result, str) and result.startswith("#XT! ")
+
+
+# ------------------------------------------------------------------ dates, serials, blanks, bad text
+@pytest.mark.parametrize("due", [dt.datetime(2026, 10, 1), dt.date(2026, 10, 1), SERIAL_2026_10_01, 46296,
+                                 46296.75, "2026-10-01", "2026/10/01", "2026.10.01", "2026年10月1日", "20261001",
+                                 " 2026-10-01 "])
+def test_days_past_due__accepts_excel_dates_serials_and_text(due):
+    assert f.XT_DAYS_PAST_DUE(due, AS_OF) == 58
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, "2026-11-28", 46354.0])
+def test_days_past_due__as_of_in_any_date_form(as_of):
+    assert f.XT_DAYS_PAST_DUE(dt.datetime(2026, 12, 8), as_of) == -10
+
+
+@pytest.mark.parametrize("blank", [None, "", "   "])
+def test_blank_input_gives_a_blank_result(blank):
+    assert f.XT_DAYS_PAST_DUE(blank, AS_OF) is None
+    assert f.XT_BUCKET(blank, AS_OF) is None
+    assert f.XT_STAGE(blank, blank, None, None, AS_OF) is None
+    assert f.XT_STAGE_NAME(blank) is None
+    assert f.XT_NEXT_ACTION(blank) is None
+    assert f.XT_RMB_UPPER(blank) is None
+
+
+def test_bad_text_gives_a_readable_error_in_both_languages():
+    assert f.XT_DAYS_PAST_DUE("next week", AS_OF) == (
+        "#XT! Due Date: Date format not recognised 'next week' / 到期日：日期格式无法识别 'next week'")
+    assert f.XT_DAYS_PAST_DUE(12.0, AS_OF).startswith("#XT! Due Date: Date format not recognised '12'")  # serial < 61
+    assert f.XT_DAYS_PAST_DUE(day(1), "soon").startswith("#XT! as_of: Date format not recognised 'soon'")
+    assert error(f.XT_BUCKET(day(1), AS_OF, "fr")) and "zh or en" in f.XT_BUCKET(day(1), AS_OF, "fr")
+    assert f.XT_STAGE(None, 100.0, None, None, AS_OF) == "#XT! Due Date is missing / 到期日缺失"
+    assert f.XT_STAGE(day(1), None, None, None, AS_OF) == "#XT! Open Amount is missing / 未收金额缺失"
+    assert f.XT_STAGE(day(1), "a lot", None, None, AS_OF).startswith("#XT! Open Amount: Amount not recognised")
+    assert "Unknown status 'maybe'" in f.XT_STAGE(day(1), 100.0, "maybe", None, AS_OF)
+    assert "unknown stage 'S9'" in f.XT_STAGE_NAME("S9")
+    assert error(f.XT_RMB_UPPER(-1)) and error(f.XT_RMB_UPPER(1e20)) and error(f.XT_RMB_UPPER("abc"))
+
+
+def test_a_range_where_one_cell_is_expected_is_an_error_not_a_crash():
+    assert f.XT_DAYS_PAST_DUE([[day(1)]], AS_OF) == 1           # a 1x1 range is its value
+    assert error(f.XT_DAYS_PAST_DUE([[day(1), day(2)]], AS_OF))
+
+
+# ------------------------------------------------------------------ the rules, through the core
+@pytest.mark.parametrize("days, bucket_en, bucket_zh", [
+    (-3, "Not due", "未到期"), (0, "Not due", "未到期"), (1, "1-30", "1-30天"), (30, "1-30", "1-30天"),
+    (31, "31-60", "31-60天"), (90, "61-90", "61-90天"), (91, "91-180", "91-180天"), (366, ">365", "365天以上")])
+def test_bucket__labels_in_both_languages(days, bucket_en, bucket_zh):
+    assert f.XT_BUCKET(day(days), AS_OF, "en") == bucket_en
+    assert f.XT_BUCKET(day(days), AS_OF, "ZH") == bucket_zh
+    assert f.XT_BUCKET(day(days), AS_OF) == bucket_zh          # the default Policy language is zh
+
+
+@pytest.mark.parametrize("days, stage", [(-16, "S0"), (-15, "S1"), (0, "S1"), (1, "S2"), (7, "S2"), (8, "S3"),
+                                         (30, "S3"), (31, "S4"), (90, "S4"), (91, "S5")])
+def test_stage__ladder_bounds_are_inclusive(days, stage):
+    assert f.XT_STAGE(day(days), 100.0, None, None, AS_OF) == stage
+
+
+@pytest.mark.parametrize("amount, status, hold_until, stage", [
+    (100.0, "written_off", None, "CLOSED"), (100.0, "核销", None, "CLOSED"),
+    (100.0, "litigation", None, "S5"), (100.0, "disputed", None, "HOLD"), (100.0, "争议", None, "HOLD"),
+    (100.0, "hold", None, "HOLD"), (100.0, "Hold", dt.datetime(2026, 12, 1), "HOLD"),
+    (100.0, "hold", dt.datetime(2026, 11, 1), "S3"),           # a hold that has passed falls back to the ladder
+    (100.0, "plan", None, "PLAN"), (-50.0, None, None, "CREDIT"), (0.0, None, None, "CLOSED"),
+    ("¥1,234.50", "open", None, "S3"), ("(12.00)", None, None, "CREDIT"), (0.004, None, None, "CLOSED"),
+])
+def test_stage__overlays_credit_notes_and_closed(amount, status, hold_until, stage):
+    assert f.XT_STAGE(day(10), amount, status, hold_until, AS_OF) == stage
+
+
+def test_stage_name_and_next_action():
+    assert f.XT_STAGE_NAME("s3") == "二次沟通+书面函告"
+    assert f.XT_STAGE_NAME(" S3 ", "en") == "Written demand"
+    assert f.XT_NEXT_ACTION("S4", "en") == "Lawyer's letter"
+    assert f.XT_NEXT_ACTION("HOLD") == "处理争议或等待暂停到期"
+
+
+def test_rmb_upper():
+    assert f.XT_RMB_UPPER(16409.02) == "人民币壹万陆仟肆佰零玖元零贰分"
+    assert f.XT_RMB_UPPER("¥10,005") == "人民币壹万零伍元整"
+    assert f.XT_RMB_UPPER(1409.5) == "人民币壹仟肆佰零玖元伍角"
+    assert f.XT_RMB_UPPER(0.005) == "人民币壹分"                   # half up to the fen
+
+
+def test_outside_excel_the_defaults_apply_and_as_of_is_today():
+    assert f.workbook_policy().lang == "zh"
+    assert f.XT_DAYS_PAST_DUE(dt.datetime.combine(TODAY, dt.time()) - dt.timedelta(days=3)) == 3
+
+
+# ------------------------------------------------------------------ defaults from the workbook's Policy sheet
+def policy_book(rows: list[list]) -> FakeBook:
+    book = FakeBook("C:/books/policy.xlsm")
+    book.sheets.add("Ledger")
+    sheet = book.sheets.add("Policy", after=book.sheets["Ledger"])
+    sheet.range("A1").value = [["Setting", "Value", "Description"]] + rows
+    return book
+
+
+def test_policy_sheet_sets_as_of_language_ladder_and_actions(monkeypatch):
+    install_caller(monkeypatch, policy_book([
+        ["as_of", dt.datetime(2026, 11, 28), None], ["lang", "en", None],
+        ["ladder_from_days", "-10, 1, 15, 31, 91", None], ["action.S3.en", "Phone them", None]]))
+    assert f.XT_DAYS_PAST_DUE(dt.datetime(2026, 11, 18)) == 10           # Policy as_of, not today
+    assert f.XT_DAYS_PAST_DUE(dt.datetime(2026, 11, 18), "2026-11-20") == 2   # an explicit as_of wins
+    assert f.XT_BUCKET(dt.datetime(2026, 11, 18)) == "1-30"               # Policy language
+    assert f.XT_STAGE(dt.datetime(2026, 11, 18), 5.0) == "S2"             # 10 days: S2 under this ladder
+    assert f.XT_STAGE(dt.datetime(2026, 12, 10), 5.0) == "S0"             # 12 days before due: S1 by default
+    assert f.XT_NEXT_ACTION("S3") == "Phone them"
+    assert f.XT_STAGE_NAME("S3") == "Written demand"
+
+
+def test_policy_sheet_in_chinese_and_invalid_values_keep_defaults(monkeypatch):
+    install_caller(monkeypatch, policy_book([["as_of", "not a date", None], ["lang", "zh", None]]))
+    assert f.XT_DAYS_PAST_DUE(dt.datetime.combine(TODAY, dt.time()) - dt.timedelta(days=1)) == 1   # today
+    assert f.XT_BUCKET(dt.datetime.combine(TODAY, dt.time()) - dt.timedelta(days=1)) == "1-30天"
+
+
+def test_policy_is_read_once_per_few_seconds_not_once_per_cell(monkeypatch):
+    from xlsx_tools.io.workbook_xlwings import XlwingsWorkbook
+    install_caller(monkeypatch, policy_book([["lang", "en", None]]))
+    reads = []
+    original = XlwingsWorkbook.read_sheet
+    monkeypatch.setattr(XlwingsWorkbook, "read_sheet", lambda self, name: (reads.append(name), original(self, name))[1])
+    assert [f.XT_STAGE_NAME("S1") for _ in range(50)] == ["Pre-due warning"] * 50
+    assert reads == ["Policy"]
+
+
+# ------------------------------------------------------------------ agreement with the CLI, row for row
+def records(book: FakeBook, sheet: str) -> list[dict]:
+    """The table's rows: from the header to the first blank row (notes may follow it)."""
+    rows = book.sheets[sheet].values()
+    out = []
+    for row in rows[1:]:
+        if all(v is None for v in row):
+            break
+        out.append(dict(zip(rows[0], row)))
+    return out
+
+
+def test_udfs_agree_with_the_cli_detail_sheet_row_for_row(refreshed_book):
+    """Every Detail row: days, bucket, stage, stage name and next action from the UDFs equal the CLI's.
+
+    A UDF sees one row, not the Plans sheet: rows of an installment plan listed there (Detail's
+    Plan No) get their stage from the plan in the CLI, so for them only days and bucket are compared.
+    """
+    book = refreshed_book
+    ledger = book.sheets[i18n.SHEETS["ledger"].zh]
+    header = ledger.range("A1:O1").value
+    status_col = header.index(i18n.LEDGER_COLUMNS["status"].zh) + 1
+    hold_col = header.index(i18n.LEDGER_COLUMNS["hold_until"].zh) + 1
+    due_col = header.index(i18n.LEDGER_COLUMNS["due_date"].zh) + 1
+    as_of = dt.datetime.combine(TODAY, dt.time())
+    detail = records(book, i18n.SHEETS["detail"].zh)
+    assert len(detail) > 600
+    col = {key: label.zh for key, label in {**i18n.DETAIL_COLUMNS, **i18n.DETAIL_MONEY_LAW_COLUMNS}.items()}
+    stages, in_plans = set(), 0
+    for row in detail:
+        r = int(row[col["row"]])
+        due, open_amount = row[col["due_date"]], row[col["open"]]
+        status, hold = ledger.range((r, status_col)).value, ledger.range((r, hold_col)).value
+        where = f"ledger row {r}"
+        assert f.XT_DAYS_PAST_DUE(due, as_of) == row[col["days_past_due"]], where
+        if ledger.range((r, due_col)).value is not None:              # the ledger's own due-date cell
+            assert f.XT_DAYS_PAST_DUE(ledger.range((r, due_col)).value, as_of) == row[col["days_past_due"]], where
+        assert f.XT_BUCKET(due, as_of) == row[col["bucket"]], where
+        if row[col["plan_no"]] is not None:
+            in_plans += 1
+            continue
+        stage = f.XT_STAGE(due, open_amount, status, hold, as_of)
+        assert stage == row[col["stage"]], where
+        assert f.XT_STAGE_NAME(stage) == row[col["stage_name"]], where
+        assert f.XT_NEXT_ACTION(stage) == row[col["next_action"]], where
+        stages.add(stage)
+    assert stages >= {"S0", "S1", "S2", "S3", "S4", "S5", "HOLD", "PLAN", "CLOSED", "CREDIT"}
+    assert in_plans < len(detail) / 50
+
+
+def test_table_functions_give_the_cli_priority_and_aging_sheets(input_book, refreshed_book, monkeypatch):
+    """Called from the demo workbook (its Payments, Plans, Events, Letters and Snapshots sheets are read
+    as a refresh reads them), the table functions spill exactly the Priority and Aging sheets."""
+    install_caller(monkeypatch, input_book)
+    ledger = input_book.sheets[i18n.SHEETS["ledger"].zh].values()
+    customers = input_book.sheets[i18n.SHEETS["customers"].zh].values()
+    as_of = dt.datetime.combine(TODAY, dt.time())
+    assert f.XT_PRIORITY(ledger, customers, as_of) == refreshed_book.sheets[i18n.SHEETS["priority"].zh].values()
+    assert f.XT_AGING_TABLE(ledger, as_of) == refreshed_book.sheets[i18n.SHEETS["aging"].zh].values()
+    assert f.XT_AGING_TABLE(ledger) == f.XT_AGING_TABLE(ledger, as_of)        # Policy as_of blank: today
+
+
+def test_table_functions_on_small_ranges():
+    ledger = [["Invoice No", "Customer ID", "Invoice Date", "Due Date", "Amount", "Business Line"],
+              ["A-1", "C1", dt.datetime(2026, 9, 1), dt.datetime(2026, 10, 1), 1000.0, "East"],
+              ["A-2", "C2", dt.datetime(2026, 11, 1), dt.datetime(2026, 12, 1), 500.0, "East"]]
+    priority = f.XT_PRIORITY(ledger, None, AS_OF)
+    assert priority[0][:3] == ["排名", "客户编号", "客户名称"]
+    assert [row[1] for row in priority[1:]] == ["C1", "C2"]
+    aging = f.XT_AGING_TABLE(ledger, AS_OF)
+    assert aging[1][0] == "East" and aging[-1][0] == "合计"
+    assert f.XT_AGING_TABLE([[None, None]], AS_OF) is None
+    assert f.XT_AGING_TABLE([["no", "header"], ["here", 1.0]], AS_OF).startswith("#XT! Required column")
+
+
+# ------------------------------------------------------------------ what Excel's "Import Functions" sees
+@pytest.fixture
+def windows_udfs(monkeypatch):
+    """xlwings' real Windows UDF decorators (xlwings.udfs), with pywin32 stubbed: nothing is called."""
+    pythoncom = types.ModuleType("pythoncom")
+    pythoncom.CoInitialize = lambda: None
+    pywintypes = types.ModuleType("pywintypes")
+    pywintypes.com_error = Exception
+    win32com = types.ModuleType("win32com")
+    client = types.ModuleType("win32com.client")
+    client.Dispatch = lambda *args: None
+    win32com.client = client
+    for name, module in {"pythoncom": pythoncom, "pywintypes": pywintypes, "win32com": win32com,
+                         "win32com.client": client}.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
+    udfs = importlib.import_module("xlwings.udfs")
+    monkeypatch.setattr(xw, "func", udfs.xlfunc)
+    monkeypatch.setattr(xw, "arg", udfs.xlarg)
+    monkeypatch.setattr(xw, "ret", udfs.xlret)
+    module = importlib.reload(f)
+    yield udfs, module
+    monkeypatch.undo()
+    importlib.reload(f)
+    sys.modules.pop("xlwings.udfs", None)
+
+
+NAMES = ["XT_AGING_TABLE", "XT_BUCKET", "XT_DAYS_PAST_DUE", "XT_NEXT_ACTION", "XT_PRIORITY", "XT_RMB_UPPER",
+         "XT_STAGE", "XT_STAGE_NAME"]
+
+
+def test_excel_sees_eight_documented_functions_with_the_issue_signatures(windows_udfs):
+    udfs, module = windows_udfs
+    found = sorted(name for name in dir(module) if hasattr(getattr(module, name), "__xlfunc__"))
+    assert found == NAMES
+    for name in NAMES:
+        info = getattr(module, name).__xlfunc__
+        assert info["category"] == "xlsx_tools"
+        assert len(info["ret"]["doc"]) <= 255 and any("\u4e00" <= ch <= "\u9fff" for ch in info["ret"]["doc"])
+        assert "\n" not in info["ret"]["doc"]
+        for arg in info["args"]:
+            assert not arg["doc"].startswith("Positional argument"), (name, arg["name"])
+            assert len(arg["doc"]) <= 255 and any("\u4e00" <= ch <= "\u9fff" for ch in arg["doc"])
+    assert module.XT_PRIORITY.__xlfunc__["argmap"]["ledger_range"]["options"] == {"ndim": 2}
+    vba = io.StringIO()
+    udfs.generate_vba_wrapper("xlsx_tools.excel.functions", module, vba, types.SimpleNamespace(Name="c.xlsm"))
+    code = vba.getvalue()
+    for signature in ("Function XT_DAYS_PAST_DUE(due_date, Optional as_of)",
+                      "Function XT_BUCKET(due_date, Optional as_of, Optional lang)",
+                      "Function XT_STAGE(due_date, open_amount, Optional status, Optional hold_until, Optional as_of)",
+                      "Function XT_STAGE_NAME(stage, Optional lang)", "Function XT_NEXT_ACTION(stage, Optional lang)",
+                      "Function XT_RMB_UPPER(amount)", "Function XT_AGING_TABLE(ledger_range, Optional as_of)",
+                      "Function XT_PRIORITY(ledger_range, customers_range, Optional as_of)"):
+        assert signature in code
+    assert module.XT_STAGE(day(10), 100.0, None, None, AS_OF) == "S3"     # still plain functions

@@ -1,0 +1,1 @@
+"""Test doubles for things that do not exist on this machine (Excel)."""

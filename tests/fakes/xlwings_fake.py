@@ -1,0 +1,513 @@
+"""A faithful fake of the small xlwings surface `io/workbook_xlwings.py` and `excel/` use.
+
+It follows xlwings' documented behaviour on Windows (COM), not our adapter's wishes:
+
+* reading ``range.value``: a single cell gives a scalar, one row or one column a flat
+  list, a block a list of rows; ``options(ndim=2)`` always gives a list of rows; date
+  cells come back as ``datetime`` (never ``date``), numbers as ``float``, empty cells as
+  ``None``; error cells as ``None``, or as "#N/A" text with ``options(err_to_str=True)``;
+* writing ``range.value``: a scalar sets one cell, a flat list sets one row, a list of rows
+  sets a block starting at the range's top-left cell; ``None`` empties a cell; ``date`` and
+  ``datetime`` become dates; ints, floats and numpy numbers become floats;
+* strings are parsed the way Excel parses typed entries, unless the cell is formatted as
+  Text ("@") or the string starts with an apostrophe (which is dropped): "=…" becomes a
+  formula, "123" / "1.5e3" / "12%" become numbers, "2026-11-28" / "2026/11/28" become
+  dates, "TRUE" / "FALSE" booleans.  (So an adapter that forgets to protect text fails.)
+* ``sheet.used_range`` is the bounding box of every cell with a value *or a format*
+  (Excel's UsedRange); an empty sheet's used range is A1.
+* ``sheet.clear()`` removes values and formats (not column widths); ``sheets.add(name,
+  before=, after=)`` inserts a sheet (a duplicate name is an error, as in Excel);
+  ``sheet.name = ...`` renames; ``sheet.delete()`` removes it.
+* ``app.status_bar`` (False = Excel's own), ``app.alert(prompt, title, buttons, mode)``
+  returns "ok" and is recorded in ``app.alerts``.
+
+`FakeBook.from_xlsx(path)` loads a real workbook with openpyxl (cached values of formulas,
+date cells as datetime, number formats and the cells Excel would count as used).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+import openpyxl
+from openpyxl.styles import PatternFill
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
+MAX_ROWS, MAX_COLS = 1_048_576, 16_384
+_A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_PERCENT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)%$")
+_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+
+
+@dataclass
+class Formula:
+    """A formula Excel would evaluate; the fake cannot, so reading it shows the formula."""
+
+    text: str
+
+    def __repr__(self) -> str:
+        return f"<formula {self.text}>"
+
+
+def _parse_a1(ref: str) -> tuple[int, int]:
+    match = _A1.match(ref.strip())
+    if not match:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    return int(match.group(2)), column_index_from_string(match.group(1).upper())
+
+
+def _parse_area(address: str) -> tuple[int, int, int, int]:
+    parts = address.split(":")
+    if len(parts) == 1:
+        r, c = _parse_a1(parts[0])
+        return r, c, r, c
+    (r1, c1), (r2, c2) = _parse_a1(parts[0]), _parse_a1(parts[1])
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+def _excel_entry(text: str) -> Any:
+    """What Excel stores when a string is written to a General cell."""
+    if text.startswith("'"):
+        return text[1:]
+    if text.startswith("=") and len(text) > 1:
+        return Formula(text)
+    stripped = text.strip()
+    if _NUMBER.match(stripped):
+        return float(stripped)
+    if _PERCENT.match(stripped):
+        return float(stripped[:-1]) / 100
+    match = _DATE.match(stripped)
+    if match:
+        try:
+            return dt.datetime(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        except ValueError:
+            return text
+    if stripped.upper() in ("TRUE", "FALSE"):
+        return stripped.upper() == "TRUE"
+    return text
+
+
+def _stored(value: Any, number_format: str | None) -> Any:
+    """A written Python value as Excel keeps it."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+        return None if math.isnan(number) else number
+    if isinstance(value, str):
+        if value == "":
+            return None
+        if number_format == "@":
+            return value
+        return _excel_entry(value)
+    raise TypeError(f"xlwings cannot write a {type(value).__name__} to a cell")
+
+
+class FakeApp:
+    def __init__(self) -> None:
+        self._status: str | bool = False
+        self.status_history: list[str | bool] = []
+        self.alerts: list[dict[str, Any]] = []
+        self.books: list[FakeBook] = []
+
+    @property
+    def status_bar(self) -> str | bool:
+        return self._status
+
+    @status_bar.setter
+    def status_bar(self, value: str | bool) -> None:
+        self._status = value
+        self.status_history.append(value)
+
+    def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None,
+              callback: str | None = None) -> str:
+        if buttons not in ("ok", "ok_cancel", "yes_no", "yes_no_cancel"):
+            raise ValueError(f"buttons must be ok, ok_cancel, yes_no or yes_no_cancel, not {buttons!r}")
+        if mode not in (None, "info", "critical"):
+            raise ValueError(f"mode must be info or critical, not {mode!r}")
+        self.alerts.append({"prompt": prompt, "title": title, "buttons": buttons, "mode": mode})
+        return "ok" if buttons.startswith("ok") else "yes"
+
+
+class FakeRange:
+    def __init__(self, sheet: "FakeSheet", areas: list[tuple[int, int, int, int]],
+                 options: dict[str, Any] | None = None) -> None:
+        for r1, c1, r2, c2 in areas:
+            if not (1 <= r1 <= r2 <= MAX_ROWS and 1 <= c1 <= c2 <= MAX_COLS):
+                raise ValueError("range outside the sheet")
+        self.sheet = sheet
+        self.areas = areas
+        self._options = options or {}
+
+    # -- geometry
+    @property
+    def _area(self) -> tuple[int, int, int, int]:
+        if len(self.areas) != 1:
+            raise ValueError("this operation needs a single-area range")
+        return self.areas[0]
+
+    @property
+    def row(self) -> int:
+        return self.areas[0][0]
+
+    @property
+    def column(self) -> int:
+        return self.areas[0][1]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        r1, c1, r2, c2 = self._area
+        return r2 - r1 + 1, c2 - c1 + 1
+
+    @property
+    def address(self) -> str:
+        def one(area: tuple[int, int, int, int]) -> str:
+            r1, c1, r2, c2 = area
+            first = f"${get_column_letter(c1)}${r1}"
+            return first if (r1, c1) == (r2, c2) else f"{first}:${get_column_letter(c2)}${r2}"
+        return ",".join(one(a) for a in self.areas)
+
+    def _cells(self) -> Iterator[tuple[int, int]]:
+        for r1, c1, r2, c2 in self.areas:
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    yield r, c
+
+    def options(self, convert: Any = None, **options: Any) -> "FakeRange":
+        if convert is not None:
+            raise NotImplementedError("the fake knows only the default converter")
+        unknown = set(options) - {"ndim", "err_to_str", "empty", "dates", "numbers", "chunksize"}
+        if unknown:
+            raise NotImplementedError(f"options not faked: {sorted(unknown)}")
+        return FakeRange(self.sheet, self.areas, {**self._options, **options})
+
+    # -- values
+    def _read(self, r: int, c: int) -> Any:
+        value = self.sheet.cells.get((r, c))
+        if isinstance(value, CellError):
+            return value.text if self._options.get("err_to_str") else None
+        if value is None:
+            return self._options.get("empty")
+        return value
+
+    @property
+    def value(self) -> Any:
+        r1, c1, r2, c2 = self._area
+        rows = [[self._read(r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        ndim = self._options.get("ndim")
+        if ndim == 2:
+            return rows
+        if len(rows) == 1 and len(rows[0]) == 1:
+            return rows[0][0]
+        if len(rows) == 1:
+            return rows[0]
+        if all(len(row) == 1 for row in rows):
+            return [row[0] for row in rows]
+        return rows
+
+    @value.setter
+    def value(self, data: Any) -> None:
+        r1, c1, _, _ = self._area
+        if isinstance(data, (list, tuple)):
+            block = [list(row) for row in data] if data and isinstance(data[0], (list, tuple)) else [list(data)]
+        else:
+            block = [[data]]
+        if len({len(row) for row in block}) > 1:
+            raise Exception("All elements of a 2d list or tuple must be of the same length")
+        if r1 + len(block) - 1 > MAX_ROWS or (block and c1 + len(block[0]) - 1 > MAX_COLS):
+            raise ValueError("the block does not fit on the sheet")
+        for i, row in enumerate(block):
+            for j, item in enumerate(row):
+                self.sheet._set(r1 + i, c1 + j, _stored(item, self.sheet.formats.get((r1 + i, c1 + j))))
+
+    # -- formats
+    @property
+    def number_format(self) -> str:
+        r1, c1, _, _ = self.areas[0]
+        return self.sheet.formats.get((r1, c1), "General")
+
+    @number_format.setter
+    def number_format(self, fmt: str) -> None:
+        for cell in self._cells():
+            self.sheet.formats[cell] = fmt
+            self.sheet.touched.add(cell)
+
+    @property
+    def color(self) -> tuple[int, int, int] | None:
+        r1, c1, _, _ = self.areas[0]
+        return self.sheet.colors.get((r1, c1))
+
+    @color.setter
+    def color(self, value: tuple[int, int, int] | str | None) -> None:
+        if isinstance(value, str):
+            text = value.lstrip("#")
+            value = (int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16))
+        for cell in self._cells():
+            if value is None:
+                self.sheet.colors.pop(cell, None)
+            else:
+                self.sheet.colors[cell] = tuple(value)
+                self.sheet.touched.add(cell)
+
+    @property
+    def column_width(self) -> float:
+        return self.sheet.widths.get(self.areas[0][1], 8.43)
+
+    @column_width.setter
+    def column_width(self, width: float) -> None:
+        for _, c1, _, c2 in self.areas:
+            for c in range(c1, c2 + 1):
+                self.sheet.widths[c] = float(width)
+
+
+@dataclass
+class CellError:
+    """An error value (#N/A, #DIV/0!, …) in a cell."""
+
+    text: str
+
+
+class FakeSheet:
+    def __init__(self, book: "FakeBook", name: str) -> None:
+        self.book = book
+        self._name = name
+        self.cells: dict[tuple[int, int], Any] = {}
+        self.formats: dict[tuple[int, int], str] = {}
+        self.colors: dict[tuple[int, int], tuple[int, int, int]] = {}
+        self.widths: dict[int, float] = {}
+        self.touched: set[tuple[int, int]] = set()   # cells with a value or a format (UsedRange)
+
+    def __repr__(self) -> str:
+        return f"<FakeSheet {self._name!r}>"
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        for other in self.book.sheets:
+            if other is not self and other.name.casefold() == value.casefold():
+                raise ValueError(f"a sheet named {value!r} already exists")
+        self._name = value
+
+    def _set(self, r: int, c: int, value: Any) -> None:
+        if value is None:
+            self.cells.pop((r, c), None)
+        else:
+            self.cells[(r, c)] = value
+            self.touched.add((r, c))
+
+    def range(self, first: Any, second: Any = None) -> FakeRange:
+        if isinstance(first, tuple):
+            r1, c1 = first
+            r2, c2 = second if second is not None else first
+            return FakeRange(self, [(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))])
+        if isinstance(first, FakeRange):
+            return first
+        areas = [_parse_area(part) for part in str(first).split(",")]
+        if second is not None:
+            (r1, c1, _, _), (_, _, r2, c2) = areas[0], _parse_area(str(second))
+            areas = [(r1, c1, r2, c2)]
+        return FakeRange(self, areas)
+
+    @property
+    def used_range(self) -> FakeRange:
+        if not self.touched:
+            return FakeRange(self, [(1, 1, 1, 1)])
+        rows = [r for r, _ in self.touched]
+        cols = [c for _, c in self.touched]
+        return FakeRange(self, [(min(rows), min(cols), max(rows), max(cols))])
+
+    def clear(self) -> None:
+        self.cells.clear()
+        self.formats.clear()
+        self.colors.clear()
+        self.touched.clear()
+
+    def clear_contents(self) -> None:
+        self.cells.clear()
+        self.touched = set(self.formats) | set(self.colors)
+
+    def delete(self) -> None:
+        self.book.sheets._remove(self)
+
+    @property
+    def index(self) -> int:
+        return self.book.sheets._list.index(self) + 1
+
+    # -- test helpers (not xlwings API)
+    def values(self) -> list[list[Any]]:
+        """The used range as rows (ndim=2, errors as text)."""
+        return self.used_range.options(ndim=2, err_to_str=True).value
+
+
+class FakeSheets:
+    def __init__(self, book: "FakeBook") -> None:
+        self.book = book
+        self._list: list[FakeSheet] = []
+
+    def __iter__(self) -> Iterator[FakeSheet]:
+        return iter(list(self._list))
+
+    def __len__(self) -> int:
+        return len(self._list)
+
+    @property
+    def count(self) -> int:
+        return len(self._list)
+
+    def __getitem__(self, key: int | str) -> FakeSheet:
+        if isinstance(key, int):
+            return self._list[key]
+        for sheet in self._list:
+            if sheet.name.casefold() == str(key).casefold():
+                return sheet
+        raise KeyError(key)
+
+    def __contains__(self, name: str) -> bool:
+        return any(sheet.name.casefold() == name.casefold() for sheet in self._list)
+
+    def add(self, name: str | None = None, before: FakeSheet | None = None,
+            after: FakeSheet | None = None) -> FakeSheet:
+        if before is not None and after is not None:
+            raise ValueError("give before or after, not both")
+        if name is None:
+            n = len(self._list) + 1
+            while f"Sheet{n}" in self:
+                n += 1
+            name = f"Sheet{n}"
+        if name in self:
+            raise ValueError(f"a sheet named {name!r} already exists")
+        sheet = FakeSheet(self.book, name)
+        if after is not None:
+            self._list.insert(self._list.index(after) + 1, sheet)
+        elif before is not None:
+            self._list.insert(self._list.index(before), sheet)
+        else:
+            # xlwings (like Excel's Worksheets.Add) puts a new sheet before the active one
+            self._list.insert(self._list.index(self.book.active) if self.book.active in self._list else 0, sheet)
+        self.book.active = sheet       # like Excel, the new sheet becomes the active one
+        return sheet
+
+    def _remove(self, sheet: FakeSheet) -> None:
+        if len(self._list) == 1:
+            raise ValueError("a workbook must contain at least one visible worksheet")
+        self._list.remove(sheet)
+        if self.book.active is sheet:
+            self.book.active = self._list[0]
+
+
+class FakeBook:
+    def __init__(self, fullname: str, app: FakeApp | None = None) -> None:
+        self.fullname = str(fullname)
+        self.app = app or FakeApp()
+        self.app.books.append(self)
+        self.sheets = FakeSheets(self)
+        self.active: FakeSheet | None = None
+        self.saved_to: list[str] = []
+
+    @property
+    def name(self) -> str:
+        return Path(self.fullname).name
+
+    def __repr__(self) -> str:
+        return f"<FakeBook {self.name!r}>"
+
+    @classmethod
+    def from_xlsx(cls, path: str | Path, app: FakeApp | None = None) -> "FakeBook":
+        """Open a real workbook: what Excel would show through xlwings."""
+        book = cls(str(Path(path).resolve()), app)
+        wb = openpyxl.load_workbook(path, data_only=True)
+        for ws in wb.worksheets:
+            sheet = FakeSheet(book, ws.title)
+            book.sheets._list.append(sheet)
+            styles: dict[tuple, tuple[str | None, tuple[int, int, int] | None]] = {}
+            for (r, c), cell in sorted(ws._cells.items()):      # the cells the file holds
+                key = (r, c)
+                if cell.has_style:
+                    style_key = tuple(cell._style)
+                    if style_key not in styles:
+                        fill = cell.fill
+                        rgb = fill.fgColor.rgb if fill is not None and fill.fill_type == "solid" else None
+                        styles[style_key] = (
+                            cell.number_format if cell.number_format != "General" else None,
+                            tuple(int(rgb[-6:][i:i + 2], 16) for i in (0, 2, 4)) if isinstance(rgb, str) else None)
+                    fmt, color = styles[style_key]
+                    if fmt:
+                        sheet.formats[key] = fmt
+                    if color:
+                        sheet.colors[key] = color
+                    sheet.touched.add(key)
+                value = cell.value
+                if isinstance(value, str) and cell.data_type == "e":
+                    value = CellError(value)
+                elif isinstance(value, dt.time):
+                    value = dt.datetime(1899, 12, 30, value.hour, value.minute, value.second)
+                elif isinstance(value, dt.timedelta):
+                    value = float(value.total_seconds() / 86400)
+                if value is not None:
+                    sheet.touched.add(key)
+                    sheet.cells[key] = value if isinstance(value, CellError) else _stored(value, "@")
+            for letter, dim in ws.column_dimensions.items():
+                if dim.width and dim.customWidth:
+                    sheet.widths[column_index_from_string(letter)] = float(dim.width)
+        book.active = book.sheets[wb.index(wb.active)]
+        wb.close()
+        return book
+
+    def save(self, path: str | Path | None = None) -> None:
+        """Write the values, number formats and fills to an xlsx file (Excel's Save / SaveAs)."""
+        target = Path(path) if path is not None else Path(self.fullname)
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        for sheet in self.sheets:
+            ws = wb.create_sheet(sheet.name)
+            for (r, c), value in sorted(sheet.cells.items()):
+                cell = ws.cell(row=r, column=c)
+                if isinstance(value, CellError):
+                    cell.value = value.text
+                elif isinstance(value, Formula):
+                    cell.value = value.text
+                else:
+                    cell.value = value
+                    if isinstance(value, str):
+                        cell.data_type = "s"
+            # formats and fills of the cells with a value (the formatted empty rows of the
+            # template are left out: they only make the file slow to write)
+            for (r, c), fmt in sheet.formats.items():
+                if (r, c) in sheet.cells:
+                    ws.cell(row=r, column=c).number_format = fmt
+            for (r, c), (red, green, blue) in sheet.colors.items():
+                if (r, c) in sheet.cells or r == 1:
+                    ws.cell(row=r, column=c).fill = PatternFill(
+                        "solid", fgColor=f"FF{red:02X}{green:02X}{blue:02X}")
+            for c, width in sheet.widths.items():
+                ws.column_dimensions[get_column_letter(c)].width = width
+        wb.save(target)
+        self.saved_to.append(str(target))
+        if path is not None:
+            self.fullname = str(Path(path).resolve())
+
+    # -- test helpers (not xlwings API)
+    def sheet_values(self) -> dict[str, list[list[Any]]]:
+        return {sheet.name: sheet.values() for sheet in self.sheets}
+
+
+def install_caller(monkeypatch: Any, book: Any) -> None:
+    """Make ``xw.Book.caller()`` return `book`, as RunPython / a UDF call from Excel would."""
+    import xlwings as xw
+
+    monkeypatch.setattr(xw.Book, "caller", classmethod(lambda cls: book))

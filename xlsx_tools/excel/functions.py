@@ -1,0 +1,436 @@
+"""Worksheet functions (xlwings UDFs): aging and stages inside the ledger.
+
+Every function is a thin wrapper: it turns Excel values into the cell text the readers
+understand (`io.workbook_xlwings.cell_text`), parses them with the same core parsers as
+the ledger reader, and calls the same core functions as `refresh` (`aging.days_past_due`,
+`aging.bucket_index`, `stages.assign_stages`, `refresh.compute`, the `sheets` layout).
+No rule is implemented twice.
+
+* Excel dates, serial numbers (e.g. =DATE(...) results), text dates in the contract's forms
+  and datetime values are accepted; a blank input gives a blank result.
+* Bad input gives a readable error string, in English and Chinese:
+  ``#XT! Due Date: Date format not recognised 'abc' / 到期日：日期格式无法识别 'abc'``.
+* Defaults (as-of date, language, ladder, buckets, owners and actions) come from the
+  calling workbook's Policy sheet when there is one (read through `xw.Book.caller()`,
+  cached for a few seconds), else from the shipped defaults.  After editing the Policy
+  sheet, recalculate with Ctrl+Alt+F9.
+* The table functions take the ledger and customers from their ranges and the calling
+  workbook's other input sheets (Payments, Plans, Events, Letters, Snapshots) as `refresh`
+  reads them, so they give exactly the Priority and Aging sheets.  `XT_STAGE` sees one row
+  and so not the Plans sheet.
+
+In Excel: the `xlwings.conf` sheet names this module under "UDF Modules"; "Import
+Functions" on the xlwings ribbon tab makes the functions available (docs/windows-setup.md).
+Do not add type hints to the UDF parameters: xlwings reads them as converters.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import time
+from typing import Any, Callable
+
+import pandas as pd
+import xlwings as xw
+
+from ..core import i18n
+from ..core.aging import age_receivables, bucket_index, days_past_due
+from ..core.cells import parse_dates, parse_money
+from ..core.i18n import Label, Lang
+from ..core.ledger import status_codes          # the ledger reader's own status rule
+from ..core.policy import DEFAULT_POLICY, Policy, InvalidSetting, parse_lang, load_policy
+from ..core.refresh import RefreshInputs, compute, resolve_as_of
+from ..core.rmb import fen_capitals
+from ..core.stages import assign_stages
+from ..io.workbook_xlwings import XlwingsWorkbook, cell_text, raw_sheet, table_rows
+from ..sheets import aging_table, priority_table, stage_texts
+from . import texts
+
+CATEGORY = "xlsx_tools"
+POLICY_TTL_SECONDS = 5.0
+# Argument descriptions for Excel's function wizard (at most 255 characters each).
+DUE_DATE_DOC = "Due date: a date, serial number or text such as 2026-11-28. 到期日：日期、序列号或 2026-11-28 等文本。"
+AS_OF_DOC = "Optional as-of date; blank = Policy sheet, else today. 可选基准日；空白＝催收策略表，否则今天。"
+LANG_DOC = "Optional language: zh or en; blank = Policy sheet. 可选语言：zh 或 en；空白＝催收策略表。"
+STAGE_DOC = "Stage code: S0-S5, HOLD, PLAN, CLOSED, CREDIT. 催收阶段代码。"
+
+__all__ = ["XT_DAYS_PAST_DUE", "XT_BUCKET", "XT_STAGE", "XT_STAGE_NAME", "XT_NEXT_ACTION", "XT_RMB_UPPER",
+           "XT_AGING_TABLE", "XT_PRIORITY", "workbook_policy"]
+
+
+# ---------------------------------------------------------------- errors
+class BadInput(Exception):
+    """An argument the function cannot use; becomes the `#XT! …` result."""
+
+    def __init__(self, message: Label, argument: Label | None = None) -> None:
+        super().__init__(message.en)
+        self.message = message
+        self.argument = argument
+
+    def text(self) -> str:
+        if self.argument is None:
+            return f"{texts.ERROR_PREFIX} {self.message.en} / {self.message.zh}"
+        return (f"{texts.ERROR_PREFIX} {self.argument.en}: {self.message.en} / "
+                f"{self.argument.zh}：{self.message.zh}")
+
+
+def _guarded(function: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn BadInput (and any surprise) into a `#XT! …` string instead of Excel's #VALUE!."""
+    @functools.wraps(function)
+    def wrapper(*args):
+        try:
+            return function(*args)
+        except BadInput as bad:
+            return bad.text()
+        except Exception as exc:  # a UDF must answer with a value, never crash the cell
+            message = texts.UNEXPECTED.format(error=f"{type(exc).__name__}: {exc}")
+            return f"{texts.ERROR_PREFIX} {message.en} / {message.zh}"
+    # Excel's function wizard shows the docstring (xlwings passes the first 255 characters): one line
+    wrapper.__doc__ = " ".join((function.__doc__ or "").split())
+    return wrapper
+
+
+# ---------------------------------------------------------------- the workbook's policy
+_policy_cache: dict[str, tuple[float, Policy]] = {}
+
+
+def _caller_book() -> Any | None:
+    """The workbook whose cell is being calculated; None outside Excel."""
+    try:
+        return xw.Book.caller()
+    except Exception:          # plain Python, tests, or no Excel on this OS
+        return None
+
+
+def workbook_policy() -> Policy:
+    """The calling workbook's Policy sheet over the defaults; the defaults outside Excel.
+
+    Invalid Policy values keep their defaults (a refresh lists them in the Issues sheet).
+    """
+    book = _caller_book()
+    if book is None:
+        return DEFAULT_POLICY
+    key = str(getattr(book, "fullname", "") or id(book))
+    now = time.monotonic()
+    cached = _policy_cache.get(key)
+    if cached is not None and now - cached[0] < POLICY_TTL_SECONDS:
+        return cached[1]
+    port = XlwingsWorkbook(book)
+    name = i18n.find_sheet(port.sheet_names(), "policy")
+    policy = load_policy(port.read_sheet(name))[0] if name is not None else DEFAULT_POLICY
+    _policy_cache[key] = (now, policy)
+    return policy
+
+
+_policies: dict[object, Policy] = {}
+_keys: dict[int, tuple[Policy, object]] = {}
+
+
+def _policy_key(policy: Policy) -> object:
+    """A hashable key for `policy` (equal settings, equal key) for the per-row caches."""
+    known = _keys.get(id(policy))
+    if known is None or known[0] is not policy:
+        try:
+            key: object = ("settings", hash(tuple(sorted(policy.values.items()))))
+        except TypeError:
+            key = ("object", id(policy))
+        if len(_keys) > 64:
+            _keys.clear()
+        known = _keys[id(policy)] = (policy, key)
+        _policies[key] = policy
+    return known[1]
+
+
+# ---------------------------------------------------------------- arguments
+def _text(value: Any) -> str | None:
+    """An argument as the cell text the readers see (None when blank)."""
+    if isinstance(value, (list, tuple)):        # a multi-cell range where one cell was expected
+        flat = [v for row in value for v in (row if isinstance(row, (list, tuple)) else [row])]
+        value = flat[0] if len(flat) == 1 else value
+        if isinstance(value, (list, tuple)):
+            raise BadInput(Label("one cell is expected, not a range", "应为单个单元格，而不是区域"))
+    text = cell_text(value)
+    if text is None:
+        return None
+    text = text.strip()
+    return text or None
+
+
+@functools.lru_cache(maxsize=8192)
+def _date_from_text(text: str) -> pd.Timestamp | None:
+    parsed, bad = parse_dates(pd.Series([text], dtype="string"))
+    return None if bad.iloc[0] else parsed.iloc[0]
+
+
+def _date(value: Any, argument: Label) -> pd.Timestamp | None:
+    """A date argument: date cell, serial number or text; None when blank."""
+    text = _text(value)
+    if text is None:
+        return None
+    day = _date_from_text(text)
+    if day is None:
+        raise BadInput(i18n.MESSAGES["date_unrecognised"].format(value=text), argument)
+    return day
+
+
+@functools.lru_cache(maxsize=8192)
+def _fen_from_text(text: str) -> int | None:
+    try:
+        fen, bad = parse_money(pd.Series([text], dtype="string"))
+    except (TypeError, ValueError, OverflowError):   # beyond int64 fen: the reader cannot hold it either
+        return None
+    return None if bad.iloc[0] else int(fen.iloc[0])
+
+
+def _fen(value: Any, argument: Label) -> int | None:
+    """An amount argument as integer fen (numbers, or text such as ¥1,234.50); None when blank."""
+    text = _text(value)
+    if text is None:
+        return None
+    fen = _fen_from_text(text)
+    if fen is None:
+        raise BadInput(i18n.MESSAGES["amount_unrecognised"].format(value=text), argument)
+    return fen
+
+
+@functools.lru_cache(maxsize=256)
+def _status_from_text(text: str | None) -> str | None:
+    codes, bad = status_codes(pd.Series([text], dtype="string"))
+    return None if bad.iloc[0] else str(codes.iloc[0])
+
+
+def _status(value: Any) -> str:
+    text = _text(value)
+    code = _status_from_text(text)
+    if code is None:
+        allowed = Label(", ".join(i18n.STATUSES), "、".join(label.zh for label in i18n.STATUSES.values()))
+        raise BadInput(i18n.MESSAGES["status_unknown"].format(value=text, allowed=allowed),
+                       i18n.LEDGER_COLUMNS["status"])
+    return code
+
+
+def _lang(value: Any, policy: Policy) -> Lang:
+    text = _text(value)
+    if text is None:
+        return policy.lang
+    try:
+        return parse_lang(text)          # the Policy sheet's own rule for zh / en
+    except InvalidSetting:
+        raise BadInput(texts.LANG_EXPECTED, texts.ARG_LANG) from None
+
+
+def _as_of(value: Any, policy: Policy) -> dt.date:
+    day = _date(value, texts.ARG_AS_OF)
+    return resolve_as_of(day.date() if day is not None else None, policy, dt.date.today())
+
+
+def _stage_code(value: Any) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    code = text.upper()
+    if code not in i18n.STAGE_NAMES:
+        raise BadInput(texts.STAGE_UNKNOWN.format(value=text, allowed=", ".join(i18n.STAGE_CODES)), texts.ARG_STAGE)
+    return code
+
+
+def _days(due: pd.Timestamp, as_of: dt.date) -> int:
+    return int(days_past_due(pd.Series([due], dtype="datetime64[ns]"), as_of).iloc[0])
+
+
+@functools.lru_cache(maxsize=16384)
+def _stage(due: pd.Timestamp, fen: int, status: str, hold: pd.Timestamp | None, as_of: dt.date,
+           policy_key: object) -> str:
+    """One receivable through the same passes as `refresh`: aging, then the stage rules."""
+    policy = _policies[policy_key]
+    row = pd.DataFrame({
+        "due_date": pd.Series([due], dtype="datetime64[ns]"),
+        "hold_until": pd.Series([hold], dtype="datetime64[ns]"),
+        "amount_fen": pd.Series([fen], dtype="int64"),   # an open amount: a negative one is a credit note
+        "paid_fen": pd.Series([0], dtype="int64"),
+        "status": pd.Series([status], dtype=object),
+    })
+    aged = age_receivables(row, as_of, policy)
+    return str(assign_stages(aged, as_of, policy).iloc[0])
+
+
+# ---------------------------------------------------------------- the functions
+@xw.func(category=CATEGORY)
+@xw.arg("due_date", doc=DUE_DATE_DOC)
+@xw.arg("as_of", doc=AS_OF_DOC)
+@_guarded
+def XT_DAYS_PAST_DUE(due_date, as_of=None):
+    """Days past due: as-of date minus due date, negative before the due date.
+    逾期天数：基准日减到期日，到期前为负数。"""
+    policy = workbook_policy()
+    due = _date(due_date, i18n.LEDGER_COLUMNS["due_date"])
+    if due is None:
+        return None
+    return _days(due, _as_of(as_of, policy))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("due_date", doc=DUE_DATE_DOC)
+@xw.arg("as_of", doc=AS_OF_DOC)
+@xw.arg("lang", doc=LANG_DOC)
+@_guarded
+def XT_BUCKET(due_date, as_of=None, lang=None):
+    """Aging bucket of a due date (Not due, 1-30, 31-60, ... as set in Policy).
+    账龄区间（未到期、1-30天……，按催收策略表）。"""
+    policy = workbook_policy()
+    due = _date(due_date, i18n.LEDGER_COLUMNS["due_date"])
+    language = _lang(lang, policy)
+    if due is None:
+        return None
+    index = int(bucket_index([_days(due, _as_of(as_of, policy))], policy.bucket_edges)[0])
+    return i18n.bucket_labels(policy.bucket_edges)[index].get(language)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("due_date", doc=DUE_DATE_DOC)
+@xw.arg("open_amount", doc="Open amount (amount minus paid); negative = credit note. "
+                               "未收金额（金额减已收）；负数为贷项。")
+@xw.arg("status", doc="Optional status: open, disputed, hold, plan, litigation, written_off (or 正常、争议…). "
+                          "可选状态。")
+@xw.arg("hold_until", doc="Optional hold-until date (for status hold). 可选暂停至日期（状态为暂停时）。")
+@xw.arg("as_of", doc=AS_OF_DOC)
+@_guarded
+def XT_STAGE(due_date, open_amount, status=None, hold_until=None, as_of=None):
+    """Collection stage code: S0-S5, HOLD, PLAN, CLOSED or CREDIT, by the ladder and status overlays.
+    催收阶段代码（S0-S5、HOLD、PLAN、CLOSED、CREDIT）。"""
+    policy = workbook_policy()
+    due = _date(due_date, i18n.LEDGER_COLUMNS["due_date"])
+    fen = _fen(open_amount, i18n.DETAIL_COLUMNS["open"])
+    code = _status(status)
+    hold = _date(hold_until, i18n.LEDGER_COLUMNS["hold_until"])
+    day = _as_of(as_of, policy)
+    if due is None and fen is None:
+        return None
+    if due is None:
+        raise BadInput(i18n.MESSAGES["required_missing"].format(column=i18n.LEDGER_COLUMNS["due_date"]))
+    if fen is None:
+        raise BadInput(i18n.MESSAGES["required_missing"].format(column=i18n.DETAIL_COLUMNS["open"]))
+    return _stage(due, fen, code, hold, day, _policy_key(policy))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("stage", doc=STAGE_DOC)
+@xw.arg("lang", doc=LANG_DOC)
+@_guarded
+def XT_STAGE_NAME(stage, lang=None):
+    """Name of a stage code, e.g. S3 -> Written demand / 二次沟通+书面函告. 催收阶段名称。"""
+    policy = workbook_policy()
+    code = _stage_code(stage)
+    language = _lang(lang, policy)
+    return None if code is None else i18n.STAGE_NAMES[code].get(language)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("stage", doc=STAGE_DOC)
+@xw.arg("lang", doc=LANG_DOC)
+@_guarded
+def XT_NEXT_ACTION(stage, lang=None):
+    """Next action for a stage, as set in the Policy sheet (action.S3.zh ...).
+    该阶段的下一步动作（按催收策略表）。"""
+    policy = workbook_policy()
+    code = _stage_code(stage)
+    language = _lang(lang, policy)
+    if code is None:
+        return None
+    actions, _owners = stage_texts(pd.Series([code]), policy, language)
+    return actions.iloc[0]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("amount", doc="Amount in yuan (number or text such as ¥1,234.50); rounded half up to the fen. "
+                          "金额（元），四舍五入到分。")
+@_guarded
+def XT_RMB_UPPER(amount):
+    """Amount in Chinese capitals for bills and letters, e.g. 人民币壹万陆仟肆佰零玖元零贰分.
+    人民币大写金额。"""
+    fen = _fen(amount, texts.ARG_AMOUNT)
+    if fen is None:
+        return None
+    if fen < 0:
+        raise BadInput(texts.NEGATIVE_CAPITALS, texts.ARG_AMOUNT)
+    try:
+        return fen_capitals(fen)
+    except ValueError:
+        raise BadInput(texts.TOO_LARGE_CAPITALS, texts.ARG_AMOUNT) from None
+
+
+def _table(ledger_range: Any, customers_range: Any, as_of: Any, layout: Callable) -> Any:
+    """Run the whole refresh computation on ranges (header row first) and lay out one output table."""
+    policy = workbook_policy()
+    day = _as_of(as_of, policy)
+    lang = policy.lang
+    ledger = raw_sheet(i18n.SHEETS["ledger"].get(lang), _rows(ledger_range))
+    if not len(ledger.frame):
+        return None
+    customers = raw_sheet(i18n.SHEETS["customers"].get(lang), _rows(customers_range))
+    inputs = RefreshInputs(ledger=ledger, customers=customers if len(customers.frame) else None,
+                           **_workbook_inputs())
+    result = compute(inputs, as_of=day, policy=policy)
+    if not len(result.detail):
+        first = next((item for item in result.issues if item.severity == "error"), None)
+        raise BadInput(first.message if first is not None else texts.NO_LEDGER_ROWS)
+    return table_rows(layout(result, lang))
+
+
+#: The inputs a refresh reads besides the Ledger, Customers and Policy (Snapshots, Payments, Plans, Events, Letters).
+OTHER_INPUTS = tuple(field.name for field in dataclasses.fields(RefreshInputs)
+                     if field.name not in ("ledger", "customers", "policy"))
+
+
+def _workbook_inputs() -> dict[str, Any]:
+    """The calling workbook's other input sheets, read as `refresh` reads them (none outside Excel).
+
+    With them the table functions give exactly the Priority and Aging sheets of a refresh:
+    plans, payments, events and last month's snapshot change stages, interest and warnings.
+    """
+    book = _caller_book()
+    if book is None:
+        return {}
+    port = XlwingsWorkbook(book)
+    names = port.sheet_names()
+    found = {}
+    for key in OTHER_INPUTS:
+        name = i18n.find_sheet(names, key) if key in i18n.SHEETS else None
+        if name is not None:
+            found[key] = port.read_sheet(name)
+    return found
+
+
+def _rows(values: Any) -> list[list[Any]]:
+    """A range argument as rows (xlwings passes ndim=2 lists; a lone value is one cell)."""
+    if values is None:
+        return []
+    if not isinstance(values, (list, tuple)):
+        return [[values]]
+    if values and not isinstance(values[0], (list, tuple)):
+        return [list(values)]
+    return [list(row) for row in values]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("ledger_range", ndim=2, doc="The ledger with its header row (Invoice No, Customer ID, ... in either "
+                                        "language). 含表头的应收台账区域。")
+@xw.arg("as_of", doc=AS_OF_DOC)
+@_guarded
+def XT_AGING_TABLE(ledger_range, as_of=None):
+    """Dynamic array: business line x aging bucket totals, shares and warnings, as the Aging sheet.
+    动态数组：账龄分析表。"""
+    return _table(ledger_range, None, as_of, aging_table)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("ledger_range", ndim=2, doc="The ledger with its header row. 含表头的应收台账区域。")
+@xw.arg("customers_range", ndim=2, doc="The customer file with its header row (may be blank). "
+                                           "含表头的客户档案区域（可空白）。")
+@xw.arg("as_of", doc=AS_OF_DOC)
+@_guarded
+def XT_PRIORITY(ledger_range, customers_range, as_of=None):
+    """Dynamic array: the ranked collection priority list, as the Priority sheet.
+    动态数组：催收优先级列表。"""
+    return _table(ledger_range, customers_range, as_of, priority_table)
