@@ -48,11 +48,13 @@ class Demo:
     result: RefreshResult
 
 
+INPUTS = ("ledger", "customers", "policy", *i18n.MONEY_LAW_INPUT_SHEETS)
+
+
 def make_demo(folder, lang: str, as_of: dt.date, seed: int = DEMO_SEED) -> Demo:
     path = build_demo_workbook(folder / f"demo_{lang}_{seed}.xlsx", as_of=as_of, seed=seed, lang=lang)
-    sheets = {key: raw_sheet(path, i18n.SHEETS[key].get(lang)) for key in ("ledger", "customers", "policy")}
-    result = compute(RefreshInputs(ledger=sheets["ledger"], customers=sheets["customers"],
-                                   policy=sheets["policy"]), as_of=as_of)
+    sheets = {key: raw_sheet(path, i18n.SHEETS[key].get(lang)) for key in INPUTS}
+    result = compute(RefreshInputs(**sheets), as_of=as_of)
     return Demo(lang, as_of, path, table(sheets["ledger"], i18n.LEDGER_COLUMNS, lang),
                 table(sheets["customers"], i18n.CUSTOMER_COLUMNS, lang), result)
 
@@ -151,11 +153,12 @@ def test_dates_are_relative_to_the_as_of_date(demo):
 
 
 # ----- the core's view of the demo -----------------------------------------------------------------
-def test_refresh_finds_no_errors_only_the_total_row_warning(demo):
+def test_refresh_finds_no_errors_only_the_total_row_and_broken_plan_warnings(demo):
     issues = demo.result.issues
     assert not demo.result.has_errors
-    assert [i.severity for i in issues] == ["warning"]
+    assert [i.severity for i in issues] == ["warning", "warning"]
     assert issues[0].message == i18n.MESSAGES["total_row"].format()
+    assert issues[1].message.en.startswith("Plan FQ-002 broken: installment 2")     # the demo's broken plan
     assert len(demo.result.detail) == len(invoices(demo))
 
 
@@ -179,6 +182,63 @@ def test_some_line_shows_the_early_overdue_warning(demo):
     lines = demo.result.aging[~demo.result.aging["is_total"]]
     assert len(lines) >= 5
     assert lines["early_warning"].any()
+
+
+# ----- money and law ------------------------------------------------------------------------------
+def test_payments_sheet_holds_every_receipt_of_the_ledger(demo):
+    sheet = raw_sheet(demo.path, i18n.SHEETS["payments"].get(demo.lang))
+    payments = table(sheet, i18n.PAYMENT_COLUMNS, demo.lang)
+    fen, bad = parse_money(payments["amount"])
+    assert not bad.any() and (fen > 0).all()
+    by_invoice = fen.groupby(payments["invoice_no"]).sum()
+    paid, _ = parse_money(invoices(demo)["paid_amount"])
+    ledger_paid = pd.Series(paid.fillna(0).to_numpy(), index=invoices(demo)["invoice_no"].to_numpy())
+    assert by_invoice.to_dict() == ledger_paid[ledger_paid > 0].to_dict()       # so no 'paid differs' warning
+    assert (payments["invoice_no"].value_counts() >= 2).sum() >= 10              # partial payments in parts
+    assert payments["plan_no"].notna().sum() >= 3                                 # installments paid on plans
+    assert any(note.en.startswith("Interest: Paid Amount and interest come from the Payments sheet")
+               for note in demo.result.notes)
+
+
+def test_interest_and_limitation_show_in_detail_and_priority(demo):
+    detail = demo.result.detail
+    overdue = detail[(detail["days_past_due"] > 0) & detail["stage"].isin(i18n.LADDER_CODES)]
+    assert (overdue["interest_fen"] > 0).all()
+    assert demo.result.priority["interest_fen"].sum() > 0
+    running = detail[(detail["open_fen"] > 0) & (detail["limitation_state"] == "running")]
+    assert len(running) >= 100 and running["limitation_expiry"].notna().all()
+    assert (detail["limitation_state"] == "frozen").sum() >= 3                 # litigation freezes the clock
+    assert demo.result.priority["earliest_expiry"].notna().sum() >= 20
+
+
+def test_two_plans_one_on_track_one_broken(demo):
+    plans = demo.result.plan_schedule
+    status = plans.groupby("plan_no")["plan_status"].first().to_dict()
+    assert status == {"FQ-001": "active", "FQ-002": "broken"}
+    sheet = table(raw_sheet(demo.path, i18n.SHEETS["plans"].get(demo.lang)), i18n.PLAN_COLUMNS, demo.lang)
+    totals, _ = parse_money(sheet["total"])
+    assert plans.groupby("plan_no")["principal_fen"].sum().tolist() == totals.tolist()    # exact to the fen
+    on_track = plans[plans["plan_no"] == "FQ-001"]
+    assert list(on_track["status"]) == ["paid", "paid", "not_due", "not_due"]
+    assert on_track["fee_fen"].iloc[-1] > 0 and (on_track["fee_fen"].iloc[:3] == 0).all()   # 3 interest-free
+    detail = demo.result.detail
+    broken = detail[detail["plan_broken"]]
+    assert len(broken) >= 1 and not (broken["stage"] == "PLAN").any()          # back on the ladder
+    on_plan = detail[(detail["plan_no"] == "FQ-001") & (detail["open_fen"] > 0)]
+    assert len(on_plan) >= 1 and (on_plan["stage"] == "PLAN").all()
+    assert demo.result.priority["plan_broken"].sum() == 1
+
+
+def test_events_restart_the_limitation_clock(demo):
+    events = table(raw_sheet(demo.path, i18n.SHEETS["events"].get(demo.lang)), i18n.EVENT_COLUMNS, demo.lang)
+    kinds = {label.get(demo.lang): key for key, label in i18n.EVENT_TYPES.items()}
+    assert {kinds[e] for e in events["event"]} == {"demand_delivered", "acknowledgement", "promise_to_pay"}
+    detail = demo.result.detail
+    demand = events[events["event"] == i18n.EVENT_TYPES["demand_delivered"].get(demo.lang)].iloc[0]
+    day, _ = parse_dates(pd.Series([demand["date"]], dtype="string"))
+    rows = detail[(detail["customer_id"] == demand["customer_id"]) & (detail["open_fen"] > 0)]
+    expected = day.iloc[0] + pd.DateOffset(years=3)
+    assert (rows["limitation_expiry"] >= expected).all() and (rows["limitation_expiry"] == expected).any()
 
 
 def test_same_seed_gives_the_same_mix_on_any_day_and_language(demos):

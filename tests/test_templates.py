@@ -16,7 +16,8 @@ from xlsx_tools.templates import (DATE_FORMAT, LAST_FORMATTED_ROW, MONEY_FORMAT,
                                   build_template, write_template)
 
 LANGS = ("zh", "en")
-TEMPLATE_SHEETS = ("instructions", "ledger", "customers", "policy")
+TEMPLATE_SHEETS = ("instructions", "ledger", "customers", "policy", "company", "cases", "letters",
+                   "payments", "plans", "events")
 
 
 @pytest.fixture(scope="module", params=LANGS)
@@ -86,7 +87,7 @@ def test_headers_are_every_contract_label_in_the_language(built):
 
 def test_input_sheets_have_no_data_rows(built):
     lang, wb = built
-    for key in ("ledger", "customers"):
+    for key in ("ledger", "customers", "cases", "letters"):
         ws = sheet(wb, key, lang)
         assert all(cell.value is None for row in ws.iter_rows(min_row=2) for cell in row)
 
@@ -117,6 +118,89 @@ def test_ledger_number_formats(built):
         for row in (2, 100, LAST_FORMATTED_ROW):
             assert ws[f"{letter}{row}"].number_format == fmt, (key, row)
     assert MONEY_FORMAT == "#,##0.00" and DATE_FORMAT == "yyyy-mm-dd"
+
+
+# ----- letters sheets (issue 3) ---------------------------------------------------------------
+def test_letters_sheets_have_their_headers(built):
+    lang, wb = built
+    assert header(sheet(wb, "company", lang)) == [label.get(lang) for label in i18n.COMPANY_COLUMNS.values()]
+    assert header(sheet(wb, "cases", lang)) == [label.get(lang) for label in i18n.CASE_COLUMNS.values()]
+    assert header(sheet(wb, "letters", lang)) == [label.get(lang) for label in i18n.LETTER_LOG_COLUMNS.values()]
+
+
+def test_company_sheet_lists_every_item_with_a_blank_value(built):
+    lang, wb = built
+    rows = list(sheet(wb, "company", lang).iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows] == list(i18n.COMPANY_FIELDS)
+    assert all(row[1] is None for row in rows)
+    assert [row[2] for row in rows] == [label.get(lang) for label in i18n.COMPANY_FIELDS.values()]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_empty_letters_sheets_read_back_empty(saved, lang):
+    from xlsx_tools.core.letters import load_company, read_cases, read_letter_log
+    path = saved[lang]
+    company, issues = load_company(raw_sheet(path, i18n.SHEETS["company"].get(lang)))
+    assert issues == [] and set(company) == set(i18n.COMPANY_FIELDS) and not any(company.values())
+    cases, issues = read_cases(raw_sheet(path, i18n.SHEETS["cases"].get(lang)))
+    assert issues == [] and len(cases) == 0
+    log, issues = read_letter_log(raw_sheet(path, i18n.SHEETS["letters"].get(lang)))
+    assert issues == [] and log.rows == () and len(log.entries) == 0
+
+
+# ----- money and law sheets (issue 5) -------------------------------------------------------------
+MONEY_LAW_SHEETS = {"payments": i18n.PAYMENT_COLUMNS, "plans": i18n.PLAN_COLUMNS, "events": i18n.EVENT_COLUMNS}
+
+
+def test_money_law_sheets_have_their_headers_and_no_rows(built):
+    lang, wb = built
+    for key, columns in MONEY_LAW_SHEETS.items():
+        ws = sheet(wb, key, lang)
+        assert header(ws) == [label.get(lang) for label in columns.values()]
+        assert all(cell.value is None for row in ws.iter_rows(min_row=2) for cell in row)
+        assert ws.freeze_panes == "A2" and ws.sheet_properties.tabColor is not None
+
+
+def test_money_law_sheets_mark_required_headers_and_format_dates_money_and_rates(built):
+    from xlsx_tools.core.plans import PLAN_REQUIRED
+    lang, wb = built
+    required = {"payments": ("invoice_no", "date", "amount"), "plans": PLAN_REQUIRED,
+                "events": ("date", "customer_id", "event")}
+    for key, columns in MONEY_LAW_SHEETS.items():
+        ws = sheet(wb, key, lang)
+        optional_fill = {ws.cell(row=1, column=n).fill.fgColor.rgb for n, c in enumerate(columns, start=1)
+                         if c not in required[key]}
+        for n, column in enumerate(columns, start=1):
+            if column in required[key]:
+                assert ws.cell(row=1, column=n).font.bold
+                assert ws.cell(row=1, column=n).fill.fgColor.rgb not in optional_fill
+    formats = {("payments", "date"): DATE_FORMAT, ("payments", "amount"): MONEY_FORMAT,
+               ("plans", "total"): MONEY_FORMAT, ("plans", "first_due"): DATE_FORMAT,
+               ("plans", "daily_rate"): PERCENT_FORMAT, ("plans", "prepayment"): PERCENT_FORMAT,
+               ("events", "date"): DATE_FORMAT}
+    for (key, column), fmt in formats.items():
+        letter = column_of(MONEY_LAW_SHEETS[key], column)
+        assert sheet(wb, key, lang)[f"{letter}2"].number_format == fmt, (key, column)
+
+
+def test_event_and_plan_type_drop_downs_are_understood_by_the_reader(built):
+    lang, wb = built
+    events = list_words(sheet(wb, "events", lang), column_of(i18n.EVENT_COLUMNS, "event"))
+    assert events == [label.get(lang) for label in i18n.EVENT_TYPES.values()]
+    kinds = list_words(sheet(wb, "plans", lang), column_of(i18n.PLAN_COLUMNS, "plan_type"))
+    assert kinds == [label.get(lang) for label in i18n.PLAN_TYPES.values()]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_empty_money_law_sheets_refresh_cleanly(saved, lang):
+    path = saved[lang]
+    name = {key: i18n.SHEETS[key].get(lang) for key in ("ledger", "payments", "plans", "events")}
+    result = compute(RefreshInputs(ledger=raw_sheet(path, name["ledger"]), payments=raw_sheet(path, name["payments"]),
+                                   plans=raw_sheet(path, name["plans"]), events=raw_sheet(path, name["events"])),
+                     as_of=dt.date(2026, 11, 28))
+    assert result.issues == ()
+    assert result.plan_schedule.empty
+    assert result.notes == (i18n.NOTE_PAID_FROM_LEDGER,)   # an empty Payments sheet leaves Paid Amount in charge
 
 
 # ----- validations -------------------------------------------------------------------------
@@ -205,7 +289,8 @@ def test_instructions_are_short_wrapped_and_name_the_sheets(built):
     assert ws.column_dimensions["A"].width >= 80
     assert all(cell.alignment.wrap_text for cell in ws["A"] if cell.value)
     text = "\n".join(lines)
-    for key in ("ledger", "customers", "policy", "detail", "priority", "aging", "issues"):
+    for key in ("ledger", "customers", "policy", "detail", "priority", "aging", "issues",
+                "payments", "plans", "events", "plan_schedule", "credit"):
         assert i18n.SHEETS[key].get(lang) in text
     for key in LEDGER_REQUIRED:
         assert i18n.LEDGER_COLUMNS[key].get(lang) in text

@@ -33,8 +33,15 @@ def read_rows(path: Path, sheet: str) -> list[list]:
 
 
 def read_records(path: Path, sheet: str) -> list[dict]:
+    """Header-keyed rows of the table at the top of a sheet; it ends at the first blank row
+    (output sheets may carry note lines below it)."""
     rows = read_rows(path, sheet)
-    return [dict(zip(rows[0], row)) for row in rows[1:]]
+    records = []
+    for row in rows[1:]:
+        if all(value is None for value in row):
+            break
+        records.append(dict(zip(rows[0], row)))
+    return records
 
 
 def zip_parts(path: Path) -> dict[str, bytes]:

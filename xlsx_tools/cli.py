@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import sys
 import time
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Sequence, TextIO
@@ -83,7 +84,50 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("directory", type=Path, nargs="?", default=Path("xlsx_tools_demo"),
                       help="folder for the demo workbook (default: ./xlsx_tools_demo)")
     common(demo, lang_help="sheet language of the demo workbook (default: zh)")
+    _add_letters_command(command)
+    _add_build_templates_command(command)
     return parser
+
+
+def _add_letters_command(command) -> None:
+    from .core.letters import KINDS
+    letters = command(
+        "letters", help="write the letters the stages call for (Word, optionally PDF) and log them",
+        description="Write one Word letter per customer and kind that the stages call for (confirmation, "
+                    "reminder, demand, lawyer; case_review and plan agreements on request), log each in the Letters sheet with its "
+                    "SHA-256, and refresh the output sheets, in one atomic save. Re-running within the cool-down "
+                    "generates nothing new. With --check-templates, check the letter templates instead.")
+    letters.add_argument("workbook", type=Path, nargs="?", help="the collections workbook (.xlsx or .xlsm)")
+    letters.add_argument("--out", type=Path, metavar="DIR",
+                         help="folder for the letters (default: Policy letters_output_dir next to the workbook)")
+    letters.add_argument("--kind", action="append", choices=KINDS, metavar="K",
+                         help=f"only this kind, repeatable: {', '.join(KINDS)} (default: all but case_review and plan)")
+    letters.add_argument("--customer", action="append", metavar="ID", help="only this customer ID, repeatable")
+    letters.add_argument("--pdf", action="store_true",
+                         help="also convert the batch to PDF (LibreOffice) and join it into batch_YYYYMMDD.pdf")
+    letters.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
+    letters.add_argument("--output", type=Path, metavar="PATH",
+                         help="save the workbook to PATH instead of updating WORKBOOK in place")
+    letters.add_argument("--templates", type=Path, metavar="DIR",
+                         help="letter templates folder with zh/ and en/ (default: Policy, else the shipped ones)")
+    letters.add_argument("--check-templates", action="store_true",
+                         help="list unknown variables and broken tags in every template, then exit")
+    letters.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                         help="aging and letter date (default: Policy sheet, else today)")
+    letters.add_argument("--lang", choices=i18n.LANGS,
+                         help="language of the letters and sheets (default: Policy sheet, else zh)")
+
+
+def _add_build_templates_command(command) -> None:
+    build = command(
+        "build-templates", help="write the workbook templates (.xlsx and macro-enabled .xlsm)",
+        description="Write collections_{zh,en}.xlsx and collections_{zh,en}.xlsm. The .xlsm files get the VBA "
+                    "project compiled from macros/*.bas (no Excel needed), the xlwings.conf sheet and the "
+                    "Refresh / Generate letters / Check buttons. Same sources, byte-identical files.")
+    build.add_argument("--out", type=Path, metavar="DIR",
+                       help="folder to write to (default: workbook_templates/ of the checkout)")
+    build.add_argument("--macros", type=Path, metavar="DIR",
+                       help="folder of the .bas sources (default: macros/ of the checkout)")
 
 
 class ProgressLine:
@@ -103,6 +147,12 @@ class ProgressLine:
         if self.enabled:
             self.stream.write("\r\033[K")
             self.stream.flush()
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify by display width (CJK characters take two columns)."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - shown, 0)
 
 
 def _print_issues(issues: Sequence[Issue], lang: Lang, out: TextIO) -> None:
@@ -189,13 +239,105 @@ def _run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
               + _summary_line(result.issues, lang) + "\n\n")
     out.write(("各阶段行数" if zh else "Rows by stage") + ":\n")
     for code in i18n.STAGE_CODES:
-        out.write(f"  {code:<7}{i18n.STAGE_NAMES[code].get(lang):<18}{stages[code]:>6}\n")
+        out.write(f"  {code:<7}{_pad(i18n.STAGE_NAMES[code].get(lang), 26)}{stages[code]:>6}\n")
     out.write("\n" + ("优先催收前 5 名" if zh else "Top 5 priorities") + ":\n")
     for row in result.priority.head(5).itertuples():
         key = (" ★" + i18n.TAG_KEY_TARGET.get(lang)) if row.key_target else ""
         out.write(f"  {row.rank}. {row.customer_id} {row.customer_name}  {row.stage}  "
                   f"{format_money(row.overdue_fen)}{key}\n")
     return outcome.exit_code
+
+
+LIST_LIMIT = 30
+
+
+def _run_letters(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.check_templates:
+        return _run_check_templates(args, out)
+    if args.workbook is None:
+        raise WorkbookUnusable("缺少工作簿路径（或使用 --check-templates） / "
+                               "a workbook path is required (or use --check-templates)")
+    progress = ProgressLine(err)
+    try:
+        outcome = pipeline.generate_letters(
+            _open(args.workbook), args.out, as_of=args.as_of, kinds=args.kind, customers=args.customer,
+            pdf=args.pdf, dry_run=args.dry_run, lang=args.lang, output=args.output, templates=args.templates,
+            base_dir=args.workbook.resolve().parent, progress=progress)
+    finally:
+        progress.done()
+    lang = outcome.lang
+    _print_issues(outcome.result.issues, lang, err)
+    zh = lang == "zh"
+    kind_name = {code: label.get(lang) for code, label in i18n.LETTER_KINDS.items()}
+
+    def listing(rows: list[str]) -> None:
+        for row in rows[:LIST_LIMIT]:
+            out.write(f"  {row}\n")
+        if len(rows) > LIST_LIMIT:
+            out.write(f"  … {len(rows) - LIST_LIMIT} " + ("more\n" if not zh else "份未列出\n"))
+
+    if outcome.recovered:
+        void = sum(row.status == "void" for row in outcome.recovered)
+        out.write((f"上次中断的批次：补记 {len(outcome.recovered) - void} 份函件，作废 {void} 个编号\n" if zh else
+                   f"Interrupted earlier run: {len(outcome.recovered) - void} letters logged now, "
+                   f"{void} numbers voided\n"))
+    if outcome.dry_run:
+        out.write((f"预演，未写入任何文件：将生成 {len(outcome.planned)} 份函件到 {outcome.out_dir}\n" if zh else
+                   f"Dry run, nothing written: {len(outcome.planned)} letters would go to {outcome.out_dir}\n"))
+        listing([f"{p.letter_no}  {kind_name[p.job.kind]}  {p.job.customer_id} {p.job.customer_name}  "
+                 f"¥{format_money(p.job.total_fen)}" for p in outcome.planned])
+    else:
+        out.write((f"函件：生成 {len(outcome.generated)} 份，跳过 {len(outcome.skipped)} 份，失败 {len(outcome.failed)} 份"
+                   f" → {outcome.out_dir}\n" if zh else
+                   f"Letters: {len(outcome.generated)} generated, {len(outcome.skipped)} skipped, "
+                   f"{len(outcome.failed)} failed → {outcome.out_dir}\n"))
+        listing([f"{g.letter_no}  {kind_name[g.kind]}  {g.customer_id} {g.customer_name}  ¥{format_money(g.total_fen)}"
+                 for g in outcome.generated])
+    if outcome.skipped:
+        out.write(("跳过：\n" if zh else "Skipped:\n"))
+        listing([note.reason.get(lang) for note in outcome.skipped])
+    if outcome.failed:
+        out.write(("失败：\n" if zh else "Failed:\n"))
+        for note in outcome.failed:
+            kind = kind_name.get(note.kind, note.kind)
+            out.write(f"  {note.letter_no + '  ' if note.letter_no else ''}{kind}  {note.customer_id}: "
+                      f"{note.reason.get(lang)}\n")
+    if outcome.pdf is not None:
+        out.write(f"PDF: {outcome.pdf}\n")
+    if outcome.pdf_error:
+        err.write(f"xlsx-tools: {outcome.pdf_error}\n")
+    if outcome.written is not None:
+        out.write(("已更新工作簿" if zh else "Workbook saved") + f": {outcome.written}  ({_summary_line(outcome.result.issues, lang)})\n")
+    return outcome.exit_code
+
+
+def _run_check_templates(args: argparse.Namespace, out: TextIO) -> int:
+    from .io.letters_docx import check_templates
+    langs = (args.lang,) if args.lang else i18n.LANGS
+    reports = check_templates(args.templates, langs=langs)
+    for report in reports:
+        if report.ok:
+            out.write(f"OK    {report.path}\n")
+            continue
+        out.write(f"FAIL  {report.path}\n")
+        for name in report.unknown:
+            out.write(f"      unknown variable / 未知变量: {name}\n")
+        for problem in report.errors:
+            out.write(f"      {problem}\n")
+    bad = sum(not report.ok for report in reports)
+    out.write(f"{len(reports)} templates checked, {bad} with problems / 检查 {len(reports)} 个模板，{bad} 个有问题\n")
+    return EXIT_INPUT_ERRORS if bad else EXIT_OK
+
+
+def _run_build_templates(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .excel.xlsm import MACROS_DIR, TEMPLATES_DIR, write_templates
+    macros = args.macros or MACROS_DIR
+    if not any(Path(macros).glob("*.bas")):
+        raise WorkbookUnusable(f"找不到宏源文件 {macros}/*.bas（请在源码目录中运行或使用 --macros） / "
+                               f"no macro sources {macros}/*.bas (run from a checkout or pass --macros)")
+    for path in write_templates(args.out or TEMPLATES_DIR, macros):
+        out.write(f"{path}\n")
+    return EXIT_OK
 
 
 def cli_reference() -> str:
@@ -208,7 +350,8 @@ def cli_reference() -> str:
     return "\n\n".join(sections) + "\n"
 
 
-COMMANDS = {"refresh": _run_refresh, "check": _run_check, "new": _run_new, "demo": _run_demo}
+COMMANDS = {"refresh": _run_refresh, "check": _run_check, "new": _run_new, "demo": _run_demo,
+            "letters": _run_letters, "build-templates": _run_build_templates}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:

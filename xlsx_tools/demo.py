@@ -14,18 +14,26 @@ What the data shows (see `build_demo_workbook`):
   stage S0-S5, HOLD, PLAN, CLOSED, CREDIT;
 - two key collection targets (> 90 days overdue, > 5% of the open balance,
   rating downgraded) and one total row at the end, which refresh skips with a
-  warning.  No row produces an error.
+  warning.  No row produces an error;
+- money and law: a Payments sheet holding every receipt of the ledger (some partial
+  payments in two parts), so interest runs on each balance for the days it was
+  outstanding; two installment plans on the Plans sheet, one on track (30% first,
+  a fee on the last installment) and one broken (its one warning: the invoices go
+  back to the ladder); and an Events sheet with a delivered demand, an
+  acknowledgement and a promise to pay, which restart the limitation clock.
 """
 from __future__ import annotations
 
 import datetime as dt
 import random
 from dataclasses import dataclass
+from decimal import Decimal
 from os import PathLike
 from pathlib import Path
 
 from .core import i18n
-from .core.i18n import Lang
+from .core.i18n import Label, Lang
+from .core.plans import PlanTerms, schedule
 from .core.policy import DEFAULT_POLICY
 from .templates import build_template, save_workbook
 
@@ -164,6 +172,45 @@ class _Invoice:
         return self.amount_fen - self.paid_fen
 
 
+@dataclass
+class _Payment:
+    invoice: _Invoice
+    day: int                        # days before as-of
+    amount_fen: int
+    plan: "_Plan | None" = None
+
+
+@dataclass
+class _Plan:
+    number: int
+    customer: _Customer
+    invoices: list[_Invoice]
+    total_fen: int
+    signed_day: int                 # days before as-of
+    first_due_day: int
+    installments: int
+    interval: int
+    prepayment: float | None = None
+
+    @property
+    def plan_no(self) -> str:
+        return f"FQ-{self.number:03d}"
+
+
+@dataclass
+class _Event:
+    day: int
+    customer: _Customer
+    invoices: list[_Invoice] | None  # None = all
+    event: str                      # key of i18n.EVENT_TYPES
+    evidence: tuple[str, str]
+
+
+# Demo plans: (signed, first due) in days before as-of, installments, interval, prepayment share,
+# installments paid (each two days before its due date).  The second plan stops paying: broken.
+DEMO_PLANS = ((50, 40, 4, 30, 0.3, 2), (110, 90, 3, 30, None, 1))
+
+
 def _stage(inv: _Invoice) -> str:
     """The contract's stage rules with the default policy, mirrored for generation checks."""
     open_fen = inv.open_fen
@@ -192,6 +239,9 @@ class _DemoBuilder:
         self.customers: list[_Customer] = []
         self.invoices: list[_Invoice] = []
         self._used_names: set[str] = set()
+        self.payments: list[_Payment] = []
+        self.plans: list[_Plan] = []
+        self.events: list[_Event] = []
 
     # ----- customers -------------------------------------------------------------
     def person(self) -> tuple[str, str]:
@@ -249,7 +299,6 @@ class _DemoBuilder:
         forced_line = {n: k % len(LINES) for k, n in enumerate(companies[:2 * len(LINES)])}
         larges = [n for n, t in enumerate(types) if t == "large"]
         smes = [n for n, t in enumerate(types) if t == "sme"]
-        individuals = [n for n, t in enumerate(types) if t == "individual"]
         key_targets = set(rng.sample(larges, 2))
         special = rng.sample(smes, 4)
         plan_customers, litigation_customer = set(special[:3]), special[3]
@@ -538,6 +587,94 @@ class _DemoBuilder:
             draw = rng.random()
             inv.currency = "CNY" if draw < 0.85 else None if draw < 0.95 else "RMB"
 
+    # ----- money and law -----------------------------------------------------------
+    def add_money_law(self) -> None:
+        """Payments for every receipt, two plans (one broken) and a few legal events."""
+        rng = self.rng
+        plan_customers = [c for c in self.customers if c.profile == "plan"]
+        chosen: list[tuple[_Customer, list[_Invoice], tuple]] = []
+        for customer, spec in zip(plan_customers, DEMO_PLANS):
+            signed = spec[0]
+            covered = []
+            for inv in self.invoices:
+                if inv.customer is not customer or inv.status != "plan" or inv.open_fen <= 0 or inv.due_day <= signed:
+                    continue
+                if inv.paid_fen and inv.payment_day <= signed:
+                    if inv.invoice_day - 1 < signed + 1:
+                        continue                  # paid after the signing: left out of the plan
+                    inv.payment_day = rng.randint(signed + 1, inv.invoice_day - 1)
+                covered.append(inv)
+            chosen.append((customer, covered, spec))
+        self.add_receipts()
+        for number, (customer, covered, spec) in enumerate(chosen, start=1):
+            self.add_plan(number, customer, covered, spec)
+        self.add_events()
+
+    def add_receipts(self) -> None:
+        """One Payments row per paid invoice; some partial payments arrive in two parts."""
+        rng = self.rng
+        for inv in self.invoices:
+            if inv.paid_fen <= 0 or inv.payment_day is None:
+                continue
+            partial = inv.paid_fen < inv.amount_fen
+            room = inv.invoice_day - 3 - (inv.payment_day + 3)
+            if partial and room >= 0 and inv.paid_fen >= 200 and rng.random() < 0.4:
+                first = _round_to(inv.paid_fen * rng.uniform(0.3, 0.6) / 100, 1) * 100
+                first = min(first, inv.paid_fen - 100)
+                day = rng.randint(inv.payment_day + 3, inv.invoice_day - 3)
+                self.payments.append(_Payment(inv, day, first))
+                self.payments.append(_Payment(inv, inv.payment_day, inv.paid_fen - first))
+            else:
+                self.payments.append(_Payment(inv, inv.payment_day, inv.paid_fen))
+
+    def add_plan(self, number: int, customer: _Customer, covered: list[_Invoice], spec: tuple) -> None:
+        signed, first_due, installments, interval, prepayment, paid_count = spec
+        if not covered:
+            raise AssertionError(f"demo plan {number}: no invoice to cover")
+        total = sum(inv.open_fen for inv in covered)
+        base = dt.date(2000, 1, 1)        # only the day differences matter for the schedule
+        terms = PlanTerms(f"FQ-{number:03d}", customer.customer_id, tuple(str(id(inv)) for inv in covered), total,
+                          base + dt.timedelta(days=signed - first_due), installments, interval,
+                          int(DEFAULT_POLICY["plan_interest_free_installments"]), DEFAULT_POLICY["plan_daily_rate"],
+                          None if prepayment is None else Decimal(str(prepayment)),
+                          signed_date=base)
+        plan = _Plan(number, customer, covered, total, signed, first_due, installments, interval, prepayment)
+        self.plans.append(plan)
+        amounts = schedule(terms)["amount_fen"].tolist()
+        for k in range(paid_count):
+            day = first_due - k * interval + 2          # two days before the installment is due
+            left = int(amounts[k])
+            for inv in covered:
+                part = min(left, inv.open_fen)
+                if part <= 0:
+                    continue
+                inv.paid_fen += part
+                inv.payment_day = day if inv.payment_day is None else min(inv.payment_day, day)
+                self.payments.append(_Payment(inv, day, part, plan))
+                left -= part
+            if left:
+                raise AssertionError(f"demo plan {number}: installment {k + 1} exceeds the open amount")
+
+    def add_events(self) -> None:
+        """A delivered demand (all invoices), an acknowledgement of one invoice and a promise to pay."""
+        rng = self.rng
+        regular = [c for c in self.customers if c.profile in ("slow", "bad")]
+
+        def overdue(customer: _Customer, low: int, high: int, day: int) -> list[_Invoice]:
+            return [inv for inv in self.invoices if inv.customer is customer and inv.status in (None, "open")
+                    and inv.open_fen > 0 and low <= inv.days_past_due <= high and inv.due_day > day]
+
+        used: set[int] = set()
+        for event, day, (low, high), invoices, evidence in (
+                ("demand_delivered", 15, (31, 90), None, ("EMS 1097 2233 4455 签收", "EMS 1097 2233 4455, signed")),
+                ("acknowledgement", 25, (31, 120), "one", ("对账确认函回执", "signed balance confirmation")),
+                ("promise_to_pay", 8, (8, 60), None, ("微信聊天记录截图", "WeChat message screenshot"))):
+            candidates = [c for c in regular if c.number not in used and overdue(c, low, high, day)]
+            customer = rng.choice(candidates)
+            used.add(customer.number)
+            listed = [rng.choice(overdue(customer, low, high, day))] if invoices == "one" else None
+            self.events.append(_Event(day, customer, listed, event, evidence))
+
     def check(self) -> None:
         stages = {_stage(inv) for inv in self.invoices}
         missing = set(i18n.STAGE_CODES) - stages
@@ -555,6 +692,7 @@ class _DemoBuilder:
         self.add_early_overdue_warning()
         self.add_key_target_clusters()
         self.finish()
+        self.add_money_law()
         self.check()
 
 
@@ -651,6 +789,65 @@ def _fill(ws, columns: dict[str, i18n.Label], rows: list[dict[str, object]]) -> 
                 ws.cell(row=r, column=position[key], value=value)
 
 
+def _payment_rows(payments: list[_Payment], as_of: dt.date) -> list[dict[str, object]]:
+    rows = []
+    ordered = sorted(payments, key=lambda p: (-p.day, p.invoice.number, p.amount_fen))
+    for n, payment in enumerate(ordered, start=1):
+        day = as_of - dt.timedelta(days=payment.day)
+        rows.append({"invoice_no": payment.invoice.number, "date": day, "amount": payment.amount_fen / 100,
+                     "plan_no": payment.plan.plan_no if payment.plan else None,
+                     "reference": f"BK{day:%Y%m%d}-{n:04d}"})
+    return rows
+
+
+def _plan_rows(plans: list[_Plan], as_of: dt.date, lang: Lang) -> list[dict[str, object]]:
+    def day(offset: int) -> dt.date:
+        return as_of - dt.timedelta(days=offset)
+
+    return [{
+        "plan_no": plan.plan_no, "customer_id": plan.customer.customer_id,
+        "invoices": ", ".join(inv.number for inv in plan.invoices), "total": plan.total_fen / 100,
+        "signed_date": day(plan.signed_day), "first_due": day(plan.first_due_day),
+        "installments": plan.installments, "interval": plan.interval, "prepayment": plan.prepayment,
+        "plan_type": i18n.PLAN_TYPES["installment"].get(lang),
+    } for plan in plans]
+
+
+def _event_rows(events: list[_Event], as_of: dt.date, lang: Lang) -> list[dict[str, object]]:
+    everything = "全部" if lang == "zh" else "all"
+    return [{
+        "date": as_of - dt.timedelta(days=event.day), "customer_id": event.customer.customer_id,
+        "invoices": everything if event.invoices is None else ", ".join(inv.number for inv in event.invoices),
+        "event": i18n.EVENT_TYPES[event.event].get(lang), "evidence": event.evidence[lang == "en"],
+    } for event in sorted(events, key=lambda e: -e.day)]
+
+
+# A fictional creditor so the demo's letters have a sender, payee account and law firm.
+DEMO_COMPANY: dict[str, Label] = {
+    "name": Label("Hangzhou Mingde Trading Co., Ltd. (demo)", "杭州明德贸易有限公司（演示）"),
+    "address": Label("88 Wensan Road, Xihu District, Hangzhou", "杭州市西湖区文三路88号"),
+    "contact": Label("Li Na, Credit Control", "信用管理部 李娜"),
+    "phone": Label("0571-8888 0000", "0571-8888 0000"),
+    "email": Label("ar@mingde.example", "ar@mingde.example"),
+    "payee_name": Label("Hangzhou Mingde Trading Co., Ltd.", "杭州明德贸易有限公司"),
+    "bank_name": Label("ICBC Hangzhou Wensan Road Sub-branch", "中国工商银行杭州文三路支行"),
+    "bank_account": Label("1202 0000 0000 0000 000", "1202 0000 0000 0000 000"),
+    "signatory": Label("Finance Department", "财务部"),
+    "law_firm": Label("Zhejiang Zhengyi Law Firm (demo)", "浙江正义律师事务所（演示）"),
+    "law_firm_address": Label("1 Qianjiang Road, Hangzhou", "杭州市钱江路1号"),
+    "lawyer": Label("Zhou Ming", "周明"),
+    "lawyer_phone": Label("0571-8777 0000", "0571-8777 0000"),
+}
+
+
+def _fill_company(ws, lang: Lang) -> None:
+    """Values next to the template's Company keys (column A key, column B value)."""
+    for row in range(2, ws.max_row + 1):
+        key = ws.cell(row=row, column=1).value
+        if key in DEMO_COMPANY:
+            ws.cell(row=row, column=2, value=DEMO_COMPANY[key].get(lang))
+
+
 def build_demo_workbook(path: str | PathLike[str], as_of: dt.date, seed: int = DEMO_SEED,
                         lang: Lang = "zh") -> Path:
     """Write the template filled with a seeded demo ledger and customer file; return the path."""
@@ -660,5 +857,9 @@ def build_demo_workbook(path: str | PathLike[str], as_of: dt.date, seed: int = D
     _fill(wb[i18n.SHEETS["ledger"].get(lang)], i18n.LEDGER_COLUMNS, _ledger_rows(builder.invoices, as_of, lang))
     _fill(wb[i18n.SHEETS["customers"].get(lang)], i18n.CUSTOMER_COLUMNS,
           _customer_rows(builder.customers, builder.invoices, as_of, lang))
+    _fill_company(wb[i18n.SHEETS["company"].get(lang)], lang)
+    _fill(wb[i18n.SHEETS["payments"].get(lang)], i18n.PAYMENT_COLUMNS, _payment_rows(builder.payments, as_of))
+    _fill(wb[i18n.SHEETS["plans"].get(lang)], i18n.PLAN_COLUMNS, _plan_rows(builder.plans, as_of, lang))
+    _fill(wb[i18n.SHEETS["events"].get(lang)], i18n.EVENT_COLUMNS, _event_rows(builder.events, as_of, lang))
     wb.properties.title = ("应收账款催收工作簿（演示数据）" if lang == "zh" else "Collections workbook (demo data)")
     return save_workbook(wb, path)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .core import i18n
 from .core.i18n import Label, Lang
+from .core.interest import basis_texts
 from .core.issues import Issue
 from .core.policy import Policy
 from .core.refresh import RefreshResult
@@ -24,6 +25,11 @@ STAGE_FILLS = {
 KEY_TARGET_FILL = "FFC7CE"
 WARNING_FILL = "FFEB9C"
 ERROR_FILL = "FFC7CE"
+
+
+def _fill_where(mask: pd.Series, colour: str) -> pd.Series:
+    """`colour` where mask is true, None elsewhere (object dtype, no NaN)."""
+    return pd.Series(np.where(mask.to_numpy(dtype=bool), colour, None), index=mask.index, dtype=object)
 
 
 def sheet_name(key: str, lang: Lang) -> str:
@@ -71,17 +77,147 @@ def detail_table(result: RefreshResult, lang: Lang) -> OutputTable:
         "owner": owners,
         "status": _labels(detail["status"], i18n.STATUSES, lang),
     })
+    frame = pd.concat([frame, _detail_money_law(result, lang)], axis=1)
+    labels = {**i18n.DETAIL_COLUMNS, **i18n.DETAIL_MONEY_LAW_COLUMNS}
     kinds = {"row": "int", "invoice_date": "date", "due_date": "date", "amount": "money", "paid": "money",
-             "open": "money", "days_past_due": "int"}
-    stage_position = list(i18n.DETAIL_COLUMNS).index("stage")
+             "open": "money", "days_past_due": "int", **DETAIL_MONEY_LAW_KINDS}
+    stage_position = list(labels).index("stage")
     fills = detail["stage"].map(STAGE_FILLS)
-    return OutputTable(sheet_name("detail", lang), _columns(i18n.DETAIL_COLUMNS, kinds, lang,
-                                                            {"next_action": 30, "customer_name": 28}),
-                       frame, cell_fills={stage_position: fills})
+    days_position = list(labels).index("days_left")
+    return OutputTable(sheet_name("detail", lang),
+                       _columns(labels, kinds, lang, {"next_action": 30, "customer_name": 28, "interest_basis": 20}),
+                       frame,
+                       cell_fills={stage_position: fills, days_position: alert_fills(detail["limitation_alert"])},
+                       notes=tuple(note.get(lang) for note in result.notes))
+
+
+# ----- money and law columns (issue 5) -----
+DETAIL_MONEY_LAW_KINDS = {"interest": "money", "limitation_expiry": "date", "days_left": "int",
+                          "provision_rate": "percent", "provision": "money"}
+ALERT_FILLS = {0: "FF9F9F", 30: "FF9F9F", 90: "F8CBAD", 180: "FFF2CC"}
+
+
+def alert_fills(alert: pd.Series) -> pd.Series:
+    """Colour of a Days Left cell by the limitation alert reached (red ≤30 days or expired)."""
+    values = alert.to_numpy(dtype="float64", na_value=np.nan)
+    limits = sorted(ALERT_FILLS)
+    colours = np.select([values <= limit for limit in limits], [ALERT_FILLS[limit] for limit in limits],
+                        default=None)
+    return pd.Series(colours, index=alert.index, dtype=object)
+
+
+def _yes_blank(flags: pd.Series, lang: Lang) -> pd.Series:
+    return flags.map({True: i18n.YES_NO[True].get(lang), False: None}).astype(object)
+
+
+def _detail_money_law(result: RefreshResult, lang: Lang) -> pd.DataFrame:
+    detail = result.detail
+    in_plan = detail["plan_no"].notna()
+    broken = detail["plan_broken"].map({True: i18n.YES_NO[True].get(lang), False: i18n.YES_NO[False].get(lang)})
+    return pd.DataFrame({
+        "interest": detail["interest_fen"],
+        "interest_basis": basis_texts(detail, result.policy, lang).where(detail["interest_fen"].fillna(0) > 0, None),
+        "limitation_expiry": detail["limitation_expiry"],
+        "days_left": detail["limitation_days_left"],
+        "limitation_state": _labels(detail["limitation_state"], i18n.LIMITATION_STATES, lang).replace("", None),
+        "provision_rate": detail["provision_rate"].astype("float64").where(detail["provision_fen"] > 0),
+        "provision": detail["provision_fen"],
+        "plan_no": detail["plan_no"],
+        "plan_broken": broken.where(in_plan, None).astype(object),
+    }, index=detail.index)
+
+
+def money_law_tags(priority: pd.DataFrame, lang: Lang) -> pd.Series:
+    """Tags for limitation alerts, credit breaches and broken plans ('' when none)."""
+    separator = "; " if lang == "en" else "、"
+    flags = [(priority[flag].to_numpy(dtype=bool), label.get(lang))
+             for flag, label in (("over_limit", i18n.TAG_OVER_LIMIT), ("red_line_breach", i18n.TAG_RED_LINE),
+                                 ("plan_broken", i18n.TAG_PLAN_BROKEN))]
+    alerts = priority["limitation_alert"].to_numpy(dtype="float64", na_value=np.nan)
+    texts = []
+    for position, alert in enumerate(alerts):
+        parts = []
+        if not np.isnan(alert):
+            parts.append(i18n.TAG_LIMITATION_EXPIRED.get(lang) if alert == 0
+                         else i18n.TAG_LIMITATION.format(days=int(alert)).get(lang))
+        parts += [text for values, text in flags if values[position]]
+        texts.append(separator.join(parts))
+    return pd.Series(texts, index=priority.index, dtype=object)
+
+
+def plan_schedule_table(result: RefreshResult, lang: Lang) -> OutputTable:
+    plan = result.plan_schedule
+    names = result.detail.groupby("customer_id")["customer_name"].first() if len(result.detail) else {}
+    if len(plan):
+        frame = pd.DataFrame({
+            "plan_no": plan["plan_no"],
+            "customer_id": plan["customer_id"],
+            "customer_name": plan["customer_id"].map(names),
+            "installment": plan["installment"],
+            "due_date": plan["due_date"],
+            "principal": plan["principal_fen"],
+            "fee": plan["fee_fen"],
+            "amount": plan["amount_fen"],
+            "paid": plan["paid_fen"],
+            "status": _labels(plan["status"], i18n.INSTALLMENT_STATUSES, lang),
+            "plan_status": _labels(plan["plan_status"], i18n.PLAN_STATUSES, lang),
+        })
+        fills = pd.Series(np.select([plan["plan_status"] == "broken", plan["status"] == "overdue"],
+                                    [ERROR_FILL, WARNING_FILL], default=None), dtype=object)
+    else:
+        frame = pd.DataFrame({key: pd.Series(dtype=object) for key in i18n.PLAN_SCHEDULE_COLUMNS})
+        fills = None
+    kinds = {"installment": "int", "due_date": "date", "principal": "money", "fee": "money", "amount": "money",
+             "paid": "money"}
+    return OutputTable(sheet_name("plan_schedule", lang),
+                       _columns(i18n.PLAN_SCHEDULE_COLUMNS, kinds, lang, {"customer_name": 28}),
+                       frame, row_fills=fills)
+
+
+def credit_sheet(result: RefreshResult, lang: Lang) -> OutputTable:
+    credit = result.credit
+    yes_no = {flag: label.get(lang) for flag, label in i18n.YES_NO.items()}
+
+    def band_text(share: object) -> str | None:
+        if share is None or (not isinstance(share, Decimal) and pd.isna(share)):
+            return None
+        if share == 0:
+            return i18n.LIMIT_BAND_NONE.get(lang)
+        return i18n.LIMIT_BAND.format(share=_percent(Decimal(share))).get(lang)
+
+    if len(credit):
+        frame = pd.DataFrame({
+            "customer_id": credit["customer_id"],
+            "customer_name": credit["customer_name"],
+            "credit_limit": credit["credit_limit_fen"],
+            "exposure": credit["exposure_fen"],
+            "utilisation": credit["utilisation"],
+            "over_limit": credit["over_limit"].map(yes_no),
+            "over_by": credit["over_by_fen"],
+            "first_trade_date": credit["first_trade_date"],
+            "new_customer": credit["new_customer"].map(yes_no),
+            "registered_capital": credit["registered_capital_fen"],
+            "red_line": credit["red_line_fen"],
+            "red_line_breach": credit["red_line_breach"].map(yes_no),
+            "score": credit["score"].map(lambda v: None if v is None or pd.isna(v) else float(v)).astype("float64"),
+            "band": credit["band_share"].map(band_text).astype(object),
+            "suggested_limit": credit["suggested_limit_fen"],
+        })
+        fills = (credit["over_limit"] | credit["red_line_breach"]).map({True: KEY_TARGET_FILL, False: None})
+    else:
+        frame = pd.DataFrame({key: pd.Series(dtype=object) for key in i18n.CREDIT_COLUMNS})
+        fills = None
+    kinds = {"credit_limit": "money", "exposure": "money", "utilisation": "percent", "over_by": "money",
+             "first_trade_date": "date", "registered_capital": "money", "red_line": "money", "score": "decimal",
+             "suggested_limit": "money"}
+    return OutputTable(sheet_name("credit", lang),
+                       _columns(i18n.CREDIT_COLUMNS, kinds, lang, {"customer_name": 28, "band": 24}),
+                       frame, row_fills=fills)
 
 
 def _percent(value: Decimal) -> str:
-    return f"{value * 100:g}%"
+    """Decimal ratio -> '15%' / '0.5%' (no trailing zeros)."""
+    return f"{(Decimal(value) * 100).normalize():f}%"
 
 
 def _share_band_labels(edges: tuple[Decimal, ...], lang: Lang) -> list[str]:
@@ -105,6 +241,9 @@ def priority_tags(priority: pd.DataFrame, policy: Policy, lang: Lang) -> pd.Seri
     for flag, label in (("key_target", i18n.TAG_KEY_TARGET), ("high_risk", i18n.TAG_HIGH_RISK),
                         ("downgraded", i18n.TAG_DOWNGRADED)):
         tags = tags + np.where(priority[flag], separator + label.get(lang), "")
+    if "limitation_alert" in priority:
+        extra = money_law_tags(priority, lang)
+        tags = tags + np.where(extra != "", separator + extra, "")
     return tags
 
 
@@ -126,15 +265,22 @@ def priority_table(result: RefreshResult, lang: Lang) -> OutputTable:
         "tags": priority_tags(priority, result.policy, lang),
         "next_action": actions,
         "owner": owners,
+        "interest": priority["interest_fen"],
+        "earliest_expiry": priority["earliest_expiry"],
+        "days_left": (priority["earliest_expiry"] - pd.Timestamp(result.as_of)).dt.days.astype("Int64"),
+        "plan_broken": _yes_blank(priority["plan_broken"], lang),
     })
-    kinds = {"rank": "int", "open": "money", "overdue": "money", "share": "percent", "max_days": "int"}
-    stage_position = list(i18n.PRIORITY_COLUMNS).index("stage")
-    row_fills = priority["key_target"].map({True: KEY_TARGET_FILL, False: None})
+    labels = {**i18n.PRIORITY_COLUMNS, **i18n.PRIORITY_MONEY_LAW_COLUMNS}
+    kinds = {"rank": "int", "open": "money", "overdue": "money", "share": "percent", "max_days": "int",
+             "interest": "money", "earliest_expiry": "date", "days_left": "int"}
+    stage_position = list(labels).index("stage")
+    row_fills = _fill_where(priority["key_target"], KEY_TARGET_FILL)
     return OutputTable(sheet_name("priority", lang),
-                       _columns(i18n.PRIORITY_COLUMNS, kinds, lang,
+                       _columns(labels, kinds, lang,
                                 {"customer_name": 28, "tags": 44, "next_action": 30}),
                        frame, row_fills=row_fills,
-                       cell_fills={stage_position: priority["stage"].map(STAGE_FILLS)})
+                       cell_fills={stage_position: priority["stage"].map(STAGE_FILLS),
+                                   list(labels).index("days_left"): alert_fills(priority["limitation_alert"])})
 
 
 def _ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
@@ -188,8 +334,10 @@ def aging_table(result: RefreshResult, lang: Lang) -> OutputTable:
     for key, kind, values in extra:
         columns.append(OutputColumn(i18n.AGING_COLUMNS[key].get(lang), kind, 48 if key == "warnings" else None))
         data[key] = values
+    columns.append(OutputColumn(i18n.AGING_PROVISION_COLUMN.get(lang), "money"))
+    data["provision"] = aging["provision_fen"]
     warned = aging["early_warning"] | aging["growth_warning"]
-    fills = warned.map({True: WARNING_FILL, False: None})
+    fills = _fill_where(warned, WARNING_FILL)
     return OutputTable(sheet_name("aging", lang), tuple(columns), pd.DataFrame(data), row_fills=fills)
 
 
@@ -224,4 +372,5 @@ def output_tables(result: RefreshResult, lang: Lang) -> dict[str, OutputTable]:
     """Every sheet a refresh writes, by sheet key, in tab order."""
     return {"priority": priority_table(result, lang), "detail": detail_table(result, lang),
             "aging": aging_table(result, lang), "snapshots": snapshots_table(result, lang),
+            "plan_schedule": plan_schedule_table(result, lang), "credit": credit_sheet(result, lang),
             "issues": issues_table(result.issues, lang)}

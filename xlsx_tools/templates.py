@@ -1,6 +1,8 @@
 """The collections workbook an accountant starts from, in Chinese or English.
 
-Sheets, in order: Instructions, Ledger, Customers, Policy.  Every sheet name,
+Sheets, in order: Instructions, Ledger, Customers, Policy, Company, Cases and
+Letters (the last three for the letter batch), then Payments, Plans and Events
+(optional money and law inputs).  Every sheet name,
 header, status word and customer type comes from `core.i18n`; every Policy row
 comes from `core.policy.SETTINGS`, so the template can never drift from what the
 reader accepts.  Building is deterministic and `save_workbook` writes
@@ -26,6 +28,7 @@ from openpyxl.writer.excel import ExcelWriter
 from .core import i18n
 from .core.i18n import Label, Lang
 from .core.ledger import CUSTOMER_REQUIRED, LEDGER_REQUIRED
+from .core.plans import PLAN_REQUIRED
 from .core.policy import DEFAULT_POLICY, SETTINGS, format_setting
 from .core.tables import column_letter
 
@@ -140,13 +143,15 @@ def _instruction_lines(lang: Lang) -> list[tuple[str, str]]:
             ("text", f"{cus['customer_type']}：{types}。{cus['credit_rating']}与{cus['previous_rating']}"
                      f"由好到差：{ratings}；本期比上期差即为评级下调。"),
             ("section", f"【{sheet['policy']}】所有阈值、阶段责任人和动作；只修改“{pol['value']}”列。"),
-            ("text", f"删除本表或留空即使用默认值；as_of 留空表示以今天为基准日；lang 决定输出语言（zh/en）。"),
+            ("text", "删除本表或留空即使用默认值；as_of 留空表示以今天为基准日；lang 决定输出语言（zh/en）。"),
             ("section", "refresh 写入的结果表（每次整表重写，请勿手工修改）："),
             ("text", f"{outputs}；{sheet['snapshots']}按月追加。输入表的内容不会被修改。"),
             ("text", f"催收阶段（逾期天数）：{ladder}；另有 {others}。"),
             ("text", f"重点催收对象：最长逾期 > {kt_days} 天、未收余额占比 > {kt_share} 且评级下调"
                      f"（阈值见【{sheet['policy']}】）。"),
             ("text", f"有问题的单元格列在【{sheet['issues']}】中（如 D17）；出错的行不参与计算，此时退出码为 1。"),
+            *_letters_instruction_lines(lang),
+            *_money_law_instruction_lines(lang),
         ]
     return [
         ("title", "Collections workbook · Instructions"),
@@ -179,6 +184,8 @@ def _instruction_lines(lang: Lang) -> list[tuple[str, str]]:
                  f"downgraded rating (thresholds in {sheet['policy']})."),
         ("text", f"Problems are listed in {sheet['issues']} with their cell (e.g. D17); rows with an error are left "
                  f"out and the exit code is 1."),
+        *_letters_instruction_lines(lang),
+        *_money_law_instruction_lines(lang),
     ]
 
 
@@ -305,8 +312,137 @@ def _write_policy(ws: Worksheet, lang: Lang) -> None:
     ws.sheet_properties.tabColor = TAB_POLICY
 
 
+# ----- letters sheets (issue 3) -----------------------------------------------------------------
+TAB_LETTERS = "548235"
+CASE_DATES = ("opened", "closed")
+CASE_WIDTHS = {"case_no": 14, "customer_id": 12, "customer_name": 30, "opened": 12, "closed": 12, "process": 40,
+               "solution": 32, "result": 24, "recovered": 16, "collection_days": 10, "lessons": 40}
+
+
+def _letters_instruction_lines(lang: Lang) -> list[tuple[str, str]]:
+    sheet = {key: label.get(lang) for key, label in i18n.SHEETS.items()}
+    log = {key: label.get(lang) for key, label in i18n.LETTER_LOG_COLUMNS.items()}
+    if lang == "zh":
+        return [
+            ("section", f"函件：xlsx-tools letters 工作簿.xlsx --out 文件夹（公司信息填在【{sheet['company']}】，"
+                        f"复盘案例填在【{sheet['cases']}】）。"),
+            ("text", f"每份函件在【{sheet['letters']}】追加一行；寄出后请填写{log['sent_date']}、{log['delivered_date']}"
+                     f"和{log['tracking_no']}（送达记录是诉讼时效中断的证据）。"),
+        ]
+    return [
+        ("section", f"Letters: xlsx-tools letters WORKBOOK.xlsx --out FOLDER (company data in {sheet['company']}, "
+                    f"case reviews in {sheet['cases']})."),
+        ("text", f"Each letter appends a row to {sheet['letters']}; after posting, fill in {log['sent_date']}, "
+                 f"{log['delivered_date']} and {log['tracking_no']} (proof of delivery interrupts the limitation "
+                 f"period)."),
+    ]
+
+
+def _write_company(ws: Worksheet, lang: Lang) -> None:
+    widths = {"key": 20, "value": 48, "description": 40}
+    _write_header(ws, i18n.COMPANY_COLUMNS, lang, widths, required=("key", "value"))
+    for row, (key, description) in enumerate(i18n.COMPANY_FIELDS.items(), start=2):
+        ws.cell(row=row, column=1, value=key).fill = KEY_FILL
+        value = ws.cell(row=row, column=2)
+        value.number_format = "@"          # account numbers stay text, not 1.00123E+18
+        value.alignment = Alignment(horizontal="left")
+        ws.cell(row=row, column=3, value=description.get(lang)).alignment = Alignment(wrap_text=True)
+    ws.sheet_properties.tabColor = TAB_LETTERS
+
+
+def _write_cases(ws: Worksheet, lang: Lang) -> None:
+    _write_header(ws, i18n.CASE_COLUMNS, lang, CASE_WIDTHS, required=("customer_id",))
+    position = {key: n for n, key in enumerate(i18n.CASE_COLUMNS, start=1)}
+    _format_rows(ws, [position[key] for key in CASE_DATES], DATE_FORMAT)
+    _format_rows(ws, [position["recovered"]], MONEY_FORMAT)
+    ws.add_data_validation(_date_validation([column_letter(position[key]) for key in CASE_DATES], lang))
+    ws.sheet_properties.tabColor = TAB_LETTERS
+
+
+def _write_letters_log(ws: Worksheet, lang: Lang) -> None:
+    """Headers only: `xlsx-tools letters` appends one row per letter; the clerk fills the dates."""
+    from .core.letters import LOG_WIDTHS
+    _write_header(ws, i18n.LETTER_LOG_COLUMNS, lang, LOG_WIDTHS, required=("letter_no",))
+    ws.sheet_properties.tabColor = TAB_LETTERS
+
+
+# ----- money and law sheets (issue 5) ------------------------------------------------------------
+TAB_MONEY_LAW = "7030A0"
+PAYMENT_REQUIRED = ("invoice_no", "date", "amount")
+PAYMENT_WIDTHS = {"invoice_no": 16, "date": 12, "amount": 16, "plan_no": 12, "reference": 20}
+PLAN_WIDTHS = {"plan_no": 12, "customer_id": 12, "invoices": 30, "total": 16, "signed_date": 12, "first_due": 12,
+               "installments": 8, "interval": 10, "interest_free": 10, "daily_rate": 10, "prepayment": 10,
+               "plan_type": 10}
+EVENT_REQUIRED = ("date", "customer_id", "event")
+EVENT_WIDTHS = {"date": 12, "customer_id": 12, "invoices": 30, "event": 16, "evidence": 40}
+
+
+def _money_law_instruction_lines(lang: Lang) -> list[tuple[str, str]]:
+    sheet = {key: label.get(lang) for key, label in i18n.SHEETS.items()}
+    rate = i18n.LEDGER_RATE_COLUMNS["interest_rate"].get(lang)
+    five_c = _names(i18n.FIVE_C_COLUMNS.values(), lang)
+    low, high = DEFAULT_POLICY["plan_installments_min"], DEFAULT_POLICY["plan_installments_max"]
+    multiplier = format(DEFAULT_POLICY["lpr_multiplier"].normalize(), "f")
+    if lang == "zh":
+        return [
+            ("section", f"可选输入表：【{sheet['payments']}】每笔收款一行（填写后已收金额和逾期利息按实际收款计算）；"
+                        f"【{sheet['plans']}】每个分期/展期方案一行（{low}–{high} 期）；"
+                        f"【{sheet['events']}】催款送达、债务确认、起诉等法律事件（用于诉讼时效）。"),
+            ("text", f"逾期利息默认按到期次日适用的一年期LPR×{multiplier}、实际天数/365 计算，LPR 历史及各比例均可在"
+                     f"【{sheet['policy']}】修改；{sheet['ledger']}可加“{rate}”列，{sheet['customers']}可加 5C 评分列"
+                     f"（{five_c}，1–5 分）。坏账准备比例为示例，请按企业测算调整。refresh 另写入"
+                     f"【{sheet['plan_schedule']}】【{sheet['credit']}】。"),
+        ]
+    return [
+        ("section", f"Optional input sheets: {sheet['payments']}, one row per payment (then paid amounts and interest "
+                    f"follow the actual payments); {sheet['plans']}, one row per installment or extension plan "
+                    f"({low}-{high} installments); {sheet['events']}, demands delivered, acknowledgements, suits and "
+                    f"other legal events (for the limitation period)."),
+        ("text", f"Overdue interest defaults to {multiplier} × the one-year LPR in force the day after the due date, "
+                 f"actual days / 365; the LPR history and every rate can be edited in {sheet['policy']}. "
+                 f"{sheet['ledger']} may carry an '{rate}' column and {sheet['customers']} 5C score columns "
+                 f"({five_c}, 1-5). Provision rates are examples: calibrate them. refresh also writes "
+                 f"{sheet['plan_schedule']} and {sheet['credit']}."),
+    ]
+
+
+def _write_payments(ws: Worksheet, lang: Lang) -> None:
+    letters = _write_header(ws, i18n.PAYMENT_COLUMNS, lang, PAYMENT_WIDTHS, PAYMENT_REQUIRED)
+    position = {key: n for n, key in enumerate(i18n.PAYMENT_COLUMNS, start=1)}
+    _format_rows(ws, [position["date"]], DATE_FORMAT)
+    _format_rows(ws, [position["amount"]], MONEY_FORMAT)
+    ws.add_data_validation(_date_validation([letters["date"]], lang))
+    ws.sheet_properties.tabColor = TAB_MONEY_LAW
+
+
+def _write_plans(ws: Worksheet, lang: Lang) -> None:
+    letters = _write_header(ws, i18n.PLAN_COLUMNS, lang, PLAN_WIDTHS, PLAN_REQUIRED)
+    position = {key: n for n, key in enumerate(i18n.PLAN_COLUMNS, start=1)}
+    _format_rows(ws, [position["total"]], MONEY_FORMAT)
+    _format_rows(ws, [position["signed_date"], position["first_due"]], DATE_FORMAT)
+    _format_rows(ws, [position[key] for key in ("installments", "interval", "interest_free")], INTEGER_FORMAT)
+    _format_rows(ws, [position["daily_rate"], position["prepayment"]], PERCENT_FORMAT)
+    words = [label.get(lang) for label in i18n.PLAN_TYPES.values()]
+    prompt = (f"留空为分期，或选择：{'、'.join(words)}" if lang == "zh" else f"Blank = installment, or: {', '.join(words)}")
+    ws.add_data_validation(_list_validation(words, letters["plan_type"], i18n.PLAN_COLUMNS["plan_type"].get(lang),
+                                            prompt))
+    ws.add_data_validation(_date_validation([letters["signed_date"], letters["first_due"]], lang))
+    ws.sheet_properties.tabColor = TAB_MONEY_LAW
+
+
+def _write_events(ws: Worksheet, lang: Lang) -> None:
+    letters = _write_header(ws, i18n.EVENT_COLUMNS, lang, EVENT_WIDTHS, EVENT_REQUIRED)
+    position = {key: n for n, key in enumerate(i18n.EVENT_COLUMNS, start=1)}
+    _format_rows(ws, [position["date"]], DATE_FORMAT)
+    words = [label.get(lang) for label in i18n.EVENT_TYPES.values()]
+    prompt = (f"选择：{'、'.join(words)}" if lang == "zh" else f"One of: {', '.join(words)}")
+    ws.add_data_validation(_list_validation(words, letters["event"], i18n.EVENT_COLUMNS["event"].get(lang), prompt))
+    ws.add_data_validation(_date_validation([letters["date"]], lang))
+    ws.sheet_properties.tabColor = TAB_MONEY_LAW
+
+
 def build_template(lang: Lang = "zh") -> Workbook:
-    """A fresh collections workbook: Instructions, Ledger, Customers, Policy in `lang`."""
+    """A fresh collections workbook: Instructions, Ledger, Customers, Policy, Company, Cases, Letters."""
     if lang not in i18n.LANGS:
         raise ValueError(f"lang must be one of {i18n.LANGS}, got {lang!r}")
     wb = Workbook()
@@ -316,6 +452,12 @@ def build_template(lang: Lang = "zh") -> Workbook:
     _write_ledger(wb.create_sheet(i18n.SHEETS["ledger"].get(lang)), lang)
     _write_customers(wb.create_sheet(i18n.SHEETS["customers"].get(lang)), lang)
     _write_policy(wb.create_sheet(i18n.SHEETS["policy"].get(lang)), lang)
+    _write_company(wb.create_sheet(i18n.SHEETS["company"].get(lang)), lang)
+    _write_cases(wb.create_sheet(i18n.SHEETS["cases"].get(lang)), lang)
+    _write_letters_log(wb.create_sheet(i18n.SHEETS["letters"].get(lang)), lang)
+    _write_payments(wb.create_sheet(i18n.SHEETS["payments"].get(lang)), lang)
+    _write_plans(wb.create_sheet(i18n.SHEETS["plans"].get(lang)), lang)
+    _write_events(wb.create_sheet(i18n.SHEETS["events"].get(lang)), lang)
     wb.active = 1  # open on the Ledger
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == wb.active.title

@@ -7,7 +7,7 @@ import pytest
 from xlsx_tools.core.cells import parse_dates, parse_money
 from xlsx_tools.core.ledger import normalise_customers, normalise_ledger
 from xlsx_tools.core.policy import DEFAULT_POLICY
-from tests.sheets import LEDGER_HEADER, ledger, raw_sheet
+from tests.sheets import ledger, raw_sheet
 
 
 def texts(issues, lang="zh"):
@@ -51,7 +51,8 @@ def test_amounts__parse_exactly_to_fen_rounding_half_up(text, fen):
     assert parsed.iloc[0] == fen
 
 
-@pytest.mark.parametrize("text", ["abc", "1.2.3", "--5", "12元5角", "NaN", "Infinity"])
+@pytest.mark.parametrize("text", ["abc", "1.2.3", "--5", "12元5角", "NaN", "Infinity",
+                                  "100000000000000000000", "1E+30"])
 def test_amounts__garbage_is_unrecognised(text):
     parsed, bad = parse_money(pd.Series([text]))
     assert bad.iloc[0]

@@ -13,7 +13,7 @@ import pandas as pd
 from . import i18n
 from .cells import parse_dates, parse_money
 from .issues import Issue, issue
-from .ledger import locate_columns
+from .sheet_rows import locate_columns
 from .policy import Policy
 from .priority import share_exceeds
 from .tables import RawSheet

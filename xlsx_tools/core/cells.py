@@ -12,12 +12,14 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 # Serial 61 is 1900-03-01; lower serials are distorted by Excel's 1900 leap-year bug.
 _SERIAL_MIN, _SERIAL_MAX = 61, 2958465
 
-_ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2}(?:\.\d+)?)?$")
+_ISO_PREFIX = r"^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2}(?:\.\d+)?)?$"
 _SEPARATED = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _CHINESE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -63,13 +65,17 @@ def _parse_one_date(value: str) -> pd.Timestamp:
     return pd.NaT
 
 
-_MONEY_NOISE = re.compile(r"[\s,，¥￥]|RMB|CNY|元", flags=re.IGNORECASE)
-_PLAIN_NUMBER = re.compile(r"^([+-]?)(\d+)(?:\.(\d*))?$")
+# Plain strings, not compiled patterns, so pandas hands them to Arrow's RE2 kernels.
+_MONEY_NOISE = r"(?i)[\s,，¥￥]|RMB|CNY|元"
+# RE2 syntax (pyarrow): up to 15 integer digits keeps fen inside int64.
+_PLAIN_NUMBER = r"^(?P<sign>[+-]?)(?P<whole>\d{1,15})(?:\.(?P<fraction>\d*))?$"
 
 
 def parse_money(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Amounts as exact integer fen (Int64), rounded half up; `(1,234.50)` is negative.
 
+    Digits are split as text (never through float) so every amount is exact; the
+    common forms run in Arrow's regex kernels, the rare rest through Decimal.
     Returns (fen Series with <NA> for blanks, mask of unrecognised cells).
     """
     text = clean_text(column)
@@ -77,22 +83,34 @@ def parse_money(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     fen = pd.Series(pd.NA, index=text.index, dtype="Int64")
     if not present.any():
         return fen, present
-    stripped = text[present].str.replace(_MONEY_NOISE, "", regex=True)
-    bracketed = stripped.str.match(r"^\(.*\)$").fillna(False).astype(bool)
+    stripped = text[present]
+    noisy = stripped.str.contains(r"[^0-9.+-]", regex=True).to_numpy(dtype=bool)
+    if noisy.any():
+        stripped = stripped.copy()
+        stripped[noisy] = stripped[noisy].str.replace(_MONEY_NOISE, "", regex=True)
+    bracketed = stripped.str.startswith("(") & stripped.str.endswith(")")
     stripped = stripped.mask(bracketed, "-" + stripped.str.slice(1, -1))
-    parts = stripped.str.extract(_PLAIN_NUMBER)
-    plain = parts[1].notna() & (parts[1].str.len() <= 15)
-    if plain.any():
-        sign = np.where(parts.loc[plain, 0] == "-", -1, 1)
-        whole = parts.loc[plain, 1].astype("int64").to_numpy()
-        fraction = parts.loc[plain, 2].fillna("").str.ljust(3, "0")
-        cents = fraction.str.slice(0, 2).astype("int64").to_numpy()
-        round_up = (fraction.str.slice(2, 3).astype("int64").to_numpy() >= 5).astype("int64")
-        fen.loc[plain[plain].index] = sign * (whole * 100 + cents + round_up)
+    parts = pc.extract_regex(pa.array(stripped, type=pa.string()), _PLAIN_NUMBER)
+    plain = parts.is_valid().to_numpy(zero_copy_only=False)
+    fraction = pc.utf8_rpad(pc.struct_field(parts, "fraction"), 3, "0")
+
+    def digits(values: pa.Array) -> np.ndarray:
+        return pc.cast(pc.fill_null(values, "0"), pa.int64()).to_numpy()
+
+    whole = digits(pc.struct_field(parts, "whole"))
+    cents = digits(pc.utf8_slice_codeunits(fraction, 0, 2))
+    round_up = digits(pc.utf8_slice_codeunits(fraction, 2, 3)) >= 5
+    sign = np.where(pc.equal(pc.struct_field(parts, "sign"), "-").to_numpy(zero_copy_only=False), -1, 1)
+    amounts = sign * (whole * 100 + cents + round_up)
+    fen.loc[stripped.index[plain]] = amounts[plain]
     leftovers = stripped[~plain]
     if len(leftovers):
         fen.loc[leftovers.index] = [_decimal_fen(value) for value in leftovers]
     return fen, present & fen.isna()
+
+
+# Larger amounts cannot be real invoices and would overflow int64 fen: they are unrecognised.
+_MONEY_LIMIT = Decimal(10) ** 15
 
 
 def _decimal_fen(value: str) -> object:
@@ -101,7 +119,7 @@ def _decimal_fen(value: str) -> object:
         amount = Decimal(value)
     except InvalidOperation:
         return pd.NA
-    if not amount.is_finite():
+    if not amount.is_finite() or abs(amount) >= _MONEY_LIMIT:
         return pd.NA
     return int(to_fen(amount))
 

@@ -10,6 +10,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+import pandas as pd
+
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
@@ -44,6 +46,19 @@ def normalise_name(text: object) -> str:
     """Fold a sheet or header name: NFKC (full-width -> half-width), trim, casefold, one space."""
     folded = unicodedata.normalize("NFKC", str(text)).strip().casefold()
     return re.sub(r"\s+", " ", folded)
+
+
+def name_lookup(labels: dict[str, Label], extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Normalised name -> code, for every label in both languages plus extra spellings."""
+    aliases = {normalise_name(name): code for code, label in labels.items() for name in label.both()}
+    aliases.update({normalise_name(name): code for name, code in (extra or {}).items()})
+    return aliases
+
+
+def match_names(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
+    """The code of each value (None when unknown); each distinct value is folded once."""
+    lookup = {value: aliases.get(normalise_name(value)) for value in values.dropna().unique()}
+    return values.map(lookup).astype(object)
 
 
 SHEETS: dict[str, Label] = {
@@ -299,3 +314,364 @@ MESSAGES: dict[str, Message] = {
     "snapshot_invalid": Message("Snapshot row not understood and ignored", "快照行无法识别，已忽略"),
     "row_left_out": Message("; row left out of all results", "；该行未参与计算"),
 }
+
+
+# ----- letters (issue 3) -------------------------------------------------------------------------
+LETTER_SHEETS: dict[str, Label] = {
+    "company": Label("Company", "公司信息"),
+    "cases": Label("Cases", "案例库"),
+    "letters": Label("Letters", "函件记录"),
+}
+SHEETS.update(LETTER_SHEETS)
+
+LETTER_KINDS: dict[str, Label] = {
+    "confirmation": Label("Account confirmation", "账款确认函"),
+    "reminder": Label("Payment reminder", "还款提醒函"),
+    "demand": Label("Payment demand notice", "催款通知书"),
+    "lawyer": Label("Lawyer's letter", "律师函"),
+    "case_review": Label("Collection case review", "催收案例复盘记录"),
+    "plan": Label("Installment payment agreement", "分期还款协议"),
+}
+
+COMPANY_COLUMNS: dict[str, Label] = {
+    "key": Label("Item", "项目"),
+    "value": Label("Value", "值"),
+    "description": Label("Description", "说明"),
+}
+# key -> description; the Company sheet lists these keys in this order.
+COMPANY_FIELDS: dict[str, Label] = {
+    "name": Label("Company name (full legal name)", "公司名称（全称）"),
+    "address": Label("Company address", "公司地址"),
+    "contact": Label("Contact person for letters", "函件联系人"),
+    "phone": Label("Contact phone", "联系电话"),
+    "email": Label("Contact email", "联系邮箱"),
+    "payee_name": Label("Payee account name", "收款账户户名"),
+    "bank_name": Label("Payee bank", "收款开户行"),
+    "bank_account": Label("Payee account number", "收款账号"),
+    "signatory": Label("Signatory / department", "落款人或部门"),
+    "law_firm": Label("Law firm (lawyer's letters)", "律师事务所（律师函）"),
+    "law_firm_address": Label("Law firm address", "律师事务所地址"),
+    "lawyer": Label("Lawyer", "承办律师"),
+    "lawyer_phone": Label("Lawyer's phone", "律师电话"),
+}
+
+CASE_COLUMNS: dict[str, Label] = {
+    "case_no": Label("Case No", "案例编号"),
+    "customer_id": Label("Customer ID", "客户编号"),
+    "customer_name": Label("Customer Name", "客户名称"),
+    "opened": Label("Opened", "立案日期"),
+    "closed": Label("Closed", "结案日期"),
+    "process": Label("Process Summary", "催收过程"),
+    "solution": Label("Solution", "解决方案"),
+    "result": Label("Result", "结果"),
+    "recovered": Label("Recovered Amount", "回收金额"),
+    "collection_days": Label("Collection Days", "催收天数"),
+    "lessons": Label("Lessons", "经验教训"),
+}
+
+LETTER_LOG_COLUMNS: dict[str, Label] = {
+    "letter_no": Label("Letter No", "函件编号"),
+    "date": Label("Date", "日期"),
+    "kind": Label("Kind", "函件类型"),
+    "customer_id": Label("Customer ID", "客户编号"),
+    "customer_name": Label("Customer Name", "客户名称"),
+    "stage": Label("Stage", "催收阶段"),
+    "invoices": Label("Invoices", "单据号"),
+    "total": Label("Total", "金额合计"),
+    "file": Label("File", "文件名"),
+    "sha256": Label("SHA-256", "SHA-256"),
+    "status": Label("Status", "状态"),
+    "sent_date": Label("Sent Date", "寄出日期"),
+    "delivered_date": Label("Delivered Date", "送达日期"),
+    "tracking_no": Label("Tracking No", "快递单号"),
+    "case_ref": Label("Case Ref", "案例引用"),
+    "note": Label("Note", "备注"),
+}
+LETTER_STATUSES: dict[str, Label] = {
+    "generated": Label("generated", "已生成"),
+    "sent": Label("sent", "已寄出"),
+    "delivered": Label("delivered", "已送达"),
+    "returned": Label("returned", "退回"),
+    "void": Label("void", "作废"),
+}
+
+NOT_YET_DUE = Label("not yet due", "未到期")
+NO_CONTRACT = Label("—", "—")
+
+LETTER_MESSAGES: dict[str, Message] = {
+    "cooldown": Message("{kind} for {customer} at stage {stage} already generated on {date} ({letter_no}); "
+                        "cool-down {days} days",
+                        "{customer} 在 {stage} 阶段的{kind}已于 {date} 生成（{letter_no}），冷却期 {days} 天"),
+    "case_done": Message("case {case} already reviewed in {letter_no}", "案例 {case} 已生成复盘记录（{letter_no}）"),
+    "plan_done": Message("plan {plan} already rendered in {letter_no}", "分期计划 {plan} 已生成协议（{letter_no}）"),
+    "no_plans": Message("no plan row for customer {customer} in the Plans sheet",
+                        "分期计划表中没有客户 {customer} 的计划"),
+    "no_letter_due": Message("no letter due for {customer} (stage {stage})", "{customer} 当前无需发函（阶段 {stage}）"),
+    "not_in_ledger": Message("customer {customer} has no open balance", "客户 {customer} 没有未收余额"),
+    "no_cases": Message("no case row for customer {customer} in the Cases sheet",
+                        "案例库中没有客户 {customer} 的案例"),
+    "company_missing": Message("Company sheet: {fields} missing (needed for {kind})",
+                               "公司信息表缺少：{fields}（{kind}需要）"),
+    "customer_missing": Message("customer {customer}: {fields} missing in the Customers sheet",
+                                "客户 {customer}：客户档案缺少 {fields}"),
+    "foreign_currency": Message("invoices in {currency}: letters state CNY amounts only",
+                                "单据币种为 {currency}：函件只能列示人民币金额"),
+    "render_failed": Message("rendering failed: {reason}", "生成失败：{reason}"),
+    "template_broken": Message("template {template} cannot be used: {reason}", "模板 {template} 无法使用：{reason}"),
+    "log_unknown_kind": Message("Unknown letter kind '{value}'", "函件类型无法识别 '{value}'"),
+    "case_no_customer": Message("Case row without Customer ID ignored", "案例行缺少客户编号，已忽略"),
+    "recovered_letter": Message("letter file found after an interrupted run; logged now",
+                                "上次中断的批次已生成此函件，现补记"),
+    "void_number": Message("number reserved by an interrupted run; no letter was written",
+                           "上次中断的批次预留了此编号，但未生成函件"),
+    "company_unknown_key": Message("Unknown company item '{value}' ignored", "未知公司信息项 '{value}'，已忽略"),
+}
+
+
+# ----- money and law (issue 5) -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Aliases(Label):
+    """A header Label that also accepts extra spellings (e.g. 'Date' for 'Payment Date')."""
+
+    extra: tuple[str, ...] = ()
+
+    def both(self) -> tuple[str, ...]:  # type: ignore[override]
+        return (self.en, self.zh) + self.extra
+
+
+MONEY_LAW_SHEETS: dict[str, Label] = {
+    "payments": Label("Payments", "收款记录"),
+    "plans": Label("Plans", "分期计划"),
+    "events": Label("Events", "法律事件"),
+    "plan_schedule": Label("Plan Schedule", "还款计划表"),
+    "credit": Label("Credit", "信用管理"),
+}
+SHEETS.update(MONEY_LAW_SHEETS)
+MONEY_LAW_INPUT_SHEETS = ("payments", "plans", "events")
+
+# Optional Ledger column read by the interest pass (annual %, e.g. 6 or 6% or 0.06).
+LEDGER_RATE_COLUMNS: dict[str, Label] = {
+    "invoice_no": LEDGER_COLUMNS["invoice_no"],
+    "interest_rate": Aliases("Interest Rate", "合同利率", ("Contract Rate", "年利率")),
+}
+# Optional 5C columns of the Customers sheet, each scored 1-5.
+FIVE_C_COLUMNS: dict[str, Label] = {
+    "character": Label("Character", "品格"),
+    "capacity": Label("Capacity", "能力"),
+    "capital": Label("Capital", "资本"),
+    "collateral": Label("Collateral", "担保"),
+    "conditions": Label("Conditions", "条件"),
+}
+PAYMENT_COLUMNS: dict[str, Label] = {
+    "invoice_no": LEDGER_COLUMNS["invoice_no"],
+    "date": Aliases("Payment Date", "收款日期", ("Date", "日期")),
+    "amount": Aliases("Payment Amount", "收款金额", ("Amount", "金额")),
+    "plan_no": Label("Plan No", "计划编号"),
+    "reference": Label("Reference", "凭证号"),
+}
+PLAN_COLUMNS: dict[str, Label] = {
+    "plan_no": Label("Plan No", "计划编号"),
+    "customer_id": Label("Customer ID", "客户编号"),
+    "invoices": Aliases("Invoices", "涉及单据", ("Invoice No", "单据号")),
+    "total": Aliases("Plan Total", "分期总额", ("Total", "总额")),
+    "signed_date": Label("Signed Date", "签订日期"),
+    "first_due": Label("First Due Date", "首期还款日"),
+    "installments": Aliases("Installments", "期数", ("Number of Installments", "分期期数")),
+    "interval": Label("Interval (days)", "间隔(天)"),
+    "interest_free": Label("Interest-free Installments", "免息期数"),
+    "daily_rate": Label("Daily Rate", "日利率"),
+    "prepayment": Label("Prepayment Share", "首付比例"),
+    "plan_type": Label("Plan Type", "方案类型"),
+}
+EVENT_COLUMNS: dict[str, Label] = {
+    "date": Aliases("Date", "日期", ("Event Date", "事件日期")),
+    "customer_id": Label("Customer ID", "客户编号"),
+    "invoices": Aliases("Invoices", "涉及单据", ("Invoice No", "单据号")),
+    "event": Aliases("Event", "事件类型", ("Event Type", "事件")),
+    "evidence": Aliases("Evidence", "证据", ("Evidence Reference", "证据索引")),
+}
+# Words meaning "every invoice of the customer" in the Invoices cell of Plans and Events.
+ALL_INVOICES_WORDS = frozenset({"all", "全部", "所有", "全部单据", "*"})
+
+EVENT_TYPES: dict[str, Label] = {
+    "demand_delivered": Label("demand delivered", "催款函送达"),
+    "acknowledgement": Label("acknowledgement", "债务确认"),
+    "promise_to_pay": Label("promise to pay", "承诺还款"),
+    "plan_signed": Label("plan signed", "签订分期协议"),
+    "suit_filed": Label("suit filed", "提起诉讼"),
+    "payment_order": Label("payment order", "申请支付令"),
+    "judgment": Label("judgment", "判决生效"),
+}
+EVENT_TYPE_ALIASES: dict[str, str] = {
+    "demand": "demand_delivered", "demand_delivered": "demand_delivered", "催款": "demand_delivered",
+    "催告送达": "demand_delivered", "催收函送达": "demand_delivered", "律师函送达": "demand_delivered",
+    "acknowledgment": "acknowledgement", "acknowledgement": "acknowledgement", "确认": "acknowledgement",
+    "对账确认": "acknowledgement", "promise": "promise_to_pay", "promise_to_pay": "promise_to_pay",
+    "还款承诺": "promise_to_pay", "plan": "plan_signed", "plan_signed": "plan_signed", "分期协议": "plan_signed",
+    "suit": "suit_filed", "suit_filed": "suit_filed", "lawsuit": "suit_filed", "起诉": "suit_filed",
+    "诉讼": "suit_filed", "仲裁": "suit_filed", "arbitration": "suit_filed", "payment_order": "payment_order",
+    "支付令": "payment_order", "judgment": "judgment", "judgement": "judgment", "判决": "judgment",
+    "生效判决": "judgment",
+}
+
+PLAN_TYPES: dict[str, Label] = {
+    "installment": Label("installment", "分期"),
+    "extension": Label("extension", "展期"),
+}
+INTEREST_BASES: dict[str, Label] = {
+    "lpr": Label("lpr", "LPR"),
+    "daily": Label("daily", "日利率"),
+    "contract": Label("contract", "合同利率"),
+}
+PAYMENT_ORDERS: dict[str, Label] = {
+    "principal_first": Label("principal_first", "先本后息"),
+    "interest_first": Label("interest_first", "先息后本"),
+}
+DEMAND_SCOPES: dict[str, Label] = {
+    "customer": Label("customer", "客户"),
+    "contract": Label("contract", "合同"),
+    "invoice": Label("invoice", "单据"),
+}
+
+DETAIL_MONEY_LAW_COLUMNS: dict[str, Label] = {
+    "interest": Label("Interest", "逾期利息"),
+    "interest_basis": Label("Interest Basis", "计息依据"),
+    "limitation_expiry": Label("Limitation Expiry", "诉讼时效届满日"),
+    "days_left": Label("Days Left", "剩余天数"),
+    "limitation_state": Label("Limitation Status", "时效状态"),
+    "provision_rate": Label("Provision Rate", "计提比例"),
+    "provision": Label("Provision", "坏账准备"),
+    "plan_no": Label("Plan No", "计划编号"),
+    "plan_broken": Label("Plan Broken", "分期违约"),
+}
+PRIORITY_MONEY_LAW_COLUMNS: dict[str, Label] = {
+    "interest": Label("Interest", "逾期利息"),
+    "earliest_expiry": Label("Earliest Limitation Expiry", "最早诉讼时效届满日"),
+    "days_left": Label("Days Left", "剩余天数"),
+    "plan_broken": Label("Plan Broken", "分期违约"),
+}
+AGING_PROVISION_COLUMN = Label("Provision", "坏账准备")
+PLAN_SCHEDULE_COLUMNS: dict[str, Label] = {
+    "plan_no": Label("Plan No", "计划编号"),
+    "customer_id": Label("Customer ID", "客户编号"),
+    "customer_name": Label("Customer Name", "客户名称"),
+    "installment": Label("Installment", "期次"),
+    "due_date": Label("Due Date", "应还日期"),
+    "principal": Label("Principal", "本金"),
+    "fee": Label("Interest / Fee", "利息/费用"),
+    "amount": Label("Amount", "应还金额"),
+    "paid": Label("Paid", "已还金额"),
+    "status": Label("Status", "状态"),
+    "plan_status": Label("Plan Status", "计划状态"),
+}
+INSTALLMENT_STATUSES: dict[str, Label] = {
+    "paid": Label("paid", "已还清"),
+    "partly_paid": Label("partly paid", "部分已还"),
+    "not_due": Label("not due", "未到期"),
+    "due": Label("due (in grace)", "已到期（宽限期内）"),
+    "overdue": Label("overdue", "逾期"),
+}
+PLAN_STATUSES: dict[str, Label] = {
+    "active": Label("active", "履行中"),
+    "completed": Label("completed", "已履行完毕"),
+    "broken": Label("broken", "已违约"),
+}
+CREDIT_COLUMNS: dict[str, Label] = {
+    "customer_id": Label("Customer ID", "客户编号"),
+    "customer_name": Label("Customer Name", "客户名称"),
+    "credit_limit": Label("Credit Limit", "信用额度"),
+    "exposure": Label("Exposure", "风险敞口"),
+    "utilisation": Label("Utilisation", "额度使用率"),
+    "over_limit": Label("Over Limit", "超额度"),
+    "over_by": Label("Over Limit By", "超出金额"),
+    "first_trade_date": Label("First Trade Date", "首次合作日期"),
+    "new_customer": Label("New Customer", "新客户"),
+    "registered_capital": Label("Registered Capital", "注册资本"),
+    "red_line": Label("Red Line Limit", "红线额度"),
+    "red_line_breach": Label("Red Line Breach", "突破红线"),
+    "score": Label("5C Score", "5C评分"),
+    "band": Label("Limit Band", "额度档位"),
+    "suggested_limit": Label("Suggested Limit", "建议额度"),
+}
+LIMITATION_STATES: dict[str, Label] = {
+    "running": Label("running", "计算中"),
+    "frozen": Label("frozen (proceedings)", "中止（诉讼程序中）"),
+    "expired": Label("expired", "已届满"),
+    "judgment": Label("enforcement deadline", "申请执行期限"),
+    "closed": Label("", ""),
+}
+LIMIT_BAND_NONE = Label("cash / prepayment only", "现款或预付")
+LIMIT_BAND = Message("up to {share} of registered capital", "不超过注册资本的{share}")
+
+TAG_LIMITATION = Message("limitation ≤{days} days", "时效≤{days}天")
+TAG_LIMITATION_EXPIRED = Label("limitation expired", "时效已届满")
+TAG_OVER_LIMIT = Label("over credit limit", "超信用额度")
+TAG_RED_LINE = Label("limit above red line", "额度超红线")
+TAG_PLAN_BROKEN = Label("plan broken", "分期违约")
+
+INTEREST_BASIS_SHORT: dict[str, Message] = {
+    "lpr": Message("LPR {rate} × {multiplier}", "一年期LPR {rate}×{multiplier}"),
+    "daily": Message("{rate} per day", "每日{rate}"),
+    "contract": Message("contract {rate} a year", "合同年利率{rate}"),
+}
+INTEREST_BASIS_TEXT: dict[str, Message] = {
+    "lpr": Message("at {multiplier} times the one-year LPR of {rate}", "按一年期LPR {rate}的{multiplier}倍计算"),
+    "lpr_mixed": Message("at {multiplier} times the one-year LPR in force the day after each due date ({rate})",
+                         "按各笔逾期次日适用的一年期LPR（{rate}）的{multiplier}倍计算"),
+    "daily": Message("at {rate} per day", "按每日{rate}计算"),
+    "contract": Message("at the contract rate of {rate} a year", "按合同约定年利率{rate}计算"),
+    "mixed": Message("at the agreed or statutory rate of each invoice ({rate})", "按各笔单据约定或法定利率（{rate}）计算"),
+    "none": Message("no overdue interest", "无逾期利息"),
+}
+NOTE_PAID_FROM_LEDGER = Label(
+    "Interest: no Payments sheet, so each Paid Amount is taken as received on the due date.",
+    "逾期利息：未提供收款记录表，已收金额视为于到期日收到。")
+NOTE_PAYMENTS_USED = Label(
+    "Interest: Paid Amount and interest come from the Payments sheet; interest accrues on each balance "
+    "for the days it was outstanding.",
+    "逾期利息：已收金额和利息按收款记录表计算，按每段未收余额的实际天数计息。")
+
+MONEY_LAW_MESSAGES: dict[str, Message] = {
+    "ratio_unrecognised": Message("Rate not recognised '{value}'", "利率无法识别 '{value}'"),
+    "lpr_missing": Message("{count} receivable(s) fell due before the first LPR in the Policy table ({first}); "
+                           "no interest computed for them",
+                           "{count} 笔单据在策略表首个LPR日期（{first}）之前到期，未计算利息"),
+    "contract_rate_missing": Message("{count} receivable(s) have no contract rate; the LPR basis is used",
+                                     "{count} 笔单据未填合同利率，按LPR计算"),
+    "payment_unknown_invoice": Message("Invoice No '{value}' is not in the ledger", "单据号 '{value}' 不在应收台账中"),
+    "payment_not_positive": Message("Payment amount must be positive '{value}'", "收款金额应为正数 '{value}'"),
+    "payment_overpaid": Message("Payments exceed amount and interest by {value}", "收款超出本金和利息 {value}"),
+    "paid_differs": Message("Paid Amount {value} differs from the Payments sheet total {total}; "
+                            "the Payments sheet is used",
+                            "已收金额 {value} 与收款记录合计 {total} 不一致，以收款记录为准"),
+    "plan_invalid_count": Message("Installments must be between {low} and {high}, got '{value}'",
+                                  "期数应在 {low} 到 {high} 之间，实际为 '{value}'"),
+    "plan_invalid_share": Message("Prepayment share must be between 0 and 100%, got '{value}'",
+                                  "首付比例应在 0 到 100% 之间，实际为 '{value}'"),
+    "plan_type_unknown": Message("Unknown plan type '{value}' (allowed: {allowed})",
+                                 "方案类型无法识别 '{value}'（可用：{allowed}）"),
+    "plan_invoice_unknown": Message("Invoice '{value}' of the plan is not an invoice of customer {customer} "
+                                    "in the ledger; left out of the plan",
+                                    "计划中的单据 '{value}' 不是客户 {customer} 在台账中的单据，已排除"),
+    "plan_invoice_twice": Message("Invoice '{value}' is already in plan {first}; left out of this plan",
+                                  "单据 '{value}' 已在计划 {first} 中，本计划不再包含"),
+    "plan_no_invoices": Message("The plan covers no invoice of the ledger", "该计划未涵盖台账中的任何单据"),
+    "plan_duplicate": Message("Plan No '{value}' duplicates row {first}", "计划编号 '{value}' 与第 {first} 行重复"),
+    "plan_broken": Message("Plan {plan} broken: installment {n} due {due} unpaid after {grace} grace days; "
+                           "its invoices return to the ladder",
+                           "分期计划 {plan} 违约：第 {n} 期（{due} 到期）宽限 {grace} 天后仍未还清，相关单据恢复按逾期天数催收"),
+    "event_unknown": Message("Unknown event type '{value}' (allowed: {allowed})",
+                             "事件类型无法识别 '{value}'（可用：{allowed}）"),
+    "event_invoice_unknown": Message("Invoice '{value}' is not an invoice of customer {customer} in the ledger",
+                                     "单据 '{value}' 不是客户 {customer} 在台账中的单据"),
+    "limitation_alert": Message("Limitation period of {invoice} expires on {date} ({days} days left; "
+                                "alert at {limit} days)",
+                                "单据 {invoice} 的诉讼时效将于 {date} 届满（剩余 {days} 天，{limit} 天预警）"),
+    "limitation_expired": Message("Limitation period of {invoice} expired on {date}",
+                                  "单据 {invoice} 的诉讼时效已于 {date} 届满"),
+    "enforcement_alert": Message("Enforcement of the judgment on {invoice} must be applied for by {date} "
+                                 "({days} days left)",
+                                 "单据 {invoice} 的判决须于 {date} 前申请强制执行（剩余 {days} 天）"),
+    "score_invalid": Message("5C score must be a whole number 1-5, got '{value}'", "5C 评分应为 1-5 的整数，实际为 '{value}'"),
+}
+MESSAGES.update(MONEY_LAW_MESSAGES)

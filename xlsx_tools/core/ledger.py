@@ -8,16 +8,14 @@ reported; warnings keep the row.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
 import pandas as pd
 
 from . import i18n
 from .cells import clean_text, parse_dates, parse_integers, parse_money
 from .i18n import Label
-from .issues import Issue, issue
+from .issues import Issue
 from .policy import Policy
+from .sheet_rows import LocatedTable, RowIssues, locate_columns, read_rows
 from .tables import RawSheet
 
 LEDGER_REQUIRED = ("invoice_no", "customer_id", "invoice_date", "amount")
@@ -27,88 +25,9 @@ TEXT_FIELDS = ("invoice_no", "customer_id", "customer_name", "business_line", "s
 DATE_FIELDS = ("invoice_date", "due_date", "last_payment_date", "hold_until")
 
 
-@dataclass(frozen=True)
-class LocatedTable:
-    """Data rows of a sheet with known columns: `frame` columns are keys, `cells` their letters."""
-
-    sheet: str
-    frame: pd.DataFrame          # one column per found key, text values; index = Excel row
-    letters: dict[str, str]      # key -> column letter
-
-
-def locate_columns(sheet: RawSheet, columns: dict[str, Label], required: tuple[str, ...]
-                   ) -> tuple[LocatedTable | None, list[Issue]]:
-    """Find the header row (first non-empty row), match headers in either language.
-
-    Returns None when a required column is missing (reported as an error on the header row).
-    """
-    frame = sheet.frame
-    non_empty = frame.notna().to_numpy().any(axis=1) if len(frame) else np.array([], dtype=bool)
-    if not non_empty.any():
-        return None, [issue("error", sheet.name, "", "no_header")]
-    header_pos = int(non_empty.argmax())
-    header_row = sheet.first_row + header_pos
-    aliases = {i18n.normalise_name(name): key for key, label in columns.items() for name in label.both()}
-    found: dict[str, int] = {}
-    issues: list[Issue] = []
-    for position, value in enumerate(frame.iloc[header_pos]):
-        if pd.isna(value):
-            continue
-        key = aliases.get(i18n.normalise_name(value))
-        if key is None:
-            continue
-        if key in found:
-            issues.append(issue("warning", sheet.name, f"{sheet.columns[position]}{header_row}",
-                                "column_duplicate", column=value))
-            continue
-        found[key] = position
-    missing = [key for key in required if key not in found]
-    for key in missing:
-        issues.append(issue("error", sheet.name, f"{header_row}", "column_missing",
-                            column=" / ".join(columns[key].both())))
-    if missing:
-        return None, issues
-    data = frame.iloc[header_pos + 1:, list(found.values())]
-    data.columns = list(found.keys())
-    data.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(data), name="row")
-    letters = {key: sheet.columns[position] for key, position in found.items()}
-    return LocatedTable(sheet.name, data, letters), issues
-
-
-class _RowIssues:
-    """Collects row-level issues column by column, vectorised over masks."""
-
-    def __init__(self, table: LocatedTable):
-        self.table = table
-        self.issues: list[tuple[int, int, Issue]] = []   # (row, column order, issue) for sorting
-        self.bad_rows = pd.Series(False, index=table.frame.index)
-        self._order = {key: n for n, key in enumerate(table.letters)}
-
-    def add(self, mask: pd.Series, key: str, code: str, severity: str = "error", **values) -> None:
-        """One issue per True row; callable values are evaluated per row with its cell text."""
-        rows = mask[mask.fillna(False).astype(bool)].index
-        if not len(rows):
-            return
-        letter = self.table.letters.get(key, "")
-        texts = self.table.frame[key].reindex(rows) if key in self.table.frame else None
-        for row in rows:
-            filled = {name: (value(row) if callable(value) else value) for name, value in values.items()}
-            if texts is not None and "value" not in filled:
-                filled["value"] = texts.loc[row]
-            item = issue(severity, self.table.sheet, f"{letter}{row}", code,
-                         left_out=severity == "error", **filled)
-            self.issues.append((row, self._order.get(key, 99), item))
-        if severity == "error":
-            self.bad_rows.loc[rows] = True
-
-    def sorted(self) -> list[Issue]:
-        return [item for _, _, item in sorted(self.issues, key=lambda t: (t[0], t[1]))]
-
-
-def _status_codes(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    aliases = {i18n.normalise_name(name): code for code, label in i18n.STATUSES.items() for name in label.both()}
-    folded = text.map(i18n.normalise_name, na_action="ignore")
-    codes = folded.map(aliases).where(text.notna(), "open")
+def status_codes(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Status code per cell (blank = open) and the mask of words that are no known status."""
+    codes = i18n.match_names(text, i18n.name_lookup(i18n.STATUSES)).where(text.notna(), "open")
     return codes.astype(object), text.notna() & codes.isna()
 
 
@@ -129,7 +48,7 @@ def normalise_ledger(sheet: RawSheet, policy: Policy, customers: pd.DataFrame | 
     keep = ~blank
     text = {key: series[keep] for key, series in text.items()}
     table = LocatedTable(located.sheet, raw[keep], located.letters)
-    found = _RowIssues(table)
+    found = RowIssues(table)
 
     total_row = text["invoice_no"].str.casefold().isin(i18n.TOTAL_ROW_WORDS).fillna(False).astype(bool)
     found.add(total_row, "invoice_no", "total_row", severity="warning")
@@ -149,7 +68,7 @@ def normalise_ledger(sheet: RawSheet, policy: Policy, customers: pd.DataFrame | 
     found.add(bad_paid & live, "paid_amount", "amount_unrecognised")
     terms, bad_terms = parse_integers(text["terms_days"])
     found.add(bad_terms & live, "terms_days", "integer_unrecognised")
-    status, bad_status = _status_codes(text["status"])
+    status, bad_status = status_codes(text["status"])
     allowed = Label(", ".join(i18n.STATUSES), "、".join(label.zh for label in i18n.STATUSES.values()))
     found.add(bad_status & live, "status", "status_unknown", allowed=allowed)
 
@@ -220,23 +139,13 @@ def normalise_customers(sheet: RawSheet | None, policy: Policy) -> tuple[pd.Data
     empty = pd.DataFrame({key: pd.Series(dtype=object) for key in CUSTOMER_OUTPUT}).set_index("customer_id")
     if sheet is None:
         return empty, []
-    located, issues = locate_columns(sheet, i18n.CUSTOMER_COLUMNS, CUSTOMER_REQUIRED)
-    if located is None:
+    rows, issues = read_rows(sheet, i18n.CUSTOMER_COLUMNS, CUSTOMER_REQUIRED)
+    if rows is None:
         return empty, issues
-    raw = located.frame
-    text = {key: clean_text(raw[key]) if key in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
-            for key in CUSTOMER_FIELDS}
-    keep = ~pd.concat(text.values(), axis=1).isna().all(axis=1)
-    text = {key: series[keep] for key, series in text.items()}
-    found = _RowIssues(LocatedTable(located.sheet, raw[keep], located.letters))
-    found.add(text["customer_id"].isna(), "customer_id", "required_missing",
-              column=i18n.CUSTOMER_COLUMNS["customer_id"])
+    text, found = rows.text, rows.found
 
-    type_aliases = {i18n.normalise_name(name): code for code, label in i18n.CUSTOMER_TYPES.items()
-                    for name in label.both()}
-    type_aliases.update({i18n.normalise_name(k): v for k, v in i18n.CUSTOMER_TYPE_ALIASES.items()})
-    folded = text["customer_type"].map(i18n.normalise_name, na_action="ignore")
-    ctype = folded.map(type_aliases)
+    ctype = i18n.match_names(text["customer_type"],
+                             i18n.name_lookup(i18n.CUSTOMER_TYPES, i18n.CUSTOMER_TYPE_ALIASES))
     allowed_types = Label(", ".join(i18n.CUSTOMER_TYPES), "、".join(l.zh for l in i18n.CUSTOMER_TYPES.values()))
     found.add(text["customer_type"].notna() & ctype.isna(), "customer_type", "customer_type_unknown",
               severity="warning", allowed=allowed_types)

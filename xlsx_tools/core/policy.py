@@ -21,7 +21,9 @@ from .i18n import Label, Lang
 from .issues import Issue, issue
 from .tables import RawSheet
 
-SettingKind = Literal["int", "ratio", "money", "date", "text", "lang", "int_list", "text_list", "optional_date"]
+SettingKind = Literal["int", "ratio", "money", "date", "text", "lang", "int_list", "text_list", "optional_date",
+                      "decimal", "ratio_list", "decimal_list", "rate_table",
+                      "interest_basis", "payment_order", "demand_scope"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,15 @@ def _stage_text_settings() -> list[Setting]:
             rows.append(Setting(f"action.{code}.{lang}", "text", i18n.DEFAULT_ACTIONS[code].get(lang),
                                 Label(f"Next action at stage {code} ({lang})", f"{code} 阶段下一步动作（{lang}）")))
     return rows
+
+
+# One-year LPR (% a year) from each date: the shipped history of prc-law-defaults.md.
+LPR_1Y_HISTORY: tuple[tuple[dt.date, Decimal], ...] = tuple(
+    (dt.date.fromisoformat(day), Decimal(rate)) for day, rate in (
+        ("2019-08-20", "4.25"), ("2019-09-20", "4.20"), ("2019-11-20", "4.15"), ("2020-02-20", "4.05"),
+        ("2020-04-20", "3.85"), ("2021-12-20", "3.80"), ("2022-01-20", "3.70"), ("2022-05-20", "3.70"),
+        ("2022-08-22", "3.65"), ("2023-06-20", "3.55"), ("2023-08-21", "3.45"), ("2024-02-20", "3.45"),
+        ("2024-07-22", "3.35"), ("2024-10-21", "3.10"), ("2025-05-20", "3.00")))
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -78,7 +89,109 @@ SETTINGS: tuple[Setting, ...] = (
             Label("A customer is new for this many months after the first trade", "首次合作后多少个月内视为新客户")),
     *_stage_text_settings(),
     # -- letters settings (issue 3) --
+    Setting("letters_cooldown_days", "int", 7,
+            Label("Letters: no second letter of the same kind, customer and stage within this many days",
+                  "函件：同一客户、类型和阶段在此天数内不重复发函")),
+    Setting("letters_number_prefix", "text", "CS",
+            Label("Letters: number prefix (numbers read PREFIX-YEAR-000123)", "函件：编号前缀（编号形如 前缀-年份-000123）")),
+    Setting("letters_deadline_days", "int", 7,
+            Label("Letters: payment deadline, days after the letter date (demand, lawyer's letter)",
+                  "函件：付款期限，发函日后天数（催款通知书、律师函）")),
+    Setting("letters_reply_days", "int", 10,
+            Label("Letters: reply deadline of a confirmation letter, days after the letter date",
+                  "函件：账款确认函回复期限，发函日后天数")),
+    Setting("letters_confirmation_stages", "text_list", ("S1",),
+            Label("Letters: customer stages that get a confirmation letter", "函件：发送账款确认函的客户阶段")),
+    Setting("letters_reminder_stages", "text_list", ("S1",),
+            Label("Letters: customer stages that get a reminder (new or high-risk customers only)",
+                  "函件：发送还款提醒函的客户阶段（仅新客户或高风险客户）")),
+    Setting("letters_demand_stages", "text_list", ("S3",),
+            Label("Letters: customer stages that get a payment demand notice", "函件：发送催款通知书的客户阶段")),
+    Setting("letters_lawyer_stages", "text_list", ("S4",),
+            Label("Letters: customer stages that get a lawyer's letter draft", "函件：起草律师函的客户阶段")),
+    Setting("letters_output_dir", "text", "letters",
+            Label("Letters: output folder, relative to the workbook (--out wins)",
+                  "函件：输出文件夹，相对于工作簿所在位置（命令行 --out 优先）")),
+    Setting("letters_template_dir", "text", None,
+            Label("Letters: folder of edited letter templates (blank = the shipped ones)",
+                  "函件：自定义函件模板文件夹（空白 = 使用自带模板）")),
     # -- money and law settings (issue 5) --
+    Setting("interest_basis", "interest_basis", "lpr",
+            Label("Overdue interest basis: lpr (one-year LPR × multiplier), daily (fixed daily rate) or contract "
+                  "(ledger column Interest Rate, annual %; blank rows use lpr)",
+                  "逾期利息计算依据：lpr（一年期LPR×倍数）、daily（固定日利率）或 contract（台账“合同利率”列，年利率%；"
+                  "未填的单据按 lpr）")),
+    Setting("lpr_1y_history", "rate_table", LPR_1Y_HISTORY,
+            Label("One-year LPR history, % a year from each date (date: rate; ...); add new fixings at the end",
+                  "一年期LPR历史（自该日起执行的年利率%，格式 日期: 利率; ...）；新报价加在末尾")),
+    Setting("lpr_multiplier", "decimal", Decimal("1.5"),
+            Label("Overdue interest = one-year LPR in force the day after the due date × this multiplier",
+                  "逾期利息 = 到期次日适用的一年期LPR × 此倍数")),
+    Setting("interest_day_count", "int", 365,
+            Label("Days in a year for annual rates (actual days / this number)", "年利率折算日利率的年天数（实际天数/此数）")),
+    Setting("interest_daily_rate", "ratio", Decimal("0.0005"),
+            Label("Daily rate for the 'daily' basis (SME payment regulation: 0.05% a day)",
+                  "daily 依据的日利率（保障中小企业款项支付条例：每日万分之五）")),
+    Setting("interest_payment_order", "payment_order", "principal_first",
+            Label("How a payment is applied: principal_first or interest_first", "收款冲抵顺序：principal_first（先本后息）或 "
+                  "interest_first（先息后本）")),
+    Setting("extension_fee_daily_rate", "ratio", Decimal("0.0003"),
+            Label("Fund-occupation fee per day of an extension plan (term adjustment + fee)",
+                  "展期方案的资金占用费日费率（调整账期+收费）")),
+    Setting("plan_installments_min", "int", 3,
+            Label("Installment plans: fewest installments (the prepayment counts as one)",
+                  "分期方案：最少期数（首付款计为一期）")),
+    Setting("plan_installments_max", "int", 6,
+            Label("Installment and extension plans: most installments", "分期/展期方案：最多期数")),
+    Setting("plan_interval_days", "int", 30,
+            Label("Plans: days between installments when the plan row leaves it blank", "分期计划：每期间隔天数（计划表未填时）")),
+    Setting("plan_interest_free_installments", "int", 3,
+            Label("Plans: installments free of interest when the plan row leaves it blank",
+                  "分期计划：免息期数（计划表未填时）")),
+    Setting("plan_daily_rate", "ratio", Decimal("0.0002"),
+            Label("Plans: daily rate on installments after the interest-free ones", "分期计划：免息期后各期的日利率")),
+    Setting("plan_grace_days", "int", 7,
+            Label("Plans: an installment unpaid this many days after its due date breaks the plan",
+                  "分期计划：某期到期后超过此天数仍未还清即视为违约")),
+    Setting("limitation_years", "int", 3,
+            Label("Limitation period in years from the latest anchor (Civil Code art. 188)",
+                  "诉讼时效期间（年），自最近的起算事件起（民法典第188条）")),
+    Setting("limitation_cap_years", "int", 20,
+            Label("Outer limit in years from the due date", "最长保护期（年），自到期日起")),
+    Setting("limitation_alert_days", "int_list", (180, 90, 30),
+            Label("Warn when the limitation period expires within these numbers of days",
+                  "诉讼时效剩余天数达到这些天数时预警")),
+    Setting("limitation_demand_scope", "demand_scope", "customer",
+            Label("A demand naming some invoices interrupts the period for: customer (the customer's whole debt), "
+                  "contract (invoices of the same contract) or invoice (only those named)",
+                  "仅针对部分单据的催告中断时效的范围：customer（该客户全部债务）、contract（同一合同的单据）或 "
+                  "invoice（仅所列单据）")),
+    Setting("limitation_demand_letter_kinds", "text_list", ("demand", "lawyer"),
+            Label("Letter kinds in the Letters log whose delivered date interrupts the period",
+                  "函件记录中送达后可中断诉讼时效的函件类型")),
+    Setting("limitation_enforcement_years", "int", 2,
+            Label("After a judgment: years to apply for enforcement (counted from the judgment event date)",
+                  "判决后申请强制执行的期限（年，自判决事件日期起算）")),
+    Setting("credit_red_line_share", "ratio", Decimal("0.20"),
+            Label("Red line: a new customer's credit limit must not exceed this share of registered capital",
+                  "红线：新客户信用额度不得超过其注册资本的此比例")),
+    Setting("credit_5c_weights", "ratio_list", (Decimal("0.2"),) * 5,
+            Label("5C weights: Character, Capacity, Capital, Collateral, Conditions (sum 100%)",
+                  "5C 权重：品格、能力、资本、担保、条件（合计 100%）")),
+    Setting("credit_5c_band_edges", "decimal_list", (Decimal("2.5"), Decimal("3.5"), Decimal("4.5")),
+            Label("5C score at which each higher limit band starts (scores run 1 to 5)",
+                  "各较高额度档位的起始 5C 评分（评分 1 至 5）")),
+    Setting("credit_5c_band_shares", "ratio_list", (Decimal("0"), Decimal("0.05"), Decimal("0.10"), Decimal("0.20")),
+            Label("Suggested limit of each 5C band as a share of registered capital (examples, lowest band first)",
+                  "各 5C 档位的建议额度占注册资本比例（示例，由低到高）")),
+    Setting("provision_age_years", "int_list", (1, 2, 3, 4, 5),
+            Label("Bad-debt provision: upper bounds in years of the age-since-invoice buckets",
+                  "坏账准备：按开票账龄（年）分段的上限")),
+    Setting("provision_rates", "ratio_list",
+            (Decimal("0.05"), Decimal("0.10"), Decimal("0.30"), Decimal("0.50"), Decimal("0.80"), Decimal("1")),
+            Label("Bad-debt provision rate per age bucket, youngest first: EXAMPLE rates, not law; calibrate them "
+                  "(expected credit loss, CAS 22)",
+                  "各账龄段坏账准备计提比例（由短到长）：仅为示例，非法定比例，请按企业历史损失率测算调整（预期信用损失，CAS 22）")),
 )
 SETTINGS_BY_KEY: Mapping[str, Setting] = MappingProxyType({s.key: s for s in SETTINGS})
 
@@ -142,10 +255,28 @@ def format_setting(setting: Setting, value: Any) -> object:
         return ", ".join(str(v) for v in value)
     if setting.kind in ("ratio", "money"):
         return float(value)
+    if setting.kind in ("decimal",):
+        return float(value)
+    if setting.kind == "ratio_list":
+        return ", ".join(_percent_text(v) for v in value)
+    if setting.kind == "decimal_list":
+        return ", ".join(_decimal_text(v) for v in value)
+    if setting.kind == "rate_table":
+        return "; ".join(f"{day.isoformat()}: {rate}" for day, rate in value)
     return value
 
 
-class _Invalid(ValueError):
+def _decimal_text(value: Decimal) -> str:
+    return format(Decimal(value).normalize(), "f")
+
+
+def _percent_text(value: Decimal) -> str:
+    return _decimal_text(Decimal(value) * 100) + "%"
+
+
+class InvalidSetting(ValueError):
+    """A setting value that cannot be used; `reason` says why in both languages."""
+
     def __init__(self, reason: Label):
         super().__init__(reason.en)
         self.reason = reason
@@ -158,9 +289,9 @@ def _parse_ratio(text: str) -> Decimal:
         else:
             value = Decimal(text)
     except InvalidOperation:
-        raise _Invalid(Label("a number or percentage is expected", "应为数字或百分比")) from None
+        raise InvalidSetting(Label("a number or percentage is expected", "应为数字或百分比")) from None
     if value < 0:
-        raise _Invalid(Label("must not be negative", "不能为负数"))
+        raise InvalidSetting(Label("must not be negative", "不能为负数"))
     return value
 
 
@@ -168,16 +299,16 @@ def _parse_int(text: str) -> int:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise _Invalid(Label("a whole number is expected", "应为整数")) from None
+        raise InvalidSetting(Label("a whole number is expected", "应为整数")) from None
     if number != number.to_integral_value():
-        raise _Invalid(Label("a whole number is expected", "应为整数"))
+        raise InvalidSetting(Label("a whole number is expected", "应为整数"))
     return int(number)
 
 
 def _parse_date(text: str) -> dt.date:
     parsed, bad = parse_dates(pd.Series([text], dtype="string"))
     if bad.iloc[0]:
-        raise _Invalid(Label("a date such as 2026-11-28 is expected", "应为日期，如 2026-11-28"))
+        raise InvalidSetting(Label("a date such as 2026-11-28 is expected", "应为日期，如 2026-11-28"))
     return parsed.iloc[0].date()
 
 
@@ -185,19 +316,20 @@ def _split_list(text: str) -> list[str]:
     return [part.strip() for part in text.replace("，", ",").replace("、", ",").split(",") if part.strip()]
 
 
-def _parse_lang(text: str) -> str:
+def parse_lang(text: str) -> str:
+    """'zh' or 'en' from the words clerks type (中文, English, cn ...)."""
     folded = text.strip().lower()
     if folded in ("zh", "中文", "chinese", "cn"):
         return "zh"
     if folded in ("en", "english", "英文"):
         return "en"
-    raise _Invalid(Label("zh or en is expected", "应为 zh 或 en"))
+    raise InvalidSetting(Label("zh or en is expected", "应为 zh 或 en"))
 
 
 def _parse_money(text: str) -> Decimal:
     fen, bad = parse_money(pd.Series([text], dtype="string"))
     if bad.iloc[0] or fen.iloc[0] < 0:
-        raise _Invalid(Label("an amount of 0 or more is expected", "应为不小于 0 的金额"))
+        raise InvalidSetting(Label("an amount of 0 or more is expected", "应为不小于 0 的金额"))
     return fen_to_decimal(int(fen.iloc[0]))
 
 
@@ -208,10 +340,103 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "date": _parse_date,
     "optional_date": _parse_date,
     "text": lambda text: text,
-    "lang": _parse_lang,
+    "lang": parse_lang,
     "int_list": lambda text: tuple(_parse_int(part) for part in _split_list(text)),
     "text_list": lambda text: tuple(_split_list(text)),
 }
+
+
+# ----- money and law setting kinds (issue 5) -----
+def _parse_decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise InvalidSetting(Label("a number is expected", "应为数字")) from None
+    if not value.is_finite() or value < 0:
+        raise InvalidSetting(Label("a number of 0 or more is expected", "应为不小于 0 的数字"))
+    return value
+
+
+def _parse_rate_table(text: str) -> tuple[tuple[dt.date, Decimal], ...]:
+    """'2019-08-20: 4.25; 2019-09-20: 4.20' (also newlines, '；' and '：') -> ((date, % a year), ...)."""
+    rows = []
+    for part in text.replace("；", ";").replace("\n", ";").split(";"):
+        part = part.strip().replace("：", ":")
+        if not part:
+            continue
+        day, sep, rate = part.rpartition(":") if part.count(":") else ("", "", "")
+        if not sep:
+            raise InvalidSetting(Label("pairs 'date: rate' separated by ';' are expected",
+                                 "应为以 ';' 分隔的 '日期: 利率'"))
+        rows.append((_parse_date(day.strip()), _parse_decimal(rate.strip().rstrip("%"))))
+    return tuple(rows)
+
+
+def _choice_parser(choices: Mapping[str, Label]) -> Callable[[str], str]:
+    aliases = {i18n.normalise_name(name): code for code, label in choices.items() for name in (code, *label.both())}
+
+    def parse(text: str) -> str:
+        code = aliases.get(i18n.normalise_name(text))
+        if code is None:
+            raise InvalidSetting(Label("one of " + ", ".join(choices) + " is expected",
+                                 "应为以下之一：" + "、".join(f"{c}（{l.zh}）" for c, l in choices.items())))
+        return code
+    return parse
+
+
+_PARSERS.update({
+    "decimal": _parse_decimal,
+    "ratio_list": lambda text: tuple(_parse_ratio(part) for part in _split_list(text)),
+    "decimal_list": lambda text: tuple(_parse_decimal(part) for part in _split_list(text)),
+    "rate_table": _parse_rate_table,
+    "interest_basis": _choice_parser(i18n.INTEREST_BASES),
+    "payment_order": _choice_parser(i18n.PAYMENT_ORDERS),
+    "demand_scope": _choice_parser(i18n.DEMAND_SCOPES),
+})
+
+
+def _check_money_law(values: dict[str, Any]) -> dict[str, Label]:
+    """Cross-field rules of the money and law settings (issue 5)."""
+    problems: dict[str, Label] = {}
+    table = values["lpr_1y_history"]
+    days = [day for day, _ in table]
+    if not table or days != sorted(set(days)):
+        problems["lpr_1y_history"] = Label("at least one row, dates strictly increasing",
+                                           "至少一行，日期须严格递增")
+    if values["interest_day_count"] <= 0:
+        problems["interest_day_count"] = Label("a positive whole number is expected", "应为正整数")
+    low, high = values["plan_installments_min"], values["plan_installments_max"]
+    if not 1 <= low <= high:
+        problems["plan_installments_max"] = Label("at least the minimum number of installments",
+                                                  "不得少于最少期数")
+    for key in ("plan_interval_days", "limitation_years", "limitation_cap_years", "limitation_enforcement_years"):
+        if values[key] <= 0:
+            problems[key] = Label("a positive whole number is expected", "应为正整数")
+    for key in ("plan_interest_free_installments", "plan_grace_days"):
+        if values[key] < 0:
+            problems[key] = Label("must not be negative", "不能为负数")
+    alerts = values["limitation_alert_days"]
+    if not alerts or any(a <= 0 for a in alerts):
+        problems["limitation_alert_days"] = Label("positive whole numbers are expected", "应为正整数")
+    weights = values["credit_5c_weights"]
+    if len(weights) != 5 or sum(weights) != 1:
+        problems["credit_5c_weights"] = Label("five weights adding up to 100% are expected",
+                                              "应为合计 100% 的 5 个权重")
+    edges = list(values["credit_5c_band_edges"])
+    if edges != sorted(set(edges)):
+        problems["credit_5c_band_edges"] = Label("increasing scores are expected", "应为递增的评分")
+    if len(values["credit_5c_band_shares"]) != len(edges) + 1:
+        problems["credit_5c_band_shares"] = Label("one share more than there are band edges is expected",
+                                                  "比例个数应比档位分界数多 1")
+    years = list(values["provision_age_years"])
+    if not years or years != sorted(set(years)) or years[0] <= 0:
+        problems["provision_age_years"] = Label("strictly increasing positive whole numbers are expected",
+                                                "应为严格递增的正整数")
+    rates = values["provision_rates"]
+    if len(rates) != len(years) + 1 or any(r > 1 for r in rates):
+        problems["provision_rates"] = Label("one rate (0-100%) more than there are age bounds is expected",
+                                            "比例（0-100%）个数应比账龄分段上限数多 1")
+    return problems
 
 
 def _check_consistency(values: dict[str, Any]) -> dict[str, Label]:
@@ -234,6 +459,7 @@ def _check_consistency(values: dict[str, Any]) -> dict[str, Label]:
     except InvalidOperation:
         problems["share_tag_edges"] = Label("increasing ratios between 0 and 1 are expected",
                                             "应为 0 到 1 之间递增的比例")
+    problems.update(_check_money_law(values))
     return problems
 
 
@@ -278,7 +504,7 @@ def load_policy(sheet: RawSheet | None) -> tuple[Policy, list[Issue]]:
             continue
         try:
             values[setting.key] = _PARSERS[setting.kind](str(text))
-        except _Invalid as invalid:
+        except InvalidSetting as invalid:
             issues.append(issue("error", sheet.name, cell, "policy_invalid", key=setting.key,
                                 value=text, reason=invalid.reason))
     for key, reason in _check_consistency(values).items():

@@ -66,3 +66,6 @@ class OutputTable:
     cell_fills: dict[int, pd.Series] = field(default_factory=dict)
     freeze_header: bool = True
     autofilter: bool = True
+    # Lines of explanation for the sheet (e.g. how interest was computed); an adapter writes
+    # them below the table after one blank row, or leaves them out if it cannot.
+    notes: tuple[str, ...] = ()

@@ -1,0 +1,127 @@
+"""Reading any input table: header matching in both languages, the trimmed text of its
+non-blank rows, and issues located at the row's cell.
+
+Every input sheet (Ledger, Customers, Payments, Plans, Events, Cases ...) goes through
+these, so header rules and cell locations behave the same everywhere.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import i18n
+from .cells import clean_text
+from .i18n import Label
+from .issues import Issue, issue
+from .tables import RawSheet
+
+
+@dataclass(frozen=True)
+class LocatedTable:
+    """Data rows of a sheet with known columns: `frame` columns are keys, `cells` their letters."""
+
+    sheet: str
+    frame: pd.DataFrame          # one column per found key, text values; index = Excel row
+    letters: dict[str, str]      # key -> column letter
+
+
+def locate_columns(sheet: RawSheet, columns: dict[str, Label], required: tuple[str, ...]
+                   ) -> tuple[LocatedTable | None, list[Issue]]:
+    """Find the header row (first non-empty row), match headers in either language.
+
+    Returns None when a required column is missing (reported as an error on the header row).
+    """
+    frame = sheet.frame
+    non_empty = frame.notna().to_numpy().any(axis=1) if len(frame) else np.array([], dtype=bool)
+    if not non_empty.any():
+        return None, [issue("error", sheet.name, "", "no_header")]
+    header_pos = int(non_empty.argmax())
+    header_row = sheet.first_row + header_pos
+    aliases = {i18n.normalise_name(name): key for key, label in columns.items() for name in label.both()}
+    found: dict[str, int] = {}
+    issues: list[Issue] = []
+    for position, value in enumerate(frame.iloc[header_pos]):
+        if pd.isna(value):
+            continue
+        key = aliases.get(i18n.normalise_name(value))
+        if key is None:
+            continue
+        if key in found:
+            issues.append(issue("warning", sheet.name, f"{sheet.columns[position]}{header_row}",
+                                "column_duplicate", column=value))
+            continue
+        found[key] = position
+    missing = [key for key in required if key not in found]
+    for key in missing:
+        issues.append(issue("error", sheet.name, f"{header_row}", "column_missing",
+                            column=" / ".join(columns[key].both())))
+    if missing:
+        return None, issues
+    data = frame.iloc[header_pos + 1:, list(found.values())]
+    data.columns = list(found.keys())
+    data.index = pd.RangeIndex(header_row + 1, header_row + 1 + len(data), name="row")
+    letters = {key: sheet.columns[position] for key, position in found.items()}
+    return LocatedTable(sheet.name, data, letters), issues
+
+
+class RowIssues:
+    """Collects row-level issues column by column, vectorised over masks."""
+
+    def __init__(self, table: LocatedTable):
+        self.table = table
+        self.issues: list[tuple[int, int, Issue]] = []   # (row, column order, issue) for sorting
+        self.bad_rows = pd.Series(False, index=table.frame.index)
+        self._order = {key: n for n, key in enumerate(table.letters)}
+
+    def add(self, mask: pd.Series, key: str, code: str, severity: str = "error", **values) -> None:
+        """One issue per True row; callable values are evaluated per row with its cell text."""
+        rows = mask[mask.fillna(False).astype(bool)].index
+        if not len(rows):
+            return
+        letter = self.table.letters.get(key, "")
+        texts = self.table.frame[key].reindex(rows) if key in self.table.frame else None
+        for row in rows:
+            filled = {name: (value(row) if callable(value) else value) for name, value in values.items()}
+            if texts is not None and "value" not in filled:
+                filled["value"] = texts.loc[row]
+            item = issue(severity, self.table.sheet, f"{letter}{row}", code,
+                         left_out=severity == "error", **filled)
+            self.issues.append((row, self._order.get(key, 99), item))
+        if severity == "error":
+            self.bad_rows.loc[rows] = True
+
+    def sorted(self) -> list[Issue]:
+        return [item for _, _, item in sorted(self.issues, key=lambda t: (t[0], t[1]))]
+
+
+@dataclass(frozen=True)
+class InputRows:
+    """Trimmed text per column key (every key of the column map; absent columns are <NA>)
+    for the table's non-blank rows, plus the collector of their located issues."""
+
+    text: dict[str, pd.Series]
+    found: RowIssues
+
+    @property
+    def empty(self) -> bool:
+        return not len(self.found.bad_rows)
+
+
+def read_rows(sheet: RawSheet, columns: dict[str, Label], required: tuple[str, ...]
+              ) -> tuple[InputRows | None, list[Issue]]:
+    """Locate the columns, keep rows with any known cell filled, and report every required
+    cell that is empty as an error (row left out).  None when a required header is missing."""
+    located, issues = locate_columns(sheet, columns, required)
+    if located is None:
+        return None, issues
+    raw = located.frame
+    text = {key: clean_text(raw[key]) if key in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
+            for key in columns}
+    keep = ~pd.concat(text.values(), axis=1).isna().all(axis=1)
+    text = {key: series[keep] for key, series in text.items()}
+    found = RowIssues(LocatedTable(located.sheet, raw[keep], located.letters))
+    for key in required:
+        found.add(text[key].isna(), key, "required_missing", column=columns[key])
+    return InputRows(text, found), issues
