@@ -20,16 +20,16 @@ Private Sub Workbook_Open()
             & "and the add-in is not loaded." & vbCrLf _
             & "Set-up: docs/windows-setup.md (pip install, then xlwings addin install, then restart Excel)." & vbCrLf _
             & "The sheets and the command line work without it." & vbCrLf & vbCrLf _
-            & U("\u672C\u5DE5\u4F5C\u7C3F\u7684\u6309\u94AE\u9700\u8981 Python\uFF08\u88C5\u6709 xlsx_tools\uFF09\u548C Excel \u7684 xlwings \u52A0\u8F7D\u9879\uFF0C\u4F46\u672A\u68C0\u6D4B\u5230\u8BE5\u52A0\u8F7D\u9879\u3002") & vbCrLf _
-            & U("\u5B89\u88C5\u6B65\u9AA4\u89C1 docs/windows-setup.md\uFF08pip install \u540E\u8FD0\u884C xlwings addin install\uFF0C\u518D\u91CD\u542F Excel\uFF09\u3002") & vbCrLf _
-            & U("\u4E0D\u7528\u6309\u94AE\u65F6\uFF0C\u5DE5\u4F5C\u8868\u548C\u547D\u4EE4\u884C\u7167\u5E38\u53EF\u7528\u3002")
+            & XtText("\u672C\u5DE5\u4F5C\u7C3F\u7684\u6309\u94AE\u9700\u8981 Python\uFF08\u88C5\u6709 xlsx_tools\uFF09\u548C Excel \u7684 xlwings \u52A0\u8F7D\u9879\uFF0C\u4F46\u672A\u68C0\u6D4B\u5230\u8BE5\u52A0\u8F7D\u9879\u3002") & vbCrLf _
+            & XtText("\u5B89\u88C5\u6B65\u9AA4\u89C1 docs/windows-setup.md\uFF08pip install \u540E\u8FD0\u884C xlwings addin install\uFF0C\u518D\u91CD\u542F Excel\uFF09\u3002") & vbCrLf _
+            & XtText("\u4E0D\u7528\u6309\u94AE\u65F6\uFF0C\u5DE5\u4F5C\u8868\u548C\u547D\u4EE4\u884C\u7167\u5E38\u53EF\u7528\u3002")
     Else
         interpreter = MissingInterpreter()
         If VBA.Len(interpreter) > 0 Then
             message = "Python was not found at " & interpreter & " (Interpreter_Win in the xlwings.conf sheet)." & vbCrLf _
                 & "Correct that cell, or create the Python environment as in docs/windows-setup.md." & vbCrLf & vbCrLf _
-                & U("\u627E\u4E0D\u5230 Python \u89E3\u91CA\u5668\uFF08xlwings.conf \u5DE5\u4F5C\u8868\u4E2D\u7684 Interpreter_Win\uFF09\uFF1A") & interpreter & vbCrLf _
-                & U("\u8BF7\u6539\u6B63\u8BE5\u5355\u5143\u683C\uFF0C\u6216\u6309 docs/windows-setup.md \u521B\u5EFA Python \u73AF\u5883\u3002")
+                & XtText("\u627E\u4E0D\u5230 Python \u89E3\u91CA\u5668\uFF08xlwings.conf \u5DE5\u4F5C\u8868\u4E2D\u7684 Interpreter_Win\uFF09\uFF1A") & interpreter & vbCrLf _
+                & XtText("\u8BF7\u6539\u6B63\u8BE5\u5355\u5143\u683C\uFF0C\u6216\u6309 docs/windows-setup.md \u521B\u5EFA Python \u73AF\u5883\u3002")
         End If
     End If
     If VBA.Len(message) > 0 Then VBA.MsgBox message, vbExclamation, "xlsx_tools"
@@ -58,19 +58,4 @@ Private Function MissingInterpreter() As String
     Exit Function
 Unknown:
     MissingInterpreter = ""
-End Function
-
-' Text with \uXXXX escapes as Unicode: the module source is kept in code page 1252.
-Private Function U(ByVal text As String) As String
-    Dim i As Long
-    i = 1
-    Do While i <= VBA.Len(text)
-        If VBA.Mid$(text, i, 2) = "\u" And i + 5 <= VBA.Len(text) Then
-            U = U & VBA.ChrW(VBA.Val("&H" & VBA.Mid$(text, i + 2, 4)))
-            i = i + 6
-        Else
-            U = U & VBA.Mid$(text, i, 1)
-            i = i + 1
-        End If
-    Loop
 End Function

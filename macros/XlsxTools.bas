@@ -34,8 +34,8 @@ Failed:
         message = "This button cannot run Python: the xlwings add-in is not installed or not loaded." _
             & vbCrLf & "Install it as described in docs/windows-setup.md (xlwings addin install), then restart Excel." _
             & vbCrLf & vbCrLf _
-            & U("\u6309\u94AE\u65E0\u6CD5\u8FD0\u884C Python\uFF1A\u672A\u5B89\u88C5\u6216\u672A\u52A0\u8F7D xlwings \u52A0\u8F7D\u9879\u3002") _
-            & vbCrLf & U("\u8BF7\u6309 docs/windows-setup.md \u5B89\u88C5\uFF08xlwings addin install\uFF09\u540E\u91CD\u542F Excel\u3002")
+            & XtText("\u6309\u94AE\u65E0\u6CD5\u8FD0\u884C Python\uFF1A\u672A\u5B89\u88C5\u6216\u672A\u52A0\u8F7D xlwings \u52A0\u8F7D\u9879\u3002") _
+            & vbCrLf & XtText("\u8BF7\u6309 docs/windows-setup.md \u5B89\u88C5\uFF08xlwings addin install\uFF09\u540E\u91CD\u542F Excel\u3002")
     Else
         message = "Error " & Err.Number & ": " & Err.Description
     End If
@@ -43,15 +43,16 @@ Failed:
 End Sub
 
 ' Text with \uXXXX escapes as Unicode: the module source is kept in code page 1252.
-Private Function U(ByVal text As String) As String
+' Public so ThisWorkbook shares it.
+Public Function XtText(ByVal text As String) As String
     Dim i As Long
     i = 1
     Do While i <= VBA.Len(text)
         If VBA.Mid$(text, i, 2) = "\u" And i + 5 <= VBA.Len(text) Then
-            U = U & VBA.ChrW(VBA.Val("&H" & VBA.Mid$(text, i + 2, 4)))
+            XtText = XtText & VBA.ChrW(VBA.Val("&H" & VBA.Mid$(text, i + 2, 4)))
             i = i + 6
         Else
-            U = U & VBA.Mid$(text, i, 1)
+            XtText = XtText & VBA.Mid$(text, i, 1)
             i = i + 1
         End If
     Loop

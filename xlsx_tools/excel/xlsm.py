@@ -42,6 +42,7 @@ from openpyxl.writer.excel import ExcelWriter
 from ..core import i18n
 from ..core.i18n import LANGS, Label, Lang
 from ..io.vba import VbaModule, build_vba_project, read_bas
+from ..io.xlsx_package import NS_CT, NS_MAIN, NS_PR, NS_R
 from ..templates import FIXED_TIMESTAMP, build_template, write_template
 from . import texts
 
@@ -58,10 +59,6 @@ CONTROL_CODENAME = "shControl"
 #: Sheets the tool rewrites (refresh output, the appended Letters log): no codeName, no module.
 TOOL_WRITTEN = frozenset({"priority", "detail", "aging", "snapshots", "plan_schedule", "credit", "issues", "letters"})
 
-NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-NS_PR = "http://schemas.openxmlformats.org/package/2006/relationships"
-NS_CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 NS_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 NS_X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
 NS_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..core.letters import LogRow, format_letter_no, parse_letter_no
+from .workbook_file import fsync_dir
 
 JOURNAL_NAME = "letters-journal.jsonl"
 
@@ -55,21 +56,6 @@ def _row_from_json(data: dict) -> LogRow:
     values = dict(data)
     values["date"] = dt.date.fromisoformat(values["date"])
     return LogRow(**values)
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 class LettersJournal:
@@ -111,7 +97,7 @@ class LettersJournal:
             stream.flush()
             os.fsync(stream.fileno())
         if created:
-            _fsync_dir(self.folder)
+            fsync_dir(self.folder)
 
     def compact(self, issued: Iterable[str], book: str = "") -> None:
         """After a successful commit for `book`: its reservations become high-water marks.
@@ -142,4 +128,4 @@ class LettersJournal:
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temp, self.path)
-        _fsync_dir(self.folder)
+        fsync_dir(self.folder)

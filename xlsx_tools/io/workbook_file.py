@@ -273,7 +273,7 @@ class WorkbookFile:
             except FileNotFoundError:
                 pass
             raise
-        _fsync_dir(real_dest.parent)
+        fsync_dir(real_dest.parent)
         self._staged.clear()
         if in_place:
             self._reader = None
@@ -286,7 +286,8 @@ class WorkbookFile:
         return [s.sheet.name for s in self._staged.values()]
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a rename inside `folder` durable (POSIX); a no-op where directories cannot be synced."""
     if os.name != "posix":
         return
     try:
