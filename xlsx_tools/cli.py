@@ -47,10 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
                     "priority list, aging analysis. 应收账款逾期催收工具。")
     parser.add_argument("--version", action="version", version=f"xlsx-tools {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    add_command = commands.add_parser
 
     def command(name: str, **kwargs) -> argparse.ArgumentParser:
-        return add_command(name, formatter_class=_formatter, **kwargs)
+        return commands.add_parser(name, formatter_class=_formatter, **kwargs)
 
     def common(sub: argparse.ArgumentParser, *, lang_help: str) -> None:
         sub.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
@@ -58,29 +57,29 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--lang", choices=i18n.LANGS, help=lang_help)
 
     refresh = command("refresh", help="recompute and write the output sheets into the workbook",
-                                  description="Recompute aging, stages, priority and aging analysis and write "
-                                              "Priority, Detail, Aging, Snapshots and Issues into the workbook. "
-                                              "Input sheets are never modified.")
+                      description="Recompute aging, stages, priority and aging analysis and write "
+                                  "Priority, Detail, Aging, Snapshots and Issues into the workbook. "
+                                  "Input sheets are never modified.")
     refresh.add_argument("workbook", type=Path, help="the collections workbook (.xlsx or .xlsm)")
     refresh.add_argument("--output", type=Path, metavar="PATH",
                          help="write to PATH instead of updating WORKBOOK in place")
     common(refresh, lang_help="language of the written sheets (default: Policy sheet, else zh)")
 
     check = command("check", help="validate the input sheets only; print Sheet!Cell: message lines",
-                                description="Validate the input sheets without writing anything.")
+                    description="Validate the input sheets without writing anything.")
     check.add_argument("workbook", type=Path, help="the collections workbook (.xlsx or .xlsm)")
     check.add_argument("--json", action="store_true", help="print the issues as a JSON list")
     common(check, lang_help="language of the messages (default: Policy sheet, else zh)")
 
     new = command("new", help="write a fresh, empty collections workbook",
-                              description="Write a fresh collections workbook from the template.")
+                  description="Write a fresh collections workbook from the template.")
     new.add_argument("workbook", type=Path, help="path of the new workbook (.xlsx)")
     new.add_argument("--lang", choices=i18n.LANGS, default="zh", help="sheet and header language (default: zh)")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     demo = command("demo", help="build a demo workbook from sample data, refresh it, show a summary",
-                               description="Build a seeded demo workbook (Chinese sample customers), refresh it "
-                                           "and print a summary.")
+                   description="Build a seeded demo workbook (Chinese sample customers), refresh it "
+                               "and print a summary.")
     demo.add_argument("directory", type=Path, nargs="?", default=Path("xlsx_tools_demo"),
                       help="folder for the demo workbook (default: ./xlsx_tools_demo)")
     common(demo, lang_help="sheet language of the demo workbook (default: zh)")

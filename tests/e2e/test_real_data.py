@@ -5,6 +5,7 @@ it (so still open).  Expected ages and stages are derived here from the dataset'
 with a plain reading of the contract's ladder, independent of the product's code.
 """
 import datetime as dt
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,8 +15,12 @@ import pytest
 from xlsx_tools.cli import main
 from tests.workbooks import read_records, write_workbook
 
-# The shared/ folder lies beside the checkout, here and in CI.
-DATASET = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "ibm_late_payment_histories.csv"
+DATASET_NAME = Path("shared") / "datasets" / "ibm_late_payment_histories.csv"
+# The shared/ folder lies beside the checkout (here and in CI); XLSX_TOOLS_SHARED overrides.
+_CANDIDATES = [Path(os.environ["XLSX_TOOLS_SHARED"]) / DATASET_NAME.relative_to("shared")] \
+    if os.environ.get("XLSX_TOOLS_SHARED") else []
+_CANDIDATES += [folder / DATASET_NAME for folder in Path(__file__).resolve().parents]
+DATASET = next((path for path in _CANDIDATES if path.exists()), _CANDIDATES[0])
 
 
 def expected_stage(days: int, disputed: bool) -> str:
