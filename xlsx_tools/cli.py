@@ -1,7 +1,8 @@
 """`xlsx-tools`: the headless command line over the shared pipeline.
 
 Exit codes (workbook contract): 0 clean, 1 input errors found (results for valid
-rows still written), 2 the file cannot be used (nothing written).
+rows still written), 2 the file cannot be used (nothing written); beyond the contract,
+3 an internal error and 130 an interrupt (nothing written in either case: saves are atomic).
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import datetime as dt
 import json
 import sys
 import time
+import traceback
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -22,7 +24,8 @@ from .core.i18n import Lang
 from .core.issues import Issue
 from .errors import WorkbookUnusable
 
-EXIT_OK, EXIT_INPUT_ERRORS, EXIT_UNUSABLE = 0, 1, 2
+EXIT_OK, EXIT_INPUT_ERRORS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130
 
 
 def _date(text: str) -> dt.date:
@@ -362,3 +365,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except WorkbookUnusable as unusable:
         err.write(f"xlsx-tools: {unusable}\n")
         return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        err.write("xlsx-tools: 已中断，工作簿未被修改 / interrupted; the workbook was not changed\n")
+        return EXIT_INTERRUPTED
+    except Exception:  # a defect of ours: say so plainly, keep the details for the report
+        err.write("xlsx-tools: 内部错误，工作簿未被修改；请将以下信息发给维护人员 / "
+                  "internal error; the workbook was not changed. Please send the details below to support:\n")
+        err.write(traceback.format_exc())
+        return EXIT_INTERNAL

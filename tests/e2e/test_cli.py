@@ -168,3 +168,17 @@ def test_cli__python_dash_m_entry_point_works(tmp_path):
     result = subprocess.run([sys.executable, "-m", "xlsx_tools", "--version"], capture_output=True, text=True,
                             cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
     assert result.returncode == 0 and result.stdout.startswith("xlsx-tools ")
+
+
+def test_cli__internal_error_exits_3_with_a_plain_message_and_leaves_the_file(small_book, monkeypatch):
+    from xlsx_tools import pipeline
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(pipeline, "compute", broken)
+    before = small_book.read_bytes()
+    code, out, err = run("refresh", str(small_book))
+    assert code == 3 and out == ""
+    assert err.startswith("xlsx-tools: 内部错误，工作簿未被修改") and "RuntimeError: boom" in err
+    assert small_book.read_bytes() == before

@@ -176,10 +176,7 @@ def _date(value: Any, argument: Label) -> pd.Timestamp | None:
 
 @functools.lru_cache(maxsize=8192)
 def _fen_from_text(text: str) -> int | None:
-    try:
-        fen, bad = parse_money(pd.Series([text], dtype="string"))
-    except (TypeError, ValueError, OverflowError):   # beyond int64 fen: the reader cannot hold it either
-        return None
+    fen, bad = parse_money(pd.Series([text], dtype="string"))
     return None if bad.iloc[0] else int(fen.iloc[0])
 
 
