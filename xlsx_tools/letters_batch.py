@@ -149,7 +149,7 @@ def generate_letters(book: WorkbookPort, out_dir: str | os.PathLike | None = Non
                      base_dir: str | os.PathLike | None = None, workers: int | None = None,
                      progress: Progress = _quiet) -> LettersOutcome:
     from .io import letters_docx
-    from .io.letters_journal import LettersJournal
+    from .io.letters_journal import LetterFolders, LettersJournal
 
     inputs = read_inputs(book, progress)
     names = book.sheet_names()
@@ -179,10 +179,15 @@ def generate_letters(book: WorkbookPort, out_dir: str | os.PathLike | None = Non
     template_dir = (Path(templates) if templates is not None
                     else _resolve(result.policy["letters_template_dir"], base) or letters_docx.default_template_dir())
 
-    journal = LettersJournal(folder)
-    state = journal.read()
     identity = book_identity(book)
-    recovered = reconcile(state, log, folder, chosen, identity)
+    registry = LetterFolders(identity)
+    folders = list(dict.fromkeys([folder.resolve(), *registry.read()]))
+    journals = [LettersJournal(each) for each in folders]
+    states = [each.read() for each in journals]
+    journal = journals[0]
+    recovered = sorted((row for each, state in zip(folders, states)
+                        for row in reconcile(state, log, each, chosen, identity)),
+                       key=lambda r: parse_letter_no(r.letter_no) or ("", 0, 0))
     effective = with_rows(log, recovered)
     try:
         jobs, skipped = plan_letters(result, effective, cases, kinds=kinds, customers=customers)
@@ -213,7 +218,9 @@ def generate_letters(book: WorkbookPort, out_dir: str | os.PathLike | None = Non
 
     prefix = str(result.policy["letters_number_prefix"]).strip()
     year = result.as_of.year
-    used = log.letter_numbers() + [row.letter_no for row in recovered] + state.numbers() + _numbers_in_folder(folder)
+    used = log.letter_numbers() + [row.letter_no for row in recovered]
+    for each, state in zip(folders, states):
+        used += state.numbers() + _numbers_in_folder(each)
     first = next_sequence(used, prefix, year)
     numbered: list[tuple[str, LetterJob, dict, LogRow]] = []
     for n, (job, context) in enumerate(ready):
@@ -230,6 +237,8 @@ def generate_letters(book: WorkbookPort, out_dir: str | os.PathLike | None = Non
                               planned=tuple(PlannedLetter(no, job, row.file) for no, job, _, row in numbered))
 
     folder.mkdir(parents=True, exist_ok=True)
+    if numbered:
+        registry.add(folder)
     journal.reserve([row for _, _, _, row in numbered], identity)
     tasks = [letters_docx.RenderTask(job.kind, context, str(folder / row.file), key=no)
              for no, job, context, row in numbered]
@@ -256,7 +265,8 @@ def generate_letters(book: WorkbookPort, out_dir: str | os.PathLike | None = Non
         raise WorkbookUnusable(
             f"{unusable} —— {len(generated)} 份函件已写入 {folder}，将在下次运行时补记到函件记录 / "
             f"{len(generated)} letters were written to {folder}; they will be logged on the next run") from None
-    journal.compact([row.letter_no for row in new_rows], identity)
+    for each in journals:
+        each.compact([row.letter_no for row in new_rows], identity)
 
     pdf_path, pdf_error = None, None
     if pdf and generated:

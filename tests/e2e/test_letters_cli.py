@@ -242,6 +242,32 @@ def test_letters__crash_after_half_the_batch_never_reuses_a_number(book, tmp_pat
     assert "生成 0 份" in out and len(log_records(book)) == 9
 
 
+def test_letters__crash_then_a_different_out_folder_still_never_reuses_a_number(book, tmp_path, monkeypatch):
+    first_dir, second_dir = tmp_path / "letters", tmp_path / "elsewhere"
+    real_write = letters_docx.write_atomic
+    written = []
+
+    def crash_on_the_fourth(path, data):
+        if len(written) == 3:
+            raise KeyboardInterrupt("power cut")
+        written.append(path)
+        real_write(path, data)
+
+    monkeypatch.setattr(letters_docx, "write_atomic", crash_on_the_fourth)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.generate_letters(WorkbookFile(book), first_dir, as_of=AS_OF)
+    monkeypatch.undo()
+    assert (book.parent / f".{book.name}.letter-folders").read_text(encoding="utf-8").splitlines() == \
+        [str(first_dir.resolve())]
+
+    code, out, _ = run("letters", book, "--out", second_dir, "--as-of", AS_OF.isoformat())
+    assert "补记 3 份函件，作废 3 个编号" in out
+    numbers = [r["letter_no"] for r in log_records(book)]
+    assert numbers == [f"CS-2026-{n:06d}" for n in range(1, 10)]          # 1-6 from the crash, 7-9 new
+    assert len(list(second_dir.glob("*.docx"))) == 3
+    assert LettersJournal(first_dir).read().reserved == {}                 # the old folder's journal is settled
+
+
 def test_letters__another_books_interrupted_batch_is_not_logged_here(book, tmp_path, monkeypatch):
     out_dir = tmp_path / "letters"
     other = write_letters_book(tmp_path / "other.xlsx")

@@ -14,6 +14,10 @@ The journal lives in the letters output folder as JSON lines:
 
 After a successful commit it is compacted to one `mark` per prefix and year: the
 highest number ever issued, which stays a floor even if log rows are deleted.
+
+Each workbook also keeps, beside itself, the list of folders it has reserved numbers
+in (`LetterFolders`), so a run with a different output folder still sees, recovers and
+never reissues the numbers an interrupted run reserved elsewhere.
 """
 from __future__ import annotations
 
@@ -129,3 +133,31 @@ class LettersJournal:
             os.fsync(stream.fileno())
         os.replace(temp, self.path)
         fsync_dir(self.folder)
+
+
+class LetterFolders:
+    """The output folders a workbook has reserved letter numbers in, kept beside the workbook
+    as `.<book name>.letter-folders` (one absolute path a line).  Without a workbook path
+    (e.g. a live Excel book never saved) it only knows the current folder."""
+
+    def __init__(self, book: str):
+        self.path = Path(book).with_name(f".{Path(book).name}.letter-folders") if book else None
+
+    def read(self) -> list[Path]:
+        if self.path is None or not self.path.exists():
+            return []
+        lines = self.path.read_text(encoding="utf-8").splitlines()
+        return [Path(line) for line in dict.fromkeys(line.strip() for line in lines) if line]
+
+    def add(self, folder: Path) -> None:
+        """Record `folder` (fsync) before any number is reserved in it."""
+        folder = folder.resolve()
+        if self.path is None or folder in self.read():
+            return
+        created = not self.path.exists()
+        with open(self.path, "a", encoding="utf-8") as stream:
+            stream.write(f"{folder}\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+        if created:
+            fsync_dir(self.path.parent)
