@@ -82,7 +82,8 @@ def check(book: WorkbookPort, *, as_of: dt.date | None = None, today: dt.date | 
 def refresh(book: WorkbookPort, *, as_of: dt.date | None = None, lang: Lang | None = None,
             output: str | os.PathLike | None = None, today: dt.date | None = None,
             progress: Progress = _quiet) -> RefreshOutcome:
-    """Compute everything and write Priority, Detail, Aging, Snapshots and Issues."""
+    """Compute everything and write the output sheets (Priority, Detail, Aging, Snapshots,
+    Plan Schedule, Credit, Issues) in one atomic commit."""
     result = check(book, as_of=as_of, today=today, progress=progress)
     chosen = choose_lang(lang, result)
     names = book.sheet_names()

@@ -207,14 +207,11 @@ class Policy:
         return self.values[key]
 
     def with_values(self, **changes: Any) -> "Policy":
-        """A copy with some settings replaced (keys use '_' for '.')."""
-        merged = dict(self.values)
-        for key, value in changes.items():
-            real = key if key in SETTINGS_BY_KEY else key.replace("_", ".", 2)
-            if real not in SETTINGS_BY_KEY:
-                raise KeyError(key)
-            merged[real] = value
-        return Policy(MappingProxyType(merged))
+        """A copy with some settings replaced; an unknown key is a KeyError."""
+        unknown = set(changes) - set(SETTINGS_BY_KEY)
+        if unknown:
+            raise KeyError(", ".join(sorted(unknown)))
+        return Policy(MappingProxyType({**self.values, **changes}))
 
     @property
     def lang(self) -> Lang:
