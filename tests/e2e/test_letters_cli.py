@@ -203,18 +203,23 @@ def test_letters__plan_agreement_on_request_once_per_plan(book, tmp_path):
 
 
 # ----- crashes and numbering ---------------------------------------------------------------------------------------
-def test_letters__crash_after_half_the_batch_never_reuses_a_number(book, tmp_path, monkeypatch):
-    out_dir = tmp_path / "letters"
+def crash_on_the_fourth_letter(monkeypatch) -> None:
+    """Make the batch die (as on a power cut) while writing its fourth letter."""
     real_write = letters_docx.write_atomic
     written = []
 
-    def crash_on_the_fourth(path, data):
+    def crash(path, data):
         if len(written) == 3:
             raise KeyboardInterrupt("power cut")
         written.append(path)
         real_write(path, data)
 
-    monkeypatch.setattr(letters_docx, "write_atomic", crash_on_the_fourth)
+    monkeypatch.setattr(letters_docx, "write_atomic", crash)
+
+
+def test_letters__crash_after_half_the_batch_never_reuses_a_number(book, tmp_path, monkeypatch):
+    out_dir = tmp_path / "letters"
+    crash_on_the_fourth_letter(monkeypatch)
     before = book.read_bytes()
     with pytest.raises(KeyboardInterrupt):
         pipeline.generate_letters(WorkbookFile(book), out_dir, as_of=AS_OF)
@@ -244,16 +249,7 @@ def test_letters__crash_after_half_the_batch_never_reuses_a_number(book, tmp_pat
 
 def test_letters__crash_then_a_different_out_folder_still_never_reuses_a_number(book, tmp_path, monkeypatch):
     first_dir, second_dir = tmp_path / "letters", tmp_path / "elsewhere"
-    real_write = letters_docx.write_atomic
-    written = []
-
-    def crash_on_the_fourth(path, data):
-        if len(written) == 3:
-            raise KeyboardInterrupt("power cut")
-        written.append(path)
-        real_write(path, data)
-
-    monkeypatch.setattr(letters_docx, "write_atomic", crash_on_the_fourth)
+    crash_on_the_fourth_letter(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
         pipeline.generate_letters(WorkbookFile(book), first_dir, as_of=AS_OF)
     monkeypatch.undo()
