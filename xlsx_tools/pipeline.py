@@ -9,7 +9,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Protocol
 
 from .core import i18n
 from .core.i18n import Lang
@@ -93,20 +93,13 @@ def refresh(book: WorkbookPort, *, as_of: dt.date | None = None, lang: Lang | No
     return RefreshOutcome(result, chosen, written)
 
 
-def generate_letters(book: WorkbookPort, out_dir: str | os.PathLike | None = None, *,
-                     as_of: dt.date | None = None, kinds: Sequence[str] | None = None,
-                     customers: Sequence[str] | None = None, pdf: bool = False, dry_run: bool = False,
-                     lang: Lang | None = None, output: str | os.PathLike | None = None,
-                     today: dt.date | None = None, templates: str | os.PathLike | None = None,
-                     base_dir: str | os.PathLike | None = None, workers: int | None = None,
-                     progress: Progress = _quiet):
+def generate_letters(book: WorkbookPort, out_dir: str | os.PathLike | None = None, **options):
     """The letter batch (issue 3): the same compute as `refresh`, one letter per customer and
     kind due, the refresh output sheets and the appended Letters log in one atomic commit.
 
-    Returns a `letters_batch.LettersOutcome` (generated / skipped / failed with reasons).
-    See `xlsx_tools.letters_batch` for the steps and the crash-safe numbering.
+    `options` and the returned `LettersOutcome` (generated / skipped / failed with reasons)
+    are those of `xlsx_tools.letters_batch.generate_letters`, which holds the steps and the
+    crash-safe numbering.
     """
     from .letters_batch import generate_letters as run
-    return run(book, out_dir, as_of=as_of, kinds=kinds, customers=customers, pdf=pdf, dry_run=dry_run, lang=lang,
-               output=output, today=today, templates=templates, base_dir=base_dir, workers=workers,
-               progress=progress)
+    return run(book, out_dir, **options)

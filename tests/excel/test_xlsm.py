@@ -6,7 +6,6 @@ import io
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -16,7 +15,7 @@ import pytest
 from lxml import etree
 from oletools.olevba import VBA_Parser
 
-from tests.e2e.conftest import soffice_or_skip
+from tests.libreoffice import python_with_uno, soffice_or_skip
 from xlsx_tools.cli import main
 from xlsx_tools.core import i18n
 from xlsx_tools.excel import texts
@@ -274,19 +273,11 @@ def test_libreoffice_opens_the_xlsm_and_lists_modules_and_buttons(built, lang, t
     assert content.count("<draw:control ") == len(BUTTONS)
 
 
-def _python_with_uno() -> str | None:
-    for candidate in ("/usr/lib/libreoffice/program/python", "/usr/bin/python3", shutil.which("python3")):
-        if candidate and Path(candidate).exists() and Path(candidate).resolve() != Path(sys.executable).resolve():
-            if subprocess.run([candidate, "-c", "import uno"], capture_output=True).returncode == 0:
-                return candidate
-    return None
-
-
 def test_libreoffice_compiles_and_runs_a_button_macro_without_xlwings(built, tmp_path):
     """With macros enabled (Workbook_Open runs on load) and no xlwings, the Check button's Sub
     compiles, takes its error path and returns: no crash, the workbook stays usable."""
     soffice_or_skip()
-    python = _python_with_uno()
+    python = python_with_uno()
     if python is None:
         pytest.skip("no Python with LibreOffice's uno module (python3-uno) to drive soffice")
     result = subprocess.run(

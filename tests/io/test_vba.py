@@ -7,7 +7,6 @@ import re
 import shutil
 import struct
 import subprocess
-import sys
 import uuid
 import zipfile
 from pathlib import Path
@@ -21,6 +20,7 @@ from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser
 
 from xlsx_tools.io.vba import VbaModule, build_vba_project, compress, decompress, read_bas
+from tests.libreoffice import python_with_uno
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -395,18 +395,9 @@ def test_libreoffice_imports_the_modules(tmp_path):
                 assert escape(line, {'"': "&quot;", "'": "&apos;"}) in xml
 
 
-def _python_with_uno() -> str | None:
-    """A Python interpreter that can import LibreOffice's ``uno`` bridge, if any."""
-    for candidate in ("/usr/lib/libreoffice/program/python", "/usr/bin/python3", shutil.which("python3")):
-        if candidate and Path(candidate).exists() and Path(candidate).resolve() != Path(sys.executable).resolve():
-            if subprocess.run([candidate, "-c", "import uno"], capture_output=True).returncode == 0:
-                return candidate
-    return None
-
-
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
 def test_libreoffice_runs_a_macro(tmp_path):
-    python = _python_with_uno()
+    python = python_with_uno()
     if python is None:
         pytest.skip("no Python with LibreOffice's uno module (python3-uno) to drive soffice")
     book = _xlsm(tmp_path, build_vba_project(MODULES))

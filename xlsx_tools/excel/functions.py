@@ -163,15 +163,21 @@ def _date_from_text(text: str) -> pd.Timestamp | None:
     return None if bad.iloc[0] else parsed.iloc[0]
 
 
-def _date(value: Any, argument: Label) -> pd.Timestamp | None:
-    """A date argument: date cell, serial number or text; None when blank."""
+def _parsed(value: Any, argument: Label, from_text: Callable[[str], Any], message: str) -> Any:
+    """A cell argument through a core parser: None when blank, BadInput naming the argument
+    when the text is not understood."""
     text = _text(value)
     if text is None:
         return None
-    day = _date_from_text(text)
-    if day is None:
-        raise BadInput(i18n.MESSAGES["date_unrecognised"].format(value=text), argument)
-    return day
+    parsed = from_text(text)
+    if parsed is None:
+        raise BadInput(i18n.MESSAGES[message].format(value=text), argument)
+    return parsed
+
+
+def _date(value: Any, argument: Label) -> pd.Timestamp | None:
+    """A date argument: date cell, serial number or text; None when blank."""
+    return _parsed(value, argument, _date_from_text, "date_unrecognised")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -182,13 +188,7 @@ def _fen_from_text(text: str) -> int | None:
 
 def _fen(value: Any, argument: Label) -> int | None:
     """An amount argument as integer fen (numbers, or text such as ¥1,234.50); None when blank."""
-    text = _text(value)
-    if text is None:
-        return None
-    fen = _fen_from_text(text)
-    if fen is None:
-        raise BadInput(i18n.MESSAGES["amount_unrecognised"].format(value=text), argument)
-    return fen
+    return _parsed(value, argument, _fen_from_text, "amount_unrecognised")
 
 
 @functools.lru_cache(maxsize=256)
