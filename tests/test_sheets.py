@@ -2,7 +2,7 @@
 import datetime as dt
 
 from xlsx_tools.core.refresh import RefreshInputs, compute
-from xlsx_tools.sheets import KEY_TARGET_FILL, STAGE_FILLS, WARNING_FILL, output_tables
+from xlsx_tools.present.sheets import KEY_TARGET_FILL, STAGE_FILLS, WARNING_FILL, output_tables
 from tests.sheets import ledger, raw_sheet
 
 AS_OF = dt.date(2026, 11, 28)

@@ -138,9 +138,11 @@ def test_company_sheet_lists_every_item_with_a_blank_value(built):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_empty_letters_sheets_read_back_empty(saved, lang):
-    from xlsx_tools.core.letters import load_company, read_cases, read_letter_log
+    from xlsx_tools.core.read.cases import read_cases
+    from xlsx_tools.core.read.company import read_company
+    from xlsx_tools.core.read.letter_log import read_letter_log
     path = saved[lang]
-    company, issues = load_company(raw_sheet(path, i18n.SHEETS["company"].get(lang)))
+    company, issues = read_company(raw_sheet(path, i18n.SHEETS["company"].get(lang)))
     assert issues == [] and set(company) == set(i18n.COMPANY_FIELDS) and not any(company.values())
     cases, issues = read_cases(raw_sheet(path, i18n.SHEETS["cases"].get(lang)))
     assert issues == [] and len(cases) == 0

@@ -17,12 +17,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from . import __version__, pipeline
+from . import __version__
 from .core import i18n
 from .core.cells import format_money
 from .core.i18n import Lang
 from .core.issues import Issue
 from .errors import WorkbookUnusable
+from .pipeline.refresh import check, choose_lang, refresh
+from .present import texts
+from .wiring import letters, open_workbook
 
 EXIT_OK, EXIT_INPUT_ERRORS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130
@@ -92,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_letters_command(command) -> None:
-    from .core.letters import KINDS
+    from .core.letters.plan import KINDS
     letters = command(
         "letters", help="write the letters the stages call for (Word, optionally PDF) and log them",
         description="Write one Word letter per customer and kind that the stages call for (confirmation, "
@@ -164,31 +167,22 @@ def _print_issues(issues: Sequence[Issue], lang: Lang, out: TextIO) -> None:
 
 def _summary_line(issues: Sequence[Issue], lang: Lang) -> str:
     errors = sum(item.severity == "error" for item in issues)
-    warnings = len(issues) - errors
-    return f"{errors} 个错误，{warnings} 个警告" if lang == "zh" else f"{errors} errors, {warnings} warnings"
-
-
-def _open(path: Path):
-    from .io.workbook_file import WorkbookFile
-    return WorkbookFile(path)
+    return texts.SUMMARY.format(errors=errors, warnings=len(issues) - errors).get(lang)
 
 
 def _run_refresh(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = ProgressLine(err)
     try:
-        outcome = pipeline.refresh(_open(args.workbook), as_of=args.as_of, lang=args.lang, output=args.output,
+        outcome = refresh(open_workbook(args.workbook), as_of=args.as_of, lang=args.lang, output=args.output,
                                    progress=progress)
     finally:
         progress.done()
     result, lang = outcome.result, outcome.lang
     _print_issues(result.issues, lang, err)
     stages = Counter(result.detail["stage"])
-    if lang == "zh":
-        out.write(f"已刷新 {outcome.written}（基准日 {result.as_of}）：{len(result.detail)} 行，"
-                  f"{len(result.priority)} 个客户有未收余额；{_summary_line(result.issues, lang)}\n")
-    else:
-        out.write(f"Refreshed {outcome.written} (as of {result.as_of}): {len(result.detail)} rows, "
-                  f"{len(result.priority)} customers with an open balance; {_summary_line(result.issues, lang)}\n")
+    out.write(texts.REFRESHED.format(path=outcome.written, as_of=result.as_of, rows=len(result.detail),
+                                     customers=len(result.priority),
+                                     summary=_summary_line(result.issues, lang)).get(lang) + "\n")
     out.write("  " + "  ".join(f"{code} {stages[code]}" for code in i18n.STAGE_CODES if stages[code]) + "\n")
     return outcome.exit_code
 
@@ -196,10 +190,10 @@ def _run_refresh(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = ProgressLine(err)
     try:
-        result = pipeline.check(_open(args.workbook), as_of=args.as_of, progress=progress)
+        result = check(open_workbook(args.workbook), as_of=args.as_of, progress=progress)
     finally:
         progress.done()
-    lang = pipeline.choose_lang(args.lang, result)
+    lang = choose_lang(args.lang, result)
     if args.json:
         json.dump([{"severity": i.severity, "sheet": i.sheet, "cell": i.cell, "location": i.location(),
                     "message": i.message.get(lang), "message_en": i.message.en, "message_zh": i.message.zh}
@@ -214,8 +208,7 @@ def _run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _run_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .templates import write_template
     if args.workbook.exists() and not args.force:
-        raise WorkbookUnusable(f"文件已存在：{args.workbook}（使用 --force 覆盖） / "
-                               f"{args.workbook} already exists (use --force to overwrite)")
+        raise WorkbookUnusable(texts.zh_en(texts.FILE_EXISTS.format(path=args.workbook)))
     path = write_template(args.workbook, args.lang)
     out.write(f"{path}\n")
     return EXIT_OK
@@ -229,20 +222,18 @@ def _run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     path = build_demo_workbook(args.directory / f"collections_demo_{lang}.xlsx", as_of=as_of, lang=lang)
     progress = ProgressLine(err)
     try:
-        outcome = pipeline.refresh(_open(path), as_of=as_of, lang=lang, progress=progress)
+        outcome = refresh(open_workbook(path), as_of=as_of, lang=lang, progress=progress)
     finally:
         progress.done()
     result = outcome.result
     stages = Counter(result.detail["stage"])
-    zh = lang == "zh"
-    out.write(("演示工作簿" if zh else "Demo workbook") + f": {path.resolve()}\n")
-    out.write(("基准日" if zh else "As of") + f": {result.as_of}   "
-              + ("台账行数" if zh else "Ledger rows") + f": {len(result.detail)}   "
+    out.write(f"{texts.DEMO_WORKBOOK.get(lang)}: {path.resolve()}\n")
+    out.write(f"{texts.AS_OF.get(lang)}: {result.as_of}   {texts.LEDGER_ROWS.get(lang)}: {len(result.detail)}   "
               + _summary_line(result.issues, lang) + "\n\n")
-    out.write(("各阶段行数" if zh else "Rows by stage") + ":\n")
+    out.write(f"{texts.ROWS_BY_STAGE.get(lang)}:\n")
     for code in i18n.STAGE_CODES:
         out.write(f"  {code:<7}{_pad(i18n.STAGE_NAMES[code].get(lang), 26)}{stages[code]:>6}\n")
-    out.write("\n" + ("优先催收前 5 名" if zh else "Top 5 priorities") + ":\n")
+    out.write(f"\n{texts.TOP_PRIORITIES.get(lang)}:\n")
     for row in result.priority.head(5).itertuples():
         key = (" ★" + i18n.TAG_KEY_TARGET.get(lang)) if row.key_target else ""
         out.write(f"  {row.rank}. {row.customer_id} {row.customer_name}  {row.stage}  "
@@ -257,49 +248,42 @@ def _run_letters(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.check_templates:
         return _run_check_templates(args, out)
     if args.workbook is None:
-        raise WorkbookUnusable("缺少工作簿路径（或使用 --check-templates） / "
-                               "a workbook path is required (or use --check-templates)")
+        raise WorkbookUnusable(texts.zh_en(texts.WORKBOOK_REQUIRED))
     progress = ProgressLine(err)
     try:
-        outcome = pipeline.generate_letters(
-            _open(args.workbook), args.out, as_of=args.as_of, kinds=args.kind, customers=args.customer,
+        outcome = letters(
+            open_workbook(args.workbook), args.out, as_of=args.as_of, kinds=args.kind, customers=args.customer,
             pdf=args.pdf, dry_run=args.dry_run, lang=args.lang, output=args.output, templates=args.templates,
             base_dir=args.workbook.resolve().parent, progress=progress)
     finally:
         progress.done()
     lang = outcome.lang
     _print_issues(outcome.result.issues, lang, err)
-    zh = lang == "zh"
     kind_name = {code: label.get(lang) for code, label in i18n.LETTER_KINDS.items()}
 
     def listing(rows: list[str]) -> None:
         for row in rows[:LIST_LIMIT]:
             out.write(f"  {row}\n")
         if len(rows) > LIST_LIMIT:
-            out.write(f"  … {len(rows) - LIST_LIMIT} " + ("more\n" if not zh else "份未列出\n"))
+            out.write(f"  {texts.MORE_NOT_LISTED.format(count=len(rows) - LIST_LIMIT).get(lang)}\n")
 
     if outcome.recovered:
         void = sum(row.status == "void" for row in outcome.recovered)
-        out.write((f"上次中断的批次：补记 {len(outcome.recovered) - void} 份函件，作废 {void} 个编号\n" if zh else
-                   f"Interrupted earlier run: {len(outcome.recovered) - void} letters logged now, "
-                   f"{void} numbers voided\n"))
+        out.write(texts.RECOVERED_RUN.format(logged=len(outcome.recovered) - void, voided=void).get(lang) + "\n")
     if outcome.dry_run:
-        out.write((f"预演，未写入任何文件：将生成 {len(outcome.planned)} 份函件到 {outcome.out_dir}\n" if zh else
-                   f"Dry run, nothing written: {len(outcome.planned)} letters would go to {outcome.out_dir}\n"))
+        out.write(texts.DRY_RUN.format(count=len(outcome.planned), folder=outcome.out_dir).get(lang) + "\n")
         listing([f"{p.letter_no}  {kind_name[p.job.kind]}  {p.job.customer_id} {p.job.customer_name}  "
                  f"¥{format_money(p.job.total_fen)}" for p in outcome.planned])
     else:
-        out.write((f"函件：生成 {len(outcome.generated)} 份，跳过 {len(outcome.skipped)} 份，失败 {len(outcome.failed)} 份"
-                   f" → {outcome.out_dir}\n" if zh else
-                   f"Letters: {len(outcome.generated)} generated, {len(outcome.skipped)} skipped, "
-                   f"{len(outcome.failed)} failed → {outcome.out_dir}\n"))
+        out.write(texts.LETTERS_DONE.format(generated=len(outcome.generated), skipped=len(outcome.skipped),
+                                            failed=len(outcome.failed), folder=outcome.out_dir).get(lang) + "\n")
         listing([f"{g.letter_no}  {kind_name[g.kind]}  {g.customer_id} {g.customer_name}  ¥{format_money(g.total_fen)}"
                  for g in outcome.generated])
     if outcome.skipped:
-        out.write(("跳过：\n" if zh else "Skipped:\n"))
+        out.write(texts.SKIPPED.get(lang) + "\n")
         listing([note.reason.get(lang) for note in outcome.skipped])
     if outcome.failed:
-        out.write(("失败：\n" if zh else "Failed:\n"))
+        out.write(texts.FAILED_LETTERS.get(lang) + "\n")
         for note in outcome.failed:
             kind = kind_name.get(note.kind, note.kind)
             out.write(f"  {note.letter_no + '  ' if note.letter_no else ''}{kind}  {note.customer_id}: "
@@ -309,7 +293,7 @@ def _run_letters(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if outcome.pdf_error:
         err.write(f"xlsx-tools: {outcome.pdf_error}\n")
     if outcome.written is not None:
-        out.write(("已更新工作簿" if zh else "Workbook saved") + f": {outcome.written}  ({_summary_line(outcome.result.issues, lang)})\n")
+        out.write(f"{texts.WORKBOOK_SAVED.get(lang)}: {outcome.written}  ({_summary_line(outcome.result.issues, lang)})\n")
     return outcome.exit_code
 
 
@@ -323,11 +307,11 @@ def _run_check_templates(args: argparse.Namespace, out: TextIO) -> int:
             continue
         out.write(f"FAIL  {report.path}\n")
         for name in report.unknown:
-            out.write(f"      unknown variable / 未知变量: {name}\n")
+            out.write(f"      {texts.en_zh(texts.UNKNOWN_VARIABLE)}: {name}\n")
         for problem in report.errors:
             out.write(f"      {problem}\n")
     bad = sum(not report.ok for report in reports)
-    out.write(f"{len(reports)} templates checked, {bad} with problems / 检查 {len(reports)} 个模板，{bad} 个有问题\n")
+    out.write(texts.en_zh(texts.TEMPLATES_CHECKED.format(count=len(reports), bad=bad)) + "\n")
     return EXIT_INPUT_ERRORS if bad else EXIT_OK
 
 
@@ -335,8 +319,7 @@ def _run_build_templates(args: argparse.Namespace, out: TextIO, err: TextIO) -> 
     from .excel.xlsm import MACROS_DIR, TEMPLATES_DIR, write_templates
     macros = args.macros or MACROS_DIR
     if not any(Path(macros).glob("*.bas")):
-        raise WorkbookUnusable(f"找不到宏源文件 {macros}/*.bas（请在源码目录中运行或使用 --macros） / "
-                               f"no macro sources {macros}/*.bas (run from a checkout or pass --macros)")
+        raise WorkbookUnusable(texts.zh_en(texts.NO_MACROS.format(macros=macros)))
     for path in write_templates(args.out or TEMPLATES_DIR, macros):
         out.write(f"{path}\n")
     return EXIT_OK
@@ -366,10 +349,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         err.write(f"xlsx-tools: {unusable}\n")
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
-        err.write("xlsx-tools: 已中断，工作簿未被修改 / interrupted; the workbook was not changed\n")
+        err.write(f"xlsx-tools: {texts.zh_en(texts.INTERRUPTED)}\n")
         return EXIT_INTERRUPTED
     except Exception:  # a defect of ours: say so plainly, keep the details for the report
-        err.write("xlsx-tools: 内部错误，工作簿未被修改；请将以下信息发给维护人员 / "
-                  "internal error; the workbook was not changed. Please send the details below to support:\n")
+        err.write(f"xlsx-tools: {texts.zh_en(texts.INTERNAL_ERROR)}\n")
         err.write(traceback.format_exc())
         return EXIT_INTERNAL

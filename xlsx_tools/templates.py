@@ -361,7 +361,7 @@ def _write_cases(ws: Worksheet, lang: Lang) -> None:
 
 def _write_letters_log(ws: Worksheet, lang: Lang) -> None:
     """Headers only: `xlsx-tools letters` appends one row per letter; the clerk fills the dates."""
-    from .core.letters import LOG_WIDTHS
+    from xlsx_tools.present.letter_log import LOG_WIDTHS
     _write_header(ws, i18n.LETTER_LOG_COLUMNS, lang, LOG_WIDTHS, required=("letter_no",))
     ws.sheet_properties.tabColor = TAB_LETTERS
 

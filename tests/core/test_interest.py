@@ -16,7 +16,7 @@ from xlsx_tools.core.interest import (compute_interest, interest_after_payments,
                                       row_rates)
 from xlsx_tools.core.policy import DEFAULT_POLICY, load_policy
 from xlsx_tools.core.refresh import RefreshInputs, compute
-from xlsx_tools.sheets import detail_table, priority_table
+from xlsx_tools.present.sheets import detail_table, priority_table
 from tests.sheets import ledger, raw_sheet
 
 AS_OF = dt.date(2026, 11, 28)

@@ -8,9 +8,13 @@ import pytest
 
 from tests.sheets import ledger, raw_sheet
 from xlsx_tools.core import i18n
-from xlsx_tools.core.letters import (LetterJob, LogRow, LogUnreadable, check_job, format_letter_no, letter_context,
-                                     letter_file_name, load_company, log_table, next_sequence, parse_letter_no,
-                                     plan_letters, read_cases, read_letter_log, safe_file_part, with_rows)
+from xlsx_tools.core.letters import (LetterJob, check_job, format_letter_no, letter_context, next_sequence,
+                                     parse_letter_no, plan_letters)
+from xlsx_tools.core.read.cases import read_cases
+from xlsx_tools.core.read.company import read_company
+from xlsx_tools.core.read.letter_log import LogRow, LogUnreadable, read_letter_log, with_rows
+from xlsx_tools.io.letter_files import letter_file_name, safe_file_part
+from xlsx_tools.present.letter_log import log_table
 from xlsx_tools.core.policy import DEFAULT_POLICY
 from xlsx_tools.core.refresh import RefreshInputs, compute
 
@@ -208,7 +212,7 @@ fax | 123 |
 
 
 def test_company__keys_or_labels_and_unknown_items_warned():
-    company, issues = load_company(raw_sheet("公司信息", COMPANY))
+    company, issues = read_company(raw_sheet("公司信息", COMPANY))
     assert company["name"] == "上海示例贸易有限公司"
     assert company["bank_account"] == "1001234567890123456"
     assert company["law_firm"] == ""
@@ -216,7 +220,7 @@ def test_company__keys_or_labels_and_unknown_items_warned():
 
 
 def test_check_job__names_what_is_missing(result):
-    company, _ = load_company(raw_sheet("公司信息", COMPANY))
+    company, _ = read_company(raw_sheet("公司信息", COMPANY))
     demand = LetterJob("demand", "C001", "x", "S3", ("INV-101",), 100)
     assert check_job(demand, result, company) is None
     lawyer = LetterJob("lawyer", "C002", "x", "S4", ("INV-201",), 100)

@@ -12,7 +12,7 @@ import pytest
 
 from xlsx_tools.core.limitation import add_years
 from xlsx_tools.core.refresh import RefreshInputs, compute
-from xlsx_tools.sheets import output_tables
+from xlsx_tools.present.sheets import output_tables
 from tests.sheets import raw_sheet
 
 AS_OF = dt.date(2026, 11, 28)

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from xlsx_tools.core.plans import PlanTerms, schedule, split_evenly, split_principal
 from xlsx_tools.core.refresh import RefreshInputs, compute
-from xlsx_tools.sheets import output_tables
+from xlsx_tools.present.sheets import output_tables
 from tests.sheets import ledger, raw_sheet
 
 AS_OF = dt.date(2026, 11, 28)

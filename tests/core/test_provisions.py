@@ -6,7 +6,7 @@ import pytest
 
 from xlsx_tools.core.policy import DEFAULT_POLICY, SETTINGS_BY_KEY
 from xlsx_tools.core.refresh import RefreshInputs, compute
-from xlsx_tools.sheets import detail_table, output_tables
+from xlsx_tools.present.sheets import detail_table, output_tables
 from tests.sheets import ledger, raw_sheet
 
 AS_OF = dt.date(2026, 11, 28)

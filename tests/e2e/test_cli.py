@@ -171,12 +171,12 @@ def test_cli__python_dash_m_entry_point_works(tmp_path):
 
 
 def test_cli__internal_error_exits_3_with_a_plain_message_and_leaves_the_file(small_book, monkeypatch):
-    from xlsx_tools import pipeline
+    from xlsx_tools.pipeline import refresh as refresh_steps
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(pipeline, "compute", broken)
+    monkeypatch.setattr(refresh_steps, "compute", broken)
     before = small_book.read_bytes()
     code, out, err = run("refresh", str(small_book))
     assert code == 3 and out == ""

@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 
 from tests.letters_support import AS_OF, OLD_MILL, log_records, write_letters_book
-from xlsx_tools import pipeline
+from xlsx_tools.wiring import letters
 from xlsx_tools.cli import main
 from xlsx_tools.core import i18n
 from xlsx_tools.io import letters_docx, pdf
@@ -222,7 +222,7 @@ def test_letters__crash_after_half_the_batch_never_reuses_a_number(book, tmp_pat
     crash_on_the_fourth_letter(monkeypatch)
     before = book.read_bytes()
     with pytest.raises(KeyboardInterrupt):
-        pipeline.generate_letters(WorkbookFile(book), out_dir, as_of=AS_OF)
+        letters(WorkbookFile(book), out_dir, as_of=AS_OF)
     monkeypatch.undo()
     assert book.read_bytes() == before                                  # nothing was committed
     reserved = LettersJournal(out_dir).read().reserved
@@ -251,7 +251,7 @@ def test_letters__crash_then_a_different_out_folder_still_never_reuses_a_number(
     first_dir, second_dir = tmp_path / "letters", tmp_path / "elsewhere"
     crash_on_the_fourth_letter(monkeypatch)
     with pytest.raises(KeyboardInterrupt):
-        pipeline.generate_letters(WorkbookFile(book), first_dir, as_of=AS_OF)
+        letters(WorkbookFile(book), first_dir, as_of=AS_OF)
     monkeypatch.undo()
     assert (book.parent / f".{book.name}.letter-folders").read_text(encoding="utf-8").splitlines() == \
         [str(first_dir.resolve())]
@@ -269,7 +269,7 @@ def test_letters__another_books_interrupted_batch_is_not_logged_here(book, tmp_p
     other = write_letters_book(tmp_path / "other.xlsx")
     monkeypatch.setattr(letters_docx, "write_atomic", lambda path, data: (_ for _ in ()).throw(KeyboardInterrupt))
     with pytest.raises(KeyboardInterrupt):
-        pipeline.generate_letters(WorkbookFile(other), out_dir, as_of=AS_OF)
+        letters(WorkbookFile(other), out_dir, as_of=AS_OF)
     monkeypatch.undo()
     code, out, _ = run("letters", book, "--out", out_dir, "--as-of", AS_OF.isoformat())
     assert "补记" not in out
@@ -288,7 +288,7 @@ def test_letters__crash_between_commit_and_journal_compaction_is_harmless(book, 
 
     monkeypatch.setattr(LettersJournal, "compact", fail)
     with pytest.raises(KeyboardInterrupt):
-        pipeline.generate_letters(WorkbookFile(book), out_dir, as_of=AS_OF)
+        letters(WorkbookFile(book), out_dir, as_of=AS_OF)
     monkeypatch.undo()
     assert len(log_records(book)) == 6
     code, out, _ = run("letters", book, "--out", out_dir, "--as-of", AS_OF.isoformat())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.xlwings_fake import FakeBook
-from xlsx_tools import pipeline
+from xlsx_tools.pipeline import refresh as refresh_steps
 from xlsx_tools.core.refresh import RefreshResult
 from xlsx_tools.demo import build_demo_workbook
 from xlsx_tools.io.workbook_file import WorkbookFile
@@ -26,7 +26,7 @@ def demo_pair(tmp_path_factory) -> tuple[Path, Path]:
     built = build_demo_workbook(folder / "demo.xlsx", as_of=TODAY)
     refreshed = folder / "demo_refreshed.xlsx"
     shutil.copy(built, refreshed)
-    pipeline.refresh(WorkbookFile(refreshed))
+    refresh_steps.refresh(WorkbookFile(refreshed))
     return built, refreshed
 
 
@@ -45,4 +45,4 @@ def input_book(demo_pair) -> FakeBook:
 @pytest.fixture(scope="session")
 def demo_result(demo_pair) -> RefreshResult:
     """What the CLI computes for the demo workbook (for expected counts and messages)."""
-    return pipeline.check(WorkbookFile(demo_pair[0]))
+    return refresh_steps.check(WorkbookFile(demo_pair[0]))

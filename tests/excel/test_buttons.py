@@ -106,7 +106,7 @@ def test_unexpected_error_shows_the_error_and_the_log_file(excel_demo, monkeypat
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
-    monkeypatch.setattr(buttons.pipeline, "refresh", broken)
+    monkeypatch.setattr(buttons.refresh_steps, "refresh", broken)
     buttons.refresh()
     alert = excel_demo.app.alerts[-1]
     assert alert["mode"] == "critical" and "RuntimeError: disk on fire" in alert["prompt"]

@@ -18,7 +18,7 @@ from oletools.olevba import VBA_Parser
 from tests.libreoffice import python_with_uno, soffice_or_skip
 from xlsx_tools.cli import main
 from xlsx_tools.core import i18n
-from xlsx_tools.excel import texts
+from xlsx_tools.present import texts
 from xlsx_tools.excel.xlsm import (BUTTONS, MACROS_DIR, TEMPLATES_DIR, UDF_MODULE, XLWINGS_SETTINGS,
                                    build_macro_workbook, read_macros, template_paths)
 from xlsx_tools.templates import build_template

@@ -18,11 +18,11 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from lxml import etree
 
 from xlsx_tools.core.letters import KINDS, sample_context
+from xlsx_tools.core.read.letter_log import LogRow
 from xlsx_tools.io import pdf
 from xlsx_tools.io.letters_docx import (CompiledTemplate, RenderTask, TemplateSet, check_templates, render_batch,
                                         render_with_docxtpl)
 from xlsx_tools.io.letters_journal import LettersJournal
-from xlsx_tools.core.letters import LogRow
 from xlsx_tools.letter_templates import SHIPPED_DIR, write_templates
 
 LANGS = ("zh", "en")

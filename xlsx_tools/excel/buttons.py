@@ -31,13 +31,14 @@ from typing import Any, Callable, Sequence, TextIO
 
 import xlwings as xw
 
-from .. import pipeline
 from ..core import i18n
 from ..core.i18n import Lang
 from ..core.issues import Issue
 from ..errors import WorkbookUnusable
 from ..io.workbook_xlwings import XlwingsWorkbook
-from . import texts
+from ..pipeline import refresh as refresh_steps
+from ..present import texts
+from ..wiring import letters
 
 __all__ = ["refresh", "generate_letters", "check", "main"]
 
@@ -97,7 +98,7 @@ def _summary(issues: Sequence[Issue], lang: Lang) -> str:
 
 
 def _refresh(book: Any, status: _Status) -> tuple[str, str]:
-    outcome = pipeline.refresh(XlwingsWorkbook(book), progress=status)
+    outcome = refresh_steps.refresh(XlwingsWorkbook(book), progress=status)
     result, lang = outcome.result, outcome.lang
     status.lang = lang
     message = texts.REFRESH_DONE.format(as_of=result.as_of.isoformat(), rows=len(result.detail),
@@ -109,7 +110,7 @@ def _refresh(book: Any, status: _Status) -> tuple[str, str]:
 
 
 def _check(book: Any, status: _Status) -> tuple[str, str]:
-    result = pipeline.check(XlwingsWorkbook(book), progress=status)
+    result = refresh_steps.check(XlwingsWorkbook(book), progress=status)
     lang = result.policy.lang
     status.lang = lang
     lines = [texts.CHECK_DONE.format(as_of=result.as_of.isoformat(), summary=_summary(result.issues, lang)).get(lang)]
@@ -126,8 +127,8 @@ def _generate_letters(book: Any, status: _Status) -> tuple[str, str]:
     port = XlwingsWorkbook(book, save_on_commit=True)
     folder = port.folder
     if folder is None:
-        raise WorkbookUnusable(f"{texts.NOT_SAVED_BOOK.zh} / {texts.NOT_SAVED_BOOK.en}")
-    outcome = pipeline.generate_letters(port, None, base_dir=folder, progress=status)
+        raise WorkbookUnusable(texts.zh_en(texts.NOT_SAVED_BOOK))
+    outcome = letters(port, None, base_dir=folder, progress=status)
     lang = outcome.lang
     status.lang = lang
     lines = [texts.LETTERS_DONE.format(generated=len(outcome.generated), skipped=len(outcome.skipped),

@@ -44,8 +44,8 @@ from ..core.refresh import RefreshInputs, compute, resolve_as_of
 from ..core.rmb import fen_capitals
 from ..core.stages import assign_stages
 from ..io.workbook_xlwings import XlwingsWorkbook, cell_text, raw_sheet, table_rows
-from ..sheets import aging_table, priority_table, stage_texts
-from . import texts
+from ..present import texts
+from ..present.sheets import aging_table, priority_table, stage_texts
 
 CATEGORY = "xlsx_tools"
 POLICY_TTL_SECONDS = 5.0

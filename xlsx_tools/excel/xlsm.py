@@ -44,7 +44,7 @@ from ..core.i18n import LANGS, Label, Lang
 from ..io.vba import VbaModule, build_vba_project, read_bas
 from ..io.xlsx_package import NS_CT, NS_MAIN, NS_PR, NS_R
 from ..templates import FIXED_TIMESTAMP, build_template, write_template
-from . import texts
+from xlsx_tools.present import texts
 
 __all__ = ["Button", "BUTTONS", "MACROS_DIR", "TEMPLATES_DIR", "build_macro_workbook", "read_macros",
            "write_templates", "template_paths", "XLWINGS_SETTINGS", "CONTROL_CODENAME"]

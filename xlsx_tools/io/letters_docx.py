@@ -26,13 +26,18 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta
 from jinja2.exceptions import TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
+
+from .letter_files import letter_file_name
+
+if TYPE_CHECKING:
+    from ..core.i18n import Label, Lang
 
 LANGS = ("zh", "en")
 
@@ -177,7 +182,7 @@ def render_with_docxtpl(template: str | os.PathLike, context: Mapping[str, Any])
 
 def default_template_dir() -> Path:
     """The shipped `letter_templates/` folder; built into a cache folder when not installed alongside."""
-    from ..core.letters import KINDS
+    from ..core.letters.plan import KINDS
     from ..letter_templates import SHIPPED_DIR, write_templates
     if all((SHIPPED_DIR / lang / f"{kind}.docx").exists() for lang in LANGS for kind in KINDS):
         return SHIPPED_DIR
@@ -339,7 +344,8 @@ def _strip_tags(text: str) -> str:
 
 def check_template(path: Path, kind: str, lang: str) -> TemplateReport:
     """Parse, list undeclared variables, trial-render with sample data and check the XML."""
-    from ..core.letters import CONTEXT_NAMES, sample_context
+    from ..core.letters.context import CONTEXT_NAMES
+    from ..core.letters.samples import sample_context
     if not path.exists():
         return TemplateReport(path, kind, lang, errors=("template file not found / 找不到模板文件",))
     env = make_environment()
@@ -385,7 +391,34 @@ def check_template(path: Path, kind: str, lang: str) -> TemplateReport:
 def check_templates(folder: str | os.PathLike | None = None, langs: Iterable[str] = LANGS,
                     kinds: Iterable[str] | None = None) -> list[TemplateReport]:
     """One report per language and kind for the templates in `folder` (default: the shipped ones)."""
-    from ..core.letters import KINDS
+    from ..core.letters.plan import KINDS
     root = Path(folder) if folder is not None else default_template_dir()
     kinds = tuple(kinds) if kinds is not None else KINDS
     return [check_template(template_path(root, lang, kind), kind, lang) for lang in langs for kind in kinds]
+
+
+# ----- the pipeline's renderer ----------------------------------------------------------------------------------
+class DocxRenderer:
+    """The pipeline's `LetterRenderer`: Word letters from the templates of one folder (None: the shipped
+    ones), a process pool for large batches (`workers` as in `render_batch`)."""
+
+    def __init__(self, folder: str | os.PathLike | None = None, workers: int | None = None):
+        self.folder = Path(folder) if folder is not None else default_template_dir()
+        self.workers = workers
+
+    def file_name(self, letter_no: str, kind: str, customer_id: str) -> str:
+        return letter_file_name(letter_no, kind, customer_id)
+
+    def template_problem(self, kind: str, lang: Lang) -> Label | None:
+        from ..core.i18n import LETTER_MESSAGES
+        report = check_template(template_path(self.folder, lang, kind), kind, lang)
+        if report.ok:
+            return None
+        reason = "; ".join(list(report.errors) + [f"unknown variable {name}" for name in report.unknown])
+        return LETTER_MESSAGES["template_broken"].format(template=str(report.path), reason=reason)
+
+    def render(self, letters: Sequence, folder: Path, lang: Lang,
+               progress: Callable[[int, int], None]) -> list[RenderResult]:
+        tasks = [RenderTask(letter.kind, letter.context, str(folder / letter.file), key=letter.key)
+                 for letter in letters]
+        return render_batch(tasks, self.folder, lang, workers=self.workers, progress=progress)

@@ -28,7 +28,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..core.letters import LogRow, format_letter_no, parse_letter_no
+from ..core.letters.numbering import format_letter_no, parse_letter_no
+from ..core.read.letter_log import LogRow
+from .letter_files import file_sha256, is_complete_docx, numbers_in_folder
 from .workbook_file import fsync_dir
 
 JOURNAL_NAME = "letters-journal.jsonl"
@@ -161,3 +163,41 @@ class LetterFolders:
             os.fsync(stream.fileno())
         if created:
             fsync_dir(self.path.parent)
+
+
+class BookJournal:
+    """The pipeline's `NumberJournal` for one workbook: the journals of every folder it reserved
+    numbers in (`LetterFolders`), the current letters folder first."""
+
+    def __init__(self, folder: Path, book: str):
+        self.folder = folder
+        self.book = book
+        self.registry = LetterFolders(book)
+        self.folders = list(dict.fromkeys([folder.resolve(), *self.registry.read()]))
+        self.journals = [LettersJournal(each) for each in self.folders]
+        self.states = [each.read() for each in self.journals]
+
+    def unlogged(self, logged: set[str]) -> list[tuple[LogRow, str | None]]:
+        found = []
+        for folder, state in zip(self.folders, self.states):
+            for letter_no, row in state.reserved_for(self.book).items():
+                if letter_no in logged:
+                    continue
+                path = folder / row.file
+                complete = bool(row.file) and path.exists() and is_complete_docx(path)
+                found.append((row, file_sha256(path) if complete else None))
+        return found
+
+    def used_numbers(self) -> list[str]:
+        return [number for folder, state in zip(self.folders, self.states)
+                for number in state.numbers() + numbers_in_folder(folder)]
+
+    def reserve(self, rows: Sequence[LogRow]) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        if rows:
+            self.registry.add(self.folder)
+        self.journals[0].reserve(rows, self.book)
+
+    def settle(self, letter_numbers: Sequence[str]) -> None:
+        for each in self.journals:
+            each.compact(letter_numbers, self.book)

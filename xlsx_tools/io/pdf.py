@@ -14,14 +14,15 @@ its own header, footer and page numbering ("page 1 of 2").
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
-__all__ = ["PdfUnavailable", "PdfFailed", "find_soffice", "convert_to_pdf", "join_pdfs", "SOFFICE_PACKAGE",
+__all__ = ["PdfUnavailable", "PdfFailed", "find_soffice", "convert_to_pdf", "join_pdfs", "batch_pdf", "SOFFICE_PACKAGE",
            "PDFUNITE_PACKAGE", "CJK_FONT_PACKAGE"]
 
 SOFFICE_PACKAGE = "libreoffice-writer"
@@ -153,3 +154,16 @@ def batch_pdf_name(out_dir: Path, stamp: str) -> Path:
         n += 1
     return candidate
 
+
+
+def batch_pdf(documents: Sequence[Path], folder: Path, day: dt.date,
+              progress: Callable[[str], None]) -> tuple[Path | None, str | None]:
+    """The pipeline's `BatchPdf`: convert and join a batch; a missing or failing LibreOffice is
+    reported, not raised, because the letters themselves were written."""
+    progress(f"PDF: LibreOffice {len(documents)} letters")
+    try:
+        pdfs = convert_to_pdf(documents, folder)
+        progress("PDF: joining")
+        return join_pdfs(pdfs, batch_pdf_name(folder, day.strftime("%Y%m%d"))), None
+    except (PdfUnavailable, PdfFailed) as problem:
+        return None, str(problem)

@@ -10,13 +10,13 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from .core import i18n
-from .core.i18n import Label, Lang
-from .core.interest import basis_texts
-from .core.issues import Issue
-from .core.policy import Policy
-from .core.refresh import RefreshResult
-from .core.tables import OutputColumn, OutputTable
+from ..core import i18n
+from ..core.i18n import Label, Lang
+from ..core.interest import basis_texts
+from ..core.issues import Issue
+from ..core.policy import Policy
+from ..core.refresh import RefreshResult
+from ..core.tables import OutputColumn, OutputTable
 
 STAGE_FILLS = {
     "S0": None, "S1": "DDEBF7", "S2": "FFF2CC", "S3": "FCE4D6", "S4": "F8CBAD", "S5": "FF9F9F",

@@ -1,6 +1,9 @@
-"""User-facing texts of the Excel layer (UDF errors, button messages, the Control sheet), in both languages.
+"""User-facing messages of the command line, the pipeline and the Excel layer (UDF errors, buttons,
+the Control sheet), in both languages, in one place.
 
-They live here rather than in `core.i18n` because only the Excel adapters use them.
+Labels of sheets, columns and enums and the messages of located issues live in `core.i18n`;
+these are the words said *about* a run.  `zh_en` and `en_zh` give the one-line bilingual
+form used where the language is not known yet (errors before the Policy sheet is read).
 """
 from __future__ import annotations
 
@@ -55,3 +58,46 @@ NO_EXCEL = Message(
     "The same pipeline runs without Excel from the command line:\n    {command}",
     "此处没有 Microsoft Excel（{platform}）：xlwings 只能驱动 Windows 或 macOS 上运行的 Excel。\n"
     "不用 Excel 也可在命令行运行同一流程：\n    {command}")
+
+
+def zh_en(label: Label) -> str:
+    return f"{label.zh} / {label.en}"
+
+
+def en_zh(label: Label) -> str:
+    return f"{label.en} / {label.zh}"
+
+
+# -- the pipeline
+NO_LEDGER_SHEET = Message("The workbook has no '{sheet}' sheet (found: {found})",
+                          "工作簿中没有“{sheet}”工作表（现有：{found}）")
+LETTERS_NOT_LOGGED = Message("{count} letters were written to {folder}; they will be logged on the next run",
+                             "{count} 份函件已写入 {folder}，将在下次运行时补记到函件记录")
+
+# -- the command line
+REFRESHED = Message(
+    "Refreshed {path} (as of {as_of}): {rows} rows, {customers} customers with an open balance; {summary}",
+    "已刷新 {path}（基准日 {as_of}）：{rows} 行，{customers} 个客户有未收余额；{summary}")
+FILE_EXISTS = Message("{path} already exists (use --force to overwrite)", "文件已存在：{path}（使用 --force 覆盖）")
+DEMO_WORKBOOK = Label("Demo workbook", "演示工作簿")
+AS_OF = Label("As of", "基准日")
+LEDGER_ROWS = Label("Ledger rows", "台账行数")
+ROWS_BY_STAGE = Label("Rows by stage", "各阶段行数")
+TOP_PRIORITIES = Label("Top 5 priorities", "优先催收前 5 名")
+WORKBOOK_REQUIRED = Label("a workbook path is required (or use --check-templates)",
+                          "缺少工作簿路径（或使用 --check-templates）")
+MORE_NOT_LISTED = Message("… {count} more", "… {count} 份未列出")
+RECOVERED_RUN = Message("Interrupted earlier run: {logged} letters logged now, {voided} numbers voided",
+                        "上次中断的批次：补记 {logged} 份函件，作废 {voided} 个编号")
+DRY_RUN = Message("Dry run, nothing written: {count} letters would go to {folder}",
+                  "预演，未写入任何文件：将生成 {count} 份函件到 {folder}")
+SKIPPED = Label("Skipped:", "跳过：")
+FAILED_LETTERS = Label("Failed:", "失败：")
+WORKBOOK_SAVED = Label("Workbook saved", "已更新工作簿")
+UNKNOWN_VARIABLE = Label("unknown variable", "未知变量")
+TEMPLATES_CHECKED = Message("{count} templates checked, {bad} with problems", "检查 {count} 个模板，{bad} 个有问题")
+NO_MACROS = Message("no macro sources {macros}/*.bas (run from a checkout or pass --macros)",
+                    "找不到宏源文件 {macros}/*.bas（请在源码目录中运行或使用 --macros）")
+INTERRUPTED = Label("interrupted; the workbook was not changed", "已中断，工作簿未被修改")
+INTERNAL_ERROR = Label("internal error; the workbook was not changed. Please send the details below to support:",
+                       "内部错误，工作簿未被修改；请将以下信息发给维护人员")

@@ -1,0 +1,71 @@
+"""Checks before a number is reserved: a letter whose data is incomplete gets no number."""
+from __future__ import annotations
+
+from typing import Mapping
+
+import pandas as pd
+
+from .. import i18n
+from ..i18n import Label
+from ..refresh import RefreshResult
+from .plan import LetterJob, _msg
+
+# Data a letter cannot go out without (Company sheet keys, Customers fields).
+# Data a letter cannot go out without (Company sheet keys, Customers fields).
+COMPANY_REQUIRED: dict[str, tuple[str, ...]] = {
+    "confirmation": ("name", "address", "contact", "phone", "payee_name", "bank_name", "bank_account"),
+    "reminder": ("name", "address", "contact", "phone", "payee_name", "bank_name", "bank_account"),
+    "demand": ("name", "address", "contact", "phone", "payee_name", "bank_name", "bank_account"),
+    "lawyer": ("name", "payee_name", "bank_name", "bank_account", "law_firm", "lawyer"),
+    "case_review": ("name",),
+    "plan": ("name", "address", "payee_name", "bank_name", "bank_account"),
+}
+CUSTOMER_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "confirmation": ("name", "address"),
+    "reminder": ("name", "address"),
+    "demand": ("name", "address"),
+    "lawyer": ("name", "address"),
+    "case_review": ("name",),
+    "plan": ("name", "address"),
+}
+CUSTOMER_FIELD_LABELS: dict[str, Label] = {
+    "name": i18n.CUSTOMER_COLUMNS["customer_name"],
+    "address": i18n.CUSTOMER_COLUMNS["address"],
+}
+CNY_WORDS = frozenset({"CNY", "RMB", "人民币"})
+
+
+def customer_record(result: RefreshResult, job: LetterJob) -> dict[str, str]:
+    customers = result.customers
+    record = customers.loc[job.customer_id] if job.customer_id in customers.index else None
+
+    def get(key: str) -> str:
+        if record is None:
+            return ""
+        value = record.get(key)
+        return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
+
+    return {"id": job.customer_id, "name": get("customer_name") or (job.customer_name or ""),
+            "address": get("address"), "contact": get("contact_name"), "phone": get("contact_phone"),
+            "email": get("contact_email")}
+
+
+def check_job(job: LetterJob, result: RefreshResult, company: Mapping[str, str]) -> Label | None:
+    """Why this letter cannot be written (a Label), or None when its data is complete."""
+    missing_company = [key for key in COMPANY_REQUIRED[job.kind] if not company.get(key)]
+    if missing_company:
+        fields = Label(", ".join(missing_company),
+                       "、".join(f"{key}（{i18n.COMPANY_FIELDS[key].zh}）" for key in missing_company))
+        return _msg("company_missing", fields=fields, kind=i18n.LETTER_KINDS[job.kind])
+    customer = customer_record(result, job)
+    missing = [key for key in CUSTOMER_REQUIRED_FIELDS[job.kind] if not customer.get(key)]
+    if missing:
+        fields = Label(", ".join(CUSTOMER_FIELD_LABELS[k].en for k in missing),
+                       "、".join(CUSTOMER_FIELD_LABELS[k].zh for k in missing))
+        return _msg("customer_missing", customer=job.customer_id, fields=fields)
+    if job.invoice_nos:
+        rows = result.detail[result.detail["invoice_no"].isin(job.invoice_nos)]
+        foreign = sorted(set(rows["currency"].fillna("CNY").str.upper()) - CNY_WORDS)
+        if foreign:
+            return _msg("foreign_currency", currency=", ".join(foreign))
+    return None

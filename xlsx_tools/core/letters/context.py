@@ -1,0 +1,241 @@
+"""Template contexts: every value a letter template may use, as display text (pure)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .. import i18n
+from ..cells import format_money, parse_dates
+from ..i18n import Lang
+from ..interest import interest_statements
+from ..read.letter_log import LetterLog
+from ..refresh import RefreshResult
+from ..rmb import fen_capitals, format_letter_date
+from .checks import customer_record
+from .plan import STAGE_KINDS, LetterJob
+
+
+def _date_text(value: object, lang: Lang) -> str:
+    if value is None or (not isinstance(value, (dt.date, str)) and pd.isna(value)):
+        return ""
+    if isinstance(value, str):
+        parsed, bad = parse_dates(pd.Series([value], dtype="string"))
+        if bad.iloc[0] or pd.isna(parsed.iloc[0]):
+            return value
+        value = parsed.iloc[0]
+    if isinstance(value, pd.Timestamp):
+        value = value.date()
+    return format_letter_date(value, lang)
+
+
+def deadline_for(job: LetterJob, result: RefreshResult) -> dt.date:
+    policy, day = result.policy, result.as_of
+    if job.kind == "confirmation":
+        return day + dt.timedelta(days=int(policy["letters_reply_days"]))
+    if job.kind == "reminder":
+        rows = result.detail[result.detail["invoice_no"].isin(job.invoice_nos)]
+        if len(rows):
+            return max(pd.Timestamp(rows["due_date"].min()).date(), day)
+        return day
+    if job.kind in ("demand", "lawyer"):
+        return day + dt.timedelta(days=int(policy["letters_deadline_days"]))
+    return day
+
+
+def letter_context(job: LetterJob, letter_no: str, result: RefreshResult, company: Mapping[str, str],
+                   lang: Lang, log: LetterLog | None = None, cases: pd.DataFrame | None = None) -> dict:
+    """Every value a template may use, as display text (see `CONTEXT_NAMES`)."""
+    day = result.as_of
+    detail = result.detail
+    rows = detail[detail["invoice_no"].isin(job.invoice_nos)] if job.invoice_nos else detail.iloc[0:0]
+    if job.invoice_nos:
+        order = {no: n for n, no in enumerate(job.invoice_nos)}
+        rows = rows.iloc[np.argsort(rows["invoice_no"].map(order).to_numpy(), kind="stable")]
+    not_due = i18n.NOT_YET_DUE.get(lang)
+    invoices = [{
+        "no": str(r.invoice_no),
+        "contract_no": "" if pd.isna(r.contract_no) else str(r.contract_no),
+        "invoice_date": _date_text(r.invoice_date, lang),
+        "due_date": _date_text(r.due_date, lang),
+        "amount": format_money(int(r.amount_fen)),
+        "paid": format_money(int(r.paid_fen)),
+        "open": format_money(int(r.open_fen)),
+        "days": str(int(r.days_past_due)) if int(r.days_past_due) > 0 else not_due,
+        "interest": format_money(0 if pd.isna(r.interest_fen) else int(r.interest_fen)),
+    } for r in rows.itertuples(index=False)]
+    open_total = int(rows["open_fen"].sum()) if len(rows) else 0
+    contracts = [c for c in dict.fromkeys(rows["contract_no"].dropna().astype(str)) if c] if len(rows) else []
+    separator = "、" if lang == "zh" else ", "
+    max_days = int(rows["days_past_due"].max()) if len(rows) else 0
+    context = {
+        "kind": job.kind,
+        "title": i18n.LETTER_KINDS[job.kind].get(lang),
+        "letter_no": letter_no,
+        "date": format_letter_date(day, lang),
+        "as_of": format_letter_date(day, lang),
+        "deadline": format_letter_date(deadline_for(job, result), lang),
+        "deadline_days": str(int(result.policy["letters_deadline_days"])),
+        "reply_days": str(int(result.policy["letters_reply_days"])),
+        "customer": customer_record(result, job),
+        "company": {key: str(company.get(key, "") or "") for key in i18n.COMPANY_FIELDS},
+        "invoices": invoices,
+        "invoice_count": str(len(invoices)),
+        "contracts": separator.join(contracts) if contracts else i18n.NO_CONTRACT.get(lang),
+        "total": format_money(job.total_fen),
+        "total_words": fen_capitals(job.total_fen),
+        "open_total": format_money(open_total),
+        "open_total_words": fen_capitals(max(open_total, 0)),
+        "stage": job.stage,
+        "stage_name": i18n.STAGE_NAMES[job.stage].get(lang) if job.stage in i18n.STAGE_NAMES else "",
+        "max_days": str(max(max_days, 0)),
+        **_interest_context(job, rows, result, lang),
+    }
+    if job.kind == "plan":
+        context["plan"], context["schedule"] = _plan_context(job, result, lang)
+    if job.kind == "case_review":
+        context["case"] = _case_context(job, cases, day, lang)
+        context["timeline"] = _timeline(job.customer_id, log, lang)
+    return context
+
+
+def _interest_context(job: LetterJob, rows: pd.DataFrame, result: RefreshResult, lang: Lang) -> dict:
+    """Principal, interest to the as-of date, its basis and the total of the invoices the letter lists."""
+    statement = None
+    if len(rows):
+        statement = interest_statements(rows, result.policy, result.as_of, customer_ids=[job.customer_id],
+                                        invoice_nos=job.invoice_nos).get(job.customer_id)
+    if statement is None:
+        principal, interest = 0, 0
+        basis = i18n.INTEREST_BASIS_TEXT["none"].format()
+    else:
+        principal, interest = _fen(statement.principal), _fen(statement.interest)
+        basis = statement.basis
+    claim = principal + interest
+    return {
+        "principal": format_money(principal),
+        "principal_words": fen_capitals(max(principal, 0)),
+        "interest": format_money(interest),
+        "interest_words": fen_capitals(max(interest, 0)),
+        "interest_basis": basis.get(lang),
+        "has_interest": interest > 0,
+        "claim_total": format_money(claim),
+        "claim_total_words": fen_capitals(max(claim, 0)),
+    }
+
+
+def _fen(amount) -> int:
+    return int((amount * 100).to_integral_value())
+
+
+def _percent_text(ratio) -> str:
+    """Decimal('0.0002') -> '0.02%', Decimal('0.3') -> '30%'."""
+    text = format((ratio * 100).normalize(), "f")
+    return f"{text}%"
+
+
+def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang) -> tuple[dict, list[dict[str, str]]]:
+    """The plan's terms and its schedule (from the refresh's Plan Schedule) for an agreement."""
+    terms = next((plan for plan in result.plans if plan.plan_no == job.case_ref), None)
+    if terms is None:
+        raise ValueError(f"plan {job.case_ref} is not a valid row of the Plans sheet")
+    table = result.plan_schedule
+    rows = table[table["plan_no"] == terms.plan_no] if len(table) else table
+    schedule = [{
+        "n": str(int(r.installment)),
+        "due_date": _date_text(r.due_date, lang),
+        "principal": format_money(int(r.principal_fen)),
+        "fee": format_money(int(r.fee_fen)),
+        "amount": format_money(int(r.amount_fen)),
+    } for r in rows.itertuples(index=False)]
+    principal = int(rows["principal_fen"].sum()) if len(rows) else 0
+    fees = int(rows["fee_fen"].sum()) if len(rows) else 0
+    extension = terms.plan_type == "extension"
+    separator = "、" if lang == "zh" else ", "
+    status = str(rows["plan_status"].iloc[0]) if len(rows) else ""
+    plan = {
+        "no": terms.plan_no,
+        "type": i18n.PLAN_TYPES[terms.plan_type].get(lang),
+        "is_extension": extension,
+        "has_fee": extension or terms.installments > terms.interest_free,
+        "signed_date": format_letter_date(terms.signed_date, lang) if terms.signed_date else "",
+        "start": format_letter_date(terms.start, lang),
+        "first_due": format_letter_date(terms.first_due, lang),
+        "installments": str(terms.installments),
+        "interval": str(terms.interval_days),
+        "interest_free": "0" if extension else str(min(terms.interest_free, terms.installments)),
+        "daily_rate": _percent_text(terms.daily_rate),
+        "prepayment": _percent_text(terms.prepayment) if terms.prepayment is not None else "",
+        "prepayment_amount": (format_money(int(rows["principal_fen"].iloc[0]))
+                              if terms.prepayment is not None and len(rows) else ""),
+        "invoices": separator.join(terms.invoices),
+        "total": format_money(terms.total_fen),
+        "total_words": fen_capitals(terms.total_fen),
+        "principal_total": format_money(principal),
+        "fee_total": format_money(fees),
+        "amount_total": format_money(principal + fees),
+        "amount_total_words": fen_capitals(principal + fees),
+        "grace_days": str(int(result.policy["plan_grace_days"])),
+        "status": i18n.PLAN_STATUSES[status].get(lang) if status in i18n.PLAN_STATUSES else "",
+    }
+    return plan, schedule
+
+
+def _case_context(job: LetterJob, cases: pd.DataFrame | None, day: dt.date, lang: Lang) -> dict[str, str]:
+    record = None
+    if cases is not None and len(cases):
+        match = cases[cases["case_ref"] == job.case_ref]
+        record = match.iloc[0] if len(match) else None
+    if record is None:
+        return {key: "" for key in ("ref", "no", "opened", "closed", "process", "solution", "result", "recovered",
+                                    "recovered_words", "days", "lessons")}
+    days = record["collection_days"]
+    if pd.isna(days) and pd.notna(record["opened"]):
+        end = record["closed"] if pd.notna(record["closed"]) else pd.Timestamp(day)
+        days = (end - record["opened"]).days
+    return {
+        "ref": str(record["case_ref"]),
+        "no": str(record["case_no"]),
+        "opened": _date_text(record["opened"], lang),
+        "closed": _date_text(record["closed"], lang),
+        "process": str(record["process"]),
+        "solution": str(record["solution"]),
+        "result": str(record["result"]),
+        "recovered": format_money(int(record["recovered_fen"])),
+        "recovered_words": fen_capitals(int(record["recovered_fen"])),
+        "days": "" if pd.isna(days) else str(int(days)),
+        "lessons": str(record["lessons"]),
+    }
+
+
+def _timeline(customer_id: str, log: LetterLog | None, lang: Lang) -> list[dict[str, str]]:
+    if log is None or not len(log.entries):
+        return []
+    rows = log.entries[log.entries["customer_id"] == customer_id].sort_values("date", kind="stable")
+
+    def text(value: object) -> str:
+        return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+    return [{
+        "date": _date_text(r.date, lang),
+        "letter_no": text(r.letter_no),
+        "kind": i18n.LETTER_KINDS[r.kind].get(lang) if r.kind in i18n.LETTER_KINDS else "",
+        "stage": text(r.stage),
+        "status": i18n.LETTER_STATUSES[r.status].get(lang) if r.status in i18n.LETTER_STATUSES else text(r.status),
+        "sent_date": _date_text(r.sent_date, lang),
+        "delivered_date": _date_text(r.delivered_date, lang),
+        "tracking_no": text(r.tracking_no),
+    } for r in rows.itertuples(index=False)]
+
+
+# Top-level names a template of each kind may use; `--check-templates` reports others.
+COMMON_NAMES = frozenset({"kind", "title", "letter_no", "date", "as_of", "deadline", "deadline_days", "reply_days",
+                          "customer", "company", "invoices", "invoice_count", "contracts", "total", "total_words",
+                          "open_total", "open_total_words", "stage", "stage_name", "max_days",
+                          "principal", "principal_words", "interest", "interest_words", "interest_basis",
+                          "has_interest", "claim_total", "claim_total_words"})
+CONTEXT_NAMES: dict[str, frozenset[str]] = {kind: COMMON_NAMES for kind in STAGE_KINDS}
+CONTEXT_NAMES["case_review"] = COMMON_NAMES | {"case", "timeline"}
+CONTEXT_NAMES["plan"] = COMMON_NAMES | {"plan", "schedule"}

@@ -1,0 +1,106 @@
+"""Fixed sample contexts: template checks, golden files and benchmarks render them."""
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import i18n
+from ..i18n import Lang
+from ..rmb import format_letter_date
+
+
+def sample_context(kind: str, lang: Lang) -> dict:
+    """A complete context with fixed sample data: template checks and golden files use it."""
+    zh = lang == "zh"
+    invoices = [
+        {"no": "INV-2026-0101", "contract_no": "HT-2026-017", "invoice_date": format_letter_date(dt.date(2026, 8, 3), lang),
+         "due_date": format_letter_date(dt.date(2026, 10, 2), lang), "amount": "12,000.00", "paid": "2,000.00",
+         "open": "10,000.00", "days": "40", "interest": "49.32"},
+        {"no": "INV-2026-0135", "contract_no": "HT-2026-017", "invoice_date": format_letter_date(dt.date(2026, 9, 1), lang),
+         "due_date": format_letter_date(dt.date(2026, 10, 31), lang), "amount": "6,409.02", "paid": "0.00",
+         "open": "6,409.02", "days": "11", "interest": "8.69"},
+    ]
+    context = {
+        "kind": kind,
+        "title": i18n.LETTER_KINDS[kind].get(lang),
+        "letter_no": "CS-2026-000123",
+        "date": format_letter_date(dt.date(2026, 11, 11), lang),
+        "as_of": format_letter_date(dt.date(2026, 11, 11), lang),
+        "deadline": format_letter_date(dt.date(2026, 11, 30), lang),
+        "deadline_days": "7", "reply_days": "10",
+        "customer": {"id": "C0042", "name": "宁波恒信电子科技有限公司" if zh else "Ningbo Hengxin Electronic Technology Co., Ltd.",
+                     "address": "浙江省宁波市鄞州区天童南路 588 号" if zh else "588 Tiantong South Road, Yinzhou District, Ningbo",
+                     "contact": "王敏" if zh else "Wang Min", "phone": "0574-8888 1234",
+                     "email": "wangmin@hengxin.example"},
+        "company": {"name": "上海示例贸易有限公司" if zh else "Shanghai Example Trading Co., Ltd.",
+                    "address": "上海市浦东新区世纪大道 100 号" if zh else "100 Century Avenue, Pudong New Area, Shanghai",
+                    "contact": "李娜" if zh else "Li Na", "phone": "021-5555 0100", "email": "ar@example.com",
+                    "payee_name": "上海示例贸易有限公司" if zh else "Shanghai Example Trading Co., Ltd.",
+                    "bank_name": "中国工商银行上海浦东支行" if zh else "ICBC Shanghai Pudong Branch",
+                    "bank_account": "1001 2345 6789 0123 456", "signatory": "财务部" if zh else "Finance Department",
+                    "law_firm": "上海示例律师事务所" if zh else "Shanghai Example Law Firm",
+                    "law_firm_address": "上海市静安区南京西路 1 号" if zh else "1 West Nanjing Road, Jing'an District, Shanghai",
+                    "lawyer": "张伟" if zh else "Zhang Wei", "lawyer_phone": "021-6666 0200"},
+        "invoices": invoices,
+        "invoice_count": "2",
+        "contracts": "HT-2026-017",
+        "total": "16,409.02",
+        "total_words": "人民币壹万陆仟肆佰零玖元零贰分",
+        "open_total": "16,409.02",
+        "open_total_words": "人民币壹万陆仟肆佰零玖元零贰分",
+        "stage": "S3",
+        "stage_name": i18n.STAGE_NAMES["S3"].get(lang),
+        "max_days": "40",
+        # 10,000.00 × 3.00% × 1.5 × 40 / 365 = 49.32 and 6,409.02 × 3.00% × 1.5 × 11 / 365 = 8.69
+        "principal": "16,409.02",
+        "principal_words": "人民币壹万陆仟肆佰零玖元零贰分",
+        "interest": "58.01",
+        "interest_words": "人民币伍拾捌元零壹分",
+        "interest_basis": "按一年期LPR 3.00%的1.5倍计算" if zh else "at 1.5 times the one-year LPR of 3.00%",
+        "has_interest": True,
+        "claim_total": "16,467.03",
+        "claim_total_words": "人民币壹万陆仟肆佰陆拾柒元零叁分",
+    }
+    if kind == "plan":
+        context["plan"], context["schedule"] = sample_plan(lang)
+    if kind == "case_review":
+        context["case"] = {"ref": "CASE-2026-007", "no": "CASE-2026-007",
+                           "opened": format_letter_date(dt.date(2026, 10, 9), lang),
+                           "closed": format_letter_date(dt.date(2026, 11, 10), lang),
+                           "process": "电话催收两次，发出催款通知书。" if zh else "Two calls, then a payment demand notice.",
+                           "solution": "首付 30%，余款 15 天内付清。" if zh else "30% now, the rest within 15 days.",
+                           "result": "全额收回。" if zh else "Recovered in full.",
+                           "recovered": "16,409.02", "recovered_words": "人民币壹万陆仟肆佰零玖元零贰分",
+                           "days": "32",
+                           "lessons": "合同应约定逾期利息。" if zh else "Contracts should fix late interest."}
+        context["timeline"] = [{"date": format_letter_date(dt.date(2026, 10, 9), lang), "letter_no": "CS-2026-000101",
+                                "kind": i18n.LETTER_KINDS["demand"].get(lang), "stage": "S3",
+                                "status": i18n.LETTER_STATUSES["delivered"].get(lang),
+                                "sent_date": format_letter_date(dt.date(2026, 10, 10), lang),
+                                "delivered_date": format_letter_date(dt.date(2026, 10, 12), lang),
+                                "tracking_no": "SF1234567890"}]
+    return context
+
+
+def sample_plan(lang: Lang) -> tuple[dict, list[dict[str, str]]]:
+    """The sample agreement's plan: 16,409.02 in 4 installments 30 days apart from 2026-11-30, 30% first,
+    3 interest-free, then 0.02% a day.  Principal 4,922.71 + 3 × 3,828.77; the 4th installment's fee is
+    3,828.77 × 0.02% × 30 = 22.97."""
+    dates = [dt.date(2026, 11, 30), dt.date(2026, 12, 30), dt.date(2027, 1, 29), dt.date(2027, 2, 28)]
+    principal = ["4,922.71", "3,828.77", "3,828.77", "3,828.77"]
+    fees = ["0.00", "0.00", "0.00", "22.97"]
+    amounts = ["4,922.71", "3,828.77", "3,828.77", "3,851.74"]
+    schedule = [{"n": str(n), "due_date": format_letter_date(day, lang), "principal": p, "fee": f, "amount": a}
+                for n, (day, p, f, a) in enumerate(zip(dates, principal, fees, amounts), start=1)]
+    zh = lang == "zh"
+    plan = {
+        "no": "FQ-2026-003", "type": i18n.PLAN_TYPES["installment"].get(lang), "is_extension": False,
+        "has_fee": True, "signed_date": format_letter_date(dt.date(2026, 11, 11), lang),
+        "start": format_letter_date(dt.date(2026, 11, 11), lang),
+        "first_due": format_letter_date(dates[0], lang), "installments": "4", "interval": "30",
+        "interest_free": "3", "daily_rate": "0.02%", "prepayment": "30%", "prepayment_amount": "4,922.71",
+        "invoices": ("、" if zh else ", ").join(["INV-2026-0101", "INV-2026-0135"]),
+        "total": "16,409.02", "total_words": "人民币壹万陆仟肆佰零玖元零贰分", "principal_total": "16,409.02",
+        "fee_total": "22.97", "amount_total": "16,431.99", "amount_total_words": "人民币壹万陆仟肆佰叁拾壹元玖角玖分",
+        "grace_days": "7", "status": i18n.PLAN_STATUSES["active"].get(lang),
+    }
+    return plan, schedule

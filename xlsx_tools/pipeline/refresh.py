@@ -1,0 +1,84 @@
+"""Refresh and check as named steps: read -> compute -> write -> commit.
+
+`letters` runs the same steps with its own in between, so each exists once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core import i18n
+from ..core.i18n import Lang
+from ..core.refresh import RefreshInputs, RefreshResult, compute
+from ..core.tables import RawSheet
+from ..errors import WorkbookUnusable
+from ..present import texts
+from ..present.sheets import output_tables
+from .ports import Progress, WorkbookPort, quiet
+
+INPUT_SHEETS = ("ledger", "customers", "policy", "snapshots", *i18n.MONEY_LAW_INPUT_SHEETS, "letters")
+
+
+@dataclass(frozen=True)
+class RefreshOutcome:
+    result: RefreshResult
+    lang: Lang
+    written: Path | None
+
+    @property
+    def exit_code(self) -> int:
+        """0 = clean, 1 = input errors found (valid rows were still computed)."""
+        return 1 if self.result.has_errors else 0
+
+
+def read_sheet(book: WorkbookPort, names: list[str], key: str, progress: Progress) -> RawSheet | None:
+    """The sheet `key` names in either language, or None when the workbook has none."""
+    name = i18n.find_sheet(names, key)
+    if name is None:
+        return None
+    progress(f"reading {name}")
+    return book.read_sheet(name)
+
+
+def read_inputs(book: WorkbookPort, progress: Progress = quiet) -> RefreshInputs:
+    """Read the input sheets that exist; a workbook without a Ledger is unusable."""
+    names = book.sheet_names()
+    if i18n.find_sheet(names, "ledger") is None:
+        raise WorkbookUnusable(texts.zh_en(texts.NO_LEDGER_SHEET.format(sheet=i18n.SHEETS["ledger"],
+                                                                        found=", ".join(names))))
+    return RefreshInputs(**{key: read_sheet(book, names, key, progress) for key in INPUT_SHEETS})
+
+
+def compute_result(inputs: RefreshInputs, as_of: dt.date | None, today: dt.date | None,
+                   progress: Progress) -> RefreshResult:
+    progress("computing")
+    return compute(inputs, as_of=as_of, today=today)
+
+
+def choose_lang(requested: Lang | None, result: RefreshResult) -> Lang:
+    return requested or result.policy.lang
+
+
+def write_outputs(book: WorkbookPort, result: RefreshResult, lang: Lang) -> None:
+    """Stage every output sheet (Priority, Detail, Aging, Snapshots, Plan Schedule, Credit, Issues)."""
+    names = book.sheet_names()
+    for key, table in output_tables(result, lang).items():
+        book.write_table(table, replaces=i18n.find_sheet(names, key))
+
+
+def check(book: WorkbookPort, *, as_of: dt.date | None = None, today: dt.date | None = None,
+          progress: Progress = quiet) -> RefreshResult:
+    """Validate and compute without writing anything."""
+    return compute_result(read_inputs(book, progress), as_of, today, progress)
+
+
+def refresh(book: WorkbookPort, *, as_of: dt.date | None = None, lang: Lang | None = None,
+            output: str | os.PathLike | None = None, today: dt.date | None = None,
+            progress: Progress = quiet) -> RefreshOutcome:
+    """Compute everything and write the output sheets in one atomic commit."""
+    result = check(book, as_of=as_of, today=today, progress=progress)
+    chosen = choose_lang(lang, result)
+    write_outputs(book, result, chosen)
+    return RefreshOutcome(result, chosen, book.commit(output, progress=progress))
