@@ -227,6 +227,8 @@ def cover_invoices(rows: tuple[PlanRow, ...], ledger: pd.DataFrame) -> tuple[lis
     invoices with an open amount > 0 that are not written off.  An invoice goes to the
     first plan naming it; a plan left with no invoice is an error (plan left out).
     """
+    if not rows:
+        return [], []
     owner = dict(zip(ledger["invoice_no"], ledger["customer_id"]))
     open_rows = ledger[(ledger["open_fen"] > 0) & (ledger["status"] != "written_off")]
     open_by_customer = open_rows.groupby("customer_id")["invoice_no"].agg(tuple).to_dict()
