@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 
 from xlsx_tools.core import i18n
-from xlsx_tools.core.ledger import CUSTOMER_REQUIRED, LEDGER_REQUIRED
+from xlsx_tools.core.read.customers import CUSTOMER_REQUIRED
+from xlsx_tools.core.read.ledger import LEDGER_REQUIRED
 from xlsx_tools.core.policy import DEFAULT_POLICY, SETTINGS, format_setting, load_policy
 from xlsx_tools.core.refresh import RefreshInputs, compute
 from xlsx_tools.core.tables import RawSheet, column_letter
@@ -164,7 +165,7 @@ def test_money_law_sheets_have_their_headers_and_no_rows(built):
 
 
 def test_money_law_sheets_mark_required_headers_and_format_dates_money_and_rates(built):
-    from xlsx_tools.core.plans import PLAN_REQUIRED
+    from xlsx_tools.core.read.plans import PLAN_REQUIRED
     lang, wb = built
     required = {"payments": ("invoice_no", "date", "amount"), "plans": PLAN_REQUIRED,
                 "events": ("date", "customer_id", "event")}

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlsx_tools.core import i18n
-from xlsx_tools.core.interest import (compute_interest, interest_after_payments, interest_statements, lpr_in_force,
-                                      row_rates)
+from xlsx_tools.core.interest import interest_statements
+from xlsx_tools.core.passes.interest import compute_interest, interest_after_payments, lpr_in_force, row_rates
 from xlsx_tools.core.policy import DEFAULT_POLICY, load_policy
 from xlsx_tools.core.refresh import RefreshInputs, compute
 from xlsx_tools.present.sheets import detail_table, priority_table

@@ -5,13 +5,20 @@ import pandas as pd
 import pytest
 
 from xlsx_tools.core.cells import parse_dates, parse_money
-from xlsx_tools.core.ledger import normalise_customers, normalise_ledger
+from xlsx_tools.core.read.customers import read_customers
+from xlsx_tools.core.read.ledger import read_ledger
 from xlsx_tools.core.policy import DEFAULT_POLICY
 from tests.sheets import ledger, raw_sheet
 
 
 def texts(issues, lang="zh"):
     return [item.text(lang) for item in issues]
+
+
+def clean_ledger(sheet, customers=None):
+    """The reader's clean rows and its issues."""
+    read, issues = read_ledger(sheet, customers)
+    return read.frame, issues
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -63,7 +70,7 @@ def test_ledger__headers_match_in_either_language_any_case_and_bracket_width():
     INVOICE NO | customer id |  Invoice Date  | 账期（天） | AMOUNT
     INV1 | C1 | 2026-10-01 | 30 | 100
     """)
-    clean, issues = normalise_ledger(sheet, DEFAULT_POLICY)
+    clean, issues = clean_ledger(sheet)
     assert texts(issues) == []
     assert clean["due_date"].iloc[0].date() == dt.date(2026, 10, 31)
 
@@ -74,7 +81,7 @@ def test_ledger__header_is_first_non_empty_row_and_cells_are_located():
     | 单据号 | 客户编号 | 开票日期 | 到期日 | 金额
     | INV1 | C1 | 2026-10-01 | 11/28/2026 | 100
     """)
-    clean, issues = normalise_ledger(sheet, DEFAULT_POLICY)
+    clean, issues = clean_ledger(sheet)
     assert texts(issues) == ["应收台账!E3: 日期格式无法识别 '11/28/2026'；该行未参与计算"]
     assert texts(issues, "en") == ["应收台账!E3: Date format not recognised '11/28/2026'; row left out of all results"]
     assert clean.empty
@@ -86,7 +93,7 @@ def test_ledger__all_problems_are_collected_not_just_the_first():
     INV2 |    | A | 2026-10-01 | 2026-11-01 | 100 | | |
     INV3 | C3 | A | 2026-10-01 | 2026-11-01 | 100 | | |
     """)
-    clean, issues = normalise_ledger(sheet, DEFAULT_POLICY)
+    clean, issues = clean_ledger(sheet)
     assert [i.location() for i in issues] == ["应收台账!E2", "应收台账!F2", "应收台账!H2", "应收台账!B3"]
     assert all(i.severity == "error" for i in issues)
     assert list(clean["invoice_no"]) == ["INV3"]
@@ -99,7 +106,7 @@ def test_ledger__blank_rows_skipped_silently_and_total_rows_with_warning():
     合计 | | | | | 100 | | |
     Subtotal | | | | | 100 | | |
     """)
-    clean, issues = normalise_ledger(sheet, DEFAULT_POLICY)
+    clean, issues = clean_ledger(sheet)
     assert texts(issues) == ["应收台账!A4: 合计行已跳过", "应收台账!A5: 合计行已跳过"]
     assert all(i.severity == "warning" for i in issues)
     assert list(clean["row"]) == [2]
@@ -110,7 +117,7 @@ def test_ledger__text_is_trimmed_and_duplicates_reported_against_first_row():
       INV1  | C1 | A | 2026-10-01 | 2026-11-01 | 100 | | |
     INV1 | C2 | A | 2026-10-01 | 2026-11-01 | 100 | | |
     """)
-    clean, issues = normalise_ledger(sheet, DEFAULT_POLICY)
+    clean, issues = clean_ledger(sheet)
     assert texts(issues) == ["应收台账!A3: 单据号 'INV1' 与第 2 行重复；该行未参与计算"]
     assert list(clean["invoice_no"]) == ["INV1"] and list(clean["customer_id"]) == ["C1"]
 
@@ -123,7 +130,7 @@ def test_ledger__terms_days_give_the_due_date_and_missing_both_is_an_error():
     INV3 | C1 | 2026-10-01 | | | 100
     INV4 | C1 | 2026-10-01 | | 4.5 | 100
     """)
-    clean, issues = normalise_ledger(sheet, DEFAULT_POLICY)
+    clean, issues = clean_ledger(sheet)
     assert [d.date() for d in clean["due_date"]] == [dt.date(2026, 11, 15), dt.date(2026, 10, 10)]
     assert texts(issues) == ["应收台账!D4: 到期日缺失，且未填写账期(天)；该行未参与计算",
                              "应收台账!E5: 应为整数，实际为 '4.5'；该行未参与计算"]
@@ -134,7 +141,7 @@ def test_ledger__missing_required_column_is_one_error_on_the_header_row():
     单据号 | 客户编号 | 到期日
     INV1 | C1 | 2026-10-01
     """)
-    clean, issues = normalise_ledger(sheet, DEFAULT_POLICY)
+    clean, issues = clean_ledger(sheet)
     assert texts(issues) == ["应收台账!1: 表头中找不到必需列 'Invoice Date / 开票日期'",
                              "应收台账!1: 表头中找不到必需列 'Amount / 金额'"]
     assert clean.empty
@@ -145,7 +152,7 @@ def test_ledger__overpaid_and_foreign_currency_are_warnings_and_row_is_kept():
     单据号 | 客户编号 | 开票日期 | 到期日 | 金额 | 已收金额 | 币种
     INV1 | C1 | 2026-10-01 | 2026-11-01 | 100 | 120.5 | USD
     """)
-    clean, issues = normalise_ledger(sheet, DEFAULT_POLICY)
+    clean, issues = clean_ledger(sheet)
     assert texts(issues) == ["应收台账!F2: 已收金额超出金额 20.50", "应收台账!G2: 币种 USD 未经折算即与人民币合计"]
     assert len(clean) == 1
 
@@ -154,29 +161,30 @@ def test_ledger__status_words_in_both_languages():
     rows = "\n".join(f"INV{n} | C1 | A | 2026-10-01 | 2026-11-01 | 100 | | {word} |"
                      for n, word in enumerate(["", "open", "正常", "DISPUTED", "争议", "Hold", "暂停", "plan",
                                                "分期", "litigation", "诉讼", "written_off", "核销"]))
-    clean, issues = normalise_ledger(ledger(rows), DEFAULT_POLICY)
+    clean, issues = clean_ledger(ledger(rows))
     assert issues == []
     assert list(clean["status"]) == ["open", "open", "open", "disputed", "disputed", "hold", "hold", "plan",
                                      "plan", "litigation", "litigation", "written_off", "written_off"]
 
 
 def test_customers__types_ratings_downgrade_and_unknown_reference():
-    customers, issues = normalise_customers(raw_sheet("客户档案", """
+    read, issues = read_customers(raw_sheet("客户档案", """
     客户编号 | 客户名称 | 客户类型 | 信用评级 | 上期评级
     C1 | 甲公司 | 国企/大型企业 | BB | A
     C2 | 乙公司 | sme | aa | A
     C3 | 丙 | 外星人 | Z |
     """), DEFAULT_POLICY)
+    customers = read.frame
     assert customers["customer_type"].tolist()[:2] == ["large", "sme"]
     assert pd.isna(customers["customer_type"].iloc[2])
     assert list(customers["downgraded"]) == [True, False, False]
     assert texts(issues, "en") == [
         "客户档案!C4: Unknown customer type '外星人' (allowed: large, sme, individual)",
         "客户档案!D4: Unknown credit rating 'Z' (allowed: AAA, AA, A, BBB, BB, B, CCC, CC, C, D)"]
-    clean, ledger_issues = normalise_ledger(ledger("""
+    clean, ledger_issues = clean_ledger(ledger("""
     INV1 | C1 | A | 2026-10-01 | 2026-11-01 | 100 | | |
     INV2 | C9 | A | 2026-10-01 | 2026-11-01 | 100 | | |
     INV3 | C9 | A | 2026-10-01 | 2026-11-01 | 100 | | |
-    """), DEFAULT_POLICY, customers)
+    """), customers)
     assert texts(ledger_issues) == ["应收台账!B3: 客户编号 'C9' 不在客户档案中"]
     assert list(clean["customer_name"].fillna("")) == ["甲公司", "", ""]

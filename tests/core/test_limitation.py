@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from xlsx_tools.core.limitation import add_years
+from xlsx_tools.core.passes.limitation import add_years
 from xlsx_tools.core.refresh import RefreshInputs, compute
 from xlsx_tools.present.sheets import output_tables
 from tests.sheets import raw_sheet

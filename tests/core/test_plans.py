@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlsx_tools.core.plans import PlanTerms, schedule, split_evenly, split_principal
+from xlsx_tools.core.passes.plans import schedule, split_evenly, split_principal
+from xlsx_tools.core.read.plans import PlanTerms
 from xlsx_tools.core.refresh import RefreshInputs, compute
 from xlsx_tools.present.sheets import output_tables
 from tests.sheets import ledger, raw_sheet

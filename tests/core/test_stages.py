@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from xlsx_tools.core.aging import bucket_index
+from xlsx_tools.core.passes.aging import bucket_index
 from xlsx_tools.core.policy import DEFAULT_POLICY
 from xlsx_tools.core.refresh import RefreshInputs, compute
-from xlsx_tools.core.stages import ladder_stage
+from xlsx_tools.core.passes.stages import ladder_stage
 from tests.sheets import ledger
 
 AS_OF = dt.date(2026, 11, 28)

@@ -1,8 +1,9 @@
 """Located input problems: errors are data, never exceptions."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Iterable, Literal
 
 from .i18n import MESSAGES, Label, Lang
 
@@ -38,3 +39,8 @@ def issue(severity: Severity, sheet: str, cell: str, code: str, *, left_out: boo
 
 def has_errors(issues: list[Issue]) -> bool:
     return any(item.severity == "error" for item in issues)
+
+
+def in_row_order(items: Iterable[Issue]) -> list[Issue]:
+    """Issues of one sheet by row (header problems first), keeping their order within a row."""
+    return sorted(items, key=lambda item: int(re.sub(r"\D", "", item.cell) or 0))

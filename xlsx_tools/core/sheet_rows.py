@@ -6,7 +6,9 @@ these, so header rules and cell locations behave the same everywhere.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -26,11 +28,18 @@ class LocatedTable:
     frame: pd.DataFrame          # one column per found key, text values; index = Excel row
     letters: dict[str, str]      # key -> column letter
 
+    def select(self, keys: Mapping[str, object]) -> LocatedTable:
+        """The same rows restricted to the found columns among `keys`, in header order."""
+        kept = [key for key in self.letters if key in keys]
+        return LocatedTable(self.sheet, self.frame[kept], {key: self.letters[key] for key in kept})
 
-def locate_columns(sheet: RawSheet, columns: dict[str, Label], required: tuple[str, ...]
-                   ) -> tuple[LocatedTable | None, list[Issue]]:
+
+def locate_columns(sheet: RawSheet, columns: dict[str, Label], required: tuple[str, ...],
+                   optional: Mapping[str, Label] | None = None) -> tuple[LocatedTable | None, list[Issue]]:
     """Find the header row (first non-empty row), match headers in either language.
 
+    `optional` columns (e.g. the ledger's contract rate) are matched in the same scan but are
+    not warned about when duplicated: the first one is used.
     Returns None when a required column is missing (reported as an error on the header row).
     """
     frame = sheet.frame
@@ -39,7 +48,8 @@ def locate_columns(sheet: RawSheet, columns: dict[str, Label], required: tuple[s
         return None, [issue("error", sheet.name, "", "no_header")]
     header_pos = int(non_empty.argmax())
     header_row = sheet.first_row + header_pos
-    aliases = {i18n.normalise_name(name): key for key, label in columns.items() for name in label.both()}
+    every = {**columns, **(optional or {})}
+    aliases = {i18n.normalise_name(name): key for key, label in every.items() for name in label.both()}
     found: dict[str, int] = {}
     issues: list[Issue] = []
     for position, value in enumerate(frame.iloc[header_pos]):
@@ -49,6 +59,8 @@ def locate_columns(sheet: RawSheet, columns: dict[str, Label], required: tuple[s
         if key is None:
             continue
         if key in found:
+            if key not in columns:
+                continue
             issues.append(issue("warning", sheet.name, f"{sheet.columns[position]}{header_row}",
                                 "column_duplicate", column=value))
             continue
@@ -116,6 +128,11 @@ def read_rows(sheet: RawSheet, columns: dict[str, Label], required: tuple[str, .
     located, issues = locate_columns(sheet, columns, required)
     if located is None:
         return None, issues
+    return rows_of(located, columns, required), issues
+
+
+def rows_of(located: LocatedTable, columns: dict[str, Label], required: tuple[str, ...]) -> InputRows:
+    """The non-blank rows of an already located table (see `read_rows`)."""
     raw = located.frame
     text = {key: clean_text(raw[key]) if key in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
             for key in columns}
@@ -124,4 +141,17 @@ def read_rows(sheet: RawSheet, columns: dict[str, Label], required: tuple[str, .
     found = RowIssues(LocatedTable(located.sheet, raw[keep], located.letters))
     for key in required:
         found.add(text[key].isna(), key, "required_missing", column=columns[key])
-    return InputRows(text, found), issues
+    return InputRows(text, found)
+
+
+_LIST_SPLIT = re.compile(r"[,，、;；\n]+")
+
+
+def split_invoices(text: object) -> tuple[str, ...] | None:
+    """'INV1, INV2、INV3' -> ('INV1', 'INV2', 'INV3'); blank or 'all' / '全部' -> None (every invoice)."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
+        return None
+    parts = tuple(p.strip() for p in _LIST_SPLIT.split(str(text)) if p.strip())
+    if not parts or any(i18n.normalise_name(p) in i18n.ALL_INVOICES_WORDS for p in parts):
+        return None
+    return parts

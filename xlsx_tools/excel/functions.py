@@ -35,14 +35,14 @@ import pandas as pd
 import xlwings as xw
 
 from ..core import i18n
-from ..core.aging import age_receivables, bucket_index, days_past_due
+from ..core.passes.aging import age_receivables, bucket_index, days_past_due
 from ..core.cells import parse_dates, parse_money
 from ..core.i18n import Label, Lang
-from ..core.ledger import status_codes          # the ledger reader's own status rule
+from ..core.read.ledger import status_codes          # the ledger reader's own status rule
 from ..core.policy import DEFAULT_POLICY, Policy, InvalidSetting, parse_lang, load_policy
 from ..core.refresh import RefreshInputs, compute, resolve_as_of
 from ..core.rmb import fen_capitals
-from ..core.stages import assign_stages
+from ..core.passes.stages import assign_stages
 from ..io.workbook_xlwings import XlwingsWorkbook, cell_text, raw_sheet, table_rows
 from ..present import texts
 from ..present.sheets import aging_table, priority_table, stage_texts

@@ -1,1 +1,73 @@
-"""Readers of the input sheets: each turns a RawSheet into typed data plus located issues, once."""
+"""Read once, then compute: every input sheet turned into typed frames and located issues.
+
+One reader per input sheet (`ledger`, `customers`, `payments`, `plans`, `events`,
+`snapshots`; the Policy sheet is read by `policy.load_policy`, next to its settings
+registry).  `read_inputs` runs them in dependency order, once: the Customers sheet
+before the Ledger (unknown customers, missing names), the Ledger before the sheets that
+name its invoices.  Passes receive the result, `Inputs`, and never parse a cell.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+import pandas as pd
+
+from ..issues import Issue
+from ..policy import Policy, load_policy
+from ..tables import RawSheet
+from .customers import Customers, read_customers
+from .events import read_events
+from .ledger import Ledger, read_ledger
+from .payments import read_payments
+from .plans import PlanRows, read_plans
+from .snapshots import read_snapshots
+
+
+@dataclass(frozen=True)
+class RefreshInputs:
+    """The raw input sheets, as an adapter reads them; only the Ledger is required."""
+
+    ledger: RawSheet
+    customers: RawSheet | None = None
+    policy: RawSheet | None = None
+    snapshots: RawSheet | None = None
+    payments: RawSheet | None = None
+    plans: RawSheet | None = None
+    events: RawSheet | None = None
+    letters: RawSheet | None = None     # the Letters · 函件记录 log: delivered demands interrupt the limitation
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Every input of a refresh, read and checked once."""
+
+    policy: Policy
+    ledger: Ledger
+    customers: Customers
+    payments: pd.DataFrame | None       # None: no Payments data, the ledger's Paid Amount counts
+    plans: PlanRows
+    events: pd.DataFrame
+    snapshots: pd.DataFrame
+    letters: RawSheet | None            # read by the limitation pass (delivered demands)
+    # Each reading's issues by name ("policy", "customers", "ledger", ...), reported by the pass
+    # that first uses it (see refresh.PASSES).
+    issues: Mapping[str, tuple[Issue, ...]]
+
+
+def read_inputs(raw: RefreshInputs, policy: Policy | None = None) -> Inputs:
+    """Read every sheet once; a given `policy` replaces the Policy sheet."""
+    policy_issues: list[Issue] = []
+    if policy is None:
+        policy, policy_issues = load_policy(raw.policy)
+    customers, customer_issues = read_customers(raw.customers, policy)
+    ledger, ledger_issues = read_ledger(raw.ledger, customers.frame if raw.customers is not None else None)
+    payments, payment_issues = read_payments(raw.payments, ledger.frame)
+    events, event_issues = read_events(raw.events, ledger.frame)
+    snapshots, snapshot_issues = read_snapshots(raw.snapshots)
+    issues = {"policy": policy_issues, "customers": customer_issues, "ledger": ledger_issues,
+              "payments": payment_issues, "events": event_issues, "scores": customers.score_issues,
+              "snapshots": snapshot_issues}
+    return Inputs(policy, ledger, customers, payments, read_plans(raw.plans, policy), events, snapshots, raw.letters,
+                  MappingProxyType({name: tuple(found) for name, found in issues.items()}))

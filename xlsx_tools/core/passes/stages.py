@@ -7,13 +7,17 @@ until a date not yet passed -> HOLD; plan -> PLAN; otherwise the ladder by days.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from . import i18n
-from .cells import to_fen
-from .policy import Policy
+from .. import i18n
+from ..cells import to_fen
+from ..issues import Issue
+from ..policy import Policy
+from ..read import Inputs
+from . import State
 
 # Ranking used to pick a customer's stage and to order the priority list.
 STAGE_RANK = {"S5": 7, "S4": 6, "S3": 5, "S2": 4, "S1": 3, "PLAN": 2, "HOLD": 1, "S0": 0}
@@ -41,3 +45,10 @@ def assign_stages(aged: pd.DataFrame, as_of: dt.date, policy: Policy) -> pd.Seri
         default=ladder_stage(aged["days_past_due"], policy),
     )
     return pd.Series(stage, index=aged.index, dtype=object)
+
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """The stage pass: the escalation stage of every row."""
+    detail = state.detail.copy(deep=False)
+    detail["stage"] = assign_stages(detail, state.as_of, inputs.policy)
+    return replace(state, detail=detail), ()

@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from . import i18n
-from .i18n import Label
-from .policy import Policy
+from .. import i18n
+from ..i18n import Label
+from ..issues import Issue
+from ..policy import Policy
+from ..read import Inputs
+from . import State
 
 
 def days_past_due(due: pd.Series, as_of: dt.date) -> pd.Series:
@@ -32,3 +36,8 @@ def age_receivables(ledger: pd.DataFrame, as_of: dt.date, policy: Policy) -> pd.
     aged["days_past_due"] = days_past_due(aged["due_date"], as_of)
     aged["bucket"] = bucket_index(aged["days_past_due"], policy.bucket_edges)
     return aged
+
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """The aging pass: open amount, days past due and bucket of every row."""
+    return replace(state, detail=age_receivables(state.detail, state.as_of, inputs.policy)), ()

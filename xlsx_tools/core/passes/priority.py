@@ -5,15 +5,19 @@ Amount shares are compared exactly: `balance / total > threshold` is evaluated a
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from . import i18n
+from .. import i18n
+from ..issues import Issue
+from ..policy import Policy
+from ..read import Inputs
+from . import State
 from .aging import bucket_index
-from .policy import Policy
 from .stages import STAGE_RANK
 
 _LADDER_ORDER = {code: n for n, code in enumerate(i18n.LADDER_CODES)}
@@ -88,3 +92,30 @@ def rank_customers(staged: pd.DataFrame, customers: pd.DataFrame, policy: Policy
     columns = ["rank", "customer_id", "customer_name", "open_fen", "overdue_fen", "share", "max_days",
                "stage", "key_target", "high_risk", "downgraded", "customer_type", "aging_tag", "share_band"]
     return rollup[columns].reset_index(drop=True)
+
+
+def with_money_and_law(priority: pd.DataFrame, staged: pd.DataFrame, credit: pd.DataFrame) -> pd.DataFrame:
+    """Per-customer interest, earliest limitation expiry, alerts, broken plans and credit flags."""
+    groups = staged.groupby("customer_id")
+    interest = groups["interest_fen"].sum(min_count=1) if len(staged) else pd.Series(dtype="Int64")
+    open_rows = staged[staged["limitation_expiry"].notna() & (staged["open_fen"] > 0)]
+    expiry = open_rows.groupby("customer_id")["limitation_expiry"].min()
+    alert = staged.groupby("customer_id")["limitation_alert"].min() if len(staged) else pd.Series(dtype="Int64")
+    broken = groups["plan_broken"].any() if len(staged) else pd.Series(dtype=bool)
+    flags = credit.set_index("customer_id")[["over_limit", "red_line_breach"]] if len(credit) else None
+    out = priority.copy()
+    ids = out["customer_id"]
+    out["interest_fen"] = pd.array(ids.map(interest).fillna(0).astype("int64"), dtype="Int64")
+    out["earliest_expiry"] = pd.Series(expiry.astype("datetime64[ns]").reindex(ids).to_numpy(dtype="datetime64[ns]"),
+                                       index=out.index)
+    out["limitation_alert"] = pd.array(ids.map(alert), dtype="Int64")
+    out["plan_broken"] = ids.map(broken).fillna(False).astype(bool)
+    for flag in ("over_limit", "red_line_breach"):
+        out[flag] = ids.map(flags[flag]).fillna(False).astype(bool) if flags is not None else False
+    return out
+
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """The priority pass: customers ranked, with their interest, limitation, plan and credit flags."""
+    ranked = rank_customers(state.detail, inputs.customers.frame, inputs.policy)
+    return replace(state, priority=with_money_and_law(ranked, state.detail, state.credit)), ()

@@ -16,53 +16,24 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
 
-from . import i18n
-from .cells import clean_text, parse_integers
+from ..issues import Issue
+from ..policy import Policy
+from ..read import Inputs
+from ..read.customers import FIVE_C
+from . import State
 from .interest import round_fraction
-from .issues import Issue
-from .sheet_rows import LocatedTable, RowIssues, locate_columns
 from .limitation import add_months
-from .policy import Policy
 from .priority import share_exceeds
-from .tables import RawSheet
-
-FIVE_C = tuple(i18n.FIVE_C_COLUMNS)
 
 
 def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, Decimal) and pd.isna(value))
-
-
-def read_five_c(sheet: RawSheet | None) -> tuple[pd.DataFrame, list[Issue]]:
-    """Scores by customer_id (Int64 columns character..conditions); empty when there are none."""
-    empty = pd.DataFrame({key: pd.Series(dtype="Int64") for key in FIVE_C})
-    empty.index.name = "customer_id"
-    if sheet is None:
-        return empty, []
-    columns = {"customer_id": i18n.CUSTOMER_COLUMNS["customer_id"], **i18n.FIVE_C_COLUMNS}
-    located, _ = locate_columns(sheet, columns, ("customer_id",))
-    if located is None or not any(key in located.letters for key in FIVE_C):
-        return empty, []
-    raw = located.frame
-    ids = clean_text(raw["customer_id"])
-    found = RowIssues(LocatedTable(located.sheet, raw, located.letters))
-    scores = pd.DataFrame(index=raw.index)
-    for key in FIVE_C:
-        if key not in raw:
-            scores[key] = pd.Series(pd.NA, index=raw.index, dtype="Int64")
-            continue
-        values, bad = parse_integers(raw[key])
-        out_of_range = values.notna() & ((values < 1) | (values > 5)).fillna(False).astype(bool)
-        found.add((bad | out_of_range) & ids.notna(), key, "score_invalid", severity="warning")
-        scores[key] = values.mask(out_of_range)
-    scores["customer_id"] = ids
-    scores = scores[ids.notna()].drop_duplicates("customer_id").set_index("customer_id")
-    return scores, found.sorted()
 
 
 def weighted_score(scores: pd.DataFrame, policy: Policy) -> pd.Series:
@@ -140,3 +111,10 @@ def credit_table(staged: pd.DataFrame, customers: pd.DataFrame, five_c: pd.DataF
     table["flagged"] = table["over_limit"] | table["red_line_breach"]
     table = table.reset_index().sort_values(["flagged", "customer_id"], ascending=[False, True], kind="mergesort")
     return table.drop(columns="flagged").reset_index(drop=True)
+
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """The credit pass: exposure, limits, red line and 5C score per customer."""
+    customers = inputs.customers
+    return replace(state, credit=credit_table(state.detail, customers.frame, customers.scores, state.as_of,
+                                              inputs.policy)), ()

@@ -10,14 +10,17 @@ and ledger totals are sums of those figures.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from .i18n import Label
+from ..issues import Issue
+from ..policy import Policy
+from ..read import Inputs
+from . import State
 from .interest import accrue_fen
-from .policy import Policy
 
 
 def completed_years(start: pd.Series, as_of: dt.date) -> np.ndarray:
@@ -33,14 +36,6 @@ def age_bucket(invoice_date: pd.Series, as_of: dt.date, policy: Policy) -> np.nd
     """0 = within the first bound, 1 = up to the second, ..., last = over the last bound."""
     edges = np.asarray(policy["provision_age_years"], dtype="int64")
     return np.searchsorted(edges, completed_years(invoice_date, as_of), side="right")
-
-
-def age_bucket_labels(policy: Policy) -> list[Label]:
-    edges = list(policy["provision_age_years"])
-    labels = [Label(f"within {edges[0]} year{'s' if edges[0] > 1 else ''}", f"{edges[0]}年以内")]
-    labels += [Label(f"{low}-{high} years", f"{low}-{high}年") for low, high in zip(edges, edges[1:])]
-    labels.append(Label(f"over {edges[-1]} years", f"{edges[-1]}年以上"))
-    return labels
 
 
 def provisions(staged: pd.DataFrame, as_of: dt.date, policy: Policy) -> pd.DataFrame:
@@ -66,3 +61,8 @@ def provision_totals(aging: pd.DataFrame, staged: pd.DataFrame) -> pd.DataFrame:
     values[out["is_total"].to_numpy()] = int(staged["provision_fen"].sum())
     out["provision_fen"] = values.astype("int64")
     return out
+
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """The provision pass: bucket, rate and provision of every row."""
+    return replace(state, detail=state.detail.join(provisions(state.detail, state.as_of, inputs.policy))), ()

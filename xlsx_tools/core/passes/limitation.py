@@ -29,36 +29,27 @@ over the (few) demand events.
 from __future__ import annotations
 
 import datetime as dt
-import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
-from . import i18n
-from .cells import clean_text, parse_dates
-from .i18n import Label
-from .issues import Issue
-from .sheet_rows import RowIssues, locate_columns, read_rows
-from .policy import Policy
-from .tables import RawSheet
-
-_LIST_SPLIT = re.compile(r"[,，、;；\n]+")
+from .. import i18n
+from ..cells import clean_text, parse_dates
+from ..i18n import Label
+from ..issues import Issue
+from ..policy import Policy
+from ..read import Inputs
+from ..sheet_rows import RowIssues, locate_columns, split_invoices
+from ..tables import RawSheet
+from . import State
+from .plans import plan_invoices
 KINDS = ("demand", "debtor", "proceedings", "judgment")
 EVENT_KIND = {
     "demand_delivered": "demand", "acknowledgement": "debtor", "promise_to_pay": "debtor",
     "plan_signed": "debtor", "suit_filed": "proceedings", "payment_order": "proceedings",
     "judgment": "judgment",
 }
-
-
-def split_invoices(text: object) -> tuple[str, ...] | None:
-    """'INV1, INV2、INV3' -> ('INV1', 'INV2', 'INV3'); blank or 'all' / '全部' -> None (every invoice)."""
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return None
-    parts = tuple(p.strip() for p in _LIST_SPLIT.split(str(text)) if p.strip())
-    if not parts or any(i18n.normalise_name(p) in i18n.ALL_INVOICES_WORDS for p in parts):
-        return None
-    return parts
 
 
 def add_months(dates: pd.Series, months: int | np.ndarray) -> pd.Series:
@@ -80,59 +71,11 @@ def add_years(dates: pd.Series, years: int | np.ndarray) -> pd.Series:
     return add_months(dates, np.asarray(years, dtype="int64") * 12)
 
 
-# ----- input sheets --------------------------------------------------------------------------------
+# ----- acts: what interrupts, freezes or ends the clock --------------------------------------------------------------------------------
 def empty_acts() -> pd.DataFrame:
     return pd.DataFrame({"customer_id": pd.Series(dtype=object), "invoices": pd.Series(dtype=object),
                          "date": pd.Series(dtype="datetime64[ns]"), "kind": pd.Series(dtype=object),
                          "event": pd.Series(dtype=object)})
-
-
-def read_events(sheet: RawSheet | None, ledger: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
-    """The Events · 法律事件 sheet as acts: customer_id, invoices (tuple or None = all), date, kind, event.
-
-    Missing or unreadable date / customer / event type are errors (row left out); a listed
-    invoice that is not the customer's in the ledger is a warning and is dropped from the row.
-    """
-    if sheet is None:
-        return empty_acts(), []
-    rows, issues = read_rows(sheet, i18n.EVENT_COLUMNS, ("date", "customer_id", "event"))
-    if rows is None:
-        return empty_acts(), issues
-    text, found = rows.text, rows.found
-    dates, bad = parse_dates(text["date"])
-    found.add(bad, "date", "date_unrecognised")
-    aliases = {i18n.normalise_name(name): code for code, label in i18n.EVENT_TYPES.items() for name in label.both()}
-    aliases.update({i18n.normalise_name(k): v for k, v in i18n.EVENT_TYPE_ALIASES.items()})
-    codes = text["event"].map(i18n.normalise_name, na_action="ignore").map(aliases)
-    allowed = Label(", ".join(label.en for label in i18n.EVENT_TYPES.values()),
-                    "、".join(label.zh for label in i18n.EVENT_TYPES.values()))
-    found.add(text["event"].notna() & codes.isna(), "event", "event_unknown", allowed=allowed)
-    named_rows = text["invoices"].notna()
-    listed = set(inv for cell in text["invoices"][named_rows] for inv in (split_invoices(cell) or ()))
-    mine = ledger[ledger["invoice_no"].isin(listed)] if listed else ledger.iloc[:0]
-    owner = dict(zip(mine["invoice_no"], mine["customer_id"]))
-    invoices = []
-    for row, customer, cell in zip(text["invoices"].index, text["customer_id"], text["invoices"]):
-        named = split_invoices(cell if not pd.isna(cell) else None)
-        if named is not None and not found.bad_rows.loc[row]:
-            foreign = [inv for inv in named if owner.get(inv) != customer]
-            if foreign:
-                mask = pd.Series(False, index=found.bad_rows.index)
-                mask.loc[row] = True
-                for inv in foreign:
-                    found.add(mask, "invoices", "event_invoice_unknown", severity="warning", value=inv,
-                              customer=customer)
-            named = tuple(inv for inv in named if inv not in foreign) or ()
-        invoices.append(named)
-    good = ~found.bad_rows
-    frame = pd.DataFrame({
-        "customer_id": text["customer_id"][good].astype(object).to_numpy(),
-        "invoices": pd.Series(invoices, index=text["invoices"].index, dtype=object)[good].to_numpy(),
-        "date": dates[good].to_numpy(),
-        "kind": codes[good].map(EVENT_KIND).astype(object).to_numpy(),
-        "event": codes[good].astype(object).to_numpy(),
-    })
-    return frame, issues + found.sorted()
 
 
 def read_delivered_demands(sheet: RawSheet | None, policy: Policy) -> tuple[pd.DataFrame, list[Issue]]:
@@ -341,3 +284,17 @@ def alert_issues(detail: pd.DataFrame, ledger_sheet: str, letter: str) -> list[I
         issues.append(Issue("warning", ledger_sheet, cell,
                             Label(template.en.format(**values), template.zh.format(**values))))
     return issues
+
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """The limitation pass: the clock of every row from every act, and an alert per row near or past expiry."""
+    detail, policy = state.detail, inputs.policy
+    events = inputs.events.copy()
+    events.insert(3, "kind", events["event"].map(EVENT_KIND).astype(object))
+    demands, issues = read_delivered_demands(inputs.letters, policy)
+    acts = pd.concat([frame for frame in (events, demands, payment_acts(detail, inputs.payments),
+                                          plan_acts(plan_invoices(list(state.plans)))) if len(frame)] or [events],
+                     ignore_index=True)
+    detail = detail.join(limitation_clock(detail, state.as_of, policy, acts))
+    issues += alert_issues(detail, inputs.ledger.sheet, inputs.ledger.letters.get("invoice_no", ""))
+    return replace(state, detail=detail), tuple(issues)

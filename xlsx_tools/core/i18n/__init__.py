@@ -1,0 +1,26 @@
+"""Every user-facing name in both languages, organised by what it names.
+
+- `labels`: Label, Message, Aliases and name folding (the building blocks);
+- `sheets`: sheet names;
+- `columns`: column headers, one table per sheet;
+- `enums`: codes and their names, and the fixed words written into cells;
+- `messages`: sentences (issue messages, letter notes, warnings, notes).
+
+Callers use the package face, `i18n.NAME`; the modules only say where a name lives.
+"""
+from .columns import (AGING_COLUMNS, AGING_PROVISION_COLUMN, CASE_COLUMNS, COMPANY_COLUMNS, COMPANY_FIELDS,
+                      CREDIT_COLUMNS, CUSTOMER_COLUMNS, DETAIL_COLUMNS, DETAIL_MONEY_LAW_COLUMNS, EVENT_COLUMNS,
+                      FIVE_C_COLUMNS, ISSUE_COLUMNS, LEDGER_COLUMNS, LEDGER_RATE_COLUMNS, LETTER_LOG_COLUMNS,
+                      PAYMENT_COLUMNS, PLAN_COLUMNS, PLAN_SCHEDULE_COLUMNS, POLICY_COLUMNS, PRIORITY_COLUMNS,
+                      PRIORITY_MONEY_LAW_COLUMNS, SNAPSHOT_COLUMNS)
+from .enums import (ALL_INVOICES_WORDS, BLANK_LINE, BUCKET_NOT_DUE, CUSTOMER_TYPE_ALIASES, CUSTOMER_TYPES,
+                    DEFAULT_ACTIONS, DEFAULT_OWNERS, DEMAND_SCOPES, EVENT_TYPE_ALIASES, EVENT_TYPES,
+                    INSTALLMENT_STATUSES, INTEREST_BASES, LADDER_CODES, LETTER_KINDS, LETTER_STATUSES, LIMIT_BAND,
+                    LIMIT_BAND_NONE, LIMITATION_STATES, NO_CONTRACT, NOT_YET_DUE, PAYMENT_ORDERS, PLAN_STATUSES,
+                    PLAN_TYPES, SEVERITIES, SHARE_BANDS, STAGE_CODES, STAGE_NAMES, STATUSES, TAG_DOWNGRADED,
+                    TAG_HIGH_RISK, TAG_KEY_TARGET, TAG_LIMITATION, TAG_LIMITATION_EXPIRED, TAG_OVER_LIMIT,
+                    TAG_PLAN_BROKEN, TAG_RED_LINE, TOTAL, TOTAL_ROW_WORDS, YES_NO, bucket_labels)
+from .labels import LANGS, Aliases, Label, Lang, Message, match_names, name_lookup, normalise_name
+from .messages import (INTEREST_BASIS_SHORT, INTEREST_BASIS_TEXT, LETTER_MESSAGES, MESSAGES, NOTE_PAID_FROM_LEDGER,
+                       NOTE_PAYMENTS_USED, WARNINGS)
+from .sheets import MONEY_LAW_INPUT_SHEETS, SHEETS, find_sheet

@@ -1,0 +1,144 @@
+"""Sentences shown to people: issue messages (by code), letter notes, warnings, interest bases
+and sheet notes, each in both languages."""
+from __future__ import annotations
+
+from .labels import Label, Message
+
+MESSAGES: dict[str, Message] = {
+    "date_unrecognised": Message("Date format not recognised '{value}'", "日期格式无法识别 '{value}'"),
+    "amount_unrecognised": Message("Amount not recognised '{value}'", "金额无法识别 '{value}'"),
+    "integer_unrecognised": Message("Whole number expected, got '{value}'", "应为整数，实际为 '{value}'"),
+    "required_missing": Message("{column} is missing", "{column}缺失"),
+    "due_missing": Message("Due Date is missing and no Terms (days) given",
+                           "到期日缺失，且未填写账期(天)"),
+    "status_unknown": Message("Unknown status '{value}' (allowed: {allowed})",
+                              "状态无法识别 '{value}'（可用：{allowed}）"),
+    "duplicate_invoice": Message("Invoice No '{value}' duplicates row {first}",
+                                 "单据号 '{value}' 与第 {first} 行重复"),
+    "total_row": Message("Total row skipped", "合计行已跳过"),
+    "column_missing": Message("Required column '{column}' not found in the header row",
+                              "表头中找不到必需列 '{column}'"),
+    "column_duplicate": Message("Column '{column}' appears twice; the first one is used",
+                                "列 '{column}' 重复出现，使用第一列"),
+    "no_header": Message("The sheet has no header row", "工作表没有表头行"),
+    "overpaid": Message("Paid amount exceeds the amount by {value}", "已收金额超出金额 {value}"),
+    "negative_paid": Message("Paid amount is negative '{value}'", "已收金额为负数 '{value}'"),
+    "currency_mixed": Message("Currency {value} is summed with CNY without conversion",
+                              "币种 {value} 未经折算即与人民币合计"),
+    "unknown_customer": Message("Customer ID '{value}' is not in the Customers sheet",
+                                "客户编号 '{value}' 不在客户档案中"),
+    "customer_type_unknown": Message("Unknown customer type '{value}' (allowed: {allowed})",
+                                     "客户类型无法识别 '{value}'（可用：{allowed}）"),
+    "rating_unknown": Message("Unknown credit rating '{value}' (allowed: {allowed})",
+                              "信用评级无法识别 '{value}'（可用：{allowed}）"),
+    "duplicate_customer": Message("Customer ID '{value}' duplicates row {first}",
+                                  "客户编号 '{value}' 与第 {first} 行重复"),
+    "policy_unknown_key": Message("Unknown setting '{value}' ignored", "未知设置项 '{value}'，已忽略"),
+    "policy_invalid": Message("Invalid value '{value}' for {key}: {reason}",
+                              "设置项 {key} 的值 '{value}' 无效：{reason}"),
+    "snapshot_invalid": Message("Snapshot row not understood and ignored", "快照行无法识别，已忽略"),
+    "row_left_out": Message("; row left out of all results", "；该行未参与计算"),
+    "ratio_unrecognised": Message("Rate not recognised '{value}'", "利率无法识别 '{value}'"),
+    "lpr_missing": Message("{count} receivable(s) fell due before the first LPR in the Policy table ({first}); "
+                           "no interest computed for them",
+                           "{count} 笔单据在策略表首个LPR日期（{first}）之前到期，未计算利息"),
+    "contract_rate_missing": Message("{count} receivable(s) have no contract rate; the LPR basis is used",
+                                     "{count} 笔单据未填合同利率，按LPR计算"),
+    "payment_unknown_invoice": Message("Invoice No '{value}' is not in the ledger", "单据号 '{value}' 不在应收台账中"),
+    "payment_not_positive": Message("Payment amount must be positive '{value}'", "收款金额应为正数 '{value}'"),
+    "payment_overpaid": Message("Payments exceed amount and interest by {value}", "收款超出本金和利息 {value}"),
+    "paid_differs": Message("Paid Amount {value} differs from the Payments sheet total {total}; "
+                            "the Payments sheet is used",
+                            "已收金额 {value} 与收款记录合计 {total} 不一致，以收款记录为准"),
+    "plan_invalid_count": Message("Installments must be between {low} and {high}, got '{value}'",
+                                  "期数应在 {low} 到 {high} 之间，实际为 '{value}'"),
+    "plan_invalid_share": Message("Prepayment share must be between 0 and 100%, got '{value}'",
+                                  "首付比例应在 0 到 100% 之间，实际为 '{value}'"),
+    "plan_type_unknown": Message("Unknown plan type '{value}' (allowed: {allowed})",
+                                 "方案类型无法识别 '{value}'（可用：{allowed}）"),
+    "plan_invoice_unknown": Message("Invoice '{value}' of the plan is not an invoice of customer {customer} "
+                                    "in the ledger; left out of the plan",
+                                    "计划中的单据 '{value}' 不是客户 {customer} 在台账中的单据，已排除"),
+    "plan_invoice_twice": Message("Invoice '{value}' is already in plan {first}; left out of this plan",
+                                  "单据 '{value}' 已在计划 {first} 中，本计划不再包含"),
+    "plan_no_invoices": Message("The plan covers no invoice of the ledger", "该计划未涵盖台账中的任何单据"),
+    "plan_duplicate": Message("Plan No '{value}' duplicates row {first}", "计划编号 '{value}' 与第 {first} 行重复"),
+    "plan_broken": Message("Plan {plan} broken: installment {n} due {due} unpaid after {grace} grace days; "
+                           "its invoices return to the ladder",
+                           "分期计划 {plan} 违约：第 {n} 期（{due} 到期）宽限 {grace} 天后仍未还清，相关单据恢复按逾期天数催收"),
+    "event_unknown": Message("Unknown event type '{value}' (allowed: {allowed})",
+                             "事件类型无法识别 '{value}'（可用：{allowed}）"),
+    "event_invoice_unknown": Message("Invoice '{value}' is not an invoice of customer {customer} in the ledger",
+                                     "单据 '{value}' 不是客户 {customer} 在台账中的单据"),
+    "limitation_alert": Message("Limitation period of {invoice} expires on {date} ({days} days left; "
+                                "alert at {limit} days)",
+                                "单据 {invoice} 的诉讼时效将于 {date} 届满（剩余 {days} 天，{limit} 天预警）"),
+    "limitation_expired": Message("Limitation period of {invoice} expired on {date}",
+                                  "单据 {invoice} 的诉讼时效已于 {date} 届满"),
+    "enforcement_alert": Message("Enforcement of the judgment on {invoice} must be applied for by {date} "
+                                 "({days} days left)",
+                                 "单据 {invoice} 的判决须于 {date} 前申请强制执行（剩余 {days} 天）"),
+    "score_invalid": Message("5C score must be a whole number 1-5, got '{value}'", "5C 评分应为 1-5 的整数，实际为 '{value}'"),
+}
+
+LETTER_MESSAGES: dict[str, Message] = {
+    "cooldown": Message("{kind} for {customer} at stage {stage} already generated on {date} ({letter_no}); "
+                        "cool-down {days} days",
+                        "{customer} 在 {stage} 阶段的{kind}已于 {date} 生成（{letter_no}），冷却期 {days} 天"),
+    "case_done": Message("case {case} already reviewed in {letter_no}", "案例 {case} 已生成复盘记录（{letter_no}）"),
+    "plan_done": Message("plan {plan} already rendered in {letter_no}", "分期计划 {plan} 已生成协议（{letter_no}）"),
+    "no_plans": Message("no plan row for customer {customer} in the Plans sheet",
+                        "分期计划表中没有客户 {customer} 的计划"),
+    "no_letter_due": Message("no letter due for {customer} (stage {stage})", "{customer} 当前无需发函（阶段 {stage}）"),
+    "not_in_ledger": Message("customer {customer} has no open balance", "客户 {customer} 没有未收余额"),
+    "no_cases": Message("no case row for customer {customer} in the Cases sheet",
+                        "案例库中没有客户 {customer} 的案例"),
+    "company_missing": Message("Company sheet: {fields} missing (needed for {kind})",
+                               "公司信息表缺少：{fields}（{kind}需要）"),
+    "customer_missing": Message("customer {customer}: {fields} missing in the Customers sheet",
+                                "客户 {customer}：客户档案缺少 {fields}"),
+    "foreign_currency": Message("invoices in {currency}: letters state CNY amounts only",
+                                "单据币种为 {currency}：函件只能列示人民币金额"),
+    "render_failed": Message("rendering failed: {reason}", "生成失败：{reason}"),
+    "template_broken": Message("template {template} cannot be used: {reason}", "模板 {template} 无法使用：{reason}"),
+    "log_unknown_kind": Message("Unknown letter kind '{value}'", "函件类型无法识别 '{value}'"),
+    "case_no_customer": Message("Case row without Customer ID ignored", "案例行缺少客户编号，已忽略"),
+    "recovered_letter": Message("letter file found after an interrupted run; logged now",
+                                "上次中断的批次已生成此函件，现补记"),
+    "void_number": Message("number reserved by an interrupted run; no letter was written",
+                           "上次中断的批次预留了此编号，但未生成函件"),
+    "company_unknown_key": Message("Unknown company item '{value}' ignored", "未知公司信息项 '{value}'，已忽略"),
+}
+
+WARNINGS: dict[str, Message] = {
+    "early": Message("Overdue 1-{days} days is {share} of receivables (> {limit}): meet the department head",
+                     "逾期{days}天内占应收 {share}（超过 {limit}）：约谈部门负责人"),
+    "growth": Message("Overdue amount up {share} vs last month (> {limit}): meet the department head",
+                      "逾期金额环比增长 {share}（超过 {limit}）：约谈部门负责人"),
+}
+
+INTEREST_BASIS_SHORT: dict[str, Message] = {
+    "lpr": Message("LPR {rate} × {multiplier}", "一年期LPR {rate}×{multiplier}"),
+    "daily": Message("{rate} per day", "每日{rate}"),
+    "contract": Message("contract {rate} a year", "合同年利率{rate}"),
+}
+
+INTEREST_BASIS_TEXT: dict[str, Message] = {
+    "lpr": Message("at {multiplier} times the one-year LPR of {rate}", "按一年期LPR {rate}的{multiplier}倍计算"),
+    "lpr_mixed": Message("at {multiplier} times the one-year LPR in force the day after each due date ({rate})",
+                         "按各笔逾期次日适用的一年期LPR（{rate}）的{multiplier}倍计算"),
+    "daily": Message("at {rate} per day", "按每日{rate}计算"),
+    "contract": Message("at the contract rate of {rate} a year", "按合同约定年利率{rate}计算"),
+    "mixed": Message("at the agreed or statutory rate of each invoice ({rate})", "按各笔单据约定或法定利率（{rate}）计算"),
+    "none": Message("no overdue interest", "无逾期利息"),
+}
+
+NOTE_PAID_FROM_LEDGER = Label(
+    "Interest: no Payments sheet, so each Paid Amount is taken as received on the due date.",
+    "逾期利息：未提供收款记录表，已收金额视为于到期日收到。")
+
+
+NOTE_PAYMENTS_USED = Label(
+    "Interest: Paid Amount and interest come from the Payments sheet; interest accrues on each balance "
+    "for the days it was outstanding.",
+    "逾期利息：已收金额和利息按收款记录表计算，按每段未收余额的实际天数计息。")

@@ -1,0 +1,44 @@
+"""The passes of a refresh: each step of the computation as one function of one shape.
+
+    def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]
+
+- `inputs` (read.Inputs) is everything given: the typed sheets and the policy, read once.
+  The policy travels in it because it is an input like any sheet (read from the Policy
+  sheet or handed in), so a pass needs no third argument.
+- `state` is what the passes before have computed: the detail frame growing column by
+  column, plus the per-plan, per-customer and per-line tables.  A pass returns a new State
+  (`dataclasses.replace`), never changes the one it got, and returns its located issues
+  instead of appending to a shared list.
+
+`refresh.PASSES` lists the passes in order; a new rule is one function here plus one line there.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pandas as pd
+
+from ..i18n import Label
+from ..issues import Issue
+from ..read import Inputs
+from ..read.plans import PlanTerms
+
+
+@dataclass(frozen=True)
+class State:
+    """What the passes have computed so far."""
+
+    as_of: dt.date
+    detail: pd.DataFrame                                                  # one row per clean ledger row
+    notes: tuple[Label, ...] = ()                                         # lines for the Detail sheet's note
+    plans: tuple[PlanTerms, ...] = ()                                     # the plans with their invoices
+    plan_schedule: pd.DataFrame = field(default_factory=pd.DataFrame)     # every installment of every plan
+    credit: pd.DataFrame = field(default_factory=pd.DataFrame)            # one row per customer
+    priority: pd.DataFrame = field(default_factory=pd.DataFrame)          # the ranked customers
+    aging: pd.DataFrame = field(default_factory=pd.DataFrame)             # one row per business line + total
+    snapshots: pd.DataFrame = field(default_factory=pd.DataFrame)         # every month, this month replaced
+
+
+Pass = Callable[[Inputs, State], tuple[State, tuple[Issue, ...]]]
