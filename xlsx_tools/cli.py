@@ -169,7 +169,7 @@ def _summary_line(issues: Sequence[Issue], lang: Lang) -> str:
 
 
 def _open(path: Path):
-    from .io.workbook_file import WorkbookFile
+    from .io.xlsx.workbook_file import WorkbookFile
     return WorkbookFile(path)
 
 
@@ -212,7 +212,7 @@ def _run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _run_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .templates import write_template
+    from .build.templates import write_template
     if args.workbook.exists() and not args.force:
         raise WorkbookUnusable(f"文件已存在：{args.workbook}（使用 --force 覆盖） / "
                                f"{args.workbook} already exists (use --force to overwrite)")
@@ -222,7 +222,7 @@ def _run_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .demo import build_demo_workbook
+    from .build.demo import build_demo_workbook
     lang: Lang = args.lang or "zh"
     as_of = args.as_of or dt.date.today()
     args.directory.mkdir(parents=True, exist_ok=True)
@@ -332,7 +332,7 @@ def _run_check_templates(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_build_templates(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .excel.xlsm import MACROS_DIR, TEMPLATES_DIR, write_templates
+    from .build.xlsm import MACROS_DIR, TEMPLATES_DIR, write_templates
     macros = args.macros or MACROS_DIR
     if not any(Path(macros).glob("*.bas")):
         raise WorkbookUnusable(f"找不到宏源文件 {macros}/*.bas（请在源码目录中运行或使用 --macros） / "

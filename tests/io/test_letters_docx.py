@@ -23,7 +23,7 @@ from xlsx_tools.io.letters_docx import (CompiledTemplate, RenderTask, TemplateSe
                                         render_with_docxtpl)
 from xlsx_tools.io.letters_journal import LettersJournal
 from xlsx_tools.core.letters import LogRow
-from xlsx_tools.letter_templates import SHIPPED_DIR, write_templates
+from xlsx_tools.build.letter_templates import SHIPPED_DIR, write_templates
 
 LANGS = ("zh", "en")
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "letters"

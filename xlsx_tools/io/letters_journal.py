@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from ..core.letters import LogRow, format_letter_no, parse_letter_no
-from .workbook_file import fsync_dir
+from .xlsx.workbook_file import fsync_dir
 
 JOURNAL_NAME = "letters-journal.jsonl"
 
