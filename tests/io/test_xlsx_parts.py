@@ -152,3 +152,14 @@ def test_serialize__keeps_declaration_and_namespaces() -> None:
     assert b'mc:Ignorable="x15ac"' in out and b'xmlns:x15ac="urn:y"' in out
     assert re.match(rb'<\?xml version="1.0" encoding="UTF-8" standalone="yes"\?>', opc.serialize_xml(
         etree.fromstring(b"<a/>"), b"<a/>"))
+
+
+# ---------------------------------------------------------------- dates: the one home of Excel serials
+def test_dates__workbook_flag_in_any_spelling() -> None:
+    from xlsx_tools.io.xlsx.dates import workbook_uses_1904
+    book = '<workbook xmlns="{ns}"><workbookPr {attr}/></workbook>'
+    assert workbook_uses_1904(etree.fromstring(book.format(ns=opc.NS_MAIN, attr='date1904="1"')))
+    assert workbook_uses_1904(etree.fromstring(book.format(ns=opc.NS_MAIN, attr='date1904="true"')))
+    assert not workbook_uses_1904(etree.fromstring(book.format(ns=opc.NS_MAIN, attr='date1904="0"')))
+    assert not workbook_uses_1904(etree.fromstring(f'<workbook xmlns="{opc.NS_MAIN}"/>'))
+

@@ -14,9 +14,6 @@ from lxml import etree
 EPOCH_1900 = np.datetime64("1899-12-30", "D")
 EPOCH_1904 = np.datetime64("1904-01-01", "D")
 _LEAP_BUG_END = np.datetime64("1900-03-01", "D")
-# Serial 61 is 1900-03-01; lower serials are distorted by the 1900 leap-year bug.
-# 2958465 is 9999-12-31, the last day Excel shows.
-_SERIAL_MIN, _SERIAL_MAX = 61, 2958465
 
 
 def workbook_uses_1904(workbook: etree._Element) -> bool:
@@ -24,17 +21,6 @@ def workbook_uses_1904(workbook: etree._Element) -> bool:
     namespace = etree.QName(workbook).namespace
     properties = workbook.find(f"{{{namespace}}}workbookPr" if namespace else "workbookPr")
     return properties is not None and properties.get("date1904", "0").lower() in ("1", "true")
-
-
-def serial_to_timestamp(serial: float) -> pd.Timestamp:
-    """The day of a 1900-system serial number (time of day dropped); NaT outside Excel's dates.
-
-    This is how a number typed into a date column reads: the value Excel would show
-    if the cell were formatted as a date.
-    """
-    if _SERIAL_MIN <= serial <= _SERIAL_MAX:
-        return pd.Timestamp(EPOCH_1900) + pd.Timedelta(days=int(serial))
-    return pd.NaT
 
 
 def dates_to_serials(series: pd.Series, date1904: bool, what: str) -> pa.Array:
