@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from xlsx_tools.core.letters import sample_context  # noqa: E402
-from xlsx_tools.letter_templates import SHIPPED_DIR  # noqa: E402
+from xlsx_tools.build.letter_templates import SHIPPED_DIR  # noqa: E402
 
 TEMPLATE = SHIPPED_DIR / "zh" / "demand.docx"
 

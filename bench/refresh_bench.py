@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from xlsx_tools.core import i18n  # noqa: E402
 from xlsx_tools.core.tables import OutputColumn, OutputTable  # noqa: E402
-from xlsx_tools.io.workbook_file import WorkbookFile  # noqa: E402
-from xlsx_tools.templates import write_template  # noqa: E402
+from xlsx_tools.io.xlsx.workbook_file import WorkbookFile  # noqa: E402
+from xlsx_tools.build.templates import write_template  # noqa: E402
 
 AS_OF = dt.date(2026, 11, 28)
 

@@ -28,9 +28,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from xlsx_tools.core.tables import OutputColumn, OutputTable  # noqa: E402
-from xlsx_tools.io import xlsx_package  # noqa: E402
-from xlsx_tools.io.sheet_xml import SheetXml  # noqa: E402
-from xlsx_tools.io.workbook_file import WorkbookFile  # noqa: E402
+from xlsx_tools.io.xlsx.sheet_xml import SheetXml  # noqa: E402
+from xlsx_tools.io.xlsx.styles import merge_styles  # noqa: E402
+from xlsx_tools.io.xlsx.workbook_file import WorkbookFile  # noqa: E402
 
 KINDS15 = ["text", "text", "money", "int", "date", "text", "money", "money", "percent",
            "decimal", "text", "int", "money", "text", "date"]
@@ -104,7 +104,7 @@ def bench(n: int, folder: Path, openpyxl_too: bool) -> None:
 
 def levels(n: int) -> None:
     sheet = SheetXml(make_table("账龄明细", n, KINDS15))
-    _, xf = xlsx_package.merge_styles(None, sheet.styles_needed())
+    _, xf = merge_styles(None, sheet.styles_needed())
     t0 = time.perf_counter()
     data = b"".join(bytes(p) for p in sheet.render(xf))
     print(f"generate {n:,} x 15: {time.perf_counter() - t0:.2f} s, {len(data) / 1e6:.0f} MB XML")

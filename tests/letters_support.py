@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 
 from xlsx_tools.core import i18n
-from xlsx_tools.templates import build_template, save_workbook
+from xlsx_tools.build.templates import build_template, save_workbook
 
 AS_OF = dt.date(2026, 11, 30)
 OLD_MILL = "Old Mill & Sons <Ltd>"

@@ -13,7 +13,7 @@ from xlsx_tools.core import i18n
 from xlsx_tools.core.cells import parse_dates, parse_money
 from xlsx_tools.core.refresh import RefreshInputs, RefreshResult, compute
 from xlsx_tools.core.tables import RawSheet, column_letter
-from xlsx_tools.demo import DEMO_SEED, build_demo_workbook
+from xlsx_tools.build.demo import DEMO_SEED, build_demo_workbook
 
 AS_OF_ZH = dt.date(2026, 11, 28)
 AS_OF_EN = dt.date(2027, 3, 1)     # another day: the demo must look the same relative to it

@@ -13,7 +13,7 @@ from xlsx_tools.core.read.ledger import LEDGER_REQUIRED
 from xlsx_tools.core.policy import DEFAULT_POLICY, SETTINGS, format_setting, load_policy
 from xlsx_tools.core.refresh import RefreshInputs, compute
 from xlsx_tools.core.tables import RawSheet, column_letter
-from xlsx_tools.templates import (DATE_FORMAT, LAST_FORMATTED_ROW, MONEY_FORMAT, PERCENT_FORMAT,
+from xlsx_tools.build.templates import (DATE_FORMAT, LAST_FORMATTED_ROW, MONEY_FORMAT, PERCENT_FORMAT,
                                   build_template, write_template)
 
 LANGS = ("zh", "en")

@@ -170,6 +170,7 @@ def _summary_line(issues: Sequence[Issue], lang: Lang) -> str:
     return texts.SUMMARY.format(errors=errors, warnings=len(issues) - errors).get(lang)
 
 
+
 def _run_refresh(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = ProgressLine(err)
     try:
@@ -206,7 +207,7 @@ def _run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _run_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .templates import write_template
+    from .build.templates import write_template
     if args.workbook.exists() and not args.force:
         raise WorkbookUnusable(texts.zh_en(texts.FILE_EXISTS.format(path=args.workbook)))
     path = write_template(args.workbook, args.lang)
@@ -215,7 +216,7 @@ def _run_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .demo import build_demo_workbook
+    from .build.demo import build_demo_workbook
     lang: Lang = args.lang or "zh"
     as_of = args.as_of or dt.date.today()
     args.directory.mkdir(parents=True, exist_ok=True)
@@ -316,7 +317,7 @@ def _run_check_templates(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _run_build_templates(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .excel.xlsm import MACROS_DIR, TEMPLATES_DIR, write_templates
+    from .build.xlsm import MACROS_DIR, TEMPLATES_DIR, write_templates
     macros = args.macros or MACROS_DIR
     if not any(Path(macros).glob("*.bas")):
         raise WorkbookUnusable(texts.zh_en(texts.NO_MACROS.format(macros=macros)))

@@ -11,7 +11,7 @@ from pathlib import Path
 from .io.letters_docx import DocxRenderer
 from .io.letters_journal import BookJournal
 from .io.pdf import batch_pdf
-from .io.workbook_file import WorkbookFile
+from .io.xlsx.workbook_file import WorkbookFile
 from .pipeline.letters import LettersOutcome, generate_letters
 from .pipeline.ports import LetterAdapters, WorkbookPort
 

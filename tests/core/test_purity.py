@@ -51,8 +51,6 @@ def _mentions(pattern: str) -> list[str]:
             if re.search(pattern, line, re.IGNORECASE)]
 
 
-@pytest.mark.xfail(strict=False, reason="letter file names (.docx) move from core/letters.py to io/ on branch "
-                                        "arch-letters (issue 8 §2)")
 def test_core__mentions_no_word_files():
     assert _mentions(r"\.docx\b") == []
 

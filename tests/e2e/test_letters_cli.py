@@ -19,8 +19,8 @@ from xlsx_tools.cli import main
 from xlsx_tools.core import i18n
 from xlsx_tools.io import letters_docx, pdf
 from xlsx_tools.io.letters_journal import JOURNAL_NAME, LettersJournal
-from xlsx_tools.io.workbook_file import WorkbookFile
-from xlsx_tools.letter_templates import SHIPPED_DIR
+from xlsx_tools.io.xlsx.workbook_file import WorkbookFile
+from xlsx_tools.build.letter_templates import SHIPPED_DIR
 
 EXPECTED = {("C001", "demand"), ("C002", "lawyer"), ("C003", "confirmation"), ("C003", "reminder"),
             ("C004", "confirmation"), ("C/007", "demand")}

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from xlsx_tools.cli import main
-from xlsx_tools.demo import build_demo_workbook
+from xlsx_tools.build.demo import build_demo_workbook
 from tests.e2e.conftest import AS_OF
 from tests.libreoffice import convert_to_csv, soffice_or_skip
 from tests.workbooks import read_records

@@ -10,8 +10,8 @@ import pytest
 from tests.fakes.xlwings_fake import FakeBook
 from xlsx_tools.pipeline import refresh as refresh_steps
 from xlsx_tools.core.refresh import RefreshResult
-from xlsx_tools.demo import build_demo_workbook
-from xlsx_tools.io.workbook_file import WorkbookFile
+from xlsx_tools.build.demo import build_demo_workbook
+from xlsx_tools.io.xlsx.workbook_file import WorkbookFile
 
 TODAY = dt.date.today()
 

@@ -115,7 +115,7 @@ def test_unexpected_error_shows_the_error_and_the_log_file(excel_demo, monkeypat
 
 
 def test_english_workbook_gets_english_messages(tmp_path, monkeypatch):
-    from xlsx_tools.demo import build_demo_workbook
+    from xlsx_tools.build.demo import build_demo_workbook
     book = FakeBook.from_xlsx(build_demo_workbook(tmp_path / "en.xlsx", as_of=TODAY, lang="en"))
     install_caller(monkeypatch, book)
     buttons.refresh()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from xlsx_tools.excel.xlsm import BUTTONS, MACROS_DIR, read_macros
+from xlsx_tools.build.xlsm import BUTTONS, MACROS_DIR, read_macros
 
 RUN_PYTHON = re.compile(r'^\s*RunPython\s+"((?:[^"]|"")*)"\s*$', re.IGNORECASE)
 SUB = re.compile(r"^\s*(Public\s+|Private\s+)?Sub\s+(\w+)\s*\(([^)]*)\)", re.IGNORECASE)

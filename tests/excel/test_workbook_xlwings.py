@@ -10,7 +10,7 @@ import pytest
 from tests.fakes.xlwings_fake import FakeBook, Formula
 from tests.workbooks import write_workbook
 from xlsx_tools.core.tables import OutputColumn, OutputTable
-from xlsx_tools.io.workbook_file import WorkbookFile
+from xlsx_tools.io.xlsx.workbook_file import WorkbookFile
 from xlsx_tools.io.workbook_xlwings import (XlwingsWorkbook, cell_text, fill_areas, raw_sheet, table_rows,
                                             union_addresses)
 

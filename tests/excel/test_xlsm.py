@@ -19,9 +19,9 @@ from tests.libreoffice import python_with_uno, soffice_or_skip
 from xlsx_tools.cli import main
 from xlsx_tools.core import i18n
 from xlsx_tools.present import texts
-from xlsx_tools.excel.xlsm import (BUTTONS, MACROS_DIR, TEMPLATES_DIR, UDF_MODULE, XLWINGS_SETTINGS,
+from xlsx_tools.build.xlsm import (BUTTONS, MACROS_DIR, TEMPLATES_DIR, UDF_MODULE, XLWINGS_SETTINGS,
                                    build_macro_workbook, read_macros, template_paths)
-from xlsx_tools.templates import build_template
+from xlsx_tools.build.templates import build_template
 
 LANGS = ("zh", "en")
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -219,7 +219,7 @@ def test_macros_folder_is_the_source(tmp_path):
 # ------------------------------------------------------------------ the file adapter keeps macros and buttons
 def test_cli_refresh_keeps_vba_buttons_and_code_names(tmp_path):
     import datetime as dt
-    from xlsx_tools.demo import build_demo_workbook
+    from xlsx_tools.build.demo import build_demo_workbook
     demo = build_demo_workbook(tmp_path / "demo.xlsx", as_of=dt.date(2026, 11, 28))
     book = tmp_path / "demo.xlsm"
     book.write_bytes(build_macro_workbook("zh", base=openpyxl.load_workbook(demo)))

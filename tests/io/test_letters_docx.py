@@ -23,7 +23,7 @@ from xlsx_tools.io import pdf
 from xlsx_tools.io.letters_docx import (CompiledTemplate, RenderTask, TemplateSet, check_templates, render_batch,
                                         render_with_docxtpl)
 from xlsx_tools.io.letters_journal import LettersJournal
-from xlsx_tools.letter_templates import SHIPPED_DIR, write_templates
+from xlsx_tools.build.letter_templates import SHIPPED_DIR, write_templates
 
 LANGS = ("zh", "en")
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "letters"
@@ -255,7 +255,7 @@ def _canonical_parts(path: Path) -> dict[str, bytes]:
 
 
 def test_shipped_templates__equal_what_the_generator_builds(tmp_path):
-    """Regenerate with `python -m xlsx_tools.letter_templates` after changing the generator."""
+    """Regenerate with `python -m xlsx_tools.build.letter_templates` after changing the generator."""
     write_templates(tmp_path)
     for lang in LANGS:
         for kind in KINDS:

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from xlsx_tools.core.tables import OutputColumn, OutputTable
-from xlsx_tools.io.sheet_xml import CellStyle, SheetXml, normalize_fill
+from xlsx_tools.io.xlsx.sheet_xml import CellStyle, SheetXml, normalize_fill
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 

@@ -23,8 +23,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from xlsx_tools.core.tables import OutputColumn, OutputTable, RawSheet
-from xlsx_tools.io import xlsx_package
-from xlsx_tools.io.workbook_file import WorkbookFile, WorkbookUnusable
+from xlsx_tools.io.xlsx import rawzip
+from xlsx_tools.io.xlsx.workbook_file import WorkbookFile, WorkbookUnusable
 
 WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 MACRO_MAIN_CT = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
@@ -460,7 +460,7 @@ def test_graft__empty_table_and_workbook_without_styles(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ atomicity, permissions
 def test_commit__failure_midway_leaves_original_untouched_and_no_temp_files(book: Path, monkeypatch) -> None:
     original = book.read_bytes()
-    real = xlsx_package.ZipWriter.write_stream
+    real = rawzip.ZipWriter.write_stream
 
     def explode(self, name, pieces, level=1):
         def some_then_fail():
@@ -470,7 +470,7 @@ def test_commit__failure_midway_leaves_original_untouched_and_no_temp_files(book
                     raise RuntimeError("disk on fire")
         return real(self, name, some_then_fail(), level)
 
-    monkeypatch.setattr(xlsx_package.ZipWriter, "write_stream", explode)
+    monkeypatch.setattr(rawzip.ZipWriter, "write_stream", explode)
     wb = WorkbookFile(book)
     wb.write_table(detail_table())
     with pytest.raises(RuntimeError, match="disk on fire"):

@@ -3,8 +3,9 @@
 * `functions`: the worksheet functions XT_DAYS_PAST_DUE … XT_PRIORITY (xlwings UDFs),
   thin wrappers over the same core code the command line uses;
 * `buttons`: the RunPython entry points behind the workbook's buttons (refresh, letters,
-  check), which run `pipeline` through the live-Excel adapter `io.workbook_xlwings`;
-* `xlsm`: builds the macro-enabled templates from `macros/*.bas` on any OS, without Excel.
+  check), which run `pipeline` through the live-Excel adapter `io.workbook_xlwings`.
+
+The macro-enabled templates are built by `xlsx_tools.build.xlsm`.
 
 See docs/windows-setup.md for the set-up on Windows.
 """

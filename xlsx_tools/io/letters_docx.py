@@ -34,6 +34,7 @@ from jinja2.exceptions import TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from ..shipped import LETTER_TEMPLATES
 from .letter_files import letter_file_name
 
 if TYPE_CHECKING:
@@ -181,18 +182,8 @@ def render_with_docxtpl(template: str | os.PathLike, context: Mapping[str, Any])
 
 
 def default_template_dir() -> Path:
-    """The shipped `letter_templates/` folder; built into a cache folder when not installed alongside."""
-    from ..core.letters.plan import KINDS
-    from ..letter_templates import SHIPPED_DIR, write_templates
-    if all((SHIPPED_DIR / lang / f"{kind}.docx").exists() for lang in LANGS for kind in KINDS):
-        return SHIPPED_DIR
-    from .. import letter_templates
-    version = hashlib.sha256(Path(letter_templates.__file__).read_bytes()).hexdigest()[:12]
-    cache = (Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "xlsx_tools"
-             / f"letter_templates-{version}")
-    if not all((cache / lang / f"{kind}.docx").exists() for lang in LANGS for kind in KINDS):
-        write_templates(cache)
-    return cache
+    """The letter templates shipped with the package (`letter_templates/`, see `xlsx_tools.shipped`)."""
+    return LETTER_TEMPLATES
 
 
 def template_path(folder: str | os.PathLike, lang: str, kind: str) -> Path:

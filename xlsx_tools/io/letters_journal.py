@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 from ..core.letters.numbering import format_letter_no, parse_letter_no
 from ..core.read.letter_log import LogRow
 from .letter_files import file_sha256, is_complete_docx, numbers_in_folder
-from .workbook_file import fsync_dir
+from .xlsx.workbook_file import fsync_dir
 
 JOURNAL_NAME = "letters-journal.jsonl"
 

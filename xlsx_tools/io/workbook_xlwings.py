@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from xlsx_tools.core.tables import OutputTable, RawSheet, column_letter
-from xlsx_tools.io.sheet_xml import HEADER_FILL, NUMBER_FORMATS, SheetXml, normalize_fill, validate_sheet_name
+from xlsx_tools.io.xlsx.sheet_xml import HEADER_FILL, NUMBER_FORMATS, SheetXml, normalize_fill, validate_sheet_name
 
 __all__ = ["XlwingsWorkbook", "cell_text", "raw_sheet", "table_rows", "EXCEL_MAX_ADDRESS"]
 

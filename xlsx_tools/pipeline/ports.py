@@ -1,7 +1,7 @@
 """The ports of the pipeline: what it needs from a workbook, a letter renderer, a number journal,
 a PDF binder and a progress display.
 
-Adapters implement them structurally (no import of this module needed): `io.workbook_file`
+Adapters implement them structurally (no import of this module needed): `io.xlsx.workbook_file`
 and `io.workbook_xlwings` are workbooks, `io.letters_docx.DocxRenderer` renders, and
 `io.letters_journal.BookJournal` journals; `tests/fakes/memory_port.py` holds in-memory fakes.
 """

@@ -3,7 +3,7 @@
 The templates are user data: clerks edit them in Word.  This module is how the
 shipped versions are made, so they can be rebuilt and reviewed as code:
 
-    python -m xlsx_tools.letter_templates letter_templates
+    python -m xlsx_tools.build.letter_templates letter_templates
 
 Every template uses only the variables of `core.letters.CONTEXT_NAMES` and renders
 with docxtpl; invoice tables repeat one row per invoice with `{%tr for %}`.
@@ -26,9 +26,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .core import i18n
-from .core.i18n import Lang
-from .core.letters import KINDS
+from ..core import i18n
+from ..core.i18n import Lang
+from ..core.letters import KINDS
 
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 GREY = RGBColor(0x59, 0x59, 0x59)
@@ -822,7 +822,8 @@ def write_templates(folder: str | Path) -> list[Path]:
     return written
 
 
-SHIPPED_DIR = Path(__file__).resolve().parent.parent / "letter_templates"
+#: The checkout's `letter_templates/` folder, which `main` rebuilds.
+SHIPPED_DIR = Path(__file__).resolve().parents[2] / "letter_templates"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

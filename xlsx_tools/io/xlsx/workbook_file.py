@@ -7,7 +7,7 @@
 
 Reading goes through fastexcel (calamine).  Writing never re-saves the
 workbook through openpyxl: the staged sheets are generated as XML and grafted
-into the zip, every other part is copied byte for byte (see `xlsx_package`).
+into the zip, every other part is copied byte for byte (see `graft`).
 """
 from __future__ import annotations
 
@@ -29,8 +29,10 @@ from lxml import etree
 
 from xlsx_tools.core.tables import OutputTable, RawSheet, column_letter
 from xlsx_tools.errors import WorkbookUnusable  # the one shared exception (CLI exit code 2)
-from xlsx_tools.io import xlsx_package as pkg
-from xlsx_tools.io.sheet_xml import SheetXml, validate_sheet_name
+from xlsx_tools.io.xlsx.dates import workbook_uses_1904
+from xlsx_tools.io.xlsx.graft import StagedSheet, graft
+from xlsx_tools.io.xlsx.opc import NS_MAIN, PackageError, SourcePackage, parse_xml
+from xlsx_tools.io.xlsx.sheet_xml import SheetXml, validate_sheet_name
 
 __all__ = ["WorkbookFile", "WorkbookUnusable"]
 
@@ -76,7 +78,7 @@ class WorkbookFile:
         self._names: list[str] | None = None
         self._date1904: bool | None = None
         self._strict = False
-        self._staged: dict[str, pkg.StagedSheet] = {}
+        self._staged: dict[str, StagedSheet] = {}
         self._validate()
 
     def __repr__(self) -> str:
@@ -111,8 +113,8 @@ class WorkbookFile:
         try:
             with open(p, "rb") as fp:
                 try:
-                    source = pkg.SourcePackage(fp)
-                except pkg.PackageError:
+                    source = SourcePackage(fp)
+                except PackageError:
                     raise not_workbook from None
                 if source.workbook_part.lower().endswith(".bin"):
                     raise _unusable("不支持 .xlsb 二进制工作簿，请另存为 .xlsx/.xlsm",
@@ -127,14 +129,13 @@ class WorkbookFile:
     def _parse_workbook(self, data: bytes | None) -> None:
         if not data:
             raise ValueError("empty workbook part")
-        root = pkg.parse_xml(data)
+        root = parse_xml(data)
         ns = etree.QName(root).namespace
         if etree.QName(root).localname != "workbook":
             raise ValueError("not a workbook part")
         self._names = [el.get("name", "") for el in root.iter(f"{{{ns}}}sheet")]
-        pr = root.find(f"{{{ns}}}workbookPr")
-        self._date1904 = pr is not None and pr.get("date1904", "0").lower() in ("1", "true")
-        self._strict = ns != pkg.NS_MAIN
+        self._date1904 = workbook_uses_1904(root)
+        self._strict = ns != NS_MAIN
 
     # ------------------------------------------------------------ reading
     def sheet_names(self) -> list[str]:
@@ -214,7 +215,7 @@ class WorkbookFile:
         if replaces is not None and not isinstance(replaces, str):
             raise TypeError("replaces must be a sheet name or None")
         sheet = SheetXml(table, date1904=bool(self._date1904))
-        self._staged[table.name.strip().casefold()] = pkg.StagedSheet(sheet, replaces)
+        self._staged[table.name.strip().casefold()] = StagedSheet(sheet, replaces)
 
     def commit(self, output: str | os.PathLike | None = None,
                progress: Callable[[str], None] | None = None) -> Path:
@@ -249,8 +250,8 @@ class WorkbookFile:
         try:
             with os.fdopen(fd, "w+b") as dst, open(self.path, "rb") as src:
                 try:
-                    pkg.graft(src, dst, list(self._staged.values()), progress=say)
-                except pkg.PackageError as exc:
+                    graft(src, dst, list(self._staged.values()), progress=say)
+                except PackageError as exc:
                     raise _unusable(f"无法处理工作簿 {self.path.name} 的结构",
                                     f"Can't update the structure of {self.path.name} ({exc})") from None
                 except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError) as exc:

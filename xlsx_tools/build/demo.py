@@ -31,10 +31,14 @@ from decimal import Decimal
 from os import PathLike
 from pathlib import Path
 
-from .core import i18n
-from .core.i18n import Label, Lang
-from .core.plans import PlanTerms, schedule
-from .core.policy import DEFAULT_POLICY
+import pandas as pd
+
+from ..core import i18n
+from ..core.i18n import Label, Lang
+from ..core.passes.plans import schedule
+from ..core.policy import DEFAULT_POLICY
+from ..core.passes.stages import assign_stages
+from ..core.read.plans import PlanTerms
 from .templates import build_template, save_workbook
 
 __all__ = ["build_demo_workbook", "DEMO_SEED"]
@@ -206,27 +210,26 @@ class _Event:
     evidence: tuple[str, str]
 
 
+# Stages compare days with as-of only, so the generator checks them against any fixed day.
+_ANY_AS_OF = dt.date(2000, 1, 1)
+
 # Demo plans: (signed, first due) in days before as-of, installments, interval, prepayment share,
 # installments paid (each two days before its due date).  The second plan stops paying: broken.
 DEMO_PLANS = ((50, 40, 4, 30, 0.3, 2), (110, 90, 3, 30, None, 1))
 
 
-def _stage(inv: _Invoice) -> str:
-    """The contract's stage rules with the default policy, mirrored for generation checks."""
-    open_fen = inv.open_fen
-    credit = inv.amount_fen < 0 and open_fen < 0
-    if inv.status == "written_off" or (not credit and open_fen <= 0):
-        return "CLOSED"
-    if credit:
-        return "CREDIT"
-    if inv.status == "litigation":
-        return "S5"
-    if inv.status == "disputed" or (inv.status == "hold" and (inv.hold_until_day is None or inv.hold_until_day >= 0)):
-        return "HOLD"
-    if inv.status == "plan":
-        return "PLAN"
-    starts = DEFAULT_POLICY.ladder_from_days
-    return i18n.LADDER_CODES[sum(1 for start in starts if inv.days_past_due >= start)]
+def _stages(invoices: list[_Invoice]) -> list[str]:
+    """Each invoice's stage by the core's rules (`stages.assign_stages`) with the default policy."""
+    as_of = pd.Timestamp(_ANY_AS_OF)
+    aged = pd.DataFrame({
+        "status": pd.Series([inv.status for inv in invoices], dtype=object),
+        "amount_fen": [inv.amount_fen for inv in invoices],
+        "open_fen": [inv.open_fen for inv in invoices],
+        "days_past_due": [inv.days_past_due for inv in invoices],
+        "hold_until": pd.to_datetime([None if inv.hold_until_day is None
+                                      else as_of + pd.Timedelta(days=inv.hold_until_day) for inv in invoices]),
+    })
+    return list(assign_stages(aged, _ANY_AS_OF, DEFAULT_POLICY))
 
 
 def _round_to(value: float, unit: int) -> int:
@@ -452,7 +455,7 @@ class _DemoBuilder:
                    "S5": (91, 240)}
         regular = [c for c in self.customers if c.profile in ("good", "slow", "bad")]
         for code, (low, high) in windows.items():
-            while sum(_stage(inv) == code for inv in self.invoices) < MIN_PER_LADDER_STAGE:
+            while _stages(self.invoices).count(code) < MIN_PER_LADDER_STAGE:
                 customer = rng.choice(regular)
                 terms = customer.terms
                 days = rng.randint(low, high)
@@ -534,8 +537,8 @@ class _DemoBuilder:
         debtors = [c for c in self.customers if c.line == line and c.profile in ("good", "slow", "bad")]
 
         def ratio() -> float:
-            live = [inv for inv in self.invoices if inv.line == line and inv.open_fen > 0
-                    and _stage(inv) != "CLOSED"]
+            live = [inv for inv, stage in zip(self.invoices, _stages(self.invoices))
+                    if inv.line == line and inv.open_fen > 0 and stage != "CLOSED"]
             early = sum(inv.open_fen for inv in live if 1 <= inv.days_past_due <= 30)
             return early / max(1, sum(inv.open_fen for inv in live))
 
@@ -550,7 +553,7 @@ class _DemoBuilder:
     def add_key_target_clusters(self) -> None:
         """Large, long-overdue balances for the key targets, sized against the rest of the ledger."""
         rng = self.rng
-        rest = sum(inv.open_fen for inv in self.invoices if _stage(inv) != "CLOSED")
+        rest = sum(inv.open_fen for inv, stage in zip(self.invoices, _stages(self.invoices)) if stage != "CLOSED")
         for n, customer in enumerate(c for c in self.customers if c.profile == "key"):
             target = int(rest * KEY_TARGET_SHARE * rng.uniform(1.0, 1.3))
             weights = [rng.uniform(0.6, 1.4) for _ in range(rng.randint(4, 6))]
@@ -676,7 +679,7 @@ class _DemoBuilder:
             self.events.append(_Event(day, customer, listed, event, evidence))
 
     def check(self) -> None:
-        stages = {_stage(inv) for inv in self.invoices}
+        stages = set(_stages(self.invoices))
         missing = set(i18n.STAGE_CODES) - stages
         statuses = [inv.status for inv in self.invoices]
         thin = [key for key in i18n.STATUSES if statuses.count(key) < 3]

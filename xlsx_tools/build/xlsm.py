@@ -42,16 +42,16 @@ from openpyxl.writer.excel import ExcelWriter
 from ..core import i18n
 from ..core.i18n import LANGS, Label, Lang
 from ..io.vba import VbaModule, build_vba_project, read_bas
-from ..io.xlsx_package import NS_CT, NS_MAIN, NS_PR, NS_R
-from ..templates import FIXED_TIMESTAMP, build_template, write_template
-from xlsx_tools.present import texts
+from ..io.xlsx.opc import NS_CT, NS_MAIN, NS_PR, NS_R
+from .templates import FIXED_TIMESTAMP, build_template, write_template
+from ..present import texts
 
 __all__ = ["Button", "BUTTONS", "MACROS_DIR", "TEMPLATES_DIR", "build_macro_workbook", "read_macros",
            "write_templates", "template_paths", "XLWINGS_SETTINGS", "CONTROL_CODENAME"]
 
 ROOT = Path(__file__).resolve().parents[2]
 MACROS_DIR = ROOT / "macros"
-TEMPLATES_DIR = ROOT / "workbook_templates"
+TEMPLATES_DIR = ROOT / "workbook_templates"  # the checkout's folder, which the builder rewrites
 UDF_MODULE = "xlsx_tools.excel.functions"
 #: The interpreter docs/windows-setup.md installs into (xlwings expands %VARIABLES%).
 DEFAULT_INTERPRETER = r"%USERPROFILE%\xlsx-tools\.venv\Scripts\python.exe"

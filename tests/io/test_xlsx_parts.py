@@ -1,4 +1,4 @@
-"""xlsx_package: styles merge, raw zip copy, streamed deflate."""
+"""The xlsx package parts: OPC part names, styles merge, raw zip copy, streamed deflate."""
 from __future__ import annotations
 
 import io
@@ -9,12 +9,12 @@ import zipfile
 import pytest
 from lxml import etree
 
-from xlsx_tools.io import xlsx_package as pkg
-from xlsx_tools.io.sheet_xml import HEADER_FILL, CellStyle
+from xlsx_tools.io.xlsx import opc, rawzip, styles
+from xlsx_tools.io.xlsx.sheet_xml import HEADER_FILL, CellStyle
 
-NS = {"m": pkg.NS_MAIN}
+NS = {"m": opc.NS_MAIN}
 STYLES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="{pkg.NS_MAIN}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
+<styleSheet xmlns="{opc.NS_MAIN}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"
  mc:Ignorable="x14ac" xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">
   <numFmts count="2"><numFmt numFmtId="170" formatCode="0.0%"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd"/></numFmts>
   <fonts count="1" x14ac:knownFonts="1"><font><sz val="11"/><name val="等线"/><family val="2"/></font></fonts>
@@ -38,7 +38,7 @@ def _items(root, tag):
 
 
 def test_styles__existing_entries_unchanged_and_new_ones_appended() -> None:
-    data, xf = pkg.merge_styles(STYLES, NEEDED)
+    data, xf = styles.merge_styles(STYLES, NEEDED)
     old, new = etree.fromstring(STYLES), etree.fromstring(data)
     for tag in ("numFmts", "fonts", "fills", "cellXfs"):
         before, after = _items(old, tag), _items(new, tag)
@@ -62,14 +62,14 @@ def test_styles__existing_entries_unchanged_and_new_ones_appended() -> None:
 
 
 def test_styles__merging_twice_adds_nothing() -> None:
-    data, xf = pkg.merge_styles(STYLES, NEEDED)
-    again, xf2 = pkg.merge_styles(data, NEEDED)
+    data, xf = styles.merge_styles(STYLES, NEEDED)
+    again, xf2 = styles.merge_styles(data, NEEDED)
     assert again is None and xf2 == xf
 
 
 def test_styles__minimal_stylesheet_without_lists_and_missing_part() -> None:
-    bare = f'<styleSheet xmlns="{pkg.NS_MAIN}"><cellXfs count="1"><xf numFmtId="0"/></cellXfs></styleSheet>'.encode()
-    data, xf = pkg.merge_styles(bare, NEEDED)
+    bare = f'<styleSheet xmlns="{opc.NS_MAIN}"><cellXfs count="1"><xf numFmtId="0"/></cellXfs></styleSheet>'.encode()
+    data, xf = styles.merge_styles(bare, NEEDED)
     root = etree.fromstring(data)
     order = [etree.QName(e).localname for e in root]
     assert order == ["numFmts", "fonts", "fills", "borders", "cellStyleXfs", "cellXfs"]
@@ -77,7 +77,7 @@ def test_styles__minimal_stylesheet_without_lists_and_missing_part() -> None:
     assert [f.find("m:patternFill", NS).get("patternType") for f in fills][:2] == ["none", "gray125"]
     assert root.find("m:numFmts/m:numFmt", NS).get("numFmtId") == "164"
     assert etree.tostring(root.find("m:cellXfs", NS)[0]) == etree.tostring(etree.fromstring(bare)[0][0])
-    created, xf3 = pkg.merge_styles(None, NEEDED)
+    created, xf3 = styles.merge_styles(None, NEEDED)
     assert created.startswith(b"<?xml") and len(xf3) == len(NEEDED)
 
 
@@ -105,7 +105,7 @@ def test_zip__raw_copy_keeps_compressed_bytes_and_drops_data_descriptors() -> No
         infos = zf.infolist()
         assert all(i.flag_bits & 0x08 for i in infos)  # the source uses data descriptors
     out = io.BytesIO()
-    writer = pkg.ZipWriter(out)
+    writer = rawzip.ZipWriter(out)
     for info in infos:
         writer.copy_raw(src, info)
     writer.close()
@@ -121,7 +121,7 @@ def test_zip__raw_copy_keeps_compressed_bytes_and_drops_data_descriptors() -> No
 def test_zip__streamed_parts_deflate_in_pieces_and_read_back(sizes: list[int]) -> None:
     pieces = [bytes([65 + i % 26]) * n + os.urandom(n // 7) for i, n in enumerate(sizes)]
     out = io.BytesIO()
-    writer = pkg.ZipWriter(out, workers=2)
+    writer = rawzip.ZipWriter(out, workers=2)
     writer.write_stream("xl/worksheets/sheet9.xml", (memoryview(p) for p in pieces))
     writer.write_bytes("small.xml", b"<x/>")
     writer.close(b"comment")
@@ -132,23 +132,34 @@ def test_zip__streamed_parts_deflate_in_pieces_and_read_back(sizes: list[int]) -
 
 
 def test_package__relationship_paths() -> None:
-    assert pkg.rels_part_for("xl/workbook.xml") == "xl/_rels/workbook.xml.rels"
-    assert pkg.rels_part_for("") == "_rels/.rels"
-    assert pkg.source_of_rels("xl/worksheets/_rels/sheet1.xml.rels") == "xl/worksheets/sheet1.xml"
-    assert pkg.source_of_rels("_rels/.rels") == ""
-    assert pkg.resolve_target("xl/worksheets/sheet1.xml", "../drawings/d1.xml") == "xl/drawings/d1.xml"
-    assert pkg.resolve_target("xl/worksheets/sheet1.xml", "/xl/comments/c1.xml") == "xl/comments/c1.xml"
-    assert pkg.relative_target("xl/workbook.xml", "xl/worksheets/sheet3.xml") == "worksheets/sheet3.xml"
+    assert opc.rels_part_for("xl/workbook.xml") == "xl/_rels/workbook.xml.rels"
+    assert opc.rels_part_for("") == "_rels/.rels"
+    assert opc.source_of_rels("xl/worksheets/_rels/sheet1.xml.rels") == "xl/worksheets/sheet1.xml"
+    assert opc.source_of_rels("_rels/.rels") == ""
+    assert opc.resolve_target("xl/worksheets/sheet1.xml", "../drawings/d1.xml") == "xl/drawings/d1.xml"
+    assert opc.resolve_target("xl/worksheets/sheet1.xml", "/xl/comments/c1.xml") == "xl/comments/c1.xml"
+    assert opc.relative_target("xl/workbook.xml", "xl/worksheets/sheet3.xml") == "worksheets/sheet3.xml"
 
 
 def test_serialize__keeps_declaration_and_namespaces() -> None:
     original = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
                 b'<workbook xmlns="urn:x" xmlns:x15ac="urn:y" mc:Ignorable="x15ac" '
                 b'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><a/></workbook>')
-    out = pkg.serialize_xml(etree.fromstring(original), original)
+    out = opc.serialize_xml(etree.fromstring(original), original)
     assert out.startswith(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<workbook ')
     assert etree.tostring(etree.fromstring(out), method="c14n") == etree.tostring(
         etree.fromstring(original), method="c14n")
     assert b'mc:Ignorable="x15ac"' in out and b'xmlns:x15ac="urn:y"' in out
-    assert re.match(rb'<\?xml version="1.0" encoding="UTF-8" standalone="yes"\?>', pkg.serialize_xml(
+    assert re.match(rb'<\?xml version="1.0" encoding="UTF-8" standalone="yes"\?>', opc.serialize_xml(
         etree.fromstring(b"<a/>"), b"<a/>"))
+
+
+# ---------------------------------------------------------------- dates: the one home of Excel serials
+def test_dates__workbook_flag_in_any_spelling() -> None:
+    from xlsx_tools.io.xlsx.dates import workbook_uses_1904
+    book = '<workbook xmlns="{ns}"><workbookPr {attr}/></workbook>'
+    assert workbook_uses_1904(etree.fromstring(book.format(ns=opc.NS_MAIN, attr='date1904="1"')))
+    assert workbook_uses_1904(etree.fromstring(book.format(ns=opc.NS_MAIN, attr='date1904="true"')))
+    assert not workbook_uses_1904(etree.fromstring(book.format(ns=opc.NS_MAIN, attr='date1904="0"')))
+    assert not workbook_uses_1904(etree.fromstring(f'<workbook xmlns="{opc.NS_MAIN}"/>'))
+

@@ -25,12 +25,13 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from .core import i18n
-from .core.i18n import Label, Lang
-from .core.ledger import CUSTOMER_REQUIRED, LEDGER_REQUIRED
-from .core.plans import PLAN_REQUIRED
-from .core.policy import DEFAULT_POLICY, SETTINGS, format_setting
-from .core.tables import column_letter
+from ..core import i18n
+from ..core.i18n import Label, Lang
+from ..core.read.customers import CUSTOMER_REQUIRED
+from ..core.read.ledger import LEDGER_REQUIRED
+from ..core.read.plans import PLAN_REQUIRED
+from ..core.policy import DEFAULT_POLICY, SETTINGS, format_setting
+from ..core.tables import column_letter
 
 __all__ = ["build_template", "write_template", "save_workbook", "LAST_FORMATTED_ROW",
            "MONEY_FORMAT", "DATE_FORMAT", "PERCENT_FORMAT"]
@@ -361,7 +362,7 @@ def _write_cases(ws: Worksheet, lang: Lang) -> None:
 
 def _write_letters_log(ws: Worksheet, lang: Lang) -> None:
     """Headers only: `xlsx-tools letters` appends one row per letter; the clerk fills the dates."""
-    from xlsx_tools.present.letter_log import LOG_WIDTHS
+    from ..present.letter_log import LOG_WIDTHS
     _write_header(ws, i18n.LETTER_LOG_COLUMNS, lang, LOG_WIDTHS, required=("letter_no",))
     ws.sheet_properties.tabColor = TAB_LETTERS
 

@@ -15,7 +15,7 @@ Cell encoding:
 * money    -> integer fen written as an exact decimal (123457 -> ``1234.57``),
               integer arithmetic only.
 * int      -> integer text.
-* date     -> Excel serial number (1900 or 1904 date system).
+* date     -> Excel serial number (1900 or 1904 date system, see `dates`).
 * percent / decimal -> shortest round-trip text of the float.
 * empty / NA values: no ``<c>`` element, unless the cell has a fill, in which
   case a value-less styled ``<c r=".." s=".."/>`` keeps the colour band intact.
@@ -33,6 +33,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from xlsx_tools.core.tables import OutputTable, column_letter
+from xlsx_tools.io.xlsx.dates import dates_to_serials
+from xlsx_tools.io.xlsx.opc import NS_MAIN, NS_R
 
 __all__ = [
     "CellStyle",
@@ -69,9 +71,6 @@ _HEX_RE = re.compile(r"^#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 _TWO_DIGITS = pa.array([f"{i:02d}" for i in range(100)], type=_LS)
-_EPOCH_1900 = np.datetime64("1899-12-30", "D")
-_EPOCH_1904 = np.datetime64("1904-01-01", "D")
-_LEAP_BUG_END = np.datetime64("1900-03-01", "D")
 
 _DEFAULT_WIDTH = {"text": 10.0, "int": 10.0, "money": 15.0, "date": 11.0,
                   "percent": 9.0, "decimal": 11.0}
@@ -131,10 +130,6 @@ def _xml_text(text: str) -> str:
     text = _ILLEGAL_XML_PY.sub("", text)[:MAX_CELL_CHARS]
     text = re.sub(_ESCAPE_X_RE, r"_x005F_\1", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _xml_attr(text: str) -> str:
-    return _xml_text(text).replace('"', "&quot;")
 
 
 def _positional(series: pd.Series | None, n: int, what: str) -> np.ndarray | None:
@@ -232,31 +227,6 @@ def _money_strings(values: np.ndarray, mask: np.ndarray) -> pa.Array:
     cents = pc.take(_TWO_DIGITS, pa.array((absval % 100).astype(np.int32)))
     sign = pc.if_else(pa.array(neg), _s("-"), _s("")) if neg.any() else _s("")
     return pc.binary_join_element_wise(sign, whole, _s("."), cents, _s(""))
-
-
-def _date_serials(series: pd.Series, date1904: bool, what: str) -> pa.Array:
-    s = series
-    if not pd.api.types.is_datetime64_any_dtype(s.dtype):
-        try:
-            s = pd.to_datetime(s)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{what}: expected dates ({exc})") from None
-    if getattr(s.dtype, "tz", None) is not None:
-        s = s.dt.tz_localize(None)
-    arr = s.to_numpy()
-    mask = np.isnat(arr)
-    days = arr.astype("datetime64[D]")
-    epoch = _EPOCH_1904 if date1904 else _EPOCH_1900
-    whole = (days - epoch).astype(np.int64)
-    if not date1904:
-        # Excel's phantom 1900-02-29: serials before 1900-03-01 are one lower.
-        whole = whole - ((days < _LEAP_BUG_END) & ~mask)
-    rest = arr - days
-    rest_nonzero = (rest != np.timedelta64(0)) & ~mask
-    if rest_nonzero.any():
-        serial = whole + np.where(mask, 0.0, rest / np.timedelta64(1, "D"))
-        return pa.array(serial, mask=mask).cast(_LS)
-    return pa.array(whole, mask=mask).cast(_LS)
 
 
 def _float_strings(series: pd.Series, what: str) -> pa.Array:
@@ -432,7 +402,7 @@ class SheetXml:
                 conv = _as_int64(series, what)
                 self._prepared.append(conv if conv is not None else _big_int_strings(series, col.kind == "money", what))
             elif col.kind == "date":
-                self._prepared.append(_date_serials(series, date1904, what))
+                self._prepared.append(dates_to_serials(series, date1904, what).cast(_LS))
             elif col.kind in ("percent", "decimal"):
                 self._prepared.append(_float_strings(series, what))
             else:
@@ -485,8 +455,7 @@ class SheetXml:
     def _head(self, xf: Mapping[CellStyle, int], tab_selected: bool) -> bytes:
         parts = [
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">',
+            f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">',
             f'<dimension ref="{self.ref}"/>',
             "<sheetViews><sheetView",
             ' tabSelected="1"' if tab_selected else "",

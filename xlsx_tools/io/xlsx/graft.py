@@ -1,0 +1,472 @@
+"""The graft: copy an xlsx/xlsm package with new worksheet parts put in.
+
+Every part the graft does not have to change is copied *raw*: its compressed
+bytes go from the source zip to the destination unchanged.  The parts that may
+change are ``[Content_Types].xml``, the workbook part, its rels, ``styles.xml``
+(styles are appended, never altered) and the replaced sheet parts.
+``calcChain.xml`` is dropped, and so is anything that only a replaced sheet
+referenced (its drawings, tables, comments, printer settings).
+
+The steps, in order: open the workbook part (`_Book`), decide which existing
+sheet each staged table replaces (`_plan_sheets`), register the sheets in
+workbook.xml (`_place_sheets`), follow the sheet moves in defined names and
+book views, merge styles (`_merge_styles`), find the parts nothing references
+any more (`_unreferenced_parts`), and write the package (`_write_package`).
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from lxml import etree
+
+from xlsx_tools.io.xlsx.dates import workbook_uses_1904
+from xlsx_tools.io.xlsx.opc import (CONTENT_TYPES, CT_STYLES, CT_WORKSHEET, NS_MAIN, NS_R, RT_CALC_CHAIN,
+                                    RT_STYLES, RT_WORKSHEET, ContentTypes, PackageError, Relationship,
+                                    Relationships, SourcePackage, parse_xml, qname, reachable_parts,
+                                    rels_part_for, relative_target, resolve_target, serialize_xml)
+from xlsx_tools.io.xlsx.rawzip import ZipWriter
+from xlsx_tools.io.xlsx.sheet_xml import CellStyle, SheetXml
+from xlsx_tools.io.xlsx.styles import merge_styles
+
+#: Elements of workbook.xml that come after <sheets> and before <definedNames>.
+_WORKBOOK_AFTER_SHEETS = ["functionGroups", "externalReferences"]
+_FILTER_NAME = "_xlnm._FilterDatabase"
+
+
+@dataclass
+class StagedSheet:
+    """A generated sheet waiting to be grafted; `replaces` names the sheet it takes the place of."""
+
+    sheet: SheetXml
+    replaces: str | None = None
+
+
+@dataclass
+class _ExistingSheet:
+    element: etree._Element          # its <sheet> in workbook.xml
+    name: str
+    rel: Relationship | None
+    part: str | None                 # actual zip name
+
+
+@dataclass
+class _SheetPlan:
+    staged: StagedSheet
+    replaced: _ExistingSheet | None = None   # None: appended at the end
+    part: str = ""
+    reuse_part: bool = False                 # the replaced sheet's part name is reused
+    index: int = -1                          # tab position in the result
+    element: etree._Element | None = None
+
+
+@dataclass
+class _Book:
+    """The workbook part being edited, with its rels, the content types and the zip names in use."""
+
+    source: SourcePackage
+    part: str
+    original: bytes
+    root: etree._Element
+    rels_part: str
+    rels: Relationships
+    content_types: ContentTypes
+    taken: set[str] = field(default_factory=set)   # lower-cased zip names in use
+
+    @classmethod
+    def open(cls, source: SourcePackage) -> _Book:
+        part = source.workbook_part
+        original = source.read(part)
+        root = parse_xml(original)
+        if etree.QName(root).namespace != NS_MAIN:
+            raise PackageError("strict")
+        rels_part = source.find(rels_part_for(part)) or rels_part_for(part)
+        return cls(source, part, original, root, rels_part, Relationships(source.read(rels_part)),
+                   ContentTypes(source.read(CONTENT_TYPES)), {i.filename.lower() for i in source.infos})
+
+    def sheets_element(self) -> etree._Element:
+        sheets = self.root.find(qname(NS_MAIN, "sheets"))
+        if sheets is None:
+            sheets = etree.SubElement(self.root, qname(NS_MAIN, "sheets"))
+        return sheets
+
+    def existing_sheets(self) -> list[_ExistingSheet]:
+        found = []
+        for element in self.sheets_element().findall(qname(NS_MAIN, "sheet")):
+            rel = self.rels.by_id(element.get(qname(NS_R, "id"), ""))
+            part = None
+            if rel is not None and not rel.external:
+                part = self.source.find(resolve_target(self.part, rel.target))
+            found.append(_ExistingSheet(element, element.get("name", ""), rel, part))
+        return found
+
+    def target(self, part: str) -> str:
+        """A relationship target from the workbook part to `part`."""
+        return relative_target(self.part, part)
+
+    def claim(self, part: str) -> None:
+        self.taken.add(part.lower())
+
+    def is_taken(self, part: str) -> bool:
+        return part.lower() in self.taken
+
+
+def graft(src_fp: BinaryIO, dst_fp: BinaryIO, staged: list[StagedSheet],
+          progress: Callable[[str], None] | None = None, workers: int = 2) -> None:
+    """Write the source package to `dst_fp` with the staged sheets grafted in."""
+    say = progress or (lambda _msg: None)
+    source = SourcePackage(src_fp)
+    out = ZipWriter(dst_fp, workers=workers)
+    if not staged:
+        for info in source.infos:
+            out.copy_raw(src_fp, info)
+        out.close(source.comment)
+        return
+
+    book = _Book.open(source)
+    graph = source.relationship_graph()
+    reachable_before = reachable_parts(graph)
+    existing = book.existing_sheets()
+    _match_date_system(staged, workbook_uses_1904(book.root))
+
+    plans, removed = _plan_sheets(staged, existing)
+    _remove_sheets(book, existing, removed)
+    final_sheets = _place_sheets(book, plans, existing)
+    final_index = {id(element): i for i, element in enumerate(final_sheets)}
+    for plan in plans:
+        plan.index = final_index[id(plan.element)]
+
+    removed_ids = {id(sheet) for sheet in removed}
+    new_index: dict[int, int | None] = {
+        old: None if id(sheet) in removed_ids else final_index[id(sheet.element)]
+        for old, sheet in enumerate(existing)}
+    _update_defined_names(book.root, new_index, plans)
+    active = _update_book_views(book.root, new_index, len(final_sheets))
+    for rel in book.rels.of_type(RT_CALC_CHAIN):
+        book.rels.remove(rel)
+
+    styles = _merge_styles(book, plans, reachable_before)
+    dropped = _unreferenced_parts(book, graph, reachable_before, plans)
+    _write_package(book, src_fp, out, plans, styles, dropped, active, say)
+
+
+def _fold(name: str) -> str:
+    """Sheet names compare like Excel compares them: trimmed, case-insensitive."""
+    return name.strip().casefold()
+
+
+def _match_date_system(staged: list[StagedSheet], date1904: bool) -> None:
+    """Regenerate staged sheets whose date serials were counted in the other date system."""
+    for item in staged:
+        if item.sheet.date1904 != date1904:
+            item.sheet = SheetXml(item.sheet.table, date1904=date1904)
+
+
+def _plan_sheets(staged: list[StagedSheet], existing: list[_ExistingSheet]
+                 ) -> tuple[list[_SheetPlan], list[_ExistingSheet]]:
+    """Which existing sheet each staged table replaces, and which existing sheets go away.
+
+    A staged table replaces the sheet it names in `replaces`, else the sheet with its own
+    name.  An existing sheet that carries a staged table's name but is replaced by nothing
+    would duplicate that name: it is an old tool-owned output and is removed.
+    """
+    by_name = {_fold(sheet.name): sheet for sheet in existing}
+    plans: list[_SheetPlan] = []
+    claimed: dict[int, str] = {}
+    for item in staged:
+        target = by_name.get(_fold(item.replaces)) if item.replaces is not None else None
+        if target is None:
+            target = by_name.get(_fold(item.sheet.name))
+        if target is not None:
+            if id(target) in claimed:
+                raise ValueError(f"sheets {claimed[id(target)]!r} and {item.sheet.name!r} "
+                                 f"both replace {target.name!r}")
+            claimed[id(target)] = item.sheet.name
+        plans.append(_SheetPlan(item, target))
+    removed: list[_ExistingSheet] = []
+    for plan in plans:
+        namesake = by_name.get(_fold(plan.staged.sheet.name))
+        if namesake is not None and namesake is not plan.replaced and id(namesake) not in claimed:
+            removed.append(namesake)
+            claimed[id(namesake)] = plan.staged.sheet.name
+    return plans, removed
+
+
+def _remove_sheets(book: _Book, existing: list[_ExistingSheet], removed: list[_ExistingSheet]) -> None:
+    """Take removed sheets out of workbook.xml, and their relationship unless a kept sheet shares it."""
+    removed_ids = {id(sheet) for sheet in removed}
+    kept = [sheet for sheet in existing if id(sheet) not in removed_ids]
+    sheets = book.sheets_element()
+    for sheet in removed:
+        sheets.remove(sheet.element)
+        if sheet.rel is not None and not any(other.rel is not None and other.rel.id == sheet.rel.id
+                                             for other in kept):
+            book.rels.remove(sheet.rel)
+
+
+def _new_sheet_parts(book: _Book) -> Callable[[], str]:
+    """A source of unused worksheet part names, numbered after the highest sheetN.xml."""
+    folder = posixpath.join(posixpath.dirname(book.part), "worksheets")
+    pattern = re.compile(re.escape(folder.lower()) + r"/sheet(\d+)\.xml")
+    numbers = [int(m.group(1)) for name in book.taken if (m := pattern.fullmatch(name))]
+    next_number = max(numbers, default=0) + 1
+
+    def new_part() -> str:
+        nonlocal next_number
+        while True:
+            part = f"{folder}/sheet{next_number}.xml"
+            next_number += 1
+            if not book.is_taken(part):
+                book.claim(part)
+                return part
+
+    return new_part
+
+
+def _place_sheets(book: _Book, plans: list[_SheetPlan], existing: list[_ExistingSheet]) -> list[etree._Element]:
+    """Give each plan a part and a <sheet> entry; returns the final <sheet> elements in tab order.
+
+    New sheet ids count on from the highest id the workbook had, removed sheets included.
+    """
+    new_part = _new_sheet_parts(book)
+    sheets = book.sheets_element()
+    sheet_ids = [int(sheet.element.get("sheetId", "0") or 0) for sheet in existing]
+    next_sheet_id = max(sheet_ids, default=0) + 1
+    for plan in plans:
+        name = plan.staged.sheet.name
+        replaced = plan.replaced
+        if replaced is None:
+            plan.part = new_part()
+            rid = book.rels.add(RT_WORKSHEET, book.target(plan.part))
+            element = etree.SubElement(sheets, qname(NS_MAIN, "sheet"))
+            element.set("name", name)
+            element.set("sheetId", str(next_sheet_id))
+            next_sheet_id += 1
+            element.set(qname(NS_R, "id"), rid)
+            plan.element = element
+            book.content_types.set_override(plan.part, CT_WORKSHEET)
+            continue
+        plan.element = replaced.element
+        replaced.element.set("name", name)
+        if _is_plain_worksheet(book, replaced):
+            plan.part, plan.reuse_part = replaced.part, True
+            continue
+        # a chart sheet or dialog sheet, or a sheet without a part: it becomes a new worksheet
+        plan.part = new_part()
+        if replaced.rel is not None and not replaced.rel.external:
+            replaced.rel.element.set("Type", RT_WORKSHEET)
+            replaced.rel.element.set("Target", book.target(plan.part))
+            replaced.rel.element.attrib.pop("TargetMode", None)
+            book.rels.changed = True
+        else:
+            rid = book.rels.add(RT_WORKSHEET, book.target(plan.part))
+            replaced.element.set(qname(NS_R, "id"), rid)
+        book.content_types.set_override(plan.part, CT_WORKSHEET)
+    return sheets.findall(qname(NS_MAIN, "sheet"))
+
+
+def _is_plain_worksheet(book: _Book, sheet: _ExistingSheet) -> bool:
+    return (sheet.rel is not None and sheet.rel.type == RT_WORKSHEET and sheet.part is not None
+            and book.content_types.content_type(sheet.part) == CT_WORKSHEET)
+
+
+@dataclass
+class _MergedStyles:
+    part: str | None                 # the existing styles part, if any
+    new_part: str | None             # a styles part created by the graft
+    data: bytes | None               # new bytes of the styles part (None: unchanged)
+    xf_index: dict[CellStyle, int]   # cellXfs index of each style the sheets use
+
+
+def _merge_styles(book: _Book, plans: list[_SheetPlan], reachable_before: set[str]) -> _MergedStyles:
+    """Append the styles the new sheets use; find, adopt or create the styles part."""
+    needed: set[CellStyle] = set()
+    for plan in plans:
+        needed |= plan.staged.sheet.styles_needed()
+    source = book.source
+    style_rels = [r for r in book.rels.of_type(RT_STYLES) if not r.external]
+    part = source.find(resolve_target(book.part, style_rels[0].target)) if style_rels else None
+    default_name = posixpath.join(posixpath.dirname(book.part), "styles.xml")
+    if part is None and not style_rels:
+        # an unreferenced xl/styles.xml: adopt it (some readers look for that name only)
+        orphan = source.find(default_name)
+        if orphan is not None and orphan not in reachable_before:
+            part = orphan
+            book.rels.add(RT_STYLES, book.target(orphan))
+            book.content_types.set_override(orphan, CT_STYLES)
+    data, xf_index = merge_styles(source.read(part) if part else None, needed)
+    new_part = None
+    if part is None:
+        new_part = default_name
+        while book.is_taken(new_part):
+            new_part = new_part[:-4] + "1.xml"
+        book.claim(new_part)
+        if style_rels:
+            style_rels[0].element.set("Target", book.target(new_part))
+            book.rels.changed = True
+        else:
+            book.rels.add(RT_STYLES, book.target(new_part))
+        book.content_types.set_override(new_part, CT_STYLES)
+    return _MergedStyles(part, new_part, data, xf_index)
+
+
+def _unreferenced_parts(book: _Book, graph: Mapping[str, list[str]], reachable_before: set[str],
+                        plans: list[_SheetPlan]) -> set[str]:
+    """Zip entries to leave out: parts only replaced sheets or dropped relationships reached.
+
+    The rels parts of reused sheet parts go too: the new sheet XML references nothing.
+    """
+    source = book.source
+    reused = {plan.part for plan in plans if plan.reuse_part}
+    graph_after = {part: list(targets) for part, targets in graph.items()}
+    for part in reused:
+        graph_after[part] = []
+    graph_after[book.part] = [found for rel in book.rels if not rel.external
+                              if (found := source.find(resolve_target(book.part, rel.target)))]
+    unreachable = {part for part in reachable_before - reachable_parts(graph_after) if source.has(part)}
+    entries = set(unreachable)
+    for part in unreachable | reused:
+        rels = source.find(rels_part_for(part))
+        if rels:
+            entries.add(rels)
+    for part in unreachable:
+        book.content_types.remove_override(part)
+    return entries
+
+
+def _write_package(book: _Book, src_fp: BinaryIO, out: ZipWriter, plans: list[_SheetPlan],
+                   styles: _MergedStyles, dropped: set[str], active: int, say: Callable[[str], None]) -> None:
+    """Write the entries in source order: generated sheets in place of reused parts, new parts last."""
+    changed: dict[str, bytes] = {book.part: serialize_xml(book.root, book.original)}
+    if book.rels.changed:
+        changed[book.rels_part] = book.rels.to_bytes()
+    if book.content_types.changed:
+        changed[CONTENT_TYPES] = book.content_types.to_bytes()
+    if styles.part is not None and styles.data is not None:
+        changed[styles.part] = styles.data
+    in_place = {plan.part: plan for plan in plans if plan.reuse_part}
+
+    def write_sheet(plan: _SheetPlan) -> None:
+        say(f"writing {plan.staged.sheet.name} …")
+        pieces = plan.staged.sheet.render(styles.xf_index, tab_selected=plan.index == active)
+        out.write_stream(plan.part, pieces)
+
+    say("copying workbook parts …")
+    for info in book.source.infos:
+        name = info.filename
+        if name in dropped:
+            continue
+        if name in in_place:
+            write_sheet(in_place.pop(name))
+        elif name in changed:
+            out.write_bytes(name, changed.pop(name))
+        else:
+            out.copy_raw(src_fp, info)
+    if book.rels_part in changed:  # a workbook without rels part
+        out.write_bytes(book.rels_part, changed.pop(book.rels_part))
+    if styles.new_part is not None:
+        out.write_bytes(styles.new_part, styles.data or b"")
+    for plan in plans:
+        if not plan.reuse_part:
+            write_sheet(plan)
+    out.close(book.source.comment)
+
+
+def _update_defined_names(workbook: etree._Element, new_index: Mapping[int, int | None], plans: list[_SheetPlan]) -> None:
+    """Follow sheet moves/removals in localSheetId; one _xlnm._FilterDatabase per written sheet."""
+    defined = workbook.find(qname(NS_MAIN, "definedNames"))
+    if defined is not None:
+        for name in list(defined):
+            if not isinstance(name.tag, str) or name.get("localSheetId") is None:
+                continue
+            try:
+                local = int(name.get("localSheetId"))
+            except ValueError:
+                continue
+            new = new_index.get(local, local)
+            if new is None:
+                defined.remove(name)
+            elif new != local:
+                name.set("localSheetId", str(new))
+    written = {plan.index: plan for plan in plans}
+    filtered: set[int] = set()
+    if defined is not None:
+        for name in list(defined):
+            if not isinstance(name.tag, str) or name.get("name") != _FILTER_NAME:
+                continue
+            try:
+                local = int(name.get("localSheetId", ""))
+            except ValueError:
+                continue
+            plan = written.get(local)
+            if plan is None:
+                continue
+            if _wants_filter(plan) and local not in filtered:
+                name.text = _filter_ref(plan)
+                name.set("hidden", "1")
+                filtered.add(local)
+            else:
+                defined.remove(name)
+    for plan in plans:
+        if _wants_filter(plan) and plan.index not in filtered:
+            if defined is None:
+                defined = _insert_defined_names(workbook)
+            name = etree.SubElement(defined, qname(NS_MAIN, "definedName"))
+            name.set("name", _FILTER_NAME)
+            name.set("localSheetId", str(plan.index))
+            name.set("hidden", "1")
+            name.text = _filter_ref(plan)
+    if defined is not None and not len(defined):
+        workbook.remove(defined)
+
+
+def _update_book_views(workbook: etree._Element, new_index: Mapping[int, int | None], nsheets: int) -> int:
+    """Keep activeTab/firstSheet on the same sheets; returns the active tab index."""
+    active = 0
+    views = workbook.find(qname(NS_MAIN, "bookViews"))
+    if views is None:
+        return active
+    for view_number, view in enumerate(views.findall(qname(NS_MAIN, "workbookView"))):
+        for attr in ("activeTab", "firstSheet"):
+            if view.get(attr) is None:
+                continue
+            try:
+                old = int(view.get(attr))
+            except ValueError:
+                continue
+            new = new_index.get(old, old)
+            if new is None:  # the sheet went away: nearest surviving sheet at or before it
+                new = next((new_index[i] for i in range(old, -1, -1) if new_index.get(i) is not None), 0)
+            new = max(0, min(new, nsheets - 1))
+            if new != old:
+                view.set(attr, str(new))
+            if view_number == 0 and attr == "activeTab":
+                active = new
+    return active
+
+
+def _wants_filter(plan: _SheetPlan) -> bool:
+    """Autofiltered sheets need a hidden _xlnm._FilterDatabase name over their table."""
+    return bool(plan.staged.sheet.table.autofilter and plan.staged.sheet.ncols)
+
+
+def _filter_ref(plan: _SheetPlan) -> str:
+    sheet = plan.staged.sheet
+    last = sheet.letters[-1]
+    quoted = "'" + sheet.name.replace("'", "''") + "'"
+    return f"{quoted}!$A$1:${last}${sheet.last_row}"
+
+
+def _insert_defined_names(workbook: etree._Element) -> etree._Element:
+    """A new <definedNames>, placed where the schema wants it."""
+    element = etree.Element(qname(NS_MAIN, "definedNames"))
+    anchor = workbook.find(qname(NS_MAIN, "sheets"))
+    for tag in _WORKBOOK_AFTER_SHEETS:
+        found = workbook.find(qname(NS_MAIN, tag))
+        if found is not None:
+            anchor = found
+    anchor.addnext(element)
+    return element
