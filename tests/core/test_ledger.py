@@ -1,4 +1,5 @@
 """Ledger normalisation: headers, dates, amounts, rows to skip, located issues."""
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -8,6 +9,7 @@ from xlsx_tools.core.cells import parse_dates, parse_money
 from xlsx_tools.core.read.customers import read_customers
 from xlsx_tools.core.read.ledger import read_ledger
 from xlsx_tools.core.policy import DEFAULT_POLICY
+from xlsx_tools.io.xlsx.dates import SERIAL_DATES_1900, serial_dates
 from tests.sheets import ledger, raw_sheet
 
 
@@ -34,7 +36,7 @@ def clean_ledger(sheet, customers=None):
     ("2026/1/5", dt.date(2026, 1, 5)),
 ])
 def test_dates__every_contract_form_is_accepted(text, expected):
-    parsed, bad = parse_dates(pd.Series([text]))
+    parsed, bad = parse_dates(pd.Series([text]), SERIAL_DATES_1900)
     assert not bad.iloc[0]
     assert parsed.iloc[0].date() == expected
 
@@ -42,8 +44,25 @@ def test_dates__every_contract_form_is_accepted(text, expected):
 @pytest.mark.parametrize("text", ["11/28/2026", "2026-13-01", "2026-02-30", "20261332", "tomorrow",
                                   "2026-11/28", "60", "99999999"])
 def test_dates__other_forms_are_unrecognised(text):
-    parsed, bad = parse_dates(pd.Series([text]))
+    parsed, bad = parse_dates(pd.Series([text]), SERIAL_DATES_1900)
     assert bad.iloc[0] and pd.isna(parsed.iloc[0])
+
+
+def test_dates__numbers_count_in_the_sheets_date_system():
+    """The core knows no epoch: the adapter's converter reads serials, and without one a number is no date."""
+    numbers = pd.Series(["46354", "2026-11-28"])
+    assert list(parse_dates(numbers)[1]) == [True, False]
+    assert parse_dates(numbers, serial_dates(True))[0].iloc[0].date() == dt.date(2030, 11, 29)
+    assert parse_dates(pd.Series(["0"]), serial_dates(True))[0].iloc[0].date() == dt.date(1904, 1, 1)
+    assert parse_dates(pd.Series(["0"]), SERIAL_DATES_1900)[1].iloc[0]
+
+
+def test_ledger__dates_typed_as_numbers_follow_the_sheets_date_system():
+    sheet = ledger("INV-1 | C001 | 工程 | 46354 | 46354 | 100 | | |")
+    frame, issues = clean_ledger(sheet)
+    assert issues == [] and frame["due_date"].iloc[0].date() == dt.date(2026, 11, 28)
+    frame, _ = clean_ledger(dataclasses.replace(sheet, serial_dates=serial_dates(True)))
+    assert frame["due_date"].iloc[0].date() == dt.date(2030, 11, 29)
 
 
 @pytest.mark.parametrize("text, fen", [

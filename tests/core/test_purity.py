@@ -3,7 +3,6 @@ import ast
 import re
 from pathlib import Path
 
-import pytest
 
 import xlsx_tools.core
 
@@ -55,7 +54,5 @@ def test_core__mentions_no_word_files():
     assert _mentions(r"\.docx\b") == []
 
 
-@pytest.mark.xfail(strict=False, reason="the Excel epoch moves from core/cells.py to io/xlsx/dates.py on branch "
-                                        "arch-xlsx (issue 8 §3)")
 def test_core__knows_no_excel_date_system():
     assert _mentions(r"1899-12-30|1900-0[13]-01|date1904|excel_epoch") == []

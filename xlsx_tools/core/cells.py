@@ -15,9 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-# Serial 61 is 1900-03-01; lower serials are distorted by Excel's 1900 leap-year bug.
-_SERIAL_MIN, _SERIAL_MAX = 61, 2958465
+from .tables import SerialDates
 
 _ISO_PREFIX = r"^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2}(?:\.\d+)?)?$"
 _SEPARATED = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
@@ -32,8 +30,9 @@ def clean_text(column: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
-def parse_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Dates from date cells, Excel serials, or text in the contract's forms.
+def parse_dates(column: pd.Series, serial_dates: SerialDates | None = None) -> tuple[pd.Series, pd.Series]:
+    """Dates from date cells, text in the contract's forms, or numbers read by `serial_dates`
+    (the workbook's date system, from its `RawSheet`; without it a number is not a date).
 
     Returns (datetime64[ns] Series with NaT for blanks, mask of unrecognised cells).
     """
@@ -45,11 +44,11 @@ def parse_dates(column: pd.Series) -> tuple[pd.Series, pd.Series]:
         result[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     rest = present & result.isna()
     if rest.any():
-        result[rest] = [_parse_one_date(value) for value in text[rest]]
+        result[rest] = [_parse_one_date(value, serial_dates) for value in text[rest]]
     return result, present & result.isna()
 
 
-def _parse_one_date(value: str) -> pd.Timestamp:
+def _parse_one_date(value: str, serial_dates: SerialDates | None) -> pd.Timestamp:
     for pattern, groups in ((_SEPARATED, (1, 3, 4)), (_CHINESE, (1, 2, 3)), (_COMPACT, (1, 2, 3))):
         match = pattern.match(value)
         if match:
@@ -58,10 +57,8 @@ def _parse_one_date(value: str) -> pd.Timestamp:
                 return pd.Timestamp(year=year, month=month, day=day)
             except ValueError:
                 return pd.NaT
-    if _SERIAL.match(value):
-        serial = float(value)
-        if _SERIAL_MIN <= serial <= _SERIAL_MAX:
-            return EXCEL_EPOCH + pd.Timedelta(days=int(serial))
+    if serial_dates is not None and _SERIAL.match(value):
+        return serial_dates(float(value))
     return pd.NaT
 
 

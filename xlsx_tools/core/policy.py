@@ -19,7 +19,7 @@ from . import i18n
 from .cells import clean_text, fen_to_decimal, parse_dates, parse_money
 from .i18n import Label, Lang
 from .issues import Issue, issue
-from .tables import RawSheet
+from .tables import RawSheet, SerialDates
 
 SettingKind = Literal["int", "ratio", "money", "date", "text", "lang", "int_list", "text_list", "optional_date",
                       "decimal", "ratio_list", "decimal_list", "rate_table",
@@ -302,8 +302,8 @@ def _parse_int(text: str) -> int:
     return int(number)
 
 
-def _parse_date(text: str) -> dt.date:
-    parsed, bad = parse_dates(pd.Series([text], dtype="string"))
+def _parse_date(text: str, serial_dates: SerialDates | None = None) -> dt.date:
+    parsed, bad = parse_dates(pd.Series([text], dtype="string"), serial_dates)
     if bad.iloc[0]:
         raise InvalidSetting(Label("a date such as 2026-11-28 is expected", "应为日期，如 2026-11-28"))
     return parsed.iloc[0].date()
@@ -354,7 +354,7 @@ def _parse_decimal(text: str) -> Decimal:
     return value
 
 
-def _parse_rate_table(text: str) -> tuple[tuple[dt.date, Decimal], ...]:
+def _parse_rate_table(text: str, serial_dates: SerialDates | None = None) -> tuple[tuple[dt.date, Decimal], ...]:
     """'2019-08-20: 4.25; 2019-09-20: 4.20' (also newlines, '；' and '：') -> ((date, % a year), ...)."""
     rows = []
     for part in text.replace("；", ";").replace("\n", ";").split(";"):
@@ -365,7 +365,7 @@ def _parse_rate_table(text: str) -> tuple[tuple[dt.date, Decimal], ...]:
         if not sep:
             raise InvalidSetting(Label("pairs 'date: rate' separated by ';' are expected",
                                  "应为以 ';' 分隔的 '日期: 利率'"))
-        rows.append((_parse_date(day.strip()), _parse_decimal(rate.strip().rstrip("%"))))
+        rows.append((_parse_date(day.strip(), serial_dates), _parse_decimal(rate.strip().rstrip("%"))))
     return tuple(rows)
 
 
@@ -380,6 +380,9 @@ def _choice_parser(choices: Mapping[str, Label]) -> Callable[[str], str]:
         return code
     return parse
 
+
+# Kinds whose parser reads dates, so takes the Policy sheet's `serial_dates`.
+_DATED_KINDS = frozenset({"date", "optional_date", "rate_table"})
 
 _PARSERS.update({
     "decimal": _parse_decimal,
@@ -500,7 +503,9 @@ def load_policy(sheet: RawSheet | None) -> tuple[Policy, list[Issue]]:
                 values[setting.key] = None
             continue
         try:
-            values[setting.key] = _PARSERS[setting.kind](str(text))
+            parse = _PARSERS[setting.kind]
+            values[setting.key] = (parse(str(text), serial_dates=sheet.serial_dates) if setting.kind in _DATED_KINDS
+                                   else parse(str(text)))
         except InvalidSetting as invalid:
             issues.append(issue("error", sheet.name, cell, "policy_invalid", key=setting.key,
                                 value=text, reason=invalid.reason))

@@ -15,7 +15,7 @@ from .i18n import Label
 from .issues import Issue, has_errors
 from .passes import Pass, State, aging, analysis, credit, interest, limitation, plans, priority, provisions, stages
 from .policy import Policy
-from .read import RefreshInputs, read_inputs
+from .read import Inputs, RefreshInputs, read_inputs
 
 __all__ = ["PASSES", "RefreshInputs", "RefreshResult", "Step", "compute", "resolve_as_of"]
 
@@ -70,10 +70,13 @@ def resolve_as_of(requested: dt.date | None, policy: Policy, today: dt.date) -> 
     return requested or policy["as_of"] or today
 
 
-def compute(inputs: RefreshInputs, as_of: dt.date | None = None, today: dt.date | None = None,
+def compute(inputs: RefreshInputs | Inputs, as_of: dt.date | None = None, today: dt.date | None = None,
             policy: Policy | None = None) -> RefreshResult:
-    """Run every pass; bad rows are reported in `issues` and left out, never raised."""
-    given = read_inputs(inputs, policy)
+    """Run every pass; bad rows are reported in `issues` and left out, never raised.
+
+    `inputs` are the raw sheets, or already read (`read.read_inputs`) when the caller needs the
+    typed sheets too; a given `policy` replaces the Policy sheet of raw ones."""
+    given = inputs if isinstance(inputs, Inputs) else read_inputs(inputs, policy)
     day = resolve_as_of(as_of, given.policy, today or dt.date.today())
     state = State(day, given.ledger.frame)
     issues: list[Issue] = []

@@ -8,11 +8,14 @@ Neither knows anything about files or Excel.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Callable, Literal
 
 import pandas as pd
 
 ColumnKind = Literal["text", "int", "money", "date", "percent", "decimal"]
+# How a workbook counts days as numbers (a date typed into a number cell): serial -> day,
+# NaT outside its range.  The adapter supplies it, from the workbook's own date system.
+SerialDates = Callable[[float], pd.Timestamp]
 
 
 def column_letter(index: int) -> str:
@@ -31,12 +34,14 @@ class RawSheet:
     `frame.iloc[i, j]` is the cell at Excel row `first_row + i` and column
     `columns[j]` (a letter such as "B").  Date cells arrive as ISO text
     ("2026-11-28 00:00:00"), numbers as their shortest decimal text ("1234.5").
+    `serial_dates` reads a number in a date column as a day; None: numbers are never dates.
     """
 
     name: str
     frame: pd.DataFrame
     first_row: int = 1
     columns: tuple[str, ...] = ()
+    serial_dates: SerialDates | None = None
 
 
 @dataclass(frozen=True)

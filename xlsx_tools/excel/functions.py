@@ -43,6 +43,7 @@ from ..core.policy import DEFAULT_POLICY, Policy, InvalidSetting, parse_lang, lo
 from ..core.refresh import RefreshInputs, compute, resolve_as_of
 from ..core.rmb import fen_capitals
 from ..core.passes.stages import assign_stages
+from ..io.xlsx.dates import SERIAL_DATES_1900
 from ..io.workbook_xlwings import XlwingsWorkbook, cell_text, raw_sheet, table_rows
 from ..present import texts
 from ..present.sheets import aging_table, priority_table, stage_texts
@@ -159,7 +160,7 @@ def _text(value: Any) -> str | None:
 
 @functools.lru_cache(maxsize=8192)
 def _date_from_text(text: str) -> pd.Timestamp | None:
-    parsed, bad = parse_dates(pd.Series([text], dtype="string"))
+    parsed, bad = parse_dates(pd.Series([text], dtype="string"), SERIAL_DATES_1900)
     return None if bad.iloc[0] else parsed.iloc[0]
 
 

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from xlsx_tools.core.tables import OutputTable, RawSheet, column_letter
+from xlsx_tools.io.xlsx.dates import SERIAL_DATES_1900
 from xlsx_tools.io.xlsx.sheet_xml import HEADER_FILL, NUMBER_FORMATS, SheetXml, normalize_fill, validate_sheet_name
 
 __all__ = ["XlwingsWorkbook", "cell_text", "raw_sheet", "table_rows", "EXCEL_MAX_ADDRESS"]
@@ -86,13 +87,13 @@ def raw_sheet(name: str, values: Sequence[Sequence[Any]] | None, first_row: int 
     texts = [[cell_text(v) for v in row] for row in rows]
     used_rows = [n for n, row in enumerate(texts) if any(t is not None for t in row)]
     if not used_rows:
-        return RawSheet(name, pd.DataFrame(index=pd.RangeIndex(0)), first_row, ())
+        return RawSheet(name, pd.DataFrame(index=pd.RangeIndex(0)), first_row, (), SERIAL_DATES_1900)
     texts = texts[:used_rows[-1] + 1]
     width = max((j + 1 for row in texts for j, t in enumerate(row) if t is not None), default=0)
     texts = [row[:width] + [None] * (width - len(row)) for row in texts]
     letters = tuple(column_letter(first_column + j) for j in range(width))
     frame = pd.DataFrame(texts, columns=list(letters), dtype="string")
-    return RawSheet(name, frame, first_row, letters)
+    return RawSheet(name, frame, first_row, letters, SERIAL_DATES_1900)
 
 
 # ---------------------------------------------------------------- writing

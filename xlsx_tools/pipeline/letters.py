@@ -31,7 +31,8 @@ from ..core.letters.numbering import format_letter_no, next_sequence, parse_lett
 from ..core.letters.plan import LetterJob, LetterNote, plan_letters
 from ..core.read.cases import read_cases
 from ..core.read.company import read_company
-from ..core.read.letter_log import LetterLog, LogRow, LogUnreadable, read_letter_log, with_rows
+from ..core.read import Inputs, read_inputs as read_given
+from ..core.read.letter_log import LetterLog, LogRow, LogUnreadable, require_numbers, with_rows
 from ..core.refresh import RefreshResult
 from ..errors import WorkbookUnusable
 from ..present import texts
@@ -126,16 +127,17 @@ def reconcile(unlogged: Sequence[tuple[LogRow, str | None]], lang: Lang) -> list
     return sorted(rows, key=_letter_order)
 
 
-def _read_letter_sheets(book: WorkbookPort, log_sheet, progress: Progress):
-    """Company, Cases and the Letters log, read and parsed; an unreadable log makes the workbook unusable."""
+def _read_letter_sheets(book: WorkbookPort, given: Inputs, progress: Progress):
+    """Company and Cases read and parsed, and the Letters log (read with the inputs) checked:
+    a log without letter numbers makes the workbook unusable."""
     names = book.sheet_names()
     company, company_issues = read_company(read_sheet(book, names, "company", progress))
     cases, case_issues = read_cases(read_sheet(book, names, "cases", progress))
     try:
-        log, log_issues = read_letter_log(log_sheet)
+        require_numbers(given.letters)
     except LogUnreadable as unreadable:
         raise WorkbookUnusable(str(unreadable)) from None
-    return company, cases, log, company_issues + case_issues + log_issues
+    return company, cases, given.letters, company_issues + case_issues + list(given.issues["letters"])
 
 
 def _ready_jobs(jobs: Sequence[LetterJob], renderer: LetterRenderer, result: RefreshResult, company, lang: Lang,
@@ -182,9 +184,9 @@ def generate_letters(book: WorkbookPort, out_dir: str | os.PathLike | None = Non
                      base_dir: str | os.PathLike | None = None, progress: Progress = quiet) -> LettersOutcome:
     """One letter per customer and kind due, the refresh output sheets and the appended Letters
     log in one atomic commit; folders and templates default to the Policy sheet's, next to `base_dir`."""
-    inputs = read_inputs(book, progress)
-    company, cases, log, found = _read_letter_sheets(book, inputs.letters, progress)
-    result = compute_result(inputs, as_of, today, progress)
+    given = read_given(read_inputs(book, progress))
+    company, cases, log, found = _read_letter_sheets(book, given, progress)
+    result = compute_result(given, as_of, today, progress)
     chosen = choose_lang(lang, result)
     if found:
         result = dataclasses.replace(result, issues=result.issues + tuple(found))

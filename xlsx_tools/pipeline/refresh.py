@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..core import i18n
 from ..core.i18n import Lang
+from ..core.read import Inputs
 from ..core.refresh import RefreshInputs, RefreshResult, compute
 from ..core.tables import RawSheet
 from ..errors import WorkbookUnusable
@@ -51,7 +52,7 @@ def read_inputs(book: WorkbookPort, progress: Progress = quiet) -> RefreshInputs
     return RefreshInputs(**{key: read_sheet(book, names, key, progress) for key in INPUT_SHEETS})
 
 
-def compute_result(inputs: RefreshInputs, as_of: dt.date | None, today: dt.date | None,
+def compute_result(inputs: RefreshInputs | Inputs, as_of: dt.date | None, today: dt.date | None,
                    progress: Progress) -> RefreshResult:
     progress("computing")
     return compute(inputs, as_of=as_of, today=today)

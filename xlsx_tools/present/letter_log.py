@@ -56,7 +56,7 @@ def log_table(log: LetterLog, new_rows: Sequence[LogRow], lang: Lang) -> OutputT
         title = header[position] if header[position] is not None else ""
         kind, series = "text", None
         if key in LOG_DATE_KEYS:
-            parsed, bad = parse_dates(old_text)
+            parsed, bad = parse_dates(old_text, log.serial_dates)
             if not bad.any():
                 kind = "date"
                 series = pd.concat([parsed, pd.Series(pd.to_datetime(fresh), dtype="datetime64[ns]")],

@@ -14,15 +14,16 @@ from ..interest import interest_statements
 from ..read.letter_log import LetterLog
 from ..refresh import RefreshResult
 from ..rmb import fen_capitals, format_letter_date
+from ..tables import SerialDates
 from .checks import customer_record
 from .plan import STAGE_KINDS, LetterJob
 
 
-def _date_text(value: object, lang: Lang) -> str:
+def _date_text(value: object, lang: Lang, serial_dates: SerialDates | None = None) -> str:
     if value is None or (not isinstance(value, (dt.date, str)) and pd.isna(value)):
         return ""
     if isinstance(value, str):
-        parsed, bad = parse_dates(pd.Series([value], dtype="string"))
+        parsed, bad = parse_dates(pd.Series([value], dtype="string"), serial_dates)
         if bad.iloc[0] or pd.isna(parsed.iloc[0]):
             return value
         value = parsed.iloc[0]
@@ -224,8 +225,8 @@ def _timeline(customer_id: str, log: LetterLog | None, lang: Lang) -> list[dict[
         "kind": i18n.LETTER_KINDS[r.kind].get(lang) if r.kind in i18n.LETTER_KINDS else "",
         "stage": text(r.stage),
         "status": i18n.LETTER_STATUSES[r.status].get(lang) if r.status in i18n.LETTER_STATUSES else text(r.status),
-        "sent_date": _date_text(r.sent_date, lang),
-        "delivered_date": _date_text(r.delivered_date, lang),
+        "sent_date": _date_text(r.sent_date, lang, log.serial_dates),
+        "delivered_date": _date_text(r.delivered_date, lang, log.serial_dates),
         "tracking_no": text(r.tracking_no),
     } for r in rows.itertuples(index=False)]
 

@@ -35,13 +35,12 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
-from ..cells import clean_text, parse_dates
 from ..i18n import Label
-from ..issues import Issue
+from ..issues import Issue, issue
 from ..policy import Policy
 from ..read import Inputs
-from ..sheet_rows import RowIssues, locate_columns, split_invoices
-from ..tables import RawSheet
+from ..read.letter_log import LetterLog, kind_code
+from ..sheet_rows import split_invoices
 from . import State
 from .plans import plan_invoices
 KINDS = ("demand", "debtor", "proceedings", "judgment")
@@ -78,7 +77,7 @@ def empty_acts() -> pd.DataFrame:
                          "event": pd.Series(dtype=object)})
 
 
-def read_delivered_demands(sheet: RawSheet | None, policy: Policy) -> tuple[pd.DataFrame, list[Issue]]:
+def delivered_demands(log: LetterLog, policy: Policy) -> tuple[pd.DataFrame, list[Issue]]:
     """Demand letters of the Letters · 函件记录 log that were delivered, as `demand` acts.
 
     A row counts when its kind is one of Policy `limitation_demand_letter_kinds` (by code or by
@@ -86,41 +85,26 @@ def read_delivered_demands(sheet: RawSheet | None, policy: Policy) -> tuple[pd.D
     returned are ignored.
     An unreadable delivered date is a warning.
     """
-    if sheet is None:
+    entries = log.entries
+    if not len(entries) or not {"kind", "customer_id", "delivered_date"} <= set(log.letters):
         return empty_acts(), []
-    columns = {key: i18n.LETTER_LOG_COLUMNS[key] for key in ("kind", "customer_id", "invoices", "delivered_date",
-                                                             "status")}
-    located, _ = locate_columns(sheet, columns, ("kind", "customer_id", "delivered_date"))
-    if located is None:
-        return empty_acts(), []
-    raw = located.frame
-    kinds = set()
-    for code in policy["limitation_demand_letter_kinds"]:
-        kinds.add(i18n.normalise_name(code))
-        label = i18n.LETTER_KINDS.get(code)
-        if label is not None:
-            kinds.update(i18n.normalise_name(name) for name in label.both())
-    kind = clean_text(raw["kind"]).map(i18n.normalise_name, na_action="ignore")
-    customer = clean_text(raw["customer_id"])
-    delivered, bad = parse_dates(raw["delivered_date"])
-    is_demand = kind.isin(kinds).fillna(False).astype(bool) & customer.notna()
-    if "status" in raw:
-        dropped = {i18n.normalise_name(name) for code in ("void", "returned")
-                   for name in (code, *i18n.LETTER_STATUSES[code].both())}
-        status = clean_text(raw["status"]).map(i18n.normalise_name, na_action="ignore")
-        is_demand &= ~status.isin(dropped).fillna(False).astype(bool)
-    found = RowIssues(located)
-    found.add(bad & is_demand, "delivered_date", "date_unrecognised", severity="warning")
-    use = is_demand & delivered.notna()
-    invoices = raw["invoices"] if "invoices" in raw else pd.Series(None, index=raw.index, dtype=object)
+    kinds = {kind_code(code) for code in policy["limitation_demand_letter_kinds"]}
+    customer = entries["customer_id"].where(entries["customer_id"].astype(bool), None)
+    is_demand = entries["kind"].isin(kinds) & customer.notna() & ~entries["status"].isin(("void", "returned"))
+    typed = entries["delivered_date"]
+    filled = typed.map(lambda v: isinstance(v, str) and bool(v.strip())).astype(bool)
+    bad = is_demand & filled & entries["delivered_on"].isna()
+    found = [issue("warning", log.sheet_name, f"{log.letters['delivered_date']}{row}", "date_unrecognised",
+                   value=text) for row, text in typed[bad].items()]
+    use = is_demand & entries["delivered_on"].notna()
     frame = pd.DataFrame({
         "customer_id": customer[use].astype(object).to_numpy(),
-        "invoices": [split_invoices(v if not pd.isna(v) else None) for v in invoices[use]],
-        "date": delivered[use].to_numpy(),
+        "invoices": [split_invoices(v if isinstance(v, str) else None) for v in entries["invoices"][use]],
+        "date": entries["delivered_on"][use].to_numpy(),
         "kind": "demand",
         "event": "demand_delivered",
     })
-    return frame, found.sorted()
+    return frame, found
 
 
 def payment_acts(detail: pd.DataFrame, payments: pd.DataFrame | None) -> pd.DataFrame:
@@ -291,7 +275,7 @@ def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     detail, policy = state.detail, inputs.policy
     events = inputs.events.copy()
     events.insert(3, "kind", events["event"].map(EVENT_KIND).astype(object))
-    demands, issues = read_delivered_demands(inputs.letters, policy)
+    demands, issues = delivered_demands(inputs.letters, policy)
     acts = pd.concat([frame for frame in (events, demands, payment_acts(detail, inputs.payments),
                                           plan_acts(plan_invoices(list(state.plans)))) if len(frame)] or [events],
                      ignore_index=True)

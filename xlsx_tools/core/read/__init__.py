@@ -1,8 +1,8 @@
 """Read once, then compute: every input sheet turned into typed frames and located issues.
 
 One reader per input sheet (`ledger`, `customers`, `payments`, `plans`, `events`,
-`snapshots`; the Policy sheet is read by `policy.load_policy`, next to its settings
-registry).  `read_inputs` runs them in dependency order, once: the Customers sheet
+`snapshots`, `letter_log`; the Policy sheet is read by `policy.load_policy`, next to its
+settings registry).  `read_inputs` runs them in dependency order, once: the Customers sheet
 before the Ledger (unknown customers, missing names), the Ledger before the sheets that
 name its invoices.  Passes receive the result, `Inputs`, and never parse a cell.
 """
@@ -20,6 +20,7 @@ from ..tables import RawSheet
 from .customers import Customers, read_customers
 from .events import read_events
 from .ledger import Ledger, read_ledger
+from .letter_log import LetterLog, read_letter_log
 from .payments import read_payments
 from .plans import PlanRows, read_plans
 from .snapshots import read_snapshots
@@ -50,9 +51,9 @@ class Inputs:
     plans: PlanRows
     events: pd.DataFrame
     snapshots: pd.DataFrame
-    letters: RawSheet | None            # read by the limitation pass (delivered demands)
+    letters: LetterLog                  # the Letters log: delivered demands (limitation), letters written
     # Each reading's issues by name ("policy", "customers", "ledger", ...), reported by the pass
-    # that first uses it (see refresh.PASSES).
+    # that first uses it (see refresh.PASSES); the log's ("letters") only by the letters pipeline.
     issues: Mapping[str, tuple[Issue, ...]]
 
 
@@ -66,8 +67,9 @@ def read_inputs(raw: RefreshInputs, policy: Policy | None = None) -> Inputs:
     payments, payment_issues = read_payments(raw.payments, ledger.frame)
     events, event_issues = read_events(raw.events, ledger.frame)
     snapshots, snapshot_issues = read_snapshots(raw.snapshots)
+    letters, letter_issues = read_letter_log(raw.letters, numbered=False)
     issues = {"policy": policy_issues, "customers": customer_issues, "ledger": ledger_issues,
               "payments": payment_issues, "events": event_issues, "scores": customers.score_issues,
-              "snapshots": snapshot_issues}
-    return Inputs(policy, ledger, customers, payments, read_plans(raw.plans, policy), events, snapshots, raw.letters,
+              "snapshots": snapshot_issues, "letters": letter_issues}
+    return Inputs(policy, ledger, customers, payments, read_plans(raw.plans, policy), events, snapshots, letters,
                   MappingProxyType({name: tuple(found) for name, found in issues.items()}))

@@ -35,7 +35,7 @@ def read_cases(sheet: RawSheet | None) -> tuple[pd.DataFrame, list[Issue]]:
     for key in ("case_no", "customer_id", "customer_name", "process", "solution", "result", "lessons"):
         out[key] = text[key][keep].astype(object).where(text[key][keep].notna(), "")
     for key in ("opened", "closed"):
-        dates, bad = parse_dates(text[key][keep])
+        dates, bad = parse_dates(text[key][keep], sheet.serial_dates)
         for row in bad[bad].index:
             issues.append(Issue("warning", sheet.name, f"{located.letters[key]}{row}",
                                 i18n.MESSAGES["date_unrecognised"].format(value=text[key].loc[row])))

@@ -14,7 +14,7 @@ from ..i18n import Label
 from ..issues import Issue
 from ..policy import Policy
 from ..sheet_rows import LocatedTable, RowIssues, locate_columns, rows_of
-from ..tables import RawSheet
+from ..tables import RawSheet, SerialDates
 
 CUSTOMER_REQUIRED = ("customer_id",)
 CUSTOMER_OUTPUT = ("customer_id", "customer_name", "contact_name", "contact_email", "contact_phone", "address",
@@ -39,7 +39,7 @@ def read_customers(sheet: RawSheet | None, policy: Policy) -> tuple[Customers, l
     located, issues = locate_columns(sheet, i18n.CUSTOMER_COLUMNS, CUSTOMER_REQUIRED, optional=i18n.FIVE_C_COLUMNS)
     if located is None:
         return Customers(empty_customers(), empty_scores(), ()), issues
-    frame, found = _master_data(located, policy)
+    frame, found = _master_data(located, policy, sheet.serial_dates)
     scores, score_issues = _five_c(located)
     return Customers(frame, scores, tuple(score_issues)), issues + found
 
@@ -54,7 +54,8 @@ def empty_scores() -> pd.DataFrame:
     return empty
 
 
-def _master_data(located: LocatedTable, policy: Policy) -> tuple[pd.DataFrame, list[Issue]]:
+def _master_data(located: LocatedTable, policy: Policy,
+                 serial_dates: SerialDates | None) -> tuple[pd.DataFrame, list[Issue]]:
     """Master data keyed by customer_id; ratings checked against the policy order."""
     rows = rows_of(located.select(i18n.CUSTOMER_COLUMNS), i18n.CUSTOMER_COLUMNS, CUSTOMER_REQUIRED)
     text, found = rows.text, rows.found
@@ -84,7 +85,7 @@ def _master_data(located: LocatedTable, policy: Policy) -> tuple[pd.DataFrame, l
     for key in ("credit_limit", "registered_capital", "annual_sales"):
         out[f"{key}_fen"], bad = parse_money(text[key])
         found.add(bad, key, "amount_unrecognised", severity="warning")
-    out["first_trade_date"], bad = parse_dates(text["first_trade_date"])
+    out["first_trade_date"], bad = parse_dates(text["first_trade_date"], serial_dates)
     found.add(bad, "first_trade_date", "date_unrecognised", severity="warning")
 
     ids = out["customer_id"].where(~found.bad_rows)

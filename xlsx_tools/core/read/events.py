@@ -28,7 +28,7 @@ def read_events(sheet: RawSheet | None, ledger: pd.DataFrame) -> tuple[pd.DataFr
     if rows is None:
         return empty_events(), issues
     text, found = rows.text, rows.found
-    dates, bad = parse_dates(text["date"])
+    dates, bad = parse_dates(text["date"], sheet.serial_dates)
     found.add(bad, "date", "date_unrecognised")
     aliases = {i18n.normalise_name(name): code for code, label in i18n.EVENT_TYPES.items() for name in label.both()}
     aliases.update({i18n.normalise_name(k): v for k, v in i18n.EVENT_TYPE_ALIASES.items()})

@@ -20,7 +20,7 @@ from ..cells import clean_text, parse_dates, parse_integers, parse_money
 from ..i18n import Label
 from ..issues import Issue
 from ..sheet_rows import LocatedTable, RowIssues, locate_columns
-from ..tables import RawSheet
+from ..tables import RawSheet, SerialDates
 
 LEDGER_REQUIRED = ("invoice_no", "customer_id", "invoice_date", "amount")
 # The optional contract-rate column, read by the interest pass (annual %, e.g. 6 or 6% or 0.06).
@@ -56,12 +56,13 @@ def read_ledger(sheet: RawSheet, customers: pd.DataFrame | None = None
     located, issues = locate_columns(sheet, i18n.LEDGER_COLUMNS, LEDGER_REQUIRED, optional=RATE_COLUMN)
     if located is None:
         return Ledger(empty_ledger(), sheet.name, {}, None), issues
-    clean, found = _clean_rows(located.select(i18n.LEDGER_COLUMNS), customers)
+    clean, found = _clean_rows(located.select(i18n.LEDGER_COLUMNS), customers, sheet.serial_dates)
     rates, rate_issues = _contract_rates(located, clean)
     return Ledger(clean, sheet.name, dict(located.letters), rates), issues + found + rate_issues
 
 
-def _clean_rows(located: LocatedTable, customers: pd.DataFrame | None) -> tuple[pd.DataFrame, list[Issue]]:
+def _clean_rows(located: LocatedTable, customers: pd.DataFrame | None,
+                serial_dates: SerialDates | None) -> tuple[pd.DataFrame, list[Issue]]:
     """Typed, checked ledger rows; rows with an error left out."""
     raw = located.frame
     text = {key: clean_text(raw[key]) if key in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
@@ -82,7 +83,7 @@ def _clean_rows(located: LocatedTable, customers: pd.DataFrame | None) -> tuple[
         out[key] = text[key]
     dates = {}
     for key in DATE_FIELDS:
-        dates[key], bad = parse_dates(text[key])
+        dates[key], bad = parse_dates(text[key], serial_dates)
         found.add(bad & live, key, "date_unrecognised")
     amount, bad_amount = parse_money(text["amount"])
     found.add(bad_amount & live, "amount", "amount_unrecognised")

@@ -31,7 +31,7 @@ def read_payments(sheet: RawSheet | None, ledger: pd.DataFrame) -> tuple[pd.Data
     if rows.empty:
         return None, issues          # a sheet with headers only (as the template ships it) is no payment data
     text, found = rows.text, rows.found
-    dates, bad = parse_dates(text["date"])
+    dates, bad = parse_dates(text["date"], sheet.serial_dates)
     found.add(bad, "date", "date_unrecognised")
     amount, bad = parse_money(text["amount"])
     found.add(bad, "amount", "amount_unrecognised")

@@ -106,7 +106,7 @@ def read_plans(sheet: RawSheet | None, policy: Policy) -> PlanRows:
     found.add(bad | (total <= 0).fillna(False).astype(bool), "total", "amount_unrecognised")
     dates = {}
     for key in ("first_due", "signed_date"):
-        dates[key], bad = parse_dates(text[key])
+        dates[key], bad = parse_dates(text[key], sheet.serial_dates)
         found.add(bad, key, "date_unrecognised")
     numbers = {}
     for key in ("installments", "interval", "interest_free"):

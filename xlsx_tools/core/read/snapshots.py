@@ -31,7 +31,7 @@ def read_snapshots(sheet: RawSheet | None) -> tuple[pd.DataFrame, list[Issue]]:
         frame[column] = values.fillna(0)
         if unreadable is not None:
             bad |= unreadable
-    frame["as_of"] = parse_dates(raw["as_of"])[0] if "as_of" in raw else pd.NaT
+    frame["as_of"] = parse_dates(raw["as_of"], sheet.serial_dates)[0] if "as_of" in raw else pd.NaT
     blank = raw.isna().all(axis=1)
     for row in frame.index[bad & ~blank]:
         issues.append(issue("warning", sheet.name, f"{located.letters['month']}{row}", "snapshot_invalid"))

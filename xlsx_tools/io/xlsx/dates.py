@@ -6,6 +6,9 @@ count), 1904-01-01 in the 1904 system that ``<workbookPr date1904="1"/>`` select
 """
 from __future__ import annotations
 
+from functools import partial
+from typing import Callable
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -14,6 +17,7 @@ from lxml import etree
 EPOCH_1900 = np.datetime64("1899-12-30", "D")
 EPOCH_1904 = np.datetime64("1904-01-01", "D")
 _LEAP_BUG_END = np.datetime64("1900-03-01", "D")
+_LAST_DAY = np.datetime64("9999-12-31", "D")
 
 
 def workbook_uses_1904(workbook: etree._Element) -> bool:
@@ -47,3 +51,22 @@ def dates_to_serials(series: pd.Series, date1904: bool, what: str) -> pa.Array:
         serial = whole + np.where(missing, 0.0, time_of_day / np.timedelta64(1, "D"))
         return pa.array(serial, mask=missing)
     return pa.array(whole, mask=missing)
+
+
+def _serial_to_date(epoch: pd.Timestamp, first: int, last: int, serial: float) -> pd.Timestamp:
+    return epoch + pd.Timedelta(days=int(serial)) if first <= serial <= last else pd.NaT
+
+
+def serial_dates(date1904: bool) -> Callable[[float], pd.Timestamp]:
+    """The reading side: a serial (a date typed into a number cell) -> its day, NaT outside the range.
+
+    The core's date parser takes this from the `RawSheet`, so it never knows an epoch.  In the
+    1900 system serials below 61 (before 1900-03-01) are refused: the phantom leap day shifts them.
+    """
+    epoch = EPOCH_1904 if date1904 else EPOCH_1900
+    first = 0 if date1904 else int((_LEAP_BUG_END - epoch).astype(np.int64))
+    last = int((_LAST_DAY - epoch).astype(np.int64))
+    return partial(_serial_to_date, pd.Timestamp(epoch), first, last)
+
+
+SERIAL_DATES_1900 = serial_dates(False)      # xlwings and worksheet functions: Excel for Windows' default

@@ -29,7 +29,7 @@ from lxml import etree
 
 from xlsx_tools.core.tables import OutputTable, RawSheet, column_letter
 from xlsx_tools.errors import WorkbookUnusable  # the one shared exception (CLI exit code 2)
-from xlsx_tools.io.xlsx.dates import workbook_uses_1904
+from xlsx_tools.io.xlsx.dates import serial_dates, workbook_uses_1904
 from xlsx_tools.io.xlsx.graft import StagedSheet, graft
 from xlsx_tools.io.xlsx.opc import NS_MAIN, PackageError, SourcePackage, parse_xml
 from xlsx_tools.io.xlsx.sheet_xml import SheetXml, validate_sheet_name
@@ -198,7 +198,8 @@ class WorkbookFile:
         frame = pd.DataFrame(columns, index=pd.RangeIndex(nrows)) if columns else pd.DataFrame(index=pd.RangeIndex(0))
         if not columns:
             letters = []
-        return RawSheet(name=name, frame=frame, first_row=1, columns=tuple(letters))
+        return RawSheet(name=name, frame=frame, first_row=1, columns=tuple(letters),
+                        serial_dates=serial_dates(bool(self._date1904)))
 
     # ------------------------------------------------------------ writing
     def write_table(self, table: OutputTable, replaces: str | None = None) -> None:
