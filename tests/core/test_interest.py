@@ -197,16 +197,36 @@ def test_payments__three_partial_payments_accrue_on_each_balance_for_its_days():
     assert got["open_fen"] == 1000000
 
 
-def test_payments__zero_payments_in_the_sheet_means_nothing_paid_and_the_ledger_paid_amount_is_warned():
-    # Payments sheet present without rows for I1: paid 0, interest on the whole 100,000 -> 6,361.64
+def test_payments__an_invoice_without_payments_rows_keeps_its_ledger_paid_amount():
+    # issue 9.1: 5,000 with 1,000 paid in the ledger and no Payments rows stays open 4,000, not 5,000;
+    # interest on 4,000 from 2025-06-30 to 2026-11-28 (516 days) × 4.5 % / 365 = 254.4657... -> 254.47
     result = run("""
-    I1 | C1 | A | 2025-05-01 | 2025-06-30 | 100000 | 500 | |
+    I1 | C1 | A | 2025-05-01 | 2025-06-30 | 5000 | 1000 | |
     I2 | C1 | A | 2025-05-01 | 2025-06-30 | 100 | | |
     """, payments="I2 | 2025-06-30 | 100")
-    assert row(result, "I1")["paid_fen"] == 0
-    assert row(result, "I1")["interest_fen"] == 636164
-    assert [i.text() for i in result.issues if i.cell == "G2"] == [
-        "应收台账!G2: 已收金额 500.00 与收款记录合计 0.00 不一致，以收款记录为准"]
+    got = row(result, "I1")
+    assert got["paid_fen"] == 100000 and got["open_fen"] == 400000
+    assert got["interest_fen"] == 25447
+    assert [i for i in result.issues if i.sheet == "应收台账"] == []
+
+
+def test_payments__a_ledger_paid_amount_that_disagrees_with_the_payments_is_an_error_and_the_row_left_out():
+    pay = raw_sheet("收款记录", "单据号 | 收款日期 | 收款金额\nI1 | 2025-07-30 | 800\nI2 | 2025-07-30 | 100")
+    sheet = ledger("""
+    I1 | C1 | A | 2025-05-01 | 2025-06-30 | 5000 | 1000 | |
+    I2 | C1 | A | 2025-05-01 | 2025-06-30 | 100 | 100 | |
+    """)
+    result = compute(RefreshInputs(sheet, payments=pay), as_of=AS_OF)
+    assert list(result.detail["invoice_no"]) == ["I2"]
+    assert [(i.severity, i.text("en")) for i in result.issues if i.sheet == "应收台账"] == [
+        ("error", "应收台账!G2: Paid Amount 1,000.00 disagrees with the Payments sheet total 800.00 "
+                  "for invoice I1; the row is left out until they agree")]
+
+
+def test_payments__a_blank_ledger_paid_amount_takes_the_payments_without_a_complaint():
+    result = run("I1 | C1 | A | 2025-05-01 | 2025-06-30 | 5000 | | |", payments="I1 | 2025-07-30 | 800")
+    assert row(result, "I1")["paid_fen"] == 80000
+    assert result.issues == ()
 
 
 def test_payments__a_sheet_with_headers_only_leaves_the_ledger_paid_amount_in_charge():

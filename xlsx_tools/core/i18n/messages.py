@@ -47,9 +47,9 @@ MESSAGES: dict[str, Message] = {
     "payment_unknown_invoice": Message("Invoice No '{value}' is not in the ledger", "单据号 '{value}' 不在应收台账中"),
     "payment_not_positive": Message("Payment amount must be positive '{value}'", "收款金额应为正数 '{value}'"),
     "payment_overpaid": Message("Payments exceed amount and interest by {value}", "收款超出本金和利息 {value}"),
-    "paid_differs": Message("Paid Amount {value} differs from the Payments sheet total {total}; "
-                            "the Payments sheet is used",
-                            "已收金额 {value} 与收款记录合计 {total} 不一致，以收款记录为准"),
+    "paid_disagrees": Message("Paid Amount {value} disagrees with the Payments sheet total {total} for invoice "
+                              "{invoice}; the row is left out until they agree",
+                              "单据 {invoice} 的已收金额 {value} 与收款记录合计 {total} 不一致，核对一致前本行不计入"),
     "plan_invalid_count": Message("Installments must be between {low} and {high}, got '{value}'",
                                   "期数应在 {low} 到 {high} 之间，实际为 '{value}'"),
     "plan_invalid_share": Message("Prepayment share must be between 0 and 100%, got '{value}'",
@@ -139,6 +139,8 @@ NOTE_PAID_FROM_LEDGER = Label(
 
 
 NOTE_PAYMENTS_USED = Label(
-    "Interest: Paid Amount and interest come from the Payments sheet; interest accrues on each balance "
-    "for the days it was outstanding.",
-    "逾期利息：已收金额和利息按收款记录表计算，按每段未收余额的实际天数计息。")
+    "Interest: invoices with Payments rows take Paid Amount and interest from them (each balance accrues "
+    "for the days it was outstanding); invoices without keep the ledger's Paid Amount, taken as received "
+    "on the due date.",
+    "逾期利息：有收款记录的单据按收款记录计算已收金额和利息（按每段未收余额的实际天数计息）；"
+    "无收款记录的单据沿用台账已收金额，视为于到期日收到。")

@@ -11,8 +11,11 @@ Rules (issue 5, prc-law-defaults.md; every number is a Policy setting):
 - **Period.** From the day after the due date to the as-of date: `as_of - due_date` days.
 - **Without a Payments sheet** the ledger's paid amount is taken as received on the due
   date: interest = open amount × daily rate × days (vectorised over the whole ledger).
-- **With a Payments sheet** the paid amount and the interest come from the payments:
-  interest accrues on each principal balance for the days it was outstanding.  A payment
+- **With a Payments sheet**, invoice by invoice: an invoice with Payments rows takes its paid
+  amount and interest from them: interest accrues on each principal balance for the days it
+  was outstanding.  An invoice without Payments rows keeps its ledger Paid Amount, taken as
+  above (never a silent zero, issue 9).  Where both are given and disagree (ledger Paid
+  Amount ≠ Payments total), the row is an error and left out: neither figure can be trusted.  A payment
   goes to principal first (default) or to accrued interest first
   (`interest_payment_order`); money left after principal goes to interest, and what is
   left after both is an overpayment.  Only whole fen of accrued interest are settled by a
@@ -225,7 +228,11 @@ def compute_interest(ledger: pd.DataFrame, policy: Policy, as_of: dt.date,
     available), interest_paid_fen.  With `payments`, paid_fen and last_payment_date are
     replaced by what the payments say (the ledger's paid amount is then only compared).
     """
-    rates, issues = row_rates(ledger, policy, contract, ledger_sheet)
+    issues: list[Issue] = []
+    if payments is not None:
+        ledger, issues = _without_disagreements(ledger, payments, ledger_sheet, paid_letter)
+    rates, found = row_rates(ledger, policy, contract, ledger_sheet)
+    issues += found
     out = ledger.copy(deep=False)
     for column in rates.columns:
         out[column] = rates[column]
@@ -254,14 +261,31 @@ def compute_interest(ledger: pd.DataFrame, policy: Policy, as_of: dt.date,
     return out, notes, issues
 
 
+def _without_disagreements(ledger: pd.DataFrame, payments: pd.DataFrame, ledger_sheet: str, paid_letter: str
+                           ) -> tuple[pd.DataFrame, list[Issue]]:
+    """The ledger less the rows whose Paid Amount (when filled in) differs from their Payments total; an error each."""
+    cash = payments.groupby("invoice_no")["amount_fen"].sum()
+    total = ledger["invoice_no"].map(cash)
+    differs = total.notna() & (ledger["paid_fen"] != 0) & (ledger["paid_fen"] != total.fillna(0))
+    issues = [issue("error", ledger_sheet, f"{paid_letter}{int(ledger.at[at, 'row'])}", "paid_disagrees",
+                    value=f"{fen_to_decimal(int(ledger.at[at, 'paid_fen'])):,.2f}",
+                    total=f"{fen_to_decimal(int(total.loc[at])):,.2f}", invoice=ledger.at[at, "invoice_no"])
+              for at in ledger.index[differs.to_numpy()]]
+    return ledger[~differs], issues
+
+
 def _apply_payments(out: pd.DataFrame, payments: pd.DataFrame, policy: Policy, as_of: dt.date,
                     ledger_sheet: str, paid_letter: str):
-    """Derive paid_fen, last_payment_date and interest from the Payments rows, invoice by invoice."""
+    """Derive paid_fen, last_payment_date and interest from the Payments rows, invoice by invoice.
+
+    Invoices without Payments rows keep the ledger's paid amount and last payment date; those
+    whose rows all fall after the as-of date had nothing paid by then."""
     interest_first = policy["interest_payment_order"] == "interest_first"
     interest = pd.Series(0, index=out.index, dtype="int64")
     interest_paid = pd.Series(0, index=out.index, dtype="int64")
-    paid = pd.Series(0, index=out.index, dtype="int64")
-    last = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
+    listed = out["invoice_no"].isin(set(payments["invoice_no"])).to_numpy()
+    paid = out["paid_fen"].where(~listed, 0).astype("int64")
+    last = out["last_payment_date"].where(~listed, pd.NaT).astype("datetime64[ns]")
     by_payment = pd.Series(False, index=out.index)
     issues: list[Issue] = []
     position = pd.Series(out.index, index=out["invoice_no"])
@@ -284,13 +308,6 @@ def _apply_payments(out: pd.DataFrame, payments: pd.DataFrame, policy: Policy, a
         if result.overpaid_fen:
             issues.append(issue("warning", ledger_sheet, f"{paid_letter}{int(row['row'])}", "payment_overpaid",
                                 value=f"{fen_to_decimal(result.overpaid_fen):,.2f}"))
-    cash = payments.groupby("invoice_no")["amount_fen"].sum().reindex(out["invoice_no"]).fillna(0)
-    cash = pd.Series(cash.to_numpy(dtype="int64"), index=out.index)
-    differs = (out["paid_fen"] != cash) & (out["paid_fen"] != 0)
-    for at in out.index[differs.to_numpy()]:
-        issues.append(issue("warning", ledger_sheet, f"{paid_letter}{int(out.at[at, 'row'])}", "paid_differs",
-                            value=f"{fen_to_decimal(int(out.at[at, 'paid_fen'])):,.2f}",
-                            total=f"{fen_to_decimal(int(cash.loc[at])):,.2f}"))
     out = out.copy(deep=False)
     out["paid_fen"] = paid
     out["last_payment_date"] = last
