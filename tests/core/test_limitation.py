@@ -69,10 +69,14 @@ GOLDEN = [
                  "2027-01-10", "running", id="07-confirmation-letter-is-not-a-demand"),
     pytest.param(one("2023-03-01"), "2024-05-01 | C1 | | 催款函送达 |\n2025-09-15 | C1 | | 催款函送达 |", "",
                  "", "", "I1", "2028-09-15", "running", id="08-multiple-demands-latest-wins"),
-    pytest.param(TWO, "2025-03-03 | C1 | I1 | 催款函送达 |", "", "", "", "I2", "2028-03-03", "running",
-                 id="09-partial-demand-interrupts-the-whole-debt"),
-    pytest.param(TWO, "2025-03-03 | C1 | I1 | 催款函送达 |", "", "", "limitation_demand_scope | invoice", "I2",
-                 "2026-12-01", "running", id="10-policy-scope-invoice-only-named"),
+    pytest.param(TWO, "2025-03-03 | C1 | I1 | 催款函送达 |", "", "", "", "I2", "2026-12-01", "running",
+                 id="09-by-default-a-demand-interrupts-only-the-invoices-it-names"),
+    pytest.param(TWO, "2025-03-03 | C1 | I1 | 催款函送达 |", "", "", "", "I1", "2028-03-03", "running",
+                 id="09b-by-default-the-named-invoice-is-interrupted"),
+    pytest.param(TWO, "2025-03-03 | C1 | I1 | 催款函送达 |", "", "", "limitation_demand_scope | customer", "I2",
+                 "2028-03-03", "running", id="10-policy-scope-customer-opt-in-whole-debt"),
+    pytest.param(TWO, "2025-03-03 | C1 | | 催款函送达 |", "", "", "", "I3", "2028-03-03", "running",
+                 id="10b-a-demand-naming-no-invoice-claims-the-whole-debt"),
     pytest.param(TWO, "2025-03-03 | C1 | I1 | 催款函送达 |", "", "", "limitation_demand_scope | 合同", "I2",
                  "2028-03-03", "running", id="11-policy-scope-contract-same-contract"),
     pytest.param(TWO, "2025-03-03 | C1 | I1 | 催款函送达 |", "", "", "limitation_demand_scope | 合同", "I3",
@@ -141,6 +145,25 @@ def test_limitation__ledger_last_payment_date_counts_without_payments_sheet():
     # paid 100 on 2025-01-20 (a partial payment): 2025-01-20 + 3 years
     _, clocks = clock("I1 | C1 | | 2020-01-01 | 2023-09-30 | 1000 | 100 | 2025-01-20 |")
     assert clocks["I1"] == ("2028-01-20", "running")
+
+
+def test_limitation__ledger_last_payment_date_counts_for_invoices_without_payments_rows():
+    # issue 9.1: I2 has no Payments rows, so its ledger payment of 2025-08-20 is still a debtor act
+    _, clocks = clock("""
+    I1 | C1 | | 2020-01-01 | 2023-05-01 | 1000 | 100 | |
+    I2 | C1 | | 2020-01-01 | 2023-05-01 | 1000 | 100 | 2025-08-20 |
+    """, payments="I1 | 2024-06-01 | 100")
+    assert clocks["I1"] == ("2027-06-01", "running") and clocks["I2"] == ("2028-08-20", "running")
+
+
+def test_limitation__by_default_a_demand_leaves_a_disputed_invoice_of_another_contract_alone():
+    # issue 9.2: the demand names only INV-00500 (contract K1); the disputed K2 invoice keeps 2028-12-07
+    _, clocks = clock("""
+    INV-00500 | C1 | K1 | 2025-01-01 | 2026-06-30 | 1000 | | |
+    INV-00301 | C1 | K2 | 2025-01-01 | 2025-12-07 | 1000 | | | disputed
+    """, letters="催款通知书 | C1 | INV-00500 | 2026-11-25 | 2026-11-28")
+    assert clocks["INV-00301"][0] == "2028-12-07"
+    assert clocks["INV-00500"][0] == "2029-11-28"
 
 
 def test_limitation__plan_signed_date_of_the_plans_sheet_counts():
