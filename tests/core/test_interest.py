@@ -308,6 +308,23 @@ def test_detail__interest_column_and_basis_text():
     assert result.priority.iloc[0]["interest_fen"] == 636164
 
 
+def test_priority__interest_is_on_open_receivables_only_and_late_paid_interest_has_its_own_column():
+    # issue 9.3: I1 was paid in full 90 days late -> 100,000 × 4.5 % × 90 / 365 = 1,109.59 on a paid invoice;
+    # I2 is open and not yet due: nothing to claim, so Priority's Interest is 0.00 and the
+    # late-paid interest stands apart in its own column, as in the letter's statement
+    result = run("""
+    I1 | C1 | A | 2025-05-01 | 2025-06-30 | 100000 | 100000 | |
+    I2 | C1 | A | 2026-11-01 | 2026-12-31 | 500 | | |
+    """, payments="I1 | 2025-09-28 | 100000")
+    got = result.priority.set_index("customer_id").loc["C1"]
+    assert got["interest_fen"] == 0
+    assert got["late_paid_interest_fen"] == 110959
+    table = priority_table(result, "en")
+    headers = [c.header for c in table.columns]
+    assert table.frame.iloc[0, headers.index("Interest on Late Payments (not claimed)")] == 110959
+    assert "已付款项的逾期利息（未主张）" in [c.header for c in priority_table(result, "zh").columns]
+
+
 # ----- properties -------------------------------------------------------------------------------------------
 def _one_row_ledger(amount_fen: int, due: dt.date, paid_fen: int = 0) -> pd.DataFrame:
     return pd.DataFrame({"row": [2], "invoice_no": ["I1"], "customer_id": ["C1"], "due_date": [pd.Timestamp(due)],

@@ -266,13 +266,14 @@ def priority_table(result: RefreshResult, lang: Lang) -> OutputTable:
         "next_action": actions,
         "owner": owners,
         "interest": priority["interest_fen"],
+        "late_paid_interest": priority["late_paid_interest_fen"],
         "earliest_expiry": priority["earliest_expiry"],
         "days_left": (priority["earliest_expiry"] - pd.Timestamp(result.as_of)).dt.days.astype("Int64"),
         "plan_broken": _yes_blank(priority["plan_broken"], lang),
     })
     labels = {**i18n.PRIORITY_COLUMNS, **i18n.PRIORITY_MONEY_LAW_COLUMNS}
     kinds = {"rank": "int", "open": "money", "overdue": "money", "share": "percent", "max_days": "int",
-             "interest": "money", "earliest_expiry": "date", "days_left": "int"}
+             "interest": "money", "late_paid_interest": "money", "earliest_expiry": "date", "days_left": "int"}
     stage_position = list(labels).index("stage")
     row_fills = _fill_where(priority["key_target"], KEY_TARGET_FILL)
     return OutputTable(sheet_name("priority", lang),
