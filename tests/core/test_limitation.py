@@ -246,3 +246,12 @@ def test_events_sheet__bad_rows_are_located_and_unknown_invoices_warned():
     assert [(i.severity, i.location()) for i in result.issues if i.sheet == "法律事件"] == [
         ("error", "法律事件!A2"), ("error", "法律事件!D3"), ("warning", "法律事件!C4")]
     assert result.detail["limitation_expiry"].iloc[0] == pd.Timestamp("2027-01-10")
+
+
+def test_states__proceedings_interrupt_and_a_running_clock_reads_as_not_expired():
+    # issue 9.4: a suit interrupts the period (中断, art. 195); 中止 (art. 194) is something else
+    from xlsx_tools.core import i18n
+    states = i18n.LIMITATION_STATES
+    assert states["frozen"].zh == "诉讼中，时效中断" and "中止" not in states["frozen"].zh
+    assert states["frozen"].en == "interrupted by proceedings"
+    assert states["running"].zh == "未届满" and states["running"].en == "running, not expired"

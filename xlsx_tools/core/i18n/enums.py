@@ -153,8 +153,8 @@ PLAN_STATUSES: dict[str, Label] = {
 }
 
 LIMITATION_STATES: dict[str, Label] = {
-    "running": Label("running", "计算中"),
-    "frozen": Label("frozen (proceedings)", "中止（诉讼程序中）"),
+    "running": Label("running, not expired", "未届满"),
+    "frozen": Label("interrupted by proceedings", "诉讼中，时效中断"),
     "expired": Label("expired", "已届满"),
     "judgment": Label("enforcement deadline", "申请执行期限"),
     "closed": Label("", ""),
