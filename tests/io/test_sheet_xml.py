@@ -182,3 +182,18 @@ def test_notes__written_in_column_a_below_the_table_after_a_blank_row() -> None:
     assert values["A3"] == "I2"
     assert values["A5"] == "Paid amounts are assumed received on the due date <no Payments sheet>"
     assert "A4" not in values
+
+
+def utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def test_text__the_cell_limit_counts_utf16_units_like_excel_and_never_splits_a_pair() -> None:
+    # issue 9.20: an emoji is one code point but two UTF-16 units; Excel's 32,767 counts units
+    values = ["😀" * 20000, "a" + "😀" * 16383 + "b", "x" * 32767, "中" * 32767 + "文"]
+    root = render(one_column(pd.Series(values, dtype=object), "text"))
+    texts = {c.get("r"): c.find("m:is/m:t", NS).text for c in root.iterfind(".//m:sheetData/m:row/m:c", NS)}
+    assert utf16_units(texts["A2"]) == 32766 and texts["A2"] == "😀" * 16383       # the odd unit would split a pair
+    assert texts["A3"] == "a" + "😀" * 16383                                        # 32,767 units exactly
+    assert texts["A4"] == "x" * 32767
+    assert texts["A5"] == "中" * 32767

@@ -147,6 +147,7 @@ def graft(src_fp: BinaryIO, dst_fp: BinaryIO, staged: list[StagedSheet],
     active = _update_book_views(book.root, new_index, len(final_sheets))
     for rel in book.rels.of_type(RT_CALC_CHAIN):
         book.rels.remove(rel)
+    _recalculate_on_load(book.root)
 
     styles = _merge_styles(book, plans, reachable_before)
     dropped = _unreferenced_parts(book, graph, reachable_before, plans)
@@ -241,11 +242,9 @@ def _place_sheets(book: _Book, plans: list[_SheetPlan], existing: list[_Existing
         if replaced is None:
             plan.part = new_part()
             rid = book.rels.add(RT_WORKSHEET, book.target(plan.part))
-            element = etree.SubElement(sheets, qname(NS_MAIN, "sheet"))
-            element.set("name", name)
-            element.set("sheetId", str(next_sheet_id))
+            element = _sheet_element(sheets, {"name": name, "sheetId": str(next_sheet_id), qname(NS_R, "id"): rid})
+            sheets.append(element)
             next_sheet_id += 1
-            element.set(qname(NS_R, "id"), rid)
             plan.element = element
             book.content_types.set_override(plan.part, CT_WORKSHEET)
             continue
@@ -263,9 +262,23 @@ def _place_sheets(book: _Book, plans: list[_SheetPlan], existing: list[_Existing
             book.rels.changed = True
         else:
             rid = book.rels.add(RT_WORKSHEET, book.target(plan.part))
-            replaced.element.set(qname(NS_R, "id"), rid)
+            element = _sheet_element(sheets, {**replaced.element.attrib, qname(NS_R, "id"): rid})
+            replaced.element.getparent().replace(replaced.element, element)
+            replaced.element = plan.element = element
         book.content_types.set_override(plan.part, CT_WORKSHEET)
     return sheets.findall(qname(NS_MAIN, "sheet"))
+
+
+def _sheet_element(sheets: etree._Element, attributes: Mapping[str, str]) -> etree._Element:
+    """A new <sheet> whose relationship id is written `r:id`.
+
+    Without a declaration of the relationships namespace in scope (openpyxl declares it on
+    each <sheet>, not on the root), lxml would invent `ns0:id`, which some readers reject."""
+    in_scope = sheets.nsmap.get("r") == NS_R
+    element = etree.Element(qname(NS_MAIN, "sheet"), nsmap=None if in_scope else {"r": NS_R})
+    for key, value in attributes.items():
+        element.set(key, value)
+    return element
 
 
 def _is_plain_worksheet(book: _Book, sheet: _ExistingSheet) -> bool:
@@ -458,6 +471,25 @@ def _filter_ref(plan: _SheetPlan) -> str:
     last = sheet.letters[-1]
     quoted = "'" + sheet.name.replace("'", "''") + "'"
     return f"{quoted}!$A$1:${last}${sheet.last_row}"
+
+
+#: Elements of workbook.xml that may come between <sheets> and <calcPr>, in schema order.
+_WORKBOOK_BEFORE_CALC = ["sheets", "functionGroups", "externalReferences", "definedNames"]
+
+
+def _recalculate_on_load(workbook: etree._Element) -> None:
+    """Ask the reader for a full recalculation on open: calcChain is gone and formulas that read
+    the replaced sheets hold stale cached values."""
+    calc = workbook.find(qname(NS_MAIN, "calcPr"))
+    if calc is None:
+        calc = etree.Element(qname(NS_MAIN, "calcPr"))
+        anchor = None
+        for tag in _WORKBOOK_BEFORE_CALC:
+            found = workbook.find(qname(NS_MAIN, tag))
+            if found is not None:
+                anchor = found
+        anchor.addnext(calc)
+    calc.set("fullCalcOnLoad", "1")
 
 
 def _insert_defined_names(workbook: etree._Element) -> etree._Element:

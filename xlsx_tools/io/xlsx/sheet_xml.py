@@ -10,7 +10,8 @@ never sits in memory as one XML string.
 Cell encoding:
 
 * text     -> ``t="inlineStr"`` (XML-escaped, illegal XML 1.0 characters removed,
-              ``_xHHHH_`` escaped, capped at 32767 characters).  Strings that look
+              ``_xHHHH_`` escaped, capped at 32767 UTF-16 units as Excel counts them,
+              never splitting a surrogate pair).  Strings that look
               like formulas (``=…``) are therefore always plain text.
 * money    -> integer fen written as an exact decimal (123457 -> ``1234.57``),
               integer arithmetic only.
@@ -126,8 +127,19 @@ def display_width(text: str) -> float:
     return float(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
 
 
+def _cap_utf16(text: str) -> str:
+    """`text` cut to Excel's cell limit, counted in UTF-16 units (a character beyond U+FFFF takes
+    two), without leaving half of a pair."""
+    if len(text) * 2 <= MAX_CELL_CHARS:
+        return text
+    units = text.encode("utf-16-le")
+    if len(units) // 2 <= MAX_CELL_CHARS:
+        return text
+    return units[:MAX_CELL_CHARS * 2].decode("utf-16-le", errors="ignore")
+
+
 def _xml_text(text: str) -> str:
-    text = _ILLEGAL_XML_PY.sub("", text)[:MAX_CELL_CHARS]
+    text = _cap_utf16(_ILLEGAL_XML_PY.sub("", text))
     text = re.sub(_ESCAPE_X_RE, r"_x005F_\1", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -301,8 +313,10 @@ def _text_values(series: pd.Series) -> tuple[pa.Array, pa.Array | None]:
     if illegal:
         arr = pc.replace_substring_regex(arr, _ILLEGAL_XML_RE2, "")
     lengths = pc.binary_length(arr)
-    if (pc.max(lengths).as_py() or 0) > MAX_CELL_CHARS and (pc.max(pc.utf8_length(arr)).as_py() or 0) > MAX_CELL_CHARS:
-        arr = pc.utf8_slice_codeunits(arr, 0, MAX_CELL_CHARS)
+    if (pc.max(lengths).as_py() or 0) > MAX_CELL_CHARS:      # UTF-16 units never outnumber UTF-8 bytes
+        long = pc.greater(lengths, MAX_CELL_CHARS)
+        capped = pa.array([_cap_utf16(text) for text in arr.filter(long).to_pylist()], type=_LS)
+        arr = pc.replace_with_mask(arr, pc.fill_null(long, False), capped)
         lengths = pc.binary_length(arr)
     if bits & 4 and pc.any(pc.match_substring_regex(arr, _ESCAPE_X_RE)).as_py():
         arr = pc.replace_substring_regex(arr, _ESCAPE_X_RE, r"_x005F_\1")
