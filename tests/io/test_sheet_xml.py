@@ -128,7 +128,8 @@ def test_layout__dimension_frozen_pane_autofilter_widths_and_refs() -> None:
     assert widths[1] == 20.5 and widths[0] >= 30  # 15 CJK characters count double
     assert [r.get("r") for r in root.iterfind(".//m:row", NS)] == ["1", "2", "3"]
     order = [etree.QName(el).localname for el in root]
-    assert order == ["dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "autoFilter", "pageMargins"]
+    assert order == ["sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "autoFilter",
+                     "pageMargins", "pageSetup", "headerFooter"]
     plain = render(OutputTable("T", (OutputColumn("a"),), pd.DataFrame({"a": ["x"]}),
                                freeze_header=False, autofilter=False))
     assert plain.find(".//m:pane", NS) is None and plain.find("m:autoFilter", NS) is None
@@ -197,3 +198,22 @@ def test_text__the_cell_limit_counts_utf16_units_like_excel_and_never_splits_a_p
     assert texts["A3"] == "a" + "😀" * 16383                                        # 32,767 units exactly
     assert texts["A4"] == "x" * 32767
     assert texts["A5"] == "中" * 32767
+
+
+def test_print__landscape_a4_one_page_wide_with_a_footer_and_wrapped_long_text() -> None:
+    # issue 9.14/9.15: a manager prints these sheets; long text wraps instead of being cut off
+    table = OutputTable("T", (OutputColumn("Tags", width=30, wrap=True), OutputColumn("N", "int")),
+                        pd.DataFrame({"t": ["a long tag; another long tag & more"], "n": [1]}),
+                        footer="As of 2026-11-28 & later")
+    sheet = SheetXml(table)
+    root = render(table)
+    assert root.find("m:sheetPr/m:pageSetUpPr", NS).get("fitToPage") == "1"
+    setup = root.find("m:pageSetup", NS)
+    assert (setup.get("paperSize"), setup.get("orientation"), setup.get("fitToWidth"), setup.get("fitToHeight")) == \
+        ("9", "landscape", "1", "0")
+    footer = root.find("m:headerFooter/m:oddFooter", NS).text
+    assert footer == "&L&A&CAs of 2026-11-28 && later&R&P / &N"
+    assert CellStyle(None, None, False, True) in sheet.styles_needed()       # the wrapped text column
+    order = [etree.QName(child).localname for child in root]
+    assert order.index("sheetPr") == 0 and order.index("pageMargins") < order.index("pageSetup") < \
+        order.index("headerFooter")

@@ -296,6 +296,10 @@ def test_graft__workbook_xml_keeps_everything_but_the_sheet_list_and_filter_name
         ns = {"m": MAIN_NS}
         for dn in root.findall("m:definedNames/m:definedName[@name='_xlnm._FilterDatabase']", ns):
             dn.getparent().remove(dn)
+        for local in ("2", "4"):          # the written sheets' print titles
+            for dn in root.findall(f"m:definedNames/m:definedName[@name='_xlnm.Print_Titles'][@localSheetId='{local}']",
+                                   ns):
+                dn.getparent().remove(dn)
         sheets = root.find("m:sheets", ns)
         for sheet in sheets.findall("m:sheet", ns)[4:]:
             sheets.remove(sheet)
@@ -695,3 +699,15 @@ def test_graft__replacing_sheets_asks_for_a_full_recalculation_on_load(book: Pat
     assert wb_xml.index("<calcPr") > wb_xml.index("</sheets>")
     refresh(book)
     assert zip_parts(book)["xl/workbook.xml"].decode().count("<calcPr") == 1
+
+
+def test_graft__every_written_sheet_repeats_its_header_row_on_printed_pages(book: Path) -> None:
+    # issue 9.14: one _xlnm.Print_Titles per written sheet, following its tab position; wrapped text styled
+    refresh(book)
+    refresh(book)
+    wb_xml = zip_parts(book)["xl/workbook.xml"].decode()
+    titles = re.findall(r'<definedName name="_xlnm.Print_Titles" localSheetId="(\d+)">([^<]+)</definedName>', wb_xml)
+    assert sorted(titles) == [("2", "'账龄明细'!$1:$1"), ("4", "'催收优先级'!$1:$1")]
+    wb = openpyxl.load_workbook(book)
+    assert wb["催收优先级"].print_title_rows == "$1:$1"
+    assert wb["催收优先级"].page_setup.orientation == "landscape"

@@ -46,6 +46,7 @@ class OutputColumn:
     header: str
     kind: ColumnKind = "text"
     width: float | None = None
+    wrap: bool = False          # long text wraps within the column instead of being cut off
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ class OutputTable:
     cell_fills: dict[int, pd.Series] = field(default_factory=dict)
     freeze_header: bool = True
     autofilter: bool = True
+    # Printed at the foot of every page, between the sheet name and the page number
+    # (e.g. the as-of date); sheets print landscape, one page wide, the header row repeated.
+    footer: str = ""
     # Lines of explanation for the sheet (e.g. how interest was computed); an adapter writes
     # them below the table after one blank row, or leaves them out if it cannot.
     notes: tuple[str, ...] = ()

@@ -144,3 +144,7 @@ NOTE_PAYMENTS_USED = Label(
     "on the due date.",
     "逾期利息：有收款记录的单据按收款记录计算已收金额和利息（按每段未收余额的实际天数计息）；"
     "无收款记录的单据沿用台账已收金额，视为于到期日收到。")
+
+
+#: The centre of every printed page's footer of an output sheet.
+PRINT_FOOTER = Message("As of {date}", "数据截至 {date}")

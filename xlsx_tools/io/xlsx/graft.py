@@ -35,6 +35,7 @@ from xlsx_tools.io.xlsx.styles import merge_styles
 #: Elements of workbook.xml that come after <sheets> and before <definedNames>.
 _WORKBOOK_AFTER_SHEETS = ["functionGroups", "externalReferences"]
 _FILTER_NAME = "_xlnm._FilterDatabase"
+_TITLES_NAME = "_xlnm.Print_Titles"
 
 
 @dataclass
@@ -389,7 +390,8 @@ def _write_package(book: _Book, src_fp: BinaryIO, out: ZipWriter, plans: list[_S
 
 
 def _update_defined_names(workbook: etree._Element, new_index: Mapping[int, int | None], plans: list[_SheetPlan]) -> None:
-    """Follow sheet moves/removals in localSheetId; one _xlnm._FilterDatabase per written sheet."""
+    """Follow sheet moves/removals in localSheetId; one _xlnm._FilterDatabase and one
+    _xlnm.Print_Titles per written sheet."""
     defined = workbook.find(qname(NS_MAIN, "definedNames"))
     if defined is not None:
         for name in list(defined):
@@ -404,11 +406,23 @@ def _update_defined_names(workbook: etree._Element, new_index: Mapping[int, int 
                 defined.remove(name)
             elif new != local:
                 name.set("localSheetId", str(new))
+    for builtin, wanted, text, hidden in ((_FILTER_NAME, _wants_filter, _filter_ref, True),
+                                          (_TITLES_NAME, _wants_titles, _titles_ref, False)):
+        defined = _set_sheet_names(workbook, defined, plans, builtin, wanted, text, hidden)
+    if defined is not None and not len(defined):
+        workbook.remove(defined)
+
+
+def _set_sheet_names(workbook: etree._Element, defined: etree._Element | None, plans: list[_SheetPlan],
+                     builtin: str, wanted: Callable[[_SheetPlan], bool], text: Callable[[_SheetPlan], str],
+                     hidden: bool) -> etree._Element | None:
+    """Exactly one sheet-level defined name `builtin` on each written sheet that wants it, none on
+    the others; existing entries are rewritten in place.  Returns the <definedNames> element."""
     written = {plan.index: plan for plan in plans}
-    filtered: set[int] = set()
+    done: set[int] = set()
     if defined is not None:
         for name in list(defined):
-            if not isinstance(name.tag, str) or name.get("name") != _FILTER_NAME:
+            if not isinstance(name.tag, str) or name.get("name") != builtin:
                 continue
             try:
                 local = int(name.get("localSheetId", ""))
@@ -417,23 +431,24 @@ def _update_defined_names(workbook: etree._Element, new_index: Mapping[int, int 
             plan = written.get(local)
             if plan is None:
                 continue
-            if _wants_filter(plan) and local not in filtered:
-                name.text = _filter_ref(plan)
-                name.set("hidden", "1")
-                filtered.add(local)
+            if wanted(plan) and local not in done:
+                name.text = text(plan)
+                if hidden:
+                    name.set("hidden", "1")
+                done.add(local)
             else:
                 defined.remove(name)
     for plan in plans:
-        if _wants_filter(plan) and plan.index not in filtered:
+        if wanted(plan) and plan.index not in done:
             if defined is None:
                 defined = _insert_defined_names(workbook)
             name = etree.SubElement(defined, qname(NS_MAIN, "definedName"))
-            name.set("name", _FILTER_NAME)
+            name.set("name", builtin)
             name.set("localSheetId", str(plan.index))
-            name.set("hidden", "1")
-            name.text = _filter_ref(plan)
-    if defined is not None and not len(defined):
-        workbook.remove(defined)
+            if hidden:
+                name.set("hidden", "1")
+            name.text = text(plan)
+    return defined
 
 
 def _update_book_views(workbook: etree._Element, new_index: Mapping[int, int | None], nsheets: int) -> int:
@@ -466,11 +481,22 @@ def _wants_filter(plan: _SheetPlan) -> bool:
     return bool(plan.staged.sheet.table.autofilter and plan.staged.sheet.ncols)
 
 
+def _quoted(plan: _SheetPlan) -> str:
+    return "'" + plan.staged.sheet.name.replace("'", "''") + "'"
+
+
 def _filter_ref(plan: _SheetPlan) -> str:
     sheet = plan.staged.sheet
-    last = sheet.letters[-1]
-    quoted = "'" + sheet.name.replace("'", "''") + "'"
-    return f"{quoted}!$A$1:${last}${sheet.last_row}"
+    return f"{_quoted(plan)}!$A$1:${sheet.letters[-1]}${sheet.last_row}"
+
+
+def _wants_titles(plan: _SheetPlan) -> bool:
+    """Printed pages repeat the header row of every written sheet that has one."""
+    return bool(plan.staged.sheet.ncols)
+
+
+def _titles_ref(plan: _SheetPlan) -> str:
+    return f"{_quoted(plan)}!$1:$1"
 
 
 #: Elements of workbook.xml that may come between <sheets> and <calcPr>, in schema order.

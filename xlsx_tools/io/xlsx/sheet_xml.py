@@ -83,6 +83,7 @@ class CellStyle(NamedTuple):
     num_format: str | None  # format code; None = General
     fill: str | None  # ARGB like "FFFFF2CC"; None = no fill
     bold: bool = False
+    wrap: bool = False  # wrap text, aligned to the top of the cell
 
 
 def _s(text: str) -> pa.Scalar:
@@ -427,8 +428,8 @@ class SheetXml:
         return CellStyle(None, HEADER_FILL, True)
 
     def _style(self, j: int, code: int) -> CellStyle:
-        return CellStyle(NUMBER_FORMATS[self.table.columns[j].kind],
-                         self.fills[code - 1] if code else None, False)
+        column = self.table.columns[j]
+        return CellStyle(NUMBER_FORMATS[column.kind], self.fills[code - 1] if code else None, False, column.wrap)
 
     def styles_needed(self) -> set[CellStyle]:
         needed = {self.header_style()} if self.ncols else set()
@@ -470,6 +471,7 @@ class SheetXml:
         parts = [
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
             f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">',
+            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
             f'<dimension ref="{self.ref}"/>',
             "<sheetViews><sheetView",
             ' tabSelected="1"' if tab_selected else "",
@@ -502,9 +504,16 @@ class SheetXml:
         parts = ["</sheetData>"]
         if self.table.autofilter and self.ncols:
             parts.append(f'<autoFilter ref="{self.ref}"/>')
-        parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        parts.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.7" header="0.3" footer="0.3"/>'
+                     '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+                     f"<headerFooter><oddFooter>{_xml_text(self.footer_codes())}</oddFooter></headerFooter>"
                      "</worksheet>")
         return "".join(parts).encode("utf-8")
+
+    def footer_codes(self) -> str:
+        """The printed footer: sheet name on the left, the table's footer text in the centre
+        (a literal '&' doubled), page / pages on the right."""
+        return f"&L&A&C{self.table.footer.replace('&', '&&')}&R&P / &N"
 
     # ------------------------------------------------------------ body
     def _values(self, j: int, a: int, b: int) -> tuple[pa.Array, pa.Array | None]:
