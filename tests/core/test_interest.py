@@ -97,9 +97,11 @@ def test_interest__without_payments_sheet_the_ledger_paid_amount_counts_from_the
     # 2024-08-31 .. 2026-11-28 = 819 days; 6,000 × 3.35 % × 1.5 × 819 / 365 = 676.5164... -> 676.52
     result = run("I1 | C1 | A | 2024-07-01 | 2024-08-31 | 10000 | 4000 | |")
     assert row(result, "I1")["interest_fen"] == 67652
-    assert result.notes == (i18n.NOTE_PAID_FROM_LEDGER,)
+    # issue 9.16: said in Issues (info, at the Paid Amount header), never as a line inside the Detail table
+    assert [(i.severity, i.text("zh")) for i in result.issues] == [
+        ("info", "应收台账!G1: 1 笔已收金额没有收款记录，计息时视为于到期日收到")]
     table = detail_table(result, "zh")
-    assert table.notes == (i18n.NOTE_PAID_FROM_LEDGER.zh,)
+    assert len(table.frame) == 1 and not hasattr(table, "notes")
 
 
 def test_interest__not_yet_due_credit_notes_written_off_and_closed_rows_carry_none():
@@ -166,7 +168,7 @@ def test_payments__one_partial_payment_principal_first():
     assert got["interest_fen"] == 177534
     assert got["paid_fen"] == 4000000 and got["open_fen"] == 6000000
     assert got["last_payment_date"] == pd.Timestamp("2025-09-28")
-    assert result.notes == (i18n.NOTE_PAYMENTS_USED,)
+    assert result.issues == ()
 
 
 def test_payments__one_partial_payment_interest_first():
@@ -207,7 +209,7 @@ def test_payments__an_invoice_without_payments_rows_keeps_its_ledger_paid_amount
     got = row(result, "I1")
     assert got["paid_fen"] == 100000 and got["open_fen"] == 400000
     assert got["interest_fen"] == 25447
-    assert [i for i in result.issues if i.sheet == "应收台账"] == []
+    assert [(i.severity, i.location()) for i in result.issues] == [("info", "应收台账!G1")]
 
 
 def test_payments__a_ledger_paid_amount_that_disagrees_with_the_payments_is_an_error_and_the_row_left_out():
@@ -234,7 +236,7 @@ def test_payments__a_sheet_with_headers_only_leaves_the_ledger_paid_amount_in_ch
     result = compute(RefreshInputs(ledger("I1 | C1 | A | 2024-07-01 | 2024-08-31 | 10000 | 4000 | |"), payments=pay),
                      as_of=AS_OF)
     assert row(result, "I1")["paid_fen"] == 400000 and row(result, "I1")["interest_fen"] == 67652
-    assert result.issues == ()
+    assert [i.severity for i in result.issues] == ["info"]
 
 
 def test_payments__before_the_due_date_reduce_principal_only_and_later_than_as_of_are_ignored():
@@ -342,8 +344,8 @@ def test_property__interest_never_decreases_as_the_as_of_date_moves_forward_with
     frame = _one_row_ledger(amount, due)
     early = due + dt.timedelta(days=first)
     late = early + dt.timedelta(days=step)
-    a, _, _ = compute_interest(frame, policy, early)
-    b, _, _ = compute_interest(frame, policy, late)
+    a, _ = compute_interest(frame, policy, early)
+    b, _ = compute_interest(frame, policy, late)
     assert int(b["interest_fen"].iloc[0]) >= int(a["interest_fen"].iloc[0]) >= 0
 
 

@@ -176,15 +176,6 @@ def test_normalize_fill() -> None:
     assert normalize_fill(None) is None and normalize_fill(np.nan) is None and normalize_fill("") is None
 
 
-def test_notes__written_in_column_a_below_the_table_after_a_blank_row() -> None:
-    table = OutputTable("Detail", (OutputColumn("Invoice No"),), pd.DataFrame({"a": ["I1", "I2"]}),
-                        notes=("Paid amounts are assumed received on the due date <no Payments sheet>",))
-    values = cell_values(render(table))
-    assert values["A3"] == "I2"
-    assert values["A5"] == "Paid amounts are assumed received on the due date <no Payments sheet>"
-    assert "A4" not in values
-
-
 def utf16_units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 

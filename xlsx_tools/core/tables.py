@@ -70,6 +70,3 @@ class OutputTable:
     # Printed at the foot of every page, between the sheet name and the page number
     # (e.g. the as-of date); sheets print landscape, one page wide, the header row repeated.
     footer: str = ""
-    # Lines of explanation for the sheet (e.g. how interest was computed); an adapter writes
-    # them below the table after one blank row, or leaves them out if it cannot.
-    notes: tuple[str, ...] = ()

@@ -90,8 +90,7 @@ def detail_table(result: RefreshResult, lang: Lang) -> OutputTable:
                        _columns(labels, kinds, lang, {"next_action": 30, "customer_name": 28, "interest_basis": 20},
                                 wrap=frozenset({"next_action"})),
                        frame,
-                       cell_fills={stage_position: fills, days_position: alert_fills(detail["limitation_alert"])},
-                       notes=tuple(note.get(lang) for note in result.notes))
+                       cell_fills={stage_position: fills, days_position: alert_fills(detail["limitation_alert"])})
 
 
 # ----- money and law columns (issue 5) -----
@@ -369,7 +368,8 @@ def issues_table(issues: tuple[Issue, ...] | list[Issue], lang: Lang) -> OutputT
         "cell": [item.cell for item in issues],
         "message": [item.message.get(lang) for item in issues],
     }, dtype=object)
-    fills = pd.Series([ERROR_FILL if item.severity == "error" else WARNING_FILL for item in issues], dtype=object)
+    fills = pd.Series([{"error": ERROR_FILL, "warning": WARNING_FILL}.get(item.severity) for item in issues],
+                      dtype=object)
     return OutputTable(sheet_name("issues", lang),
                        _columns(i18n.ISSUE_COLUMNS, {}, lang, {"message": 80}, wrap=frozenset({"message"})),
                        frame, cell_fills={0: fills})

@@ -47,6 +47,9 @@ MESSAGES: dict[str, Message] = {
     "payment_unknown_invoice": Message("Invoice No '{value}' is not in the ledger", "单据号 '{value}' 不在应收台账中"),
     "payment_not_positive": Message("Payment amount must be positive '{value}'", "收款金额应为正数 '{value}'"),
     "payment_overpaid": Message("Payments exceed amount and interest by {value}", "收款超出本金和利息 {value}"),
+    "paid_taken_on_due_date": Message("{count} Paid Amount(s) have no Payments rows and are taken as received on "
+                                      "the due date for interest",
+                                      "{count} 笔已收金额没有收款记录，计息时视为于到期日收到"),
     "paid_disagrees": Message("Paid Amount {value} disagrees with the Payments sheet total {total} for invoice "
                               "{invoice}; the row is left out until they agree",
                               "单据 {invoice} 的已收金额 {value} 与收款记录合计 {total} 不一致，核对一致前本行不计入"),
@@ -132,19 +135,6 @@ INTEREST_BASIS_TEXT: dict[str, Message] = {
     "mixed": Message("at the agreed or statutory rate of each invoice ({rate})", "按各笔单据约定或法定利率（{rate}）计算"),
     "none": Message("no overdue interest", "无逾期利息"),
 }
-
-NOTE_PAID_FROM_LEDGER = Label(
-    "Interest: no Payments sheet, so each Paid Amount is taken as received on the due date.",
-    "逾期利息：未提供收款记录表，已收金额视为于到期日收到。")
-
-
-NOTE_PAYMENTS_USED = Label(
-    "Interest: invoices with Payments rows take Paid Amount and interest from them (each balance accrues "
-    "for the days it was outstanding); invoices without keep the ledger's Paid Amount, taken as received "
-    "on the due date.",
-    "逾期利息：有收款记录的单据按收款记录计算已收金额和利息（按每段未收余额的实际天数计息）；"
-    "无收款记录的单据沿用台账已收金额，视为于到期日收到。")
-
 
 #: The centre of every printed page's footer of an output sheet.
 PRINT_FOOTER = Message("As of {date}", "数据截至 {date}")

@@ -37,9 +37,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .. import i18n
 from ..cells import fen_to_decimal
-from ..i18n import Label
 from ..issues import Issue, issue
 from ..policy import Policy
 from ..read import Inputs
@@ -221,8 +219,11 @@ def interest_after_payments(amount_fen: int, due: dt.date, daily_rate: Fraction 
 def compute_interest(ledger: pd.DataFrame, policy: Policy, as_of: dt.date,
                      payments: pd.DataFrame | None = None, contract: pd.Series | None = None,
                      ledger_sheet: str = "", paid_letter: str = ""
-                     ) -> tuple[pd.DataFrame, list[Label], list[Issue]]:
-    """The clean ledger plus interest columns, and the notes for the Detail sheet.
+                     ) -> tuple[pd.DataFrame, list[Issue]]:
+    """The clean ledger plus interest columns, and the issues found on the way.
+
+    When a ledger Paid Amount without Payments rows is taken as received on the due date, an
+    `info` issue at the Paid Amount header says so (never a note inside the Detail table).
 
     Adds interest_basis, interest_rate, daily_num, daily_den, interest_fen (Int64; <NA> when no rate is
     available), interest_paid_fen.  With `payments`, paid_fen and last_payment_date are
@@ -240,15 +241,17 @@ def compute_interest(ledger: pd.DataFrame, policy: Policy, as_of: dt.date,
     interest_paid = pd.Series(0, index=out.index, dtype="int64")
     as_of_ts = pd.Timestamp(as_of)
     eligible = (out["amount_fen"] > 0) & (out["status"] != "written_off")
-    notes: list[Label] = []
     by_payment = pd.Series(False, index=out.index)
+    listed = pd.Series(False, index=out.index)
     if payments is not None:
-        notes.append(i18n.NOTE_PAYMENTS_USED)
         out, interest, interest_paid, by_payment, found = _apply_payments(out, payments, policy, as_of,
                                                                           ledger_sheet, paid_letter)
         issues += found
-    else:
-        notes.append(i18n.NOTE_PAID_FROM_LEDGER)
+        listed = out["invoice_no"].isin(set(payments["invoice_no"]))
+    from_ledger = int((eligible & ~listed & (out["paid_fen"] > 0)).sum())
+    if from_ledger:
+        issues.append(issue("info", ledger_sheet, f"{paid_letter}1" if paid_letter else "", "paid_taken_on_due_date",
+                            count=from_ledger))
     vector = ~by_payment
     days = (as_of_ts - out["due_date"]).dt.days.fillna(0).astype("int64").to_numpy()
     num, den = out["daily_num"].to_numpy(), out["daily_den"].to_numpy()
@@ -258,7 +261,7 @@ def compute_interest(ledger: pd.DataFrame, policy: Policy, as_of: dt.date,
     interest = interest.where(eligible, 0)
     out["interest_fen"] = interest.astype("Int64").mask(out["interest_basis"].isna() & eligible)
     out["interest_paid_fen"] = interest_paid.where(eligible, 0).astype("int64")
-    return out, notes, issues
+    return out, issues
 
 
 def _without_disagreements(ledger: pd.DataFrame, payments: pd.DataFrame, ledger_sheet: str, paid_letter: str
@@ -315,8 +318,8 @@ def _apply_payments(out: pd.DataFrame, payments: pd.DataFrame, policy: Policy, a
 
 
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
-    """The interest pass: interest columns on the detail, and the note saying how paid amounts were taken."""
+    """The interest pass: interest columns on the detail, and how paid amounts were taken."""
     ledger = inputs.ledger
-    detail, notes, issues = compute_interest(state.detail, inputs.policy, state.as_of, inputs.payments,
+    detail, issues = compute_interest(state.detail, inputs.policy, state.as_of, inputs.payments,
                                              ledger.contract_rates, ledger.sheet, ledger.letters.get("paid_amount", ""))
-    return replace(state, detail=detail, notes=tuple(notes)), tuple(issues)
+    return replace(state, detail=detail), tuple(issues)

@@ -622,16 +622,7 @@ class SheetXml:
                     args.append(_s(pending))
                 args.append(_s(""))  # separator
                 yield _joined_bytes(pc.binary_join_element_wise(*args))
-        yield self._notes()
         yield self._tail()
-
-    def _notes(self) -> bytes:
-        """The table's note lines in column A, below the data after one blank row."""
-        first = self.nrows + 3
-        return "".join(
-            f'<row r="{first + n}"><c r="A{first + n}" t="inlineStr"><is><t xml:space="preserve">'
-            f'{_xml_text(note)}</t></is></c></row>'
-            for n, note in enumerate(self.table.notes)).encode("utf-8")
 
     def to_bytes(self, xf: Mapping[CellStyle, int], *, tab_selected: bool = False) -> bytes:
         """The whole sheet XML at once (tests and small tables)."""
