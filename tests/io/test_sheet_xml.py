@@ -208,3 +208,14 @@ def test_print__landscape_a4_one_page_wide_with_a_footer_and_wrapped_long_text()
     order = [etree.QName(child).localname for child in root]
     assert order.index("sheetPr") == 0 and order.index("pageMargins") < order.index("pageSetup") < \
         order.index("headerFooter")
+
+
+def test_print__rows_with_wrapped_text_get_the_height_of_their_lines() -> None:
+    # issue 9.15: readers do not grow rows on open, so wrapped text would still be cut off
+    table = OutputTable("T", (OutputColumn("Tags", width=11, wrap=True), OutputColumn("N", "int")),
+                        pd.DataFrame({"t": ["short", "a" * 25, "中" * 12, None], "n": [1, 2, 3, 4]}))
+    rows = {r.get("r"): r for r in render(table).iterfind(".//m:sheetData/m:row", NS)}
+    # 10 characters fit a line of a width-11 column: 25 -> 3 lines; 12 wide characters (24) -> 3 lines
+    assert rows["2"].get("ht") is None and rows["5"].get("ht") is None
+    assert (rows["3"].get("ht"), rows["3"].get("customHeight")) == ("45", "1")
+    assert rows["4"].get("ht") == "45"

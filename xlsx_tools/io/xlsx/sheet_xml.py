@@ -60,6 +60,7 @@ NUMBER_FORMATS: dict[str, str | None] = {
 HEADER_FILL = "FFDDEBF7"
 
 MAX_CELL_CHARS = 32767
+ROW_HEIGHT = 15  # points per line of text, the sheets' default row height
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 
@@ -83,7 +84,7 @@ class CellStyle(NamedTuple):
     num_format: str | None  # format code; None = General
     fill: str | None  # ARGB like "FFFFF2CC"; None = no fill
     bold: bool = False
-    wrap: bool = False  # wrap text, aligned to the top of the cell
+    wrap: bool = False  # wrap long text within the cell
 
 
 def _s(text: str) -> pa.Scalar:
@@ -375,6 +376,7 @@ class SheetXml:
             if col.kind not in NUMBER_FORMATS:
                 raise ValueError(f"table {table.name!r}: unknown column kind {col.kind!r}")
         self.table = table
+        self._widths: list[float] | None = None      # column widths, once wrapped rows need them
         self.name = table.name
         self.nrows = nrows
         self.ncols = ncols
@@ -480,7 +482,7 @@ class SheetXml:
         if self.table.freeze_header:
             parts.append('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
                          '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>')
-        parts.append('</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>')
+        parts.append(f'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="{ROW_HEIGHT}"/>')
         if self.ncols:
             parts.append("<cols>")
             for j, w in enumerate(self.column_widths()):
@@ -589,6 +591,27 @@ class SheetXml:
             _s(f'<c r="{letter}'), rows, pc.take(pa.array(empties, type=_LS), idx), _s(""))
         return [pc.coalesce(cells, empty, _s(""))]
 
+    def _row_heights(self, a: int, b: int) -> str | pa.Array:
+        """Row attributes giving rows a height for the lines of their wrapped text ('' for one line).
+
+        Readers keep the default height on open, so without it wrapped text stays cut off."""
+        wrapped = [j for j, column in enumerate(self.table.columns) if column.wrap and column.kind == "text"]
+        if not wrapped:
+            return ""
+        if self._widths is None:
+            self._widths = self.column_widths()
+        widths = self._widths
+        lines = np.ones(b - a, dtype=np.int64)
+        for j in wrapped:
+            arr = _to_arrow_text(self.table.frame.iloc[a:b, j])
+            chars = pc.utf8_length(arr)
+            shown = pc.add(chars, pc.divide(pc.subtract(pc.binary_length(arr), chars), 2))  # CJK count double
+            per_line = max(widths[j] - 1.0, 1.0)
+            need = np.ceil(pc.fill_null(shown, 0).to_numpy(zero_copy_only=False) / per_line).astype(np.int64)
+            lines = np.maximum(lines, need)
+        heights = pa.array(np.char.add(np.char.add(' ht="', (lines * ROW_HEIGHT).astype(str)), '" customHeight="1"'))
+        return pc.if_else(pa.array(lines > 1), heights.cast(_LS), _s(""))
+
     def chunk_rows(self) -> int:
         return max(1024, min(65536, 1_000_000 // max(self.ncols, 1)))
 
@@ -604,7 +627,7 @@ class SheetXml:
             for a in range(0, self.nrows, step):
                 b = min(self.nrows, a + step)
                 rows = pa.array(np.arange(a + 2, b + 2, dtype=np.int64)).cast(_LS)
-                pieces: list[str | pa.Array] = ['<row r="', rows, '">']
+                pieces: list[str | pa.Array] = ['<row r="', rows, '"', self._row_heights(a, b), '>']
                 for j in range(self.ncols):
                     pieces.extend(self._column_pieces(j, rows, a, b, xf))
                 pieces.append("</row>")

@@ -186,7 +186,6 @@ class StyleSheet:
         if style.wrap:
             alignment = self._el("alignment")
             xf.append(alignment)
-            alignment.set("vertical", "top")
             alignment.set("wrapText", "1")
         return self.find_or_append("cellXfs", xf)
 
