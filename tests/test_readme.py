@@ -31,3 +31,8 @@ def test_readme__workbook_section_names_every_ledger_header_in_both_languages():
         assert f"| {label.en} | {label.zh} |" in section
     for key in ("detail", "priority", "aging", "snapshots", "issues", "ledger", "customers", "policy"):
         assert f"{i18n.SHEETS[key].en} · {i18n.SHEETS[key].zh}" in section
+
+
+def test_readme__rules_say_written_off_rows_accrue_no_interest():
+    rules = README.split("Every rate, multiplier and threshold below", 1)[1].split("\n## ", 1)[0]
+    assert re.search(r"\*\*Written-off rows\*\*.*accrue no interest", rules)

@@ -69,3 +69,14 @@ def test_sheets__warning_rows_are_filled():
     assert list(aging.row_fills) == [WARNING_FILL, WARNING_FILL]
     assert aging.frame["warnings"].iloc[0] == \
         "Overdue 1-30 days is 100.0% of receivables (> 15%): meet the department head"
+
+
+def test_sheets__every_sheet_prints_the_as_of_date_and_long_text_wraps():
+    # issue 9.14/9.15: the printed footer says which day the figures are for; Tags and Next Action wrap
+    for lang, footer in (("zh", "数据截至 2026-11-28"), ("en", "As of 2026-11-28")):
+        tables = output_tables(result(), lang)
+        assert {key: table.footer for key, table in tables.items()} == {key: footer for key in tables}
+    tables = output_tables(result(), "en")
+    wrapped = {key: [c.header for c in table.columns if c.wrap] for key, table in tables.items()}
+    assert {"Tags", "Next Action"} <= set(wrapped["priority"])
+    assert "Next Action" in wrapped["detail"] and "Warnings" in wrapped["aging"] and "Message" in wrapped["issues"]

@@ -203,7 +203,6 @@ def test_empty_money_law_sheets_refresh_cleanly(saved, lang):
                      as_of=dt.date(2026, 11, 28))
     assert result.issues == ()
     assert result.plan_schedule.empty
-    assert result.notes == (i18n.NOTE_PAID_FROM_LEDGER,)   # an empty Payments sheet leaves Paid Amount in charge
 
 
 # ----- validations -------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from . import __version__
 from .core import i18n
 from .core.cells import format_money
 from .core.i18n import Lang
-from .core.issues import Issue
+from .core.issues import Issue, counts
 from .errors import WorkbookUnusable
 from .pipeline.refresh import check, choose_lang, refresh
 from .present import texts
@@ -161,13 +161,15 @@ def _pad(text: str, width: int) -> str:
 
 
 def _print_issues(issues: Sequence[Issue], lang: Lang, out: TextIO) -> None:
+    """Errors and warnings; info lines stay on the Issues sheet (and in --json)."""
     for item in issues:
-        out.write(f"{item.text(lang)}\n")
+        if item.severity != "info":
+            out.write(f"{item.text(lang)}\n")
 
 
 def _summary_line(issues: Sequence[Issue], lang: Lang) -> str:
-    errors = sum(item.severity == "error" for item in issues)
-    return texts.SUMMARY.format(errors=errors, warnings=len(issues) - errors).get(lang)
+    errors, warnings = counts(issues)
+    return texts.SUMMARY.format(errors=errors, warnings=warnings).get(lang)
 
 
 

@@ -97,9 +97,11 @@ def test_interest__without_payments_sheet_the_ledger_paid_amount_counts_from_the
     # 2024-08-31 .. 2026-11-28 = 819 days; 6,000 × 3.35 % × 1.5 × 819 / 365 = 676.5164... -> 676.52
     result = run("I1 | C1 | A | 2024-07-01 | 2024-08-31 | 10000 | 4000 | |")
     assert row(result, "I1")["interest_fen"] == 67652
-    assert result.notes == (i18n.NOTE_PAID_FROM_LEDGER,)
+    # issue 9.16: said in Issues (info, at the Paid Amount header), never as a line inside the Detail table
+    assert [(i.severity, i.text("zh")) for i in result.issues] == [
+        ("info", "应收台账!G1: 1 笔已收金额没有收款记录，计息时视为于到期日收到")]
     table = detail_table(result, "zh")
-    assert table.notes == (i18n.NOTE_PAID_FROM_LEDGER.zh,)
+    assert len(table.frame) == 1 and not hasattr(table, "notes")
 
 
 def test_interest__not_yet_due_credit_notes_written_off_and_closed_rows_carry_none():
@@ -166,7 +168,7 @@ def test_payments__one_partial_payment_principal_first():
     assert got["interest_fen"] == 177534
     assert got["paid_fen"] == 4000000 and got["open_fen"] == 6000000
     assert got["last_payment_date"] == pd.Timestamp("2025-09-28")
-    assert result.notes == (i18n.NOTE_PAYMENTS_USED,)
+    assert result.issues == ()
 
 
 def test_payments__one_partial_payment_interest_first():
@@ -197,16 +199,36 @@ def test_payments__three_partial_payments_accrue_on_each_balance_for_its_days():
     assert got["open_fen"] == 1000000
 
 
-def test_payments__zero_payments_in_the_sheet_means_nothing_paid_and_the_ledger_paid_amount_is_warned():
-    # Payments sheet present without rows for I1: paid 0, interest on the whole 100,000 -> 6,361.64
+def test_payments__an_invoice_without_payments_rows_keeps_its_ledger_paid_amount():
+    # issue 9.1: 5,000 with 1,000 paid in the ledger and no Payments rows stays open 4,000, not 5,000;
+    # interest on 4,000 from 2025-06-30 to 2026-11-28 (516 days) × 4.5 % / 365 = 254.4657... -> 254.47
     result = run("""
-    I1 | C1 | A | 2025-05-01 | 2025-06-30 | 100000 | 500 | |
+    I1 | C1 | A | 2025-05-01 | 2025-06-30 | 5000 | 1000 | |
     I2 | C1 | A | 2025-05-01 | 2025-06-30 | 100 | | |
     """, payments="I2 | 2025-06-30 | 100")
-    assert row(result, "I1")["paid_fen"] == 0
-    assert row(result, "I1")["interest_fen"] == 636164
-    assert [i.text() for i in result.issues if i.cell == "G2"] == [
-        "应收台账!G2: 已收金额 500.00 与收款记录合计 0.00 不一致，以收款记录为准"]
+    got = row(result, "I1")
+    assert got["paid_fen"] == 100000 and got["open_fen"] == 400000
+    assert got["interest_fen"] == 25447
+    assert [(i.severity, i.location()) for i in result.issues] == [("info", "应收台账!G1")]
+
+
+def test_payments__a_ledger_paid_amount_that_disagrees_with_the_payments_is_an_error_and_the_row_left_out():
+    pay = raw_sheet("收款记录", "单据号 | 收款日期 | 收款金额\nI1 | 2025-07-30 | 800\nI2 | 2025-07-30 | 100")
+    sheet = ledger("""
+    I1 | C1 | A | 2025-05-01 | 2025-06-30 | 5000 | 1000 | |
+    I2 | C1 | A | 2025-05-01 | 2025-06-30 | 100 | 100 | |
+    """)
+    result = compute(RefreshInputs(sheet, payments=pay), as_of=AS_OF)
+    assert list(result.detail["invoice_no"]) == ["I2"]
+    assert [(i.severity, i.text("en")) for i in result.issues if i.sheet == "应收台账"] == [
+        ("error", "应收台账!G2: Paid Amount 1,000.00 disagrees with the Payments sheet total 800.00 "
+                  "for invoice I1; the row is left out until they agree")]
+
+
+def test_payments__a_blank_ledger_paid_amount_takes_the_payments_without_a_complaint():
+    result = run("I1 | C1 | A | 2025-05-01 | 2025-06-30 | 5000 | | |", payments="I1 | 2025-07-30 | 800")
+    assert row(result, "I1")["paid_fen"] == 80000
+    assert result.issues == ()
 
 
 def test_payments__a_sheet_with_headers_only_leaves_the_ledger_paid_amount_in_charge():
@@ -214,7 +236,7 @@ def test_payments__a_sheet_with_headers_only_leaves_the_ledger_paid_amount_in_ch
     result = compute(RefreshInputs(ledger("I1 | C1 | A | 2024-07-01 | 2024-08-31 | 10000 | 4000 | |"), payments=pay),
                      as_of=AS_OF)
     assert row(result, "I1")["paid_fen"] == 400000 and row(result, "I1")["interest_fen"] == 67652
-    assert result.issues == ()
+    assert [i.severity for i in result.issues] == ["info"]
 
 
 def test_payments__before_the_due_date_reduce_principal_only_and_later_than_as_of_are_ignored():
@@ -288,6 +310,23 @@ def test_detail__interest_column_and_basis_text():
     assert result.priority.iloc[0]["interest_fen"] == 636164
 
 
+def test_priority__interest_is_on_open_receivables_only_and_late_paid_interest_has_its_own_column():
+    # issue 9.3: I1 was paid in full 90 days late -> 100,000 × 4.5 % × 90 / 365 = 1,109.59 on a paid invoice;
+    # I2 is open and not yet due: nothing to claim, so Priority's Interest is 0.00 and the
+    # late-paid interest stands apart in its own column, as in the letter's statement
+    result = run("""
+    I1 | C1 | A | 2025-05-01 | 2025-06-30 | 100000 | 100000 | |
+    I2 | C1 | A | 2026-11-01 | 2026-12-31 | 500 | | |
+    """, payments="I1 | 2025-09-28 | 100000")
+    got = result.priority.set_index("customer_id").loc["C1"]
+    assert got["interest_fen"] == 0
+    assert got["late_paid_interest_fen"] == 110959
+    table = priority_table(result, "en")
+    headers = [c.header for c in table.columns]
+    assert table.frame.iloc[0, headers.index("Interest on Late Payments (not claimed)")] == 110959
+    assert "已付款项的逾期利息（未主张）" in [c.header for c in priority_table(result, "zh").columns]
+
+
 # ----- properties -------------------------------------------------------------------------------------------
 def _one_row_ledger(amount_fen: int, due: dt.date, paid_fen: int = 0) -> pd.DataFrame:
     return pd.DataFrame({"row": [2], "invoice_no": ["I1"], "customer_id": ["C1"], "due_date": [pd.Timestamp(due)],
@@ -305,8 +344,8 @@ def test_property__interest_never_decreases_as_the_as_of_date_moves_forward_with
     frame = _one_row_ledger(amount, due)
     early = due + dt.timedelta(days=first)
     late = early + dt.timedelta(days=step)
-    a, _, _ = compute_interest(frame, policy, early)
-    b, _, _ = compute_interest(frame, policy, late)
+    a, _ = compute_interest(frame, policy, early)
+    b, _ = compute_interest(frame, policy, late)
     assert int(b["interest_fen"].iloc[0]) >= int(a["interest_fen"].iloc[0]) >= 0
 
 

@@ -69,10 +69,14 @@ GOLDEN = [
                  "2027-01-10", "running", id="07-confirmation-letter-is-not-a-demand"),
     pytest.param(one("2023-03-01"), "2024-05-01 | C1 | | 催款函送达 |\n2025-09-15 | C1 | | 催款函送达 |", "",
                  "", "", "I1", "2028-09-15", "running", id="08-multiple-demands-latest-wins"),
-    pytest.param(TWO, "2025-03-03 | C1 | I1 | 催款函送达 |", "", "", "", "I2", "2028-03-03", "running",
-                 id="09-partial-demand-interrupts-the-whole-debt"),
-    pytest.param(TWO, "2025-03-03 | C1 | I1 | 催款函送达 |", "", "", "limitation_demand_scope | invoice", "I2",
-                 "2026-12-01", "running", id="10-policy-scope-invoice-only-named"),
+    pytest.param(TWO, "2025-03-03 | C1 | I1 | 催款函送达 |", "", "", "", "I2", "2026-12-01", "running",
+                 id="09-by-default-a-demand-interrupts-only-the-invoices-it-names"),
+    pytest.param(TWO, "2025-03-03 | C1 | I1 | 催款函送达 |", "", "", "", "I1", "2028-03-03", "running",
+                 id="09b-by-default-the-named-invoice-is-interrupted"),
+    pytest.param(TWO, "2025-03-03 | C1 | I1 | 催款函送达 |", "", "", "limitation_demand_scope | customer", "I2",
+                 "2028-03-03", "running", id="10-policy-scope-customer-opt-in-whole-debt"),
+    pytest.param(TWO, "2025-03-03 | C1 | | 催款函送达 |", "", "", "", "I3", "2028-03-03", "running",
+                 id="10b-a-demand-naming-no-invoice-claims-the-whole-debt"),
     pytest.param(TWO, "2025-03-03 | C1 | I1 | 催款函送达 |", "", "", "limitation_demand_scope | 合同", "I2",
                  "2028-03-03", "running", id="11-policy-scope-contract-same-contract"),
     pytest.param(TWO, "2025-03-03 | C1 | I1 | 催款函送达 |", "", "", "limitation_demand_scope | 合同", "I3",
@@ -141,6 +145,25 @@ def test_limitation__ledger_last_payment_date_counts_without_payments_sheet():
     # paid 100 on 2025-01-20 (a partial payment): 2025-01-20 + 3 years
     _, clocks = clock("I1 | C1 | | 2020-01-01 | 2023-09-30 | 1000 | 100 | 2025-01-20 |")
     assert clocks["I1"] == ("2028-01-20", "running")
+
+
+def test_limitation__ledger_last_payment_date_counts_for_invoices_without_payments_rows():
+    # issue 9.1: I2 has no Payments rows, so its ledger payment of 2025-08-20 is still a debtor act
+    _, clocks = clock("""
+    I1 | C1 | | 2020-01-01 | 2023-05-01 | 1000 | 100 | |
+    I2 | C1 | | 2020-01-01 | 2023-05-01 | 1000 | 100 | 2025-08-20 |
+    """, payments="I1 | 2024-06-01 | 100")
+    assert clocks["I1"] == ("2027-06-01", "running") and clocks["I2"] == ("2028-08-20", "running")
+
+
+def test_limitation__by_default_a_demand_leaves_a_disputed_invoice_of_another_contract_alone():
+    # issue 9.2: the demand names only INV-00500 (contract K1); the disputed K2 invoice keeps 2028-12-07
+    _, clocks = clock("""
+    INV-00500 | C1 | K1 | 2025-01-01 | 2026-06-30 | 1000 | | |
+    INV-00301 | C1 | K2 | 2025-01-01 | 2025-12-07 | 1000 | | | disputed
+    """, letters="催款通知书 | C1 | INV-00500 | 2026-11-25 | 2026-11-28")
+    assert clocks["INV-00301"][0] == "2028-12-07"
+    assert clocks["INV-00500"][0] == "2029-11-28"
 
 
 def test_limitation__plan_signed_date_of_the_plans_sheet_counts():
@@ -223,3 +246,12 @@ def test_events_sheet__bad_rows_are_located_and_unknown_invoices_warned():
     assert [(i.severity, i.location()) for i in result.issues if i.sheet == "法律事件"] == [
         ("error", "法律事件!A2"), ("error", "法律事件!D3"), ("warning", "法律事件!C4")]
     assert result.detail["limitation_expiry"].iloc[0] == pd.Timestamp("2027-01-10")
+
+
+def test_states__proceedings_interrupt_and_a_running_clock_reads_as_not_expired():
+    # issue 9.4: a suit interrupts the period (中断, art. 195); 中止 (art. 194) is something else
+    from xlsx_tools.core import i18n
+    states = i18n.LIMITATION_STATES
+    assert states["frozen"].zh == "诉讼中，时效中断" and "中止" not in states["frozen"].zh
+    assert states["frozen"].en == "interrupted by proceedings"
+    assert states["running"].zh == "未届满" and states["running"].en == "running, not expired"

@@ -182,3 +182,37 @@ def test_cli__internal_error_exits_3_with_a_plain_message_and_leaves_the_file(sm
     assert code == 3 and out == ""
     assert err.startswith("xlsx-tools: 内部错误，工作簿未被修改") and "RuntimeError: boom" in err
     assert small_book.read_bytes() == before
+
+
+def test_cli__a_language_change_keeps_the_sheet_names_so_every_reference_still_resolves(small_book):
+    # issue 9.17: print titles, a defined name, a formula and a chart pointing at Priority
+    import html
+    import re
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.workbook.defined_name import DefinedName
+    run("refresh", str(small_book), "--as-of", AS_OF.isoformat())
+    book = openpyxl.load_workbook(small_book)
+    priority = book["催收优先级"]
+    priority.print_title_rows = "1:1"
+    book.defined_names["TopCustomer"] = DefinedName("TopCustomer", attr_text="'催收优先级'!$B$2")
+    notes = book["我的备注"]
+    notes["C1"] = "='催收优先级'!B2"
+    chart = BarChart()
+    chart.add_data(Reference(priority, min_col=4, min_row=1, max_row=3), titles_from_data=True)
+    notes.add_chart(chart, "E2")
+    book.save(small_book)
+
+    code, _, _ = run("refresh", str(small_book), "--as-of", AS_OF.isoformat(), "--lang", "en")
+    assert code == 1
+    book = openpyxl.load_workbook(small_book)
+    assert "催收优先级" in book.sheetnames and "Priority" not in book.sheetnames
+    assert book["催收优先级"]["A1"].value == "Rank"                   # the contents are in English
+    assert book["账龄明细"]["B1"].value == "Invoice No"
+    parts = zip_parts(small_book)
+    xml = html.unescape("".join(data.decode("utf-8", "replace") for name, data in parts.items()
+                                if name.endswith(".xml")))
+    quoted = set(re.findall(r"'([^']+)'!", xml))
+    assert quoted and quoted <= set(book.sheetnames), quoted - set(book.sheetnames)
+    assert book["我的备注"]["C1"].value == "='催收优先级'!B2"
+    assert book.defined_names["TopCustomer"].attr_text == "'催收优先级'!$B$2"

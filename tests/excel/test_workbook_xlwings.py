@@ -145,8 +145,7 @@ def table(name="Out", rows=2) -> OutputTable:
     columns = (OutputColumn("Text"), OutputColumn("Money", "money"), OutputColumn("Date", "date"),
                OutputColumn("Share", "percent"), OutputColumn("Days", "int"))
     fills = pd.Series(["FFF2CC", None][:rows], dtype=object)
-    return OutputTable(name, columns, frame, row_fills=fills, cell_fills={1: pd.Series([None, "FF9F9F"][:rows])},
-                       notes=("first note", "=not a formula"))
+    return OutputTable(name, columns, frame, row_fills=fills, cell_fills={1: pd.Series([None, "FF9F9F"][:rows])})
 
 
 def test_table_rows__excel_values_per_kind():
@@ -157,7 +156,7 @@ def test_table_rows__excel_values_per_kind():
     ]
 
 
-def test_write_table__text_stays_text_and_formats_fills_notes_are_set():
+def test_write_table__text_stays_text_and_formats_fills_are_set():
     book = FakeBook("C:/b.xlsx")
     book.sheets.add("Input")
     port = XlwingsWorkbook(book)
@@ -166,7 +165,6 @@ def test_write_table__text_stays_text_and_formats_fills_notes_are_set():
     assert port.commit() is None             # not saved
     sheet = book.sheets["Out"]
     assert sheet.range("A1:E3").value == table_rows(table())
-    assert sheet.range("A5:A6").value == ["first note", "=not a formula"]
     assert sheet.range("B2").number_format == "#,##0.00" and sheet.range("C3").number_format == "yyyy-mm-dd"
     assert sheet.range("D2").number_format == "0.00%" and sheet.range("E2").number_format == "#,##0"
     assert sheet.range("A1").color == (0xDD, 0xEB, 0xF7)                     # header

@@ -413,3 +413,17 @@ def test_pdf__without_libreoffice_the_message_names_the_debian_package(monkeypat
         pdf.convert_to_pdf([tmp_path / "a.docx"], tmp_path)
     assert "apt-get install libreoffice-writer" in str(raised.value)
     assert ".docx" in str(raised.value)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_render__lawyer_letter_cites_the_source_of_the_lpr_rate_and_the_assigned_lawyer(rendered, lang):
+    """Issue 9.4: the 1.5 × LPR rate comes from the SPC sales-contract interpretation, art. 18;
+    the firm assigned the lawyer (指派), it was not instructed through him."""
+    text = "\n".join(docx_lines(rendered[lang, "lawyer"]))
+    if lang == "zh":
+        assert "《最高人民法院关于审理买卖合同纠纷案件适用法律问题的解释》第十八条" in text
+        assert "第六百四十六条" in text
+    else:
+        assert "Article 18, paragraph 4 of the Supreme People's Court's Interpretation on Sales Contract Disputes" in text
+        assert "Article 646" in text
+        assert "have assigned lawyer" in text and "through" not in text

@@ -128,7 +128,8 @@ def test_layout__dimension_frozen_pane_autofilter_widths_and_refs() -> None:
     assert widths[1] == 20.5 and widths[0] >= 30  # 15 CJK characters count double
     assert [r.get("r") for r in root.iterfind(".//m:row", NS)] == ["1", "2", "3"]
     order = [etree.QName(el).localname for el in root]
-    assert order == ["dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "autoFilter", "pageMargins"]
+    assert order == ["sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData", "autoFilter",
+                     "pageMargins", "pageSetup", "headerFooter"]
     plain = render(OutputTable("T", (OutputColumn("a"),), pd.DataFrame({"a": ["x"]}),
                                freeze_header=False, autofilter=False))
     assert plain.find(".//m:pane", NS) is None and plain.find("m:autoFilter", NS) is None
@@ -175,10 +176,46 @@ def test_normalize_fill() -> None:
     assert normalize_fill(None) is None and normalize_fill(np.nan) is None and normalize_fill("") is None
 
 
-def test_notes__written_in_column_a_below_the_table_after_a_blank_row() -> None:
-    table = OutputTable("Detail", (OutputColumn("Invoice No"),), pd.DataFrame({"a": ["I1", "I2"]}),
-                        notes=("Paid amounts are assumed received on the due date <no Payments sheet>",))
-    values = cell_values(render(table))
-    assert values["A3"] == "I2"
-    assert values["A5"] == "Paid amounts are assumed received on the due date <no Payments sheet>"
-    assert "A4" not in values
+def utf16_units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def test_text__the_cell_limit_counts_utf16_units_like_excel_and_never_splits_a_pair() -> None:
+    # issue 9.20: an emoji is one code point but two UTF-16 units; Excel's 32,767 counts units
+    values = ["😀" * 20000, "a" + "😀" * 16383 + "b", "x" * 32767, "中" * 32767 + "文"]
+    root = render(one_column(pd.Series(values, dtype=object), "text"))
+    texts = {c.get("r"): c.find("m:is/m:t", NS).text for c in root.iterfind(".//m:sheetData/m:row/m:c", NS)}
+    assert utf16_units(texts["A2"]) == 32766 and texts["A2"] == "😀" * 16383       # the odd unit would split a pair
+    assert texts["A3"] == "a" + "😀" * 16383                                        # 32,767 units exactly
+    assert texts["A4"] == "x" * 32767
+    assert texts["A5"] == "中" * 32767
+
+
+def test_print__landscape_a4_one_page_wide_with_a_footer_and_wrapped_long_text() -> None:
+    # issue 9.14/9.15: a manager prints these sheets; long text wraps instead of being cut off
+    table = OutputTable("T", (OutputColumn("Tags", width=30, wrap=True), OutputColumn("N", "int")),
+                        pd.DataFrame({"t": ["a long tag; another long tag & more"], "n": [1]}),
+                        footer="As of 2026-11-28 & later")
+    sheet = SheetXml(table)
+    root = render(table)
+    assert root.find("m:sheetPr/m:pageSetUpPr", NS).get("fitToPage") == "1"
+    setup = root.find("m:pageSetup", NS)
+    assert (setup.get("paperSize"), setup.get("orientation"), setup.get("fitToWidth"), setup.get("fitToHeight")) == \
+        ("9", "landscape", "1", "0")
+    footer = root.find("m:headerFooter/m:oddFooter", NS).text
+    assert footer == "&L&A&CAs of 2026-11-28 && later&R&P / &N"
+    assert CellStyle(None, None, False, True) in sheet.styles_needed()       # the wrapped text column
+    order = [etree.QName(child).localname for child in root]
+    assert order.index("sheetPr") == 0 and order.index("pageMargins") < order.index("pageSetup") < \
+        order.index("headerFooter")
+
+
+def test_print__rows_with_wrapped_text_get_the_height_of_their_lines() -> None:
+    # issue 9.15: readers do not grow rows on open, so wrapped text would still be cut off
+    table = OutputTable("T", (OutputColumn("Tags", width=11, wrap=True), OutputColumn("N", "int")),
+                        pd.DataFrame({"t": ["short", "a" * 25, "中" * 12, None], "n": [1, 2, 3, 4]}))
+    rows = {r.get("r"): r for r in render(table).iterfind(".//m:sheetData/m:row", NS)}
+    # 10 characters fit a line of a width-11 column: 25 -> 3 lines; 12 wide characters (24) -> 3 lines
+    assert rows["2"].get("ht") is None and rows["5"].get("ht") is None
+    assert (rows["3"].get("ht"), rows["3"].get("customHeight")) == ("45", "1")
+    assert rows["4"].get("ht") == "45"

@@ -9,6 +9,7 @@ import shutil
 import stat
 import struct
 import subprocess
+import sys
 import uuid
 import zipfile
 from pathlib import Path
@@ -295,9 +296,14 @@ def test_graft__workbook_xml_keeps_everything_but_the_sheet_list_and_filter_name
         ns = {"m": MAIN_NS}
         for dn in root.findall("m:definedNames/m:definedName[@name='_xlnm._FilterDatabase']", ns):
             dn.getparent().remove(dn)
+        for local in ("2", "4"):          # the written sheets' print titles
+            for dn in root.findall(f"m:definedNames/m:definedName[@name='_xlnm.Print_Titles'][@localSheetId='{local}']",
+                                   ns):
+                dn.getparent().remove(dn)
         sheets = root.find("m:sheets", ns)
         for sheet in sheets.findall("m:sheet", ns)[4:]:
             sheets.remove(sheet)
+        root.find("m:calcPr", ns).attrib.pop("fullCalcOnLoad", None)     # added: recalculate on load
         return etree.tostring(root, method="c14n")
 
     assert strip(etree.fromstring(out)) == strip(etree.fromstring(EXCEL_WORKBOOK_XML.encode("utf-8")))
@@ -661,3 +667,47 @@ def test_libreoffice__reads_back_the_same_numbers(book: Path, tmp_path: Path) ->
     assert rows[0][0] == "=SUM(A1:A2)"
     ledger = (out / "book-应收台账.csv").read_text(encoding="utf-8").splitlines()
     assert ledger[1].startswith("INV-001,C001,")
+
+
+def test_graft__appended_sheets_use_the_r_prefix_when_xmlns_r_is_declared_per_sheet(book: Path) -> None:
+    # issue 9.18: openpyxl declares xmlns:r on each <sheet>, not on the root; an appended
+    # <sheet> must still say r:id, never ns0:id (Gnumeric then loads the sheet empty)
+    wb_xml = zip_parts(book)["xl/workbook.xml"].decode()
+    assert 'xmlns:r=' not in wb_xml.split("<sheets>")[0]          # the fixture is written that way
+    # in a fresh interpreter: importing openpyxl registers the prefix "r" with lxml and hides the fault
+    script = ("import sys, pandas as pd\n"
+              "from xlsx_tools.core.tables import OutputColumn, OutputTable\n"
+              "from xlsx_tools.io.xlsx.workbook_file import WorkbookFile\n"
+              "assert 'openpyxl' not in sys.modules\n"
+              "wb = WorkbookFile(sys.argv[1])\n"
+              "wb.write_table(OutputTable('催收优先级', (OutputColumn('客户编号'),), pd.DataFrame({'c': ['C000']})))\n"
+              "wb.commit()\n")
+    subprocess.run([sys.executable, "-c", script, str(book)], check=True, cwd=Path(__file__).resolve().parents[2])
+    wb_xml = zip_parts(book)["xl/workbook.xml"].decode()
+    assert "ns0:" not in wb_xml
+    sheets = re.findall(r"<sheet [^>]*/>", wb_xml)
+    assert len(sheets) == 5 and all(re.search(r' r:id="rId\d+"', sheet) for sheet in sheets)
+    assert openpyxl.load_workbook(book)["催收优先级"]["A2"].value == "C000"
+
+
+def test_graft__replacing_sheets_asks_for_a_full_recalculation_on_load(book: Path) -> None:
+    # issue 9.19: calcChain is dropped, so cached formula values must not be trusted
+    rewrite_zip(book, edit={"xl/workbook.xml": lambda data: re.sub(rb"<calcPr[^>]*/>", b"", data)})
+    refresh(book)
+    wb_xml = zip_parts(book)["xl/workbook.xml"].decode()
+    assert re.search(r'<calcPr [^>]*fullCalcOnLoad="1"', wb_xml)
+    assert wb_xml.index("<calcPr") > wb_xml.index("</sheets>")
+    refresh(book)
+    assert zip_parts(book)["xl/workbook.xml"].decode().count("<calcPr") == 1
+
+
+def test_graft__every_written_sheet_repeats_its_header_row_on_printed_pages(book: Path) -> None:
+    # issue 9.14: one _xlnm.Print_Titles per written sheet, following its tab position; wrapped text styled
+    refresh(book)
+    refresh(book)
+    wb_xml = zip_parts(book)["xl/workbook.xml"].decode()
+    titles = re.findall(r'<definedName name="_xlnm.Print_Titles" localSheetId="(\d+)">([^<]+)</definedName>', wb_xml)
+    assert sorted(titles) == [("2", "'账龄明细'!$1:$1"), ("4", "'催收优先级'!$1:$1")]
+    wb = openpyxl.load_workbook(book)
+    assert wb["催收优先级"].print_title_rows == "$1:$1"
+    assert wb["催收优先级"].page_setup.orientation == "landscape"

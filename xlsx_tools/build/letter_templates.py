@@ -565,7 +565,10 @@ def _lawyer(lang: Lang) -> Letter:
         letter.text("《中华人民共和国民法典》第五百零九条规定，当事人应当按照约定全面履行自己的义务；第五百七十七条规定，"
                     "当事人一方不履行合同义务或者履行合同义务不符合约定的，应当承担继续履行、采取补救措施或者赔偿损失等"
                     "违约责任；第五百七十九条规定，当事人一方未支付价款、报酬、租金、利息，或者不履行其他金钱债务的，"
-                    "对方可以请求其支付。")
+                    "对方可以请求其支付。{% if has_interest and 'LPR' in interest_basis %}逾期付款损失以违约行为发生时"
+                    "一年期贷款市场报价利率（LPR）为基础，加计30%至50%计算，依据为《最高人民法院关于审理买卖合同纠纷案件"
+                    "适用法律问题的解释》第十八条第四款，其他有偿合同依《中华人民共和国民法典》第六百四十六条参照适用。"
+                    "{% endif %}")
         letter.heading("四、要求及期限")
         letter.text("本所受托要求贵司于{{ deadline }}前将上述本息合计款项支付至委托人以下账户：")
         _account(letter)
@@ -590,8 +593,8 @@ def _lawyer(lang: Lang) -> Letter:
                     "by the responsible lawyer before it is sent)")
         _recipient(letter)
         letter.heading("1. Mandate")
-        letter.text("{{ company.law_firm }} (\"we\") act for {{ company.name }} (\"our client\"), which has instructed "
-                    "us, through {{ company.lawyer }}, in respect of the amounts your company owes our client.")
+        letter.text("{{ company.law_firm }} (\"we\") act for {{ company.name }} (\"our client\") in respect of the "
+                    "amounts your company owes our client, and have assigned lawyer {{ company.lawyer }} to the matter.")
         letter.heading("2. Facts")
         letter.text("According to contract {{ contracts }}, the invoices and the statements provided by our client, "
                     "the following amounts were overdue and unpaid as at {{ as_of }}:")
@@ -604,7 +607,10 @@ def _lawyer(lang: Lang) -> Letter:
                     "obligations in full as agreed; under Article 577 a party that fails to perform bears liability "
                     "for breach such as continued performance, remedial measures or damages; under Article 579 a "
                     "party that fails to pay a price, remuneration, rent, interest or another monetary debt may be "
-                    "required to pay it.")
+                    "required to pay it.{% if has_interest and 'LPR' in interest_basis %} The late-payment loss is "
+                    "computed on the one-year Loan Prime Rate (LPR) at the time of breach plus 30% to 50%, under "
+                    "Article 18, paragraph 4 of the Supreme People's Court's Interpretation on Sales Contract Disputes, "
+                    "which Article 646 of the Civil Code applies to other contracts for value.{% endif %}")
         letter.heading("4. Demand and deadline")
         letter.text("On our client's instructions we ask your company to pay the total above, principal and "
                     "interest, by {{ deadline }} into our client's account:")

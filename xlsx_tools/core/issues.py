@@ -7,7 +7,7 @@ from typing import Iterable, Literal
 
 from .i18n import MESSAGES, Label, Lang
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]     # info: how a figure was taken, nothing to fix
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,12 @@ def issue(severity: Severity, sheet: str, cell: str, code: str, *, left_out: boo
 
 def has_errors(issues: list[Issue]) -> bool:
     return any(item.severity == "error" for item in issues)
+
+
+def counts(issues: Iterable[Issue]) -> tuple[int, int]:
+    """(errors, warnings); info lines are neither."""
+    severities = [item.severity for item in issues]
+    return severities.count("error"), severities.count("warning")
 
 
 def in_row_order(items: Iterable[Issue]) -> list[Issue]:

@@ -161,11 +161,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("limitation_alert_days", "int_list", (180, 90, 30),
             Label("Warn when the limitation period expires within these numbers of days",
                   "诉讼时效剩余天数达到这些天数时预警")),
-    Setting("limitation_demand_scope", "demand_scope", "customer",
-            Label("A demand naming some invoices interrupts the period for: customer (the customer's whole debt), "
-                  "contract (invoices of the same contract) or invoice (only those named)",
-                  "仅针对部分单据的催告中断时效的范围：customer（该客户全部债务）、contract（同一合同的单据）或 "
-                  "invoice（仅所列单据）")),
+    Setting("limitation_demand_scope", "demand_scope", "invoice",
+            Label("Which debts a delivered demand interrupts: invoice (default: only the invoices it lists; a demand "
+                  "listing none covers the customer), contract (also the other invoices of the same contract) or "
+                  "customer (all of the customer's invoices). Courts treat each contract as its own claim (SPC "
+                  "limitation provisions, art. 9): the wider scopes can show an expiry later than the real one, "
+                  "so the claim may already be time-barred when the sheet says there is time",
+                  "送达的催告中断哪些债务的诉讼时效：invoice（默认，仅函中所列单据；未列单据的视为针对该客户全部债务）、"
+                  "contract（同一合同的其他单据）或 customer（该客户全部单据）。法院通常将每份合同视为独立债权"
+                  "（《最高人民法院关于审理民事案件适用诉讼时效制度若干问题的规定》第九条）：范围放宽后显示的届满日"
+                  "可能晚于实际，表上看似尚有时间，实际可能已过诉讼时效")),
     Setting("limitation_demand_letter_kinds", "text_list", ("demand", "lawyer"),
             Label("Letter kinds in the Letters log whose delivered date interrupts the period",
                   "函件记录中送达后可中断诉讼时效的函件类型")),

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .i18n import Label
 from .issues import Issue, has_errors
 from .passes import Pass, State, aging, analysis, credit, interest, limitation, plans, priority, provisions, stages
 from .policy import Policy
@@ -57,7 +56,6 @@ class RefreshResult:
     # money and law (issue 5)
     plan_schedule: pd.DataFrame = field(default_factory=pd.DataFrame)   # every installment of every plan
     credit: pd.DataFrame = field(default_factory=pd.DataFrame)          # one row per customer
-    notes: tuple[Label, ...] = ()                                        # lines for the Detail sheet's note
     plans: tuple = ()                                                    # the valid Plans rows (read.plans.PlanTerms)
 
     @property
@@ -86,4 +84,4 @@ def compute(inputs: RefreshInputs | Inputs, as_of: dt.date | None = None, today:
         state, found = step.run(given, state)
         issues.extend(found)
     return RefreshResult(day, given.policy, state.detail, given.customers.frame, state.priority, state.aging,
-                         state.snapshots, tuple(issues), state.plan_schedule, state.credit, state.notes, state.plans)
+                         state.snapshots, tuple(issues), state.plan_schedule, state.credit, state.plans)

@@ -51,6 +51,7 @@ class OutputColumn:
     header: str
     kind: ColumnKind = "text"
     width: float | None = None
+    wrap: bool = False          # long text wraps within the column instead of being cut off
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,6 @@ class OutputTable:
     cell_fills: dict[int, pd.Series] = field(default_factory=dict)
     freeze_header: bool = True
     autofilter: bool = True
-    # Lines of explanation for the sheet (e.g. how interest was computed); an adapter writes
-    # them below the table after one blank row, or leaves them out if it cannot.
-    notes: tuple[str, ...] = ()
+    # Printed at the foot of every page, between the sheet name and the page number
+    # (e.g. the as-of date); sheets print landscape, one page wide, the header row repeated.
+    footer: str = ""

@@ -33,7 +33,7 @@ import xlwings as xw
 
 from ..core import i18n
 from ..core.i18n import Lang
-from ..core.issues import Issue
+from ..core.issues import Issue, counts
 from ..errors import WorkbookUnusable
 from ..io.workbook_xlwings import XlwingsWorkbook
 from ..pipeline import refresh as refresh_steps
@@ -93,8 +93,8 @@ def _lang_of(book: Any) -> Lang:
 
 
 def _summary(issues: Sequence[Issue], lang: Lang) -> str:
-    errors = sum(item.severity == "error" for item in issues)
-    return texts.SUMMARY.format(errors=errors, warnings=len(issues) - errors).get(lang)
+    errors, warnings = counts(issues)
+    return texts.SUMMARY.format(errors=errors, warnings=warnings).get(lang)
 
 
 def _refresh(book: Any, status: _Status) -> tuple[str, str]:

@@ -301,9 +301,6 @@ class XlwingsWorkbook:
             chunk = block[start:start + WRITE_CHUNK_ROWS]
             sheet.range((start + 1, 1)).value = chunk
         nrows = len(table.frame)
-        if table.notes:
-            first = nrows + 3          # one blank row after the table
-            sheet.range((first, 1)).value = [[_protect_text(line)] for line in table.notes]
         sheet.range((1, 1), (1, ncols)).color = _rgb(HEADER_FILL)
         widths = SheetXml(table).column_widths()
         for j, column in enumerate(table.columns, start=1):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..core import i18n
@@ -63,10 +63,15 @@ def choose_lang(requested: Lang | None, result: RefreshResult) -> Lang:
 
 
 def write_outputs(book: WorkbookPort, result: RefreshResult, lang: Lang) -> None:
-    """Stage every output sheet (Priority, Detail, Aging, Snapshots, Plan Schedule, Credit, Issues)."""
+    """Stage every output sheet (Priority, Detail, Aging, Snapshots, Plan Schedule, Credit, Issues).
+
+    An output sheet that exists keeps its name when the language changes (its headers and
+    contents follow `lang`): print titles, defined names, formulas, charts and links that
+    point at it by name keep working (issue 9).  Readers accept either language's name."""
     names = book.sheet_names()
     for key, table in output_tables(result, lang).items():
-        book.write_table(table, replaces=i18n.find_sheet(names, key))
+        existing = i18n.find_sheet(names, key)
+        book.write_table(table if existing is None else replace(table, name=existing), replaces=existing)
 
 
 def check(book: WorkbookPort, *, as_of: dt.date | None = None, today: dt.date | None = None,

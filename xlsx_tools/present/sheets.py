@@ -5,6 +5,7 @@ Pure presentation: labels, column kinds, widths and colours.  Adapters turn thes
 """
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 import numpy as np
@@ -37,9 +38,10 @@ def sheet_name(key: str, lang: Lang) -> str:
 
 
 def _columns(labels: dict[str, Label], kinds: dict[str, str], lang: Lang,
-             widths: dict[str, float] | None = None) -> tuple[OutputColumn, ...]:
+             widths: dict[str, float] | None = None, wrap: frozenset[str] = frozenset()) -> tuple[OutputColumn, ...]:
+    """The columns of `labels` in order; those named in `wrap` hold long text that wraps."""
     widths = widths or {}
-    return tuple(OutputColumn(label.get(lang), kinds.get(key, "text"), widths.get(key))
+    return tuple(OutputColumn(label.get(lang), kinds.get(key, "text"), widths.get(key), key in wrap)
                  for key, label in labels.items())
 
 
@@ -85,10 +87,10 @@ def detail_table(result: RefreshResult, lang: Lang) -> OutputTable:
     fills = detail["stage"].map(STAGE_FILLS)
     days_position = list(labels).index("days_left")
     return OutputTable(sheet_name("detail", lang),
-                       _columns(labels, kinds, lang, {"next_action": 30, "customer_name": 28, "interest_basis": 20}),
+                       _columns(labels, kinds, lang, {"next_action": 30, "customer_name": 28, "interest_basis": 20},
+                                wrap=frozenset({"next_action"})),
                        frame,
-                       cell_fills={stage_position: fills, days_position: alert_fills(detail["limitation_alert"])},
-                       notes=tuple(note.get(lang) for note in result.notes))
+                       cell_fills={stage_position: fills, days_position: alert_fills(detail["limitation_alert"])})
 
 
 # ----- money and law columns (issue 5) -----
@@ -266,18 +268,20 @@ def priority_table(result: RefreshResult, lang: Lang) -> OutputTable:
         "next_action": actions,
         "owner": owners,
         "interest": priority["interest_fen"],
+        "late_paid_interest": priority["late_paid_interest_fen"],
         "earliest_expiry": priority["earliest_expiry"],
         "days_left": (priority["earliest_expiry"] - pd.Timestamp(result.as_of)).dt.days.astype("Int64"),
         "plan_broken": _yes_blank(priority["plan_broken"], lang),
     })
     labels = {**i18n.PRIORITY_COLUMNS, **i18n.PRIORITY_MONEY_LAW_COLUMNS}
     kinds = {"rank": "int", "open": "money", "overdue": "money", "share": "percent", "max_days": "int",
-             "interest": "money", "earliest_expiry": "date", "days_left": "int"}
+             "interest": "money", "late_paid_interest": "money", "earliest_expiry": "date", "days_left": "int"}
     stage_position = list(labels).index("stage")
     row_fills = _fill_where(priority["key_target"], KEY_TARGET_FILL)
     return OutputTable(sheet_name("priority", lang),
                        _columns(labels, kinds, lang,
-                                {"customer_name": 28, "tags": 44, "next_action": 30}),
+                                {"customer_name": 28, "tags": 44, "next_action": 30},
+                                wrap=frozenset({"tags", "next_action"})),
                        frame, row_fills=row_fills,
                        cell_fills={stage_position: priority["stage"].map(STAGE_FILLS),
                                    list(labels).index("days_left"): alert_fills(priority["limitation_alert"])})
@@ -332,7 +336,8 @@ def aging_table(result: RefreshResult, lang: Lang) -> OutputTable:
                                           aging["previous_overdue_fen"])),
              ("warnings", "text", aging_warning_texts(aging, result.policy, lang)))
     for key, kind, values in extra:
-        columns.append(OutputColumn(i18n.AGING_COLUMNS[key].get(lang), kind, 48 if key == "warnings" else None))
+        warnings = key == "warnings"
+        columns.append(OutputColumn(i18n.AGING_COLUMNS[key].get(lang), kind, 48 if warnings else None, warnings))
         data[key] = values
     columns.append(OutputColumn(i18n.AGING_PROVISION_COLUMN.get(lang), "money"))
     data["provision"] = aging["provision_fen"]
@@ -363,14 +368,18 @@ def issues_table(issues: tuple[Issue, ...] | list[Issue], lang: Lang) -> OutputT
         "cell": [item.cell for item in issues],
         "message": [item.message.get(lang) for item in issues],
     }, dtype=object)
-    fills = pd.Series([ERROR_FILL if item.severity == "error" else WARNING_FILL for item in issues], dtype=object)
-    return OutputTable(sheet_name("issues", lang), _columns(i18n.ISSUE_COLUMNS, {}, lang, {"message": 80}),
+    fills = pd.Series([{"error": ERROR_FILL, "warning": WARNING_FILL}.get(item.severity) for item in issues],
+                      dtype=object)
+    return OutputTable(sheet_name("issues", lang),
+                       _columns(i18n.ISSUE_COLUMNS, {}, lang, {"message": 80}, wrap=frozenset({"message"})),
                        frame, cell_fills={0: fills})
 
 
 def output_tables(result: RefreshResult, lang: Lang) -> dict[str, OutputTable]:
-    """Every sheet a refresh writes, by sheet key, in tab order."""
-    return {"priority": priority_table(result, lang), "detail": detail_table(result, lang),
-            "aging": aging_table(result, lang), "snapshots": snapshots_table(result, lang),
-            "plan_schedule": plan_schedule_table(result, lang), "credit": credit_sheet(result, lang),
-            "issues": issues_table(result.issues, lang)}
+    """Every sheet a refresh writes, by sheet key, in tab order; each prints the as-of date in its footer."""
+    tables = {"priority": priority_table(result, lang), "detail": detail_table(result, lang),
+              "aging": aging_table(result, lang), "snapshots": snapshots_table(result, lang),
+              "plan_schedule": plan_schedule_table(result, lang), "credit": credit_sheet(result, lang),
+              "issues": issues_table(result.issues, lang)}
+    footer = i18n.PRINT_FOOTER.format(date=result.as_of.isoformat()).get(lang)
+    return {key: dataclasses.replace(table, footer=footer) for key, table in tables.items()}

@@ -21,6 +21,6 @@ from .enums import (ALL_INVOICES_WORDS, BLANK_LINE, BUCKET_NOT_DUE, CUSTOMER_TYP
                     TAG_HIGH_RISK, TAG_KEY_TARGET, TAG_LIMITATION, TAG_LIMITATION_EXPIRED, TAG_OVER_LIMIT,
                     TAG_PLAN_BROKEN, TAG_RED_LINE, TOTAL, TOTAL_ROW_WORDS, YES_NO, bucket_labels)
 from .labels import LANGS, Aliases, Label, Lang, Message, match_names, name_lookup, normalise_name
-from .messages import (INTEREST_BASIS_SHORT, INTEREST_BASIS_TEXT, LETTER_MESSAGES, MESSAGES, NOTE_PAID_FROM_LEDGER,
-                       NOTE_PAYMENTS_USED, WARNINGS)
+from .messages import (INTEREST_BASIS_SHORT, INTEREST_BASIS_TEXT, LETTER_MESSAGES, MESSAGES, PRINT_FOOTER,
+                       WARNINGS)
 from .sheets import MONEY_LAW_INPUT_SHEETS, SHEETS, find_sheet

@@ -204,6 +204,7 @@ PRIORITY_COLUMNS: dict[str, Label] = {
 
 PRIORITY_MONEY_LAW_COLUMNS: dict[str, Label] = {
     "interest": Label("Interest", "逾期利息"),
+    "late_paid_interest": Label("Interest on Late Payments (not claimed)", "已付款项的逾期利息（未主张）"),
     "earliest_expiry": Label("Earliest Limitation Expiry", "最早诉讼时效届满日"),
     "days_left": Label("Days Left", "剩余天数"),
     "plan_broken": Label("Plan Broken", "分期违约"),

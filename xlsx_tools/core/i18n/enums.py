@@ -75,7 +75,8 @@ DEFAULT_ACTIONS: dict[str, Label] = {
     "CREDIT": Label("Apply against open invoices", "冲抵未结发票"),
 }
 
-SEVERITIES: dict[str, Label] = {"error": Label("error", "错误"), "warning": Label("warning", "警告")}
+SEVERITIES: dict[str, Label] = {"error": Label("error", "错误"), "warning": Label("warning", "警告"),
+                                "info": Label("info", "提示")}
 
 LETTER_KINDS: dict[str, Label] = {
     "confirmation": Label("Account confirmation", "账款确认函"),
@@ -153,8 +154,8 @@ PLAN_STATUSES: dict[str, Label] = {
 }
 
 LIMITATION_STATES: dict[str, Label] = {
-    "running": Label("running", "计算中"),
-    "frozen": Label("frozen (proceedings)", "中止（诉讼程序中）"),
+    "running": Label("running, not expired", "未届满"),
+    "frozen": Label("interrupted by proceedings", "诉讼中，时效中断"),
     "expired": Label("expired", "已届满"),
     "judgment": Label("enforcement deadline", "申请执行期限"),
     "closed": Label("", ""),

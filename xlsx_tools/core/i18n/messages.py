@@ -47,9 +47,12 @@ MESSAGES: dict[str, Message] = {
     "payment_unknown_invoice": Message("Invoice No '{value}' is not in the ledger", "单据号 '{value}' 不在应收台账中"),
     "payment_not_positive": Message("Payment amount must be positive '{value}'", "收款金额应为正数 '{value}'"),
     "payment_overpaid": Message("Payments exceed amount and interest by {value}", "收款超出本金和利息 {value}"),
-    "paid_differs": Message("Paid Amount {value} differs from the Payments sheet total {total}; "
-                            "the Payments sheet is used",
-                            "已收金额 {value} 与收款记录合计 {total} 不一致，以收款记录为准"),
+    "paid_taken_on_due_date": Message("{count} Paid Amount(s) have no Payments rows and are taken as received on "
+                                      "the due date for interest",
+                                      "{count} 笔已收金额没有收款记录，计息时视为于到期日收到"),
+    "paid_disagrees": Message("Paid Amount {value} disagrees with the Payments sheet total {total} for invoice "
+                              "{invoice}; the row is left out until they agree",
+                              "单据 {invoice} 的已收金额 {value} 与收款记录合计 {total} 不一致，核对一致前本行不计入"),
     "plan_invalid_count": Message("Installments must be between {low} and {high}, got '{value}'",
                                   "期数应在 {low} 到 {high} 之间，实际为 '{value}'"),
     "plan_invalid_share": Message("Prepayment share must be between 0 and 100%, got '{value}'",
@@ -133,12 +136,5 @@ INTEREST_BASIS_TEXT: dict[str, Message] = {
     "none": Message("no overdue interest", "无逾期利息"),
 }
 
-NOTE_PAID_FROM_LEDGER = Label(
-    "Interest: no Payments sheet, so each Paid Amount is taken as received on the due date.",
-    "逾期利息：未提供收款记录表，已收金额视为于到期日收到。")
-
-
-NOTE_PAYMENTS_USED = Label(
-    "Interest: Paid Amount and interest come from the Payments sheet; interest accrues on each balance "
-    "for the days it was outstanding.",
-    "逾期利息：已收金额和利息按收款记录表计算，按每段未收余额的实际天数计息。")
+#: The centre of every printed page's footer of an output sheet.
+PRINT_FOOTER = Message("As of {date}", "数据截至 {date}")

@@ -20,7 +20,6 @@ from typing import Callable
 
 import pandas as pd
 
-from ..i18n import Label
 from ..issues import Issue
 from ..read import Inputs
 from ..read.plans import PlanTerms
@@ -32,7 +31,6 @@ class State:
 
     as_of: dt.date
     detail: pd.DataFrame                                                  # one row per clean ledger row
-    notes: tuple[Label, ...] = ()                                         # lines for the Detail sheet's note
     plans: tuple[PlanTerms, ...] = ()                                     # the plans with their invoices
     plan_schedule: pd.DataFrame = field(default_factory=pd.DataFrame)     # every installment of every plan
     credit: pd.DataFrame = field(default_factory=pd.DataFrame)            # one row per customer

@@ -11,8 +11,11 @@ Rules (issue 5, prc-law-defaults.md; every number is a Policy setting):
 - **Period.** From the day after the due date to the as-of date: `as_of - due_date` days.
 - **Without a Payments sheet** the ledger's paid amount is taken as received on the due
   date: interest = open amount × daily rate × days (vectorised over the whole ledger).
-- **With a Payments sheet** the paid amount and the interest come from the payments:
-  interest accrues on each principal balance for the days it was outstanding.  A payment
+- **With a Payments sheet**, invoice by invoice: an invoice with Payments rows takes its paid
+  amount and interest from them: interest accrues on each principal balance for the days it
+  was outstanding.  An invoice without Payments rows keeps its ledger Paid Amount, taken as
+  above (never a silent zero, issue 9).  Where both are given and disagree (ledger Paid
+  Amount ≠ Payments total), the row is an error and left out: neither figure can be trusted.  A payment
   goes to principal first (default) or to accrued interest first
   (`interest_payment_order`); money left after principal goes to interest, and what is
   left after both is an overpayment.  Only whole fen of accrued interest are settled by a
@@ -34,9 +37,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .. import i18n
 from ..cells import fen_to_decimal
-from ..i18n import Label
 from ..issues import Issue, issue
 from ..policy import Policy
 from ..read import Inputs
@@ -218,14 +219,21 @@ def interest_after_payments(amount_fen: int, due: dt.date, daily_rate: Fraction 
 def compute_interest(ledger: pd.DataFrame, policy: Policy, as_of: dt.date,
                      payments: pd.DataFrame | None = None, contract: pd.Series | None = None,
                      ledger_sheet: str = "", paid_letter: str = ""
-                     ) -> tuple[pd.DataFrame, list[Label], list[Issue]]:
-    """The clean ledger plus interest columns, and the notes for the Detail sheet.
+                     ) -> tuple[pd.DataFrame, list[Issue]]:
+    """The clean ledger plus interest columns, and the issues found on the way.
+
+    When a ledger Paid Amount without Payments rows is taken as received on the due date, an
+    `info` issue at the Paid Amount header says so (never a note inside the Detail table).
 
     Adds interest_basis, interest_rate, daily_num, daily_den, interest_fen (Int64; <NA> when no rate is
     available), interest_paid_fen.  With `payments`, paid_fen and last_payment_date are
     replaced by what the payments say (the ledger's paid amount is then only compared).
     """
-    rates, issues = row_rates(ledger, policy, contract, ledger_sheet)
+    issues: list[Issue] = []
+    if payments is not None:
+        ledger, issues = _without_disagreements(ledger, payments, ledger_sheet, paid_letter)
+    rates, found = row_rates(ledger, policy, contract, ledger_sheet)
+    issues += found
     out = ledger.copy(deep=False)
     for column in rates.columns:
         out[column] = rates[column]
@@ -233,15 +241,17 @@ def compute_interest(ledger: pd.DataFrame, policy: Policy, as_of: dt.date,
     interest_paid = pd.Series(0, index=out.index, dtype="int64")
     as_of_ts = pd.Timestamp(as_of)
     eligible = (out["amount_fen"] > 0) & (out["status"] != "written_off")
-    notes: list[Label] = []
     by_payment = pd.Series(False, index=out.index)
+    listed = pd.Series(False, index=out.index)
     if payments is not None:
-        notes.append(i18n.NOTE_PAYMENTS_USED)
         out, interest, interest_paid, by_payment, found = _apply_payments(out, payments, policy, as_of,
                                                                           ledger_sheet, paid_letter)
         issues += found
-    else:
-        notes.append(i18n.NOTE_PAID_FROM_LEDGER)
+        listed = out["invoice_no"].isin(set(payments["invoice_no"]))
+    from_ledger = int((eligible & ~listed & (out["paid_fen"] > 0)).sum())
+    if from_ledger:
+        issues.append(issue("info", ledger_sheet, f"{paid_letter}1" if paid_letter else "", "paid_taken_on_due_date",
+                            count=from_ledger))
     vector = ~by_payment
     days = (as_of_ts - out["due_date"]).dt.days.fillna(0).astype("int64").to_numpy()
     num, den = out["daily_num"].to_numpy(), out["daily_den"].to_numpy()
@@ -251,17 +261,34 @@ def compute_interest(ledger: pd.DataFrame, policy: Policy, as_of: dt.date,
     interest = interest.where(eligible, 0)
     out["interest_fen"] = interest.astype("Int64").mask(out["interest_basis"].isna() & eligible)
     out["interest_paid_fen"] = interest_paid.where(eligible, 0).astype("int64")
-    return out, notes, issues
+    return out, issues
+
+
+def _without_disagreements(ledger: pd.DataFrame, payments: pd.DataFrame, ledger_sheet: str, paid_letter: str
+                           ) -> tuple[pd.DataFrame, list[Issue]]:
+    """The ledger less the rows whose Paid Amount (when filled in) differs from their Payments total; an error each."""
+    cash = payments.groupby("invoice_no")["amount_fen"].sum()
+    total = ledger["invoice_no"].map(cash)
+    differs = total.notna() & (ledger["paid_fen"] != 0) & (ledger["paid_fen"] != total.fillna(0))
+    issues = [issue("error", ledger_sheet, f"{paid_letter}{int(ledger.at[at, 'row'])}", "paid_disagrees",
+                    value=f"{fen_to_decimal(int(ledger.at[at, 'paid_fen'])):,.2f}",
+                    total=f"{fen_to_decimal(int(total.loc[at])):,.2f}", invoice=ledger.at[at, "invoice_no"])
+              for at in ledger.index[differs.to_numpy()]]
+    return ledger[~differs], issues
 
 
 def _apply_payments(out: pd.DataFrame, payments: pd.DataFrame, policy: Policy, as_of: dt.date,
                     ledger_sheet: str, paid_letter: str):
-    """Derive paid_fen, last_payment_date and interest from the Payments rows, invoice by invoice."""
+    """Derive paid_fen, last_payment_date and interest from the Payments rows, invoice by invoice.
+
+    Invoices without Payments rows keep the ledger's paid amount and last payment date; those
+    whose rows all fall after the as-of date had nothing paid by then."""
     interest_first = policy["interest_payment_order"] == "interest_first"
     interest = pd.Series(0, index=out.index, dtype="int64")
     interest_paid = pd.Series(0, index=out.index, dtype="int64")
-    paid = pd.Series(0, index=out.index, dtype="int64")
-    last = pd.Series(pd.NaT, index=out.index, dtype="datetime64[ns]")
+    listed = out["invoice_no"].isin(set(payments["invoice_no"])).to_numpy()
+    paid = out["paid_fen"].where(~listed, 0).astype("int64")
+    last = out["last_payment_date"].where(~listed, pd.NaT).astype("datetime64[ns]")
     by_payment = pd.Series(False, index=out.index)
     issues: list[Issue] = []
     position = pd.Series(out.index, index=out["invoice_no"])
@@ -284,13 +311,6 @@ def _apply_payments(out: pd.DataFrame, payments: pd.DataFrame, policy: Policy, a
         if result.overpaid_fen:
             issues.append(issue("warning", ledger_sheet, f"{paid_letter}{int(row['row'])}", "payment_overpaid",
                                 value=f"{fen_to_decimal(result.overpaid_fen):,.2f}"))
-    cash = payments.groupby("invoice_no")["amount_fen"].sum().reindex(out["invoice_no"]).fillna(0)
-    cash = pd.Series(cash.to_numpy(dtype="int64"), index=out.index)
-    differs = (out["paid_fen"] != cash) & (out["paid_fen"] != 0)
-    for at in out.index[differs.to_numpy()]:
-        issues.append(issue("warning", ledger_sheet, f"{paid_letter}{int(out.at[at, 'row'])}", "paid_differs",
-                            value=f"{fen_to_decimal(int(out.at[at, 'paid_fen'])):,.2f}",
-                            total=f"{fen_to_decimal(int(cash.loc[at])):,.2f}"))
     out = out.copy(deep=False)
     out["paid_fen"] = paid
     out["last_payment_date"] = last
@@ -298,8 +318,8 @@ def _apply_payments(out: pd.DataFrame, payments: pd.DataFrame, policy: Policy, a
 
 
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
-    """The interest pass: interest columns on the detail, and the note saying how paid amounts were taken."""
+    """The interest pass: interest columns on the detail, and how paid amounts were taken."""
     ledger = inputs.ledger
-    detail, notes, issues = compute_interest(state.detail, inputs.policy, state.as_of, inputs.payments,
+    detail, issues = compute_interest(state.detail, inputs.policy, state.as_of, inputs.payments,
                                              ledger.contract_rates, ledger.sheet, ledger.letters.get("paid_amount", ""))
-    return replace(state, detail=detail, notes=tuple(notes)), tuple(issues)
+    return replace(state, detail=detail), tuple(issues)

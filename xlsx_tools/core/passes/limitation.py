@@ -10,9 +10,10 @@
     ledger's Last Payment Date when something was paid).
 - **Expiry** = anchor + `limitation_years` (3) calendar years; a Feb 29 anchor expires on
   Feb 28 of a common year.  Capped at due date + `limitation_cap_years` (20).
-- **A partial demand interrupts for the whole debt.** A demand naming some invoices counts
-  for every invoice of the customer (Policy `limitation_demand_scope`: `customer`, or only
-  the same contract, or only the invoices named).
+- **A demand interrupts the debt it claims** (SPC limitation provisions, art. 9): by default
+  only the invoices it lists (a demand listing none claims the customer's whole debt).
+  Policy `limitation_demand_scope` can widen that to the same contract or to the customer;
+  both are opt-ins, since a later expiry than the truth is the dangerous error.
 - **A demand only interrupts a running period.** A demand delivered after the period has
   already expired does not start it again, while a debtor's act always counts (agreeing to
   perform after expiry gives up the defence, Civil Code art. 192).
@@ -108,18 +109,21 @@ def delivered_demands(log: LetterLog, policy: Policy) -> tuple[pd.DataFrame, lis
 
 
 def payment_acts(detail: pd.DataFrame, payments: pd.DataFrame | None) -> pd.DataFrame:
-    """Partial payments as debtor acts on the paid invoice: every Payments row, or without that
-    sheet the ledger's Last Payment Date of rows with something paid."""
-    if payments is not None:
+    """Partial payments as debtor acts on the paid invoice: every Payments row, and for invoices
+    without Payments rows the ledger's Last Payment Date when something was paid."""
+    listed = set(payments["invoice_no"]) if payments is not None else set()
+    acts = []
+    if listed:
         known = payments[payments["invoice_no"].isin(set(detail["invoice_no"]))]
         owner = dict(zip(detail["invoice_no"], detail["customer_id"]))
-        return pd.DataFrame({"customer_id": known["invoice_no"].map(owner).astype(object).to_numpy(),
-                             "invoices": [(inv,) for inv in known["invoice_no"]],
-                             "date": known["date"].to_numpy(), "kind": "debtor", "event": "payment"})
-    paid = detail[(detail["paid_fen"] > 0) & detail["last_payment_date"].notna()]
-    return pd.DataFrame({"customer_id": paid["customer_id"].astype(object).to_numpy(),
-                         "invoices": [(inv,) for inv in paid["invoice_no"]],
-                         "date": paid["last_payment_date"].to_numpy(), "kind": "debtor", "event": "payment"})
+        acts.append(pd.DataFrame({"customer_id": known["invoice_no"].map(owner).astype(object).to_numpy(),
+                                  "invoices": [(inv,) for inv in known["invoice_no"]],
+                                  "date": known["date"].to_numpy(), "kind": "debtor", "event": "payment"}))
+    paid = detail[(detail["paid_fen"] > 0) & detail["last_payment_date"].notna() & ~detail["invoice_no"].isin(listed)]
+    acts.append(pd.DataFrame({"customer_id": paid["customer_id"].astype(object).to_numpy(),
+                              "invoices": [(inv,) for inv in paid["invoice_no"]],
+                              "date": paid["last_payment_date"].to_numpy(), "kind": "debtor", "event": "payment"}))
+    return pd.concat(acts, ignore_index=True) if len(acts) > 1 else acts[0]
 
 
 def plan_acts(plan_invoices: pd.DataFrame | None) -> pd.DataFrame:

@@ -95,9 +95,16 @@ def rank_customers(staged: pd.DataFrame, customers: pd.DataFrame, policy: Policy
 
 
 def with_money_and_law(priority: pd.DataFrame, staged: pd.DataFrame, credit: pd.DataFrame) -> pd.DataFrame:
-    """Per-customer interest, earliest limitation expiry, alerts, broken plans and credit flags."""
+    """Per-customer interest, earliest limitation expiry, alerts, broken plans and credit flags.
+
+    `interest_fen` is the interest on open receivables, the figure a letter claims;
+    `late_paid_interest_fen` is the interest still owed on invoices already paid (late), kept
+    apart because no letter claims it (issue 9)."""
     groups = staged.groupby("customer_id")
-    interest = groups["interest_fen"].sum(min_count=1) if len(staged) else pd.Series(dtype="Int64")
+    owed = staged["interest_fen"].fillna(0).astype("int64")
+    open_receivable = (staged["stage"] != "CLOSED") & (staged["open_fen"] > 0)
+    interest = owed.where(open_receivable, 0).groupby(staged["customer_id"]).sum()
+    late_paid = owed.where(~open_receivable, 0).groupby(staged["customer_id"]).sum()
     open_rows = staged[staged["limitation_expiry"].notna() & (staged["open_fen"] > 0)]
     expiry = open_rows.groupby("customer_id")["limitation_expiry"].min()
     alert = staged.groupby("customer_id")["limitation_alert"].min() if len(staged) else pd.Series(dtype="Int64")
@@ -106,6 +113,7 @@ def with_money_and_law(priority: pd.DataFrame, staged: pd.DataFrame, credit: pd.
     out = priority.copy()
     ids = out["customer_id"]
     out["interest_fen"] = pd.array(ids.map(interest).fillna(0).astype("int64"), dtype="Int64")
+    out["late_paid_interest_fen"] = pd.array(ids.map(late_paid).fillna(0).astype("int64"), dtype="Int64")
     out["earliest_expiry"] = pd.Series(expiry.astype("datetime64[ns]").reindex(ids).to_numpy(dtype="datetime64[ns]"),
                                        index=out.index)
     out["limitation_alert"] = pd.array(ids.map(alert), dtype="Int64")

@@ -35,6 +35,7 @@ from xlsx_tools.io.xlsx.styles import merge_styles
 #: Elements of workbook.xml that come after <sheets> and before <definedNames>.
 _WORKBOOK_AFTER_SHEETS = ["functionGroups", "externalReferences"]
 _FILTER_NAME = "_xlnm._FilterDatabase"
+_TITLES_NAME = "_xlnm.Print_Titles"
 
 
 @dataclass
@@ -147,6 +148,7 @@ def graft(src_fp: BinaryIO, dst_fp: BinaryIO, staged: list[StagedSheet],
     active = _update_book_views(book.root, new_index, len(final_sheets))
     for rel in book.rels.of_type(RT_CALC_CHAIN):
         book.rels.remove(rel)
+    _recalculate_on_load(book.root)
 
     styles = _merge_styles(book, plans, reachable_before)
     dropped = _unreferenced_parts(book, graph, reachable_before, plans)
@@ -241,11 +243,9 @@ def _place_sheets(book: _Book, plans: list[_SheetPlan], existing: list[_Existing
         if replaced is None:
             plan.part = new_part()
             rid = book.rels.add(RT_WORKSHEET, book.target(plan.part))
-            element = etree.SubElement(sheets, qname(NS_MAIN, "sheet"))
-            element.set("name", name)
-            element.set("sheetId", str(next_sheet_id))
+            element = _sheet_element(sheets, {"name": name, "sheetId": str(next_sheet_id), qname(NS_R, "id"): rid})
+            sheets.append(element)
             next_sheet_id += 1
-            element.set(qname(NS_R, "id"), rid)
             plan.element = element
             book.content_types.set_override(plan.part, CT_WORKSHEET)
             continue
@@ -263,9 +263,23 @@ def _place_sheets(book: _Book, plans: list[_SheetPlan], existing: list[_Existing
             book.rels.changed = True
         else:
             rid = book.rels.add(RT_WORKSHEET, book.target(plan.part))
-            replaced.element.set(qname(NS_R, "id"), rid)
+            element = _sheet_element(sheets, {**replaced.element.attrib, qname(NS_R, "id"): rid})
+            replaced.element.getparent().replace(replaced.element, element)
+            replaced.element = plan.element = element
         book.content_types.set_override(plan.part, CT_WORKSHEET)
     return sheets.findall(qname(NS_MAIN, "sheet"))
+
+
+def _sheet_element(sheets: etree._Element, attributes: Mapping[str, str]) -> etree._Element:
+    """A new <sheet> whose relationship id is written `r:id`.
+
+    Without a declaration of the relationships namespace in scope (openpyxl declares it on
+    each <sheet>, not on the root), lxml would invent `ns0:id`, which some readers reject."""
+    in_scope = sheets.nsmap.get("r") == NS_R
+    element = etree.Element(qname(NS_MAIN, "sheet"), nsmap=None if in_scope else {"r": NS_R})
+    for key, value in attributes.items():
+        element.set(key, value)
+    return element
 
 
 def _is_plain_worksheet(book: _Book, sheet: _ExistingSheet) -> bool:
@@ -376,7 +390,8 @@ def _write_package(book: _Book, src_fp: BinaryIO, out: ZipWriter, plans: list[_S
 
 
 def _update_defined_names(workbook: etree._Element, new_index: Mapping[int, int | None], plans: list[_SheetPlan]) -> None:
-    """Follow sheet moves/removals in localSheetId; one _xlnm._FilterDatabase per written sheet."""
+    """Follow sheet moves/removals in localSheetId; one _xlnm._FilterDatabase and one
+    _xlnm.Print_Titles per written sheet."""
     defined = workbook.find(qname(NS_MAIN, "definedNames"))
     if defined is not None:
         for name in list(defined):
@@ -391,11 +406,23 @@ def _update_defined_names(workbook: etree._Element, new_index: Mapping[int, int 
                 defined.remove(name)
             elif new != local:
                 name.set("localSheetId", str(new))
+    for builtin, wanted, text, hidden in ((_FILTER_NAME, _wants_filter, _filter_ref, True),
+                                          (_TITLES_NAME, _wants_titles, _titles_ref, False)):
+        defined = _set_sheet_names(workbook, defined, plans, builtin, wanted, text, hidden)
+    if defined is not None and not len(defined):
+        workbook.remove(defined)
+
+
+def _set_sheet_names(workbook: etree._Element, defined: etree._Element | None, plans: list[_SheetPlan],
+                     builtin: str, wanted: Callable[[_SheetPlan], bool], text: Callable[[_SheetPlan], str],
+                     hidden: bool) -> etree._Element | None:
+    """Exactly one sheet-level defined name `builtin` on each written sheet that wants it, none on
+    the others; existing entries are rewritten in place.  Returns the <definedNames> element."""
     written = {plan.index: plan for plan in plans}
-    filtered: set[int] = set()
+    done: set[int] = set()
     if defined is not None:
         for name in list(defined):
-            if not isinstance(name.tag, str) or name.get("name") != _FILTER_NAME:
+            if not isinstance(name.tag, str) or name.get("name") != builtin:
                 continue
             try:
                 local = int(name.get("localSheetId", ""))
@@ -404,23 +431,24 @@ def _update_defined_names(workbook: etree._Element, new_index: Mapping[int, int 
             plan = written.get(local)
             if plan is None:
                 continue
-            if _wants_filter(plan) and local not in filtered:
-                name.text = _filter_ref(plan)
-                name.set("hidden", "1")
-                filtered.add(local)
+            if wanted(plan) and local not in done:
+                name.text = text(plan)
+                if hidden:
+                    name.set("hidden", "1")
+                done.add(local)
             else:
                 defined.remove(name)
     for plan in plans:
-        if _wants_filter(plan) and plan.index not in filtered:
+        if wanted(plan) and plan.index not in done:
             if defined is None:
                 defined = _insert_defined_names(workbook)
             name = etree.SubElement(defined, qname(NS_MAIN, "definedName"))
-            name.set("name", _FILTER_NAME)
+            name.set("name", builtin)
             name.set("localSheetId", str(plan.index))
-            name.set("hidden", "1")
-            name.text = _filter_ref(plan)
-    if defined is not None and not len(defined):
-        workbook.remove(defined)
+            if hidden:
+                name.set("hidden", "1")
+            name.text = text(plan)
+    return defined
 
 
 def _update_book_views(workbook: etree._Element, new_index: Mapping[int, int | None], nsheets: int) -> int:
@@ -453,11 +481,41 @@ def _wants_filter(plan: _SheetPlan) -> bool:
     return bool(plan.staged.sheet.table.autofilter and plan.staged.sheet.ncols)
 
 
+def _quoted(plan: _SheetPlan) -> str:
+    return "'" + plan.staged.sheet.name.replace("'", "''") + "'"
+
+
 def _filter_ref(plan: _SheetPlan) -> str:
     sheet = plan.staged.sheet
-    last = sheet.letters[-1]
-    quoted = "'" + sheet.name.replace("'", "''") + "'"
-    return f"{quoted}!$A$1:${last}${sheet.last_row}"
+    return f"{_quoted(plan)}!$A$1:${sheet.letters[-1]}${sheet.last_row}"
+
+
+def _wants_titles(plan: _SheetPlan) -> bool:
+    """Printed pages repeat the header row of every written sheet that has one."""
+    return bool(plan.staged.sheet.ncols)
+
+
+def _titles_ref(plan: _SheetPlan) -> str:
+    return f"{_quoted(plan)}!$1:$1"
+
+
+#: Elements of workbook.xml that may come between <sheets> and <calcPr>, in schema order.
+_WORKBOOK_BEFORE_CALC = ["sheets", "functionGroups", "externalReferences", "definedNames"]
+
+
+def _recalculate_on_load(workbook: etree._Element) -> None:
+    """Ask the reader for a full recalculation on open: calcChain is gone and formulas that read
+    the replaced sheets hold stale cached values."""
+    calc = workbook.find(qname(NS_MAIN, "calcPr"))
+    if calc is None:
+        calc = etree.Element(qname(NS_MAIN, "calcPr"))
+        anchor = None
+        for tag in _WORKBOOK_BEFORE_CALC:
+            found = workbook.find(qname(NS_MAIN, tag))
+            if found is not None:
+                anchor = found
+        anchor.addnext(calc)
+    calc.set("fullCalcOnLoad", "1")
 
 
 def _insert_defined_names(workbook: etree._Element) -> etree._Element:

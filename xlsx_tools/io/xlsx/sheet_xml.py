@@ -10,7 +10,8 @@ never sits in memory as one XML string.
 Cell encoding:
 
 * text     -> ``t="inlineStr"`` (XML-escaped, illegal XML 1.0 characters removed,
-              ``_xHHHH_`` escaped, capped at 32767 characters).  Strings that look
+              ``_xHHHH_`` escaped, capped at 32767 UTF-16 units as Excel counts them,
+              never splitting a surrogate pair).  Strings that look
               like formulas (``=…``) are therefore always plain text.
 * money    -> integer fen written as an exact decimal (123457 -> ``1234.57``),
               integer arithmetic only.
@@ -59,6 +60,7 @@ NUMBER_FORMATS: dict[str, str | None] = {
 HEADER_FILL = "FFDDEBF7"
 
 MAX_CELL_CHARS = 32767
+ROW_HEIGHT = 15  # points per line of text, the sheets' default row height
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 
@@ -82,6 +84,7 @@ class CellStyle(NamedTuple):
     num_format: str | None  # format code; None = General
     fill: str | None  # ARGB like "FFFFF2CC"; None = no fill
     bold: bool = False
+    wrap: bool = False  # wrap long text within the cell
 
 
 def _s(text: str) -> pa.Scalar:
@@ -126,8 +129,19 @@ def display_width(text: str) -> float:
     return float(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
 
 
+def _cap_utf16(text: str) -> str:
+    """`text` cut to Excel's cell limit, counted in UTF-16 units (a character beyond U+FFFF takes
+    two), without leaving half of a pair."""
+    if len(text) * 2 <= MAX_CELL_CHARS:
+        return text
+    units = text.encode("utf-16-le")
+    if len(units) // 2 <= MAX_CELL_CHARS:
+        return text
+    return units[:MAX_CELL_CHARS * 2].decode("utf-16-le", errors="ignore")
+
+
 def _xml_text(text: str) -> str:
-    text = _ILLEGAL_XML_PY.sub("", text)[:MAX_CELL_CHARS]
+    text = _cap_utf16(_ILLEGAL_XML_PY.sub("", text))
     text = re.sub(_ESCAPE_X_RE, r"_x005F_\1", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -301,8 +315,10 @@ def _text_values(series: pd.Series) -> tuple[pa.Array, pa.Array | None]:
     if illegal:
         arr = pc.replace_substring_regex(arr, _ILLEGAL_XML_RE2, "")
     lengths = pc.binary_length(arr)
-    if (pc.max(lengths).as_py() or 0) > MAX_CELL_CHARS and (pc.max(pc.utf8_length(arr)).as_py() or 0) > MAX_CELL_CHARS:
-        arr = pc.utf8_slice_codeunits(arr, 0, MAX_CELL_CHARS)
+    if (pc.max(lengths).as_py() or 0) > MAX_CELL_CHARS:      # UTF-16 units never outnumber UTF-8 bytes
+        long = pc.greater(lengths, MAX_CELL_CHARS)
+        capped = pa.array([_cap_utf16(text) for text in arr.filter(long).to_pylist()], type=_LS)
+        arr = pc.replace_with_mask(arr, pc.fill_null(long, False), capped)
         lengths = pc.binary_length(arr)
     if bits & 4 and pc.any(pc.match_substring_regex(arr, _ESCAPE_X_RE)).as_py():
         arr = pc.replace_substring_regex(arr, _ESCAPE_X_RE, r"_x005F_\1")
@@ -360,6 +376,7 @@ class SheetXml:
             if col.kind not in NUMBER_FORMATS:
                 raise ValueError(f"table {table.name!r}: unknown column kind {col.kind!r}")
         self.table = table
+        self._widths: list[float] | None = None      # column widths, once wrapped rows need them
         self.name = table.name
         self.nrows = nrows
         self.ncols = ncols
@@ -413,8 +430,8 @@ class SheetXml:
         return CellStyle(None, HEADER_FILL, True)
 
     def _style(self, j: int, code: int) -> CellStyle:
-        return CellStyle(NUMBER_FORMATS[self.table.columns[j].kind],
-                         self.fills[code - 1] if code else None, False)
+        column = self.table.columns[j]
+        return CellStyle(NUMBER_FORMATS[column.kind], self.fills[code - 1] if code else None, False, column.wrap)
 
     def styles_needed(self) -> set[CellStyle]:
         needed = {self.header_style()} if self.ncols else set()
@@ -456,6 +473,7 @@ class SheetXml:
         parts = [
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
             f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">',
+            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
             f'<dimension ref="{self.ref}"/>',
             "<sheetViews><sheetView",
             ' tabSelected="1"' if tab_selected else "",
@@ -464,7 +482,7 @@ class SheetXml:
         if self.table.freeze_header:
             parts.append('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
                          '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>')
-        parts.append('</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>')
+        parts.append(f'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="{ROW_HEIGHT}"/>')
         if self.ncols:
             parts.append("<cols>")
             for j, w in enumerate(self.column_widths()):
@@ -488,9 +506,16 @@ class SheetXml:
         parts = ["</sheetData>"]
         if self.table.autofilter and self.ncols:
             parts.append(f'<autoFilter ref="{self.ref}"/>')
-        parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        parts.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.7" header="0.3" footer="0.3"/>'
+                     '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+                     f"<headerFooter><oddFooter>{_xml_text(self.footer_codes())}</oddFooter></headerFooter>"
                      "</worksheet>")
         return "".join(parts).encode("utf-8")
+
+    def footer_codes(self) -> str:
+        """The printed footer: sheet name on the left, the table's footer text in the centre
+        (a literal '&' doubled), page / pages on the right."""
+        return f"&L&A&C{self.table.footer.replace('&', '&&')}&R&P / &N"
 
     # ------------------------------------------------------------ body
     def _values(self, j: int, a: int, b: int) -> tuple[pa.Array, pa.Array | None]:
@@ -566,6 +591,27 @@ class SheetXml:
             _s(f'<c r="{letter}'), rows, pc.take(pa.array(empties, type=_LS), idx), _s(""))
         return [pc.coalesce(cells, empty, _s(""))]
 
+    def _row_heights(self, a: int, b: int) -> str | pa.Array:
+        """Row attributes giving rows a height for the lines of their wrapped text ('' for one line).
+
+        Readers keep the default height on open, so without it wrapped text stays cut off."""
+        wrapped = [j for j, column in enumerate(self.table.columns) if column.wrap and column.kind == "text"]
+        if not wrapped:
+            return ""
+        if self._widths is None:
+            self._widths = self.column_widths()
+        widths = self._widths
+        lines = np.ones(b - a, dtype=np.int64)
+        for j in wrapped:
+            arr = _to_arrow_text(self.table.frame.iloc[a:b, j])
+            chars = pc.utf8_length(arr)
+            shown = pc.add(chars, pc.divide(pc.subtract(pc.binary_length(arr), chars), 2))  # CJK count double
+            per_line = max(widths[j] - 1.0, 1.0)
+            need = np.ceil(pc.fill_null(shown, 0).to_numpy(zero_copy_only=False) / per_line).astype(np.int64)
+            lines = np.maximum(lines, need)
+        heights = pa.array(np.char.add(np.char.add(' ht="', (lines * ROW_HEIGHT).astype(str)), '" customHeight="1"'))
+        return pc.if_else(pa.array(lines > 1), heights.cast(_LS), _s(""))
+
     def chunk_rows(self) -> int:
         return max(1024, min(65536, 1_000_000 // max(self.ncols, 1)))
 
@@ -581,7 +627,7 @@ class SheetXml:
             for a in range(0, self.nrows, step):
                 b = min(self.nrows, a + step)
                 rows = pa.array(np.arange(a + 2, b + 2, dtype=np.int64)).cast(_LS)
-                pieces: list[str | pa.Array] = ['<row r="', rows, '">']
+                pieces: list[str | pa.Array] = ['<row r="', rows, '"', self._row_heights(a, b), '>']
                 for j in range(self.ncols):
                     pieces.extend(self._column_pieces(j, rows, a, b, xf))
                 pieces.append("</row>")
@@ -599,16 +645,7 @@ class SheetXml:
                     args.append(_s(pending))
                 args.append(_s(""))  # separator
                 yield _joined_bytes(pc.binary_join_element_wise(*args))
-        yield self._notes()
         yield self._tail()
-
-    def _notes(self) -> bytes:
-        """The table's note lines in column A, below the data after one blank row."""
-        first = self.nrows + 3
-        return "".join(
-            f'<row r="{first + n}"><c r="A{first + n}" t="inlineStr"><is><t xml:space="preserve">'
-            f'{_xml_text(note)}</t></is></c></row>'
-            for n, note in enumerate(self.table.notes)).encode("utf-8")
 
     def to_bytes(self, xf: Mapping[CellStyle, int], *, tab_selected: bool = False) -> bytes:
         """The whole sheet XML at once (tests and small tables)."""

@@ -180,7 +180,14 @@ class StyleSheet:
             attrs["applyFont"] = "1"
         if fill:
             attrs["applyFill"] = "1"
-        return self.find_or_append("cellXfs", self._xf(attrs))
+        if style.wrap:
+            attrs["applyAlignment"] = "1"
+        xf = self._xf(attrs)
+        if style.wrap:
+            alignment = self._el("alignment")
+            xf.append(alignment)
+            alignment.set("wrapText", "1")
+        return self.find_or_append("cellXfs", xf)
 
     def to_bytes(self) -> bytes:
         for tag in self.touched:
