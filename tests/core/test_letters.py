@@ -73,10 +73,9 @@ def test_plan__stages_call_for_their_letters(result):
     assert kinds_by_customer(jobs) == {
         "C002": ["lawyer"],                     # S4
         "C001": ["demand"],                     # S3
-        "C003": ["confirmation", "reminder"],   # S1, new customer
-        "C005": ["confirmation", "reminder"],   # S1, downgraded with an overdue (disputed) row: high risk
-        "C004": ["confirmation"],               # S1, old and not high risk
-    }
+        "C003": ["confirmation"],               # S1, due in 10 days: confirmation window 15..7
+        "C005": ["reminder"],                   # S1, due in 5 days, high risk (downgraded, disputed row)
+    }                                           # C004: due in 5 days, old and not high risk: nothing
     assert notes == []
 
 

@@ -59,6 +59,7 @@ class RefreshResult:
     credit: pd.DataFrame = field(default_factory=pd.DataFrame)          # one row per customer
     notes: tuple[Label, ...] = ()                                        # lines for the Detail sheet's note
     plans: tuple = ()                                                    # the valid Plans rows (read.plans.PlanTerms)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)          # the Events sheet (case-review timelines)
 
     @property
     def has_errors(self) -> bool:
@@ -83,4 +84,5 @@ def compute(inputs: RefreshInputs, as_of: dt.date | None = None, today: dt.date 
         state, found = step.run(given, state)
         issues.extend(found)
     return RefreshResult(day, given.policy, state.detail, given.customers.frame, state.priority, state.aging,
-                         state.snapshots, tuple(issues), state.plan_schedule, state.credit, state.notes, state.plans)
+                         state.snapshots, tuple(issues), state.plan_schedule, state.credit, state.notes, state.plans,
+                         given.events)

@@ -32,14 +32,15 @@ def _date_text(value: object, lang: Lang) -> str:
 
 
 def deadline_for(job: LetterJob, result: RefreshResult) -> dt.date:
+    """The date a letter asks for: a pre-due letter's deadline is never after the first due date it lists
+    (a reply after the due date cannot prevent a dispute); the others give `letters_deadline_days`."""
     policy, day = result.policy, result.as_of
-    if job.kind == "confirmation":
-        return day + dt.timedelta(days=int(policy["letters_reply_days"]))
-    if job.kind == "reminder":
+    if job.kind in ("confirmation", "reminder"):
         rows = result.detail[result.detail["invoice_no"].isin(job.invoice_nos)]
-        if len(rows):
-            return max(pd.Timestamp(rows["due_date"].min()).date(), day)
-        return day
+        first_due = max(pd.Timestamp(rows["due_date"].min()).date(), day) if len(rows) else day
+        if job.kind == "reminder":
+            return first_due
+        return min(day + dt.timedelta(days=int(policy["letters_reply_days"])), first_due)
     if job.kind in ("demand", "lawyer"):
         return day + dt.timedelta(days=int(policy["letters_deadline_days"]))
     return day
