@@ -119,7 +119,7 @@ class Letter:
         pf = normal.paragraph_format
         pf.space_before = Pt(0)
         pf.space_after = Pt(3)
-        pf.line_spacing = 1.15
+        pf.line_spacing = 1.0 if self.lang == "zh" else 1.15    # Noto CJK lines are tall already
         lang = normal.element.get_or_add_rPr()
         tag = OxmlElement("w:lang")
         tag.set(qn("w:val"), "zh-CN" if self.lang == "zh" else "en-GB")
