@@ -420,8 +420,8 @@ def _fixed_zip(data: bytes) -> bytes:
 INVOICE_LOOP = "inv in invoices"
 INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.no }}", "{{ inv.invoice_date }}", "{{ inv.due_date }}",
                  "{{ inv.amount }}", "{{ inv.paid }}", "{{ inv.open }}", "{{ inv.days }}")
-INVOICE_WIDTHS = {"zh": (1.0, 2.4, 2.9, 2.9, 2.0, 1.7, 2.0, 1.4),
-                  "en": (1.0, 2.8, 2.6, 2.6, 2.0, 1.8, 2.0, 1.5)}
+INVOICE_WIDTHS = {"zh": (0.9, 2.3, 2.8, 2.8, 2.0, 2.0, 2.0, 1.4),      # paid as wide as open: 999,999.99
+                  "en": (0.9, 2.6, 2.6, 2.6, 2.0, 2.0, 2.0, 1.5)}
 INVOICE_HEADERS = {
     "zh": ("序号", "单据号", "开票日期", "到期日", "金额（元）", "已付（元）", "未付（元）", "逾期天数"),
     "en": ("No.", "Invoice", "Invoice date", "Due date", "Amount (CNY)", "Paid (CNY)", "Open (CNY)",
@@ -430,8 +430,8 @@ INVOICE_HEADERS = {
 TOTAL_ROW = {"zh": ("合计", "", "", "", "", "", "{{ total }}", ""),
              "en": ("Total", "", "", "", "", "", "{{ total }}", "")}
 # Demand notices and lawyer's letters add each invoice's interest up to the as-of date.
-INTEREST_WIDTHS = {"zh": (0.8, 2.5, 2.6, 2.6, 1.8, 1.5, 1.8, 1.0, 1.6),
-                   "en": (0.8, 2.6, 2.4, 2.4, 1.8, 1.5, 1.8, 1.3, 1.6)}
+INTEREST_WIDTHS = {"zh": (0.8, 2.1, 2.6, 2.6, 1.8, 2.0, 1.8, 0.9, 1.6),
+                   "en": (0.8, 2.3, 2.3, 2.3, 1.9, 1.9, 1.9, 1.2, 1.6)}
 INTEREST_TABLE_SIZE = Pt(7.5)       # nine columns on the page width
 INTEREST_HEADER = {"zh": "逾期利息（元）", "en": "Interest (CNY)"}
 
