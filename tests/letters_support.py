@@ -6,8 +6,8 @@ As of 2026-11-30 the customers are:
 |----------|-------|---------------------------------------|--------------------|
 | C001     | S3    | 20 and 5 days overdue                 | demand (16,409.02) |
 | C002     | S4    | 60 days overdue                       | lawyer             |
-| C003     | S1    | due in 10 days, new customer          | confirmation, reminder |
-| C004     | S1    | due in 5 days, old customer           | confirmation       |
+| C003     | S1    | due in 10 and 3 days, new customer    | confirmation (10), reminder (3) |
+| C004     | S1    | due in 8 days, old customer           | confirmation       |
 | C005     | S3    | no address in Customers: bad record   | demand fails       |
 | C/007    | S3    | an ID with a path separator           | demand             |
 | C006     | S0    | due next year                         | none               |
@@ -58,8 +58,8 @@ LEDGER = [
     ("INV-102", "C001", "HT-017", _due(35), _due(5), "6409.02", None),
     ("INV-201", "C002", "HT-020", _due(90), _due(60), "30800.00", None),
     ("INV-301", "C003", "HT-031", _due(20), _due(-10), "8800.00", None),
-    ("INV-302", "C003", "HT-031", _due(10), _due(-12), "1200.50", None),
-    ("INV-401", "C004", None, _due(25), _due(-5), "5000.00", None),
+    ("INV-302", "C003", "HT-031", _due(10), _due(-3), "1200.50", None),    # reminder window 6..1
+    ("INV-401", "C004", None, _due(25), _due(-8), "5000.00", None),         # confirmation window 15..7
     ("INV-501", "C005", None, _due(40), _due(10), "700.00", None),
     ("INV-601", "C006", None, _due(5), _due(-60), "999.00", None),
     ("INV-701", "C/007", None, _due(40), _due(12), "1234.56", None),

@@ -73,10 +73,9 @@ def test_plan__stages_call_for_their_letters(result):
     assert kinds_by_customer(jobs) == {
         "C002": ["lawyer"],                     # S4
         "C001": ["demand"],                     # S3
-        "C003": ["confirmation", "reminder"],   # S1, new customer
-        "C005": ["confirmation", "reminder"],   # S1, downgraded with an overdue (disputed) row: high risk
-        "C004": ["confirmation"],               # S1, old and not high risk
-    }
+        "C003": ["confirmation"],               # S1, due in 10 days: confirmation window 15..7
+        "C005": ["reminder"],                   # S1, due in 5 days, high risk (downgraded, disputed row)
+    }                                           # C004: due in 5 days, old and not high risk: nothing
     assert notes == []
 
 
@@ -387,7 +386,7 @@ def test_plan_context__schedule_and_sum_line_hand_checked(with_plans):
     assert plan["no"] == "FQ-1" and plan["total"] == plan["principal_total"] == "30,800.00"
     assert plan["fee_total"] == "61.60" and plan["amount_total"] == "30,861.60"
     assert plan["amount_total_words"] == "人民币叁万零捌佰陆拾壹元陆角"
-    assert plan["signed_date"] == "2026年11月20日" and plan["prepayment"] == "" and plan["interest_free"] == "2"
+    assert "signed_date" not in plan and plan["prepayment"] == "" and plan["interest_free"] == "2"
     assert plan["daily_rate"] == "0.02%" and plan["has_fee"] is True and plan["is_extension"] is False
     assert zh["total"] == "30,800.00" and zh["total_words"] == "人民币叁万零捌佰元整"
     # FQ-2: 30% first = 299.70, then 699.30 / 2 = 349.65 twice; all three interest-free by default.

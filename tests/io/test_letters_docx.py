@@ -135,7 +135,9 @@ def test_render__plan_agreement_lists_every_installment_and_sums_exactly(rendere
     assert "人民币壹万陆仟肆佰叁拾壹元玖角玖分" in text
     signatures = "授权代表（签字）" if lang == "zh" else "Authorised signatory"
     assert text.count(signatures) == 2 and text.count("盖章") >= 2
-    assert ("签订日期：2026年11月11日" if lang == "zh" else "Signed on 11 November 2026") in text
+    # issue 9: never pre-filled with the plan's signed date (a document generated later reads as back-dated)
+    assert text.count("签订日期：　　　　年　　月　　日" if lang == "zh" else "Date of signing:") == 2
+    assert "2026年11月11日签" not in text and "Signed on" not in text
 
 
 @pytest.mark.parametrize("lang", LANGS)

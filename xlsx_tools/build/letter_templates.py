@@ -25,6 +25,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
 from ..core import i18n
 from ..core.i18n import Lang
@@ -39,9 +40,18 @@ FONTS = {
     "zh": {"body": ("Times New Roman", "SimSun"), "title": ("Times New Roman", "SimHei")},
     "en": {"body": ("Times New Roman", "SimSun"), "title": ("Arial", "SimHei")},
 }
-BODY_SIZE = Pt(11)
+BODY_SIZE = Pt(10.5)
 TABLE_SIZE = Pt(8.5)
-TITLE_SIZE = Pt(18)
+TITLE_SIZE = Pt(16)
+# Simplified Chinese faces: LibreOffice falls back to these when SimSun / SimHei are missing,
+# so 角 and the other 大写 characters never take the Japanese glyph forms (see io/pdf.py).
+SC_FALLBACK = {"SimSun": "Noto Serif CJK SC", "SimHei": "Noto Sans CJK SC"}
+# How a letter addresses an individual (Customer Type `individual`) instead of a company.
+PERSONAL = {
+    "zh": (("贵司", "您"),),
+    "en": (("Your company is liable", "You are liable"), ("your company owes", "you owe"),
+           ("your company", "you"), ("Your company", "You")),
+}
 
 
 # ----- low-level helpers ---------------------------------------------------------------------------------
@@ -56,14 +66,48 @@ def _set_run_fonts(rpr_owner, latin: str, east_asia: str) -> None:
     fonts.set(qn("w:eastAsia"), east_asia)
 
 
-class Letter:
-    """A python-docx document with the few paragraph kinds letters need."""
+def personal_forms(text: str, lang: Lang) -> str:
+    """`text` with each company form of address wrapped in a choice: the personal form for individuals."""
+    for company, person in PERSONAL[lang]:
+        if company in text:
+            parts = text.split(company)
+            choice = "{% if customer.individual %}" + person + "{% else %}" + company + "{% endif %}"
+            text = choice.join(personal_forms(part, lang) for part in parts)
+            break
+    return text
 
-    def __init__(self, lang: Lang, header_text: str):
+
+class Letter:
+    """A python-docx document with the few paragraph kinds letters need.
+
+    Inside `keep()` ... `end_keep()` every paragraph is kept with the next and kept whole, so a
+    signature block or reply slip never splits and never stands alone on a page."""
+
+    def __init__(self, lang: Lang, header_text: str, letterhead: Sequence[str] = ()):
         self.lang = lang
         self.doc = Document()
+        self._keeping = False
         self._setup_styles()
-        self._setup_page(header_text)
+        self._setup_page(header_text, letterhead)
+
+    def keep(self) -> None:
+        """Start a block that stays together and with the paragraph before it."""
+        previous = self.doc.paragraphs[-1] if self.doc.paragraphs else None
+        if previous is not None:
+            previous.paragraph_format.keep_with_next = True
+        self._keeping = True
+
+    def end_keep(self) -> None:
+        self._keeping = False
+        if self.doc.paragraphs:
+            self.doc.paragraphs[-1].paragraph_format.keep_with_next = False
+
+    def _add(self, text: str = ""):
+        paragraph = self.doc.add_paragraph(personal_forms(text, self.lang) if text else text)
+        if self._keeping:
+            paragraph.paragraph_format.keep_with_next = True
+            paragraph.paragraph_format.keep_together = True
+        return paragraph
 
     # -- document setup
     def _setup_styles(self) -> None:
@@ -74,13 +118,14 @@ class Letter:
         _set_run_fonts(normal.element, latin, east)
         pf = normal.paragraph_format
         pf.space_before = Pt(0)
-        pf.space_after = Pt(4)
-        pf.line_spacing = 1.25
+        pf.space_after = Pt(3)
+        pf.line_spacing = 1.0 if self.lang == "zh" else 1.15    # Noto CJK lines are tall already
         lang = normal.element.get_or_add_rPr()
         tag = OxmlElement("w:lang")
         tag.set(qn("w:val"), "zh-CN" if self.lang == "zh" else "en-GB")
         tag.set(qn("w:eastAsia"), "zh-CN")
         lang.append(tag)
+        self._chinese_everywhere(latin, east)
         props = self.doc.core_properties
         props.author = "xlsx_tools"
         props.last_modified_by = "xlsx_tools"
@@ -90,20 +135,66 @@ class Letter:
         props.comments = ""
         props.language = "zh-CN" if self.lang == "zh" else "en-GB"
 
-    def _setup_page(self, header_text: str) -> None:
+    def _chinese_everywhere(self, latin: str, east: str) -> None:
+        """East Asian text is Simplified Chinese in every style: document defaults in zh-CN with named
+        fonts (not theme fonts, whose East Asian face follows `themeFontLang`, ja-JP in python-docx's
+        default), and an SC fallback for each Windows font in the font table."""
+        styles = self.doc.styles.element
+        defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        fonts = defaults.find(qn("w:rFonts"))
+        for attr in list(fonts.attrib):
+            del fonts.attrib[attr]
+        for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+            fonts.set(qn(attr), latin)
+        fonts.set(qn("w:eastAsia"), east)
+        lang = defaults.find(qn("w:lang"))
+        lang.set(qn("w:val"), "zh-CN" if self.lang == "zh" else "en-GB")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+        for style_fonts in styles.iter(qn("w:rFonts")):
+            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+                style_fonts.attrib.pop(qn(attr), None)
+        settings = self.doc.settings.element
+        theme_lang = settings.find(qn("w:themeFontLang"))
+        if theme_lang is not None:
+            theme_lang.set(qn("w:eastAsia"), "zh-CN")
+        font_table = next(rel.target_part for rel in self.doc.part.rels.values()
+                          if rel.reltype.endswith("/fontTable"))
+        root = etree.fromstring(font_table.blob)
+        for name, fallback in SC_FALLBACK.items():
+            font = etree.SubElement(root, qn("w:font"))
+            font.set(qn("w:name"), name)
+            alt = etree.SubElement(font, qn("w:altName"))
+            alt.set(qn("w:val"), fallback)
+            charset = etree.SubElement(font, qn("w:charset"))
+            charset.set(qn("w:val"), "86")
+            family = etree.SubElement(font, qn("w:family"))
+            family.set(qn("w:val"), "roman" if name == "SimSun" else "modern")
+        font_table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def _setup_page(self, header_text: str, letterhead: Sequence[str] = ()) -> None:
         section = self.doc.sections[0]
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-        section.top_margin, section.bottom_margin = Cm(2.4), Cm(2.2)
+        section.top_margin, section.bottom_margin = Cm(2.6 if letterhead else 2.1), Cm(1.9)
         section.left_margin, section.right_margin = Cm(2.5), Cm(2.3)
-        section.header_distance, section.footer_distance = Cm(1.2), Cm(1.1)
+        section.header_distance, section.footer_distance = Cm(1.0), Cm(0.9)
         header = section.header.paragraphs[0]
         header.text = ""
+        header.paragraph_format.space_after = Pt(0)
         run = header.add_run(header_text)
-        run.font.size = Pt(9)
-        run.font.color.rgb = GREY
-        header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        self._bottom_border(header)
+        run.font.size = Pt(11 if letterhead else 9)
+        run.bold = bool(letterhead)
+        run.font.color.rgb = None if letterhead else GREY
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER if letterhead else WD_ALIGN_PARAGRAPH.RIGHT
+        last = header
+        for line in letterhead:          # the sender's letterhead: address, phone, contact
+            last = section.header.add_paragraph()
+            last.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            last.paragraph_format.space_after = Pt(0)
+            small = last.add_run(line)
+            small.font.size = Pt(8)
+            small.font.color.rgb = GREY
+        self._bottom_border(last)
         footer = section.footer.paragraphs[0]
         footer.paragraph_format.tab_stops.add_tab_stop(Cm(16.2), WD_TAB_ALIGNMENT.RIGHT)
         if self.lang == "zh":
@@ -148,8 +239,8 @@ class Letter:
     def title(self, text: str) -> None:
         paragraph = self.doc.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_before = Pt(6)
-        paragraph.paragraph_format.space_after = Pt(12)
+        paragraph.paragraph_format.space_before = Pt(2)
+        paragraph.paragraph_format.space_after = Pt(8)
         run = paragraph.add_run(text)
         run.bold = True
         run.font.size = TITLE_SIZE
@@ -166,33 +257,34 @@ class Letter:
         run.font.color.rgb = GREY
 
     def right(self, text: str, bold: bool = False) -> None:
-        paragraph = self.doc.add_paragraph()
+        paragraph = self._add()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        paragraph.add_run(text).bold = bold
+        paragraph.add_run(personal_forms(text, self.lang)).bold = bold
 
     def line(self, text: str, bold: bool = False, space_before: int | None = None) -> None:
-        paragraph = self.doc.add_paragraph()
-        run = paragraph.add_run(text)
+        paragraph = self._add()
+        run = paragraph.add_run(personal_forms(text, self.lang))
         run.bold = bold
         if space_before is not None:
             paragraph.paragraph_format.space_before = Pt(space_before)
 
     def text(self, text: str) -> None:
         """A body paragraph with a first-line indent (two characters in Chinese)."""
-        paragraph = self.doc.add_paragraph(text)
-        paragraph.paragraph_format.first_line_indent = Pt(22) if self.lang == "zh" else None
+        paragraph = self._add(text)
+        paragraph.paragraph_format.first_line_indent = Pt(21) if self.lang == "zh" else None
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
     def heading(self, text: str) -> None:
-        self.line(text, bold=True, space_before=6)
+        self.line(text, bold=True, space_before=4)
+        self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
 
     def indented(self, text: str) -> None:
-        paragraph = self.doc.add_paragraph(text)
+        paragraph = self._add(text)
         paragraph.paragraph_format.left_indent = Cm(0.75)
-        paragraph.paragraph_format.space_after = Pt(1)
+        paragraph.paragraph_format.space_after = Pt(0)
 
     def blank(self) -> None:
-        self.doc.add_paragraph()
+        self._add().paragraph_format.space_after = Pt(0)
 
     # -- tables
     def _cell_text(self, cell, text: str, bold: bool = False, align=None, size=TABLE_SIZE) -> None:
@@ -239,7 +331,12 @@ class Letter:
             if span:
                 table.cell(4, 0).merge(table.cell(4, span))     # "合计" across the first columns
         self._mark_header(table.rows[0])
-        self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
+        self._after_table()
+
+    def _after_table(self) -> None:
+        gap = self.doc.add_paragraph()
+        gap.paragraph_format.space_after = Pt(0)
+        gap.paragraph_format.line_spacing = 0.6
 
     def key_value_table(self, pairs: Sequence[tuple[str, str]], widths: tuple[float, float] = (3.6, 12.6)) -> None:
         table = self.doc.add_table(rows=len(pairs), cols=2)
@@ -250,7 +347,7 @@ class Letter:
             self._shade(table.cell(row, 0), "F2F2F2")
             self._cell_text(table.cell(row, 1), value, size=Pt(10))
         self._widths(table, widths)
-        self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
+        self._after_table()
 
     def reply_table(self, columns: Sequence[Sequence[str]]) -> None:
         """Side-by-side reply boxes, one paragraph per line."""
@@ -258,14 +355,17 @@ class Letter:
         table.style = self.doc.styles["Table Grid"]
         table.autofit = False
         self._widths(table, [16.2 / len(columns)] * len(columns))
+        trpr = table.rows[0]._tr.get_or_add_trPr()
+        trpr.append(OxmlElement("w:cantSplit"))          # the slip is never broken across pages
         for n, lines in enumerate(columns):
             cell = table.cell(0, n)
             first = True
             for text in lines:
                 paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
                 first = False
-                paragraph.paragraph_format.space_after = Pt(3)
-                run = paragraph.add_run(text)
+                paragraph.paragraph_format.space_after = Pt(2)
+                paragraph.paragraph_format.keep_with_next = True
+                run = paragraph.add_run(personal_forms(text, self.lang))
                 run.font.size = Pt(10)
                 if text.startswith("「") or text.startswith("\u201c"):
                     run.bold = True
@@ -320,8 +420,8 @@ def _fixed_zip(data: bytes) -> bytes:
 INVOICE_LOOP = "inv in invoices"
 INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.no }}", "{{ inv.invoice_date }}", "{{ inv.due_date }}",
                  "{{ inv.amount }}", "{{ inv.paid }}", "{{ inv.open }}", "{{ inv.days }}")
-INVOICE_WIDTHS = {"zh": (1.0, 2.4, 2.9, 2.9, 2.0, 1.7, 2.0, 1.4),
-                  "en": (1.0, 2.8, 2.6, 2.6, 2.0, 1.8, 2.0, 1.5)}
+INVOICE_WIDTHS = {"zh": (0.9, 2.3, 2.8, 2.8, 2.0, 2.0, 2.0, 1.4),      # paid as wide as open: 999,999.99
+                  "en": (0.9, 2.6, 2.6, 2.6, 2.0, 2.0, 2.0, 1.5)}
 INVOICE_HEADERS = {
     "zh": ("序号", "单据号", "开票日期", "到期日", "金额（元）", "已付（元）", "未付（元）", "逾期天数"),
     "en": ("No.", "Invoice", "Invoice date", "Due date", "Amount (CNY)", "Paid (CNY)", "Open (CNY)",
@@ -330,8 +430,8 @@ INVOICE_HEADERS = {
 TOTAL_ROW = {"zh": ("合计", "", "", "", "", "", "{{ total }}", ""),
              "en": ("Total", "", "", "", "", "", "{{ total }}", "")}
 # Demand notices and lawyer's letters add each invoice's interest up to the as-of date.
-INTEREST_WIDTHS = {"zh": (0.8, 2.5, 2.6, 2.6, 1.8, 1.5, 1.8, 1.0, 1.6),
-                   "en": (0.8, 2.6, 2.4, 2.4, 1.8, 1.5, 1.8, 1.3, 1.6)}
+INTEREST_WIDTHS = {"zh": (0.8, 2.1, 2.6, 2.6, 1.8, 2.0, 1.8, 0.9, 1.6),
+                   "en": (0.8, 2.3, 2.3, 2.3, 1.9, 1.9, 1.9, 1.2, 1.6)}
 INTEREST_TABLE_SIZE = Pt(7.5)       # nine columns on the page width
 INTEREST_HEADER = {"zh": "逾期利息（元）", "en": "Interest (CNY)"}
 
@@ -353,6 +453,8 @@ def _interest_lines(letter: Letter, lawyer: bool = False) -> None:
         who = "委托人" if lawyer else "我司"
         letter.text("{% if has_interest %}贵司逾期付款，应赔偿" + who + "逾期付款损失：自各笔款项到期日次日起至{{ as_of }}止，"
                     "逾期利息{{ interest_basis }}，共计人民币¥{{ interest }}元（各笔明细见上表）。{% endif %}"
+                    "{% if has_interest %}自{{ as_of }}次日起至实际付清之日止，逾期利息按上述标准继续计算，"
+                    "目前每日人民币¥{{ daily_interest }}元。{% endif %}"
                     "合同对逾期付款责任另有约定的，" + who + "保留按约定主张的权利。")
         letter.text("截至{{ as_of }}，贵司应付本金人民币¥{{ principal }}元，逾期利息人民币¥{{ interest }}元，"
                     "本息合计人民币（小写）¥{{ claim_total }}元，（大写）{{ claim_total_words }}。")
@@ -360,7 +462,9 @@ def _interest_lines(letter: Letter, lawyer: bool = False) -> None:
         whom = "our client" if lawyer else "us"
         letter.text("{% if has_interest %}Your company is liable for the loss caused to " + whom + " by late payment: "
                     "interest from the day after each due date to {{ as_of }}, computed {{ interest_basis }}, amounts "
-                    "to CNY {{ interest }} (see the table for each item). {% endif %}Where the contract provides "
+                    "to CNY {{ interest }} (see the table for each item). Interest continues to accrue on the same "
+                    "basis from the day after {{ as_of }} until payment in full, currently CNY {{ daily_interest }} "
+                    "a day. {% endif %}Where the contract provides "
                     "otherwise for late payment, " + ("our client reserves its" if lawyer else "we reserve our") +
                     " rights under it.")
         letter.text("As at {{ as_of }} your company owes principal of CNY {{ principal }} and interest of CNY "
@@ -403,6 +507,9 @@ def _contact(letter: Letter) -> None:
 
 
 def _seal(letter: Letter, name: str = "{{ company.name }}") -> None:
+    """Contact line, seal, signatory and date: one block kept with the text before it."""
+    letter.keep()
+    _contact(letter)
     letter.blank()
     if letter.lang == "zh":
         letter.right(f"{name}（盖章）", bold=True)
@@ -412,6 +519,20 @@ def _seal(letter: Letter, name: str = "{{ company.name }}") -> None:
         letter.right(f"{name} (company seal 盖章)", bold=True)
         letter.right("{% if company.signatory %}{{ company.signatory }}{% endif %}")
         letter.right("{{ date }}")
+    letter.end_keep()
+
+
+LETTERHEAD = {
+    "zh": ("地址：{{ company.address }}　电话：{{ company.phone }}　联系人：{{ company.contact }}"
+           "{% if company.email %}　邮箱：{{ company.email }}{% endif %}",),
+    "en": ("{{ company.address }} · Tel. {{ company.phone }} · Contact: {{ company.contact }}"
+           "{% if company.email %} · {{ company.email }}{% endif %}",),
+}
+
+
+def _company_letter(lang: Lang) -> Letter:
+    """A letter on the sender's letterhead: name, address, phone and contact on every page."""
+    return Letter(lang, "{{ company.name }}", LETTERHEAD[lang])
 
 
 def _amount_line(letter: Letter, zh_lead: str, en_lead: str) -> None:
@@ -423,7 +544,7 @@ def _amount_line(letter: Letter, zh_lead: str, en_lead: str) -> None:
 
 # ----- the five kinds ------------------------------------------------------------------------------------------
 def _demand(lang: Lang) -> Letter:
-    letter = Letter(lang, "{{ company.name }}")
+    letter = _company_letter(lang)
     if lang == "zh":
         letter.title("催款通知书")
         _recipient(letter)
@@ -457,13 +578,12 @@ def _demand(lang: Lang) -> Letter:
         letter.text("If the amount remains unpaid and undisputed after that date, we will consider further steps under "
                     "the contract and the law, such as a lawyer's letter, an application for a payment order or "
                     "legal proceedings.")
-    _contact(letter)
     _seal(letter)
     return letter
 
 
 def _reminder(lang: Lang) -> Letter:
-    letter = Letter(lang, "{{ company.name }}")
+    letter = _company_letter(lang)
     if lang == "zh":
         letter.title("还款提醒函")
         _recipient(letter)
@@ -489,13 +609,19 @@ def _reminder(lang: Lang) -> Letter:
                     "credit rating and credit limit with us.")
         letter.text("If you have already arranged payment, please disregard this letter. If you dispute any item, "
                     "please contact us by {{ deadline }} and explain.")
-    _contact(letter)
     _seal(letter)
     return letter
 
 
+# A company seals the reply; an individual signs it and gives an ID number.
+SIGN_ZH = "{% if customer.individual %}（本人签字）{% else %}（公司盖章）{% endif %}"
+SIGNER_ZH = "{% if customer.individual %}身份证号码：{% else %}经办人：{% endif %}"
+SIGN_EN = "{% if customer.individual %}(signature){% else %}(company seal 盖章){% endif %}"
+SIGNER_EN = "{% if customer.individual %}ID card no.:{% else %}Signed by:{% endif %}"
+
+
 def _confirmation(lang: Lang) -> Letter:
-    letter = Letter(lang, "{{ company.name }}")
+    letter = _company_letter(lang)
     if lang == "zh":
         letter.title("账款确认函")
         _recipient(letter)
@@ -507,16 +633,17 @@ def _confirmation(lang: Lang) -> Letter:
                     "列明并签章。请于{{ deadline }}前将签章后的回执寄回或扫描发送至我司联系人。"
                     "如在本函发出前已付款，请在回执中注明。")
         _account(letter)
-        _contact(letter)
         _seal(letter)
-        letter.line("回　执", bold=True, space_before=12)
+        letter.line("回　执", bold=True, space_before=8)
+        letter.doc.paragraphs[-1].paragraph_format.keep_with_next = True
         letter.reply_table([
             ["「信息证明无误」",
-             "本公司确认：截至{{ as_of }}，本公司尚欠{{ company.name }}款项人民币{{ total }}元"
-             "（{{ total_words }}），上述信息无误，本公司将按约定付款。",
-             "", "（公司盖章）", "经办人：", "日期：　　　　年　　月　　日"],
+             "{% if customer.individual %}本人确认：截至{{ as_of }}，本人尚欠{{ company.name }}款项人民币{{ total }}元"
+             "（{{ total_words }}），上述信息无误，本人将按约定付款。{% else %}本公司确认：截至{{ as_of }}，本公司尚欠"
+             "{{ company.name }}款项人民币{{ total }}元（{{ total_words }}），上述信息无误，本公司将按约定付款。{% endif %}",
+             "", SIGN_ZH, SIGNER_ZH, "日期：　　　　年　　月　　日"],
             ["「信息不符，请列明不符项目及具体内容」",
-             "不符项目及具体内容：", "", "", "（公司盖章）", "经办人：", "日期：　　　　年　　月　　日"],
+             "不符项目及具体内容：", "", "", SIGN_ZH, SIGNER_ZH, "日期：　　　　年　　月　　日"],
         ])
     else:
         letter.title("ACCOUNT CONFIRMATION")
@@ -531,17 +658,19 @@ def _confirmation(lang: Lang) -> Letter:
                     "incorrect\u201d and sign. Please return the signed reply by {{ deadline }}. If you paid "
                     "before this letter was sent, please say so in the reply.")
         _account(letter)
-        _contact(letter)
         _seal(letter)
-        letter.line("REPLY", bold=True, space_before=12)
+        letter.line("REPLY", bold=True, space_before=8)
+        letter.doc.paragraphs[-1].paragraph_format.keep_with_next = True
         letter.reply_table([
             ["\u201cInformation correct\u201d (「信息证明无误」)",
-             "We confirm that as at {{ as_of }} we owe {{ company.name }} CNY {{ total }} "
-             "({{ total_words }}); the information is correct and we will pay as agreed.",
-             "", "(company seal 盖章)", "Signed by:", "Date:"],
+             "{% if customer.individual %}I confirm{% else %}We confirm{% endif %} that as at {{ as_of }} "
+             "{% if customer.individual %}I owe{% else %}we owe{% endif %} {{ company.name }} CNY {{ total }} "
+             "({{ total_words }}); the information is correct and {% if customer.individual %}I{% else %}we"
+             "{% endif %} will pay as agreed.",
+             "", SIGN_EN, SIGNER_EN, "Date:"],
             ["\u201cInformation incorrect: list the items and details\u201d "
              "(「信息不符，请列明不符项目及具体内容」)",
-             "Items and details:", "", "", "(company seal 盖章)", "Signed by:", "Date:"],
+             "Items and details:", "", "", SIGN_EN, SIGNER_EN, "Date:"],
         ])
     return letter
 
@@ -577,6 +706,7 @@ def _lawyer(lang: Lang) -> Letter:
         letter.heading("五、后果")
         letter.text("如贵司在上述期限内既未付款也未提出合理异议，委托人可能依法采取进一步措施，例如申请支付令，"
                     "或提起诉讼并申请财产保全；对于合同约定或法律规定由违约方承担的逾期付款损失等费用，委托人保留依法主张的权利。")
+        letter.keep()
         letter.line("承办律师：{{ company.lawyer }}{% if company.lawyer_phone %}　电话：{{ company.lawyer_phone }}"
                     "{% endif %}", space_before=6)
         letter.line("{% if company.law_firm_address %}本所地址：{{ company.law_firm_address }}{% endif %}")
@@ -584,6 +714,7 @@ def _lawyer(lang: Lang) -> Letter:
         letter.right("{{ company.law_firm }}（盖章）", bold=True)
         letter.right("承办律师（签字）：________________")
         letter.right("{{ date }}")
+        letter.end_keep()
         letter.heading("附件")
         letter.line("1. 欠款明细（见上表）；")
         letter.line("2. 合同、发票及对账资料复印件。")
@@ -622,6 +753,7 @@ def _lawyer(lang: Lang) -> Letter:
                     "steps as the law allows, such as applying for a payment order, or bringing proceedings and "
                     "applying for preservation of assets; our client reserves its right to claim the late-payment "
                     "loss and other costs that the contract or the law places on the party in breach.")
+        letter.keep()
         letter.line("Responsible lawyer: {{ company.lawyer }}{% if company.lawyer_phone %}, tel. "
                     "{{ company.lawyer_phone }}{% endif %}", space_before=6)
         letter.line("{% if company.law_firm_address %}Address: {{ company.law_firm_address }}{% endif %}")
@@ -629,6 +761,7 @@ def _lawyer(lang: Lang) -> Letter:
         letter.right("{{ company.law_firm }} (seal 盖章)", bold=True)
         letter.right("Lawyer's signature: ________________")
         letter.right("{{ date }}")
+        letter.end_keep()
         letter.heading("Attachments")
         letter.line("1. Statement of the amounts overdue (table above);")
         letter.line("2. Copies of the contract, invoices and statements.")
@@ -665,30 +798,32 @@ def _case_review(lang: Lang) -> Letter:
     for (zh_title, en_title), key in zip(sections, ("process", "solution", "result", "lessons")):
         letter.heading(zh_title if zh else en_title)
         letter.text(f"{{{{ case.{key} }}}}")
-    letter.heading("五、函件时间线（摘自函件记录）" if zh else "5. Timeline (from the Letters log)")
+    letter.heading("五、时间线（摘自函件记录和法律事件）" if zh else "5. Timeline (from the Letters log and Events)")
     letter.loop_table(
-        ("日期", "函件编号", "类型", "状态", "寄出日期", "送达日期", "快递单号") if zh else
-        ("Date", "Letter no.", "Kind", "Status", "Sent", "Delivered", "Tracking no."),
-        ("{{ t.date }}", "{{ t.letter_no }}", "{{ t.kind }}", "{{ t.status }}",
-         "{{ t.sent_date }}", "{{ t.delivered_date }}", "{{ t.tracking_no }}"),
-        "t in timeline", (2.7, 2.6, 1.9, 1.3, 2.7, 2.7, 2.4))
+        ("日期", "来源", "事项", "详情") if zh else ("Date", "Source", "What", "Details"),
+        ("{{ t.date }}", "{{ t.source }}", "{{ t.what }}", "{{ t.detail }}"),
+        "t in timeline", (2.8, 2.0, 4.4, 7.0))
     letter.heading("六、当前未收款项" if zh else "6. Amounts still open")
     letter.loop_table(INVOICE_HEADERS[lang], INVOICE_CELLS, INVOICE_LOOP, INVOICE_WIDTHS[lang],
                       numeric=(4, 5, 6, 7),
                       total=(("合计" if zh else "Total"), "", "", "", "", "", "{{ open_total }}", ""))
+    letter.keep()
     if zh:
-        letter.line("编制：{{ company.signatory }}　　　审核：________________", space_before=12)
+        letter.line("编制：{{ company.signatory }}　　　审核：________________", space_before=8)
         letter.line("日期：{{ date }}")
     else:
-        letter.line("Prepared by: {{ company.signatory }}      Reviewed by: ________________", space_before=12)
+        letter.line("Prepared by: {{ company.signatory }}      Reviewed by: ________________", space_before=8)
         letter.line("Date: {{ date }}")
+    letter.end_keep()
     return letter
 
 
-PLAN_INVOICE_HEADERS = {"zh": ("序号", "单据号", "合同编号", "开票日期", "到期日", "金额（元）"),
-                        "en": ("No.", "Invoice", "Contract", "Invoice date", "Due date", "Amount (CNY)")}
-PLAN_INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.no }}", "{{ inv.contract_no }}", "{{ inv.invoice_date }}",
-                      "{{ inv.due_date }}", "{{ inv.amount }}")
+PLAN_INVOICE_HEADERS = {"zh": ("序号", "单据号", "合同编号", "到期日", "金额（元）", "已付（元）", "未付（元）"),
+                        "en": ("No.", "Invoice", "Contract", "Due date", "Amount (CNY)", "Paid (CNY)", "Open (CNY)")}
+PLAN_INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.no }}", "{{ inv.contract_no }}", "{{ inv.due_date }}",
+                      "{{ inv.amount }}", "{{ inv.paid }}", "{{ inv.open }}")
+PLAN_INVOICE_TOTAL = {"zh": ("合计", "", "", "", "", "", "{{ plan.total }}"),
+                      "en": ("Total", "", "", "", "", "", "{{ plan.total }}")}
 SCHEDULE_HEADERS = {"zh": ("期次", "应还日期", "本金（元）", "利息/费用（元）", "应还金额（元）"),
                     "en": ("No.", "Due date", "Principal (CNY)", "Interest / fee (CNY)", "Amount (CNY)")}
 SCHEDULE_CELLS = ("{{ s.n }}", "{{ s.due_date }}", "{{ s.principal }}", "{{ s.fee }}", "{{ s.amount }}")
@@ -726,8 +861,8 @@ def _plan(lang: Lang) -> Letter:
                     "{% if customer.phone %}    Tel: {{ customer.phone }}{% endif %}")
         letter.text("From its business with Party A (contract {{ contracts }}), Party B owes amounts under the "
                     "following invoices:")
-    letter.loop_table(PLAN_INVOICE_HEADERS[lang], PLAN_INVOICE_CELLS, INVOICE_LOOP, (1.2, 3.0, 3.0, 3.0, 3.0, 3.0),
-                      numeric=(5,))
+    letter.loop_table(PLAN_INVOICE_HEADERS[lang], PLAN_INVOICE_CELLS, INVOICE_LOOP, (1.0, 2.8, 2.8, 2.7, 2.4, 2.1, 2.4),
+                      numeric=(4, 5, 6), total=PLAN_INVOICE_TOTAL[lang])
     if zh:
         letter.text("为妥善解决上述欠款，甲乙双方经友好协商，就上述欠款的分期偿还达成如下协议：")
         letter.heading("第一条　欠款确认")
@@ -762,14 +897,20 @@ def _plan(lang: Lang) -> Letter:
         letter.heading("第五条　违约责任")
         letter.text("乙方任何一期款项到期后{{ plan.grace_days }}日内仍未足额支付的，视为乙方违约，甲方有权终止本协议的分期安排，"
                     "要求乙方一次性偿还全部剩余欠款，并按原合同约定的到期日主张逾期付款损失。")
-        letter.heading("第六条　其他")
+        letter.heading("第六条　争议解决")
+        letter.text("因本协议引起或与本协议有关的争议，双方应协商解决；协商不成的，"
+                    "{% if company.dispute_resolution %}提交{{ company.dispute_resolution }}解决。"
+                    "{% else %}任何一方均可向甲方住所地有管辖权的人民法院提起诉讼。{% endif %}")
+        letter.heading("第七条　其他")
         letter.text("本协议不影响甲方依据原合同享有的其他权利。本协议自双方签字并盖章之日起生效，一式两份，双方各执一份。")
+        letter.keep()
         letter.blank()
+        letter.end_keep()
         letter.reply_table([
-            ["甲方（盖章）：{{ company.name }}", "", "授权代表（签字）：", "",
-             "{% if plan.signed_date %}签订日期：{{ plan.signed_date }}{% else %}日期：　　　　年　　月　　日{% endif %}"],
-            ["乙方（盖章）：{{ customer.name }}", "", "授权代表（签字）：", "",
-             "{% if plan.signed_date %}签订日期：{{ plan.signed_date }}{% else %}日期：　　　　年　　月　　日{% endif %}"],
+            ["甲方（盖章）：{{ company.name }}", "", "授权代表（签字）：", "", "签订日期：　　　　年　　月　　日"],
+            ["{% if customer.individual %}乙方（签字）：{{ customer.name }}{% else %}乙方（盖章）：{{ customer.name }}"
+             "{% endif %}", "", "{% if customer.individual %}身份证号码：{% else %}授权代表（签字）：{% endif %}", "",
+             "签订日期：　　　　年　　月　　日"],
         ])
     else:
         letter.text("{% if plan.is_extension %}This is an extension: each installment carries a fund-occupation fee "
@@ -790,15 +931,23 @@ def _plan(lang: Lang) -> Letter:
                     "Party B is in default: Party A may end the installment arrangement, require the whole remaining "
                     "balance to be paid at once and claim the late-payment loss from the original due dates under "
                     "the contract.")
-        letter.heading("6. Other terms")
+        letter.heading("6. Disputes")
+        letter.text("Disputes arising from or in connection with this agreement are first to be settled by "
+                    "negotiation; failing that, {% if company.dispute_resolution %}they are submitted to "
+                    "{{ company.dispute_resolution }}.{% else %}either party may bring proceedings in the "
+                    "competent people's court at Party A's domicile.{% endif %}")
+        letter.heading("7. Other terms")
         letter.text("This agreement does not affect Party A's other rights under the contract. It takes effect when "
                     "both parties have signed and sealed it, and is made in two copies, one for each party.")
+        letter.keep()
         letter.blank()
+        letter.end_keep()
         letter.reply_table([
-            ["Party A (seal 盖章): {{ company.name }}", "", "Authorised signatory:", "",
-             "{% if plan.signed_date %}Signed on {{ plan.signed_date }}{% else %}Date:{% endif %}"],
-            ["Party B (seal 盖章): {{ customer.name }}", "", "Authorised signatory:", "",
-             "{% if plan.signed_date %}Signed on {{ plan.signed_date }}{% else %}Date:{% endif %}"],
+            ["Party A (seal 盖章): {{ company.name }}", "", "Authorised signatory:", "", "Date of signing:"],
+            ["{% if customer.individual %}Party B (signature): {{ customer.name }}{% else %}Party B (seal 盖章): "
+             "{{ customer.name }}{% endif %}", "",
+             "{% if customer.individual %}ID card no.:{% else %}Authorised signatory:{% endif %}", "",
+             "Date of signing:"],
         ])
     return letter
 

@@ -113,3 +113,14 @@ def basis_texts(detail: pd.DataFrame, policy: Policy, lang: Lang) -> pd.Series:
         label = rate_text(detail["interest_basis"].iloc[position], detail["interest_rate"].iloc[position], policy)
         texts.append(label.get(lang) if label else "")
     return pd.Series(np.asarray(texts + [""], dtype=object)[codes], index=detail.index, dtype=object)
+
+
+def daily_interest_fen(rows: pd.DataFrame) -> int:
+    """Interest one more day adds on these rows' open amounts (overdue rows with a rate), rounded half up:
+    the "continues to accrue" figure of a demand."""
+    from .passes.interest import round_fraction
+    from fractions import Fraction
+    charged = rows[(rows["days_past_due"] > 0) & (rows["open_fen"] > 0) & rows["interest_basis"].notna()]
+    total = sum((Fraction(int(fen) * int(num), int(den)) for fen, num, den in
+                 zip(charged["open_fen"], charged["daily_num"], charged["daily_den"]) if int(den)), Fraction(0))
+    return round_fraction(total)

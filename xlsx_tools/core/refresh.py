@@ -57,6 +57,7 @@ class RefreshResult:
     plan_schedule: pd.DataFrame = field(default_factory=pd.DataFrame)   # every installment of every plan
     credit: pd.DataFrame = field(default_factory=pd.DataFrame)          # one row per customer
     plans: tuple = ()                                                    # the valid Plans rows (read.plans.PlanTerms)
+    events: pd.DataFrame = field(default_factory=pd.DataFrame)          # the Events sheet (case-review timelines)
 
     @property
     def has_errors(self) -> bool:
@@ -84,4 +85,5 @@ def compute(inputs: RefreshInputs | Inputs, as_of: dt.date | None = None, today:
         state, found = step.run(given, state)
         issues.extend(found)
     return RefreshResult(day, given.policy, state.detail, given.customers.frame, state.priority, state.aging,
-                         state.snapshots, tuple(issues), state.plan_schedule, state.credit, state.plans)
+                         state.snapshots, tuple(issues), state.plan_schedule, state.credit, state.plans,
+                         given.events)

@@ -119,6 +119,8 @@ COMPANY_FIELDS: dict[str, Label] = {
     "law_firm_address": Label("Law firm address", "律师事务所地址"),
     "lawyer": Label("Lawyer", "承办律师"),
     "lawyer_phone": Label("Lawyer's phone", "律师电话"),
+    "dispute_resolution": Label("Disputes (installment agreements): court or arbitration commission",
+                                "争议解决（分期协议）：法院或仲裁委员会"),
 }
 
 CASE_COLUMNS: dict[str, Label] = {

@@ -205,3 +205,13 @@ TAG_PLAN_BROKEN = Label("plan broken", "分期违约")
 LIMIT_BAND_NONE = Label("cash / prepayment only", "现款或预付")
 
 LIMIT_BAND = Message("up to {share} of registered capital", "不超过注册资本的{share}")
+
+# Case-review timeline (letters): where a line comes from and how its details read.
+TIMELINE_WORDS: dict[str, Label] = {
+    "letters": Label("Letters log", "函件记录"),
+    "events": Label("Events", "法律事件"),
+    "sent": Label("sent ", "寄出 "),
+    "delivered": Label("delivered ", "送达 "),
+    "tracking": Label("tracking ", "单号 "),
+    "all_invoices": Label("all invoices", "全部单据"),
+}

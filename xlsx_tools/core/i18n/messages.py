@@ -66,6 +66,7 @@ MESSAGES: dict[str, Message] = {
                                   "单据 '{value}' 已在计划 {first} 中，本计划不再包含"),
     "plan_no_invoices": Message("The plan covers no invoice of the ledger", "该计划未涵盖台账中的任何单据"),
     "plan_duplicate": Message("Plan No '{value}' duplicates row {first}", "计划编号 '{value}' 与第 {first} 行重复"),
+    "this_batch": Message("the {kind} of this batch", "本批次的{kind}"),
     "plan_broken": Message("Plan {plan} broken: installment {n} due {due} unpaid after {grace} grace days; "
                            "its invoices return to the ladder",
                            "分期计划 {plan} 违约：第 {n} 期（{due} 到期）宽限 {grace} 天后仍未还清，相关单据恢复按逾期天数催收"),
@@ -92,6 +93,12 @@ LETTER_MESSAGES: dict[str, Message] = {
     "plan_done": Message("plan {plan} already rendered in {letter_no}", "分期计划 {plan} 已生成协议（{letter_no}）"),
     "no_plans": Message("no plan row for customer {customer} in the Plans sheet",
                         "分期计划表中没有客户 {customer} 的计划"),
+    "same_day_invoices": Message("{customer}: {invoices} already in {letter_no} today; no second letter about "
+                                 "the same invoice on one day",
+                                 "{customer}：单据 {invoices} 今日已在 {letter_no} 中发函，同一单据同日不重复发函"),
+    "this_batch": Message("the {kind} of this batch", "本批次的{kind}"),
+    "plan_broken": Message("plan {plan} is broken (installment {installment} unpaid): no agreement is rendered",
+                           "分期计划 {plan} 已违约（第 {installment} 期未付），不生成协议"),
     "no_letter_due": Message("no letter due for {customer} (stage {stage})", "{customer} 当前无需发函（阶段 {stage}）"),
     "not_in_ledger": Message("customer {customer} has no open balance", "客户 {customer} 没有未收余额"),
     "no_cases": Message("no case row for customer {customer} in the Cases sheet",

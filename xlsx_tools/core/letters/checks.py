@@ -47,7 +47,7 @@ def customer_record(result: RefreshResult, job: LetterJob) -> dict[str, str]:
 
     return {"id": job.customer_id, "name": get("customer_name") or (job.customer_name or ""),
             "address": get("address"), "contact": get("contact_name"), "phone": get("contact_phone"),
-            "email": get("contact_email")}
+            "email": get("contact_email"), "individual": get("customer_type") == "individual"}
 
 
 def check_job(job: LetterJob, result: RefreshResult, company: Mapping[str, str]) -> Label | None:

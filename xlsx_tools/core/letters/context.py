@@ -10,7 +10,7 @@ import pandas as pd
 from .. import i18n
 from ..cells import format_money, parse_dates
 from ..i18n import Lang
-from ..interest import interest_statements
+from ..interest import daily_interest_fen, interest_statements
 from ..read.letter_log import LetterLog
 from ..refresh import RefreshResult
 from ..rmb import fen_capitals, format_letter_date
@@ -33,14 +33,15 @@ def _date_text(value: object, lang: Lang, serial_dates: SerialDates | None = Non
 
 
 def deadline_for(job: LetterJob, result: RefreshResult) -> dt.date:
+    """The date a letter asks for: a pre-due letter's deadline is never after the first due date it lists
+    (a reply after the due date cannot prevent a dispute); the others give `letters_deadline_days`."""
     policy, day = result.policy, result.as_of
-    if job.kind == "confirmation":
-        return day + dt.timedelta(days=int(policy["letters_reply_days"]))
-    if job.kind == "reminder":
+    if job.kind in ("confirmation", "reminder"):
         rows = result.detail[result.detail["invoice_no"].isin(job.invoice_nos)]
-        if len(rows):
-            return max(pd.Timestamp(rows["due_date"].min()).date(), day)
-        return day
+        first_due = max(pd.Timestamp(rows["due_date"].min()).date(), day) if len(rows) else day
+        if job.kind == "reminder":
+            return first_due
+        return min(day + dt.timedelta(days=int(policy["letters_reply_days"])), first_due)
     if job.kind in ("demand", "lawyer"):
         return day + dt.timedelta(days=int(policy["letters_deadline_days"]))
     return day
@@ -98,7 +99,7 @@ def letter_context(job: LetterJob, letter_no: str, result: RefreshResult, compan
         context["plan"], context["schedule"] = _plan_context(job, result, lang)
     if job.kind == "case_review":
         context["case"] = _case_context(job, cases, day, lang)
-        context["timeline"] = _timeline(job.customer_id, log, lang)
+        context["timeline"] = _timeline(job.customer_id, log, result.events, lang)
     return context
 
 
@@ -122,6 +123,7 @@ def _interest_context(job: LetterJob, rows: pd.DataFrame, result: RefreshResult,
         "interest_words": fen_capitals(max(interest, 0)),
         "interest_basis": basis.get(lang),
         "has_interest": interest > 0,
+        "daily_interest": format_money(daily_interest_fen(rows) if len(rows) else 0),
         "claim_total": format_money(claim),
         "claim_total_words": fen_capitals(max(claim, 0)),
     }
@@ -161,7 +163,6 @@ def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang) -> tuple[di
         "type": i18n.PLAN_TYPES[terms.plan_type].get(lang),
         "is_extension": extension,
         "has_fee": extension or terms.installments > terms.interest_free,
-        "signed_date": format_letter_date(terms.signed_date, lang) if terms.signed_date else "",
         "start": format_letter_date(terms.start, lang),
         "first_due": format_letter_date(terms.first_due, lang),
         "installments": str(terms.installments),
@@ -211,24 +212,42 @@ def _case_context(job: LetterJob, cases: pd.DataFrame | None, day: dt.date, lang
     }
 
 
-def _timeline(customer_id: str, log: LetterLog | None, lang: Lang) -> list[dict[str, str]]:
-    if log is None or not len(log.entries):
-        return []
-    rows = log.entries[log.entries["customer_id"] == customer_id].sort_values("date", kind="stable")
-
+def _timeline(customer_id: str, log: LetterLog | None, events: pd.DataFrame, lang: Lang) -> list[dict[str, str]]:
+    """What happened in a case, in date order: each letter of the Letters log (with its sending and
+    delivery) and each row of the Events sheet."""
     def text(value: object) -> str:
         return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
-    return [{
-        "date": _date_text(r.date, lang),
-        "letter_no": text(r.letter_no),
-        "kind": i18n.LETTER_KINDS[r.kind].get(lang) if r.kind in i18n.LETTER_KINDS else "",
-        "stage": text(r.stage),
-        "status": i18n.LETTER_STATUSES[r.status].get(lang) if r.status in i18n.LETTER_STATUSES else text(r.status),
-        "sent_date": _date_text(r.sent_date, lang, log.serial_dates),
-        "delivered_date": _date_text(r.delivered_date, lang, log.serial_dates),
-        "tracking_no": text(r.tracking_no),
-    } for r in rows.itertuples(index=False)]
+    items: list[tuple[pd.Timestamp, int, dict[str, str]]] = []
+    if log is not None and len(log.entries):
+        letters = log.entries[log.entries["customer_id"] == customer_id]
+        for r in letters.itertuples(index=False):
+            kind = i18n.LETTER_KINDS[r.kind].get(lang) if r.kind in i18n.LETTER_KINDS else text(r.kind)
+            status = (i18n.LETTER_STATUSES[r.status].get(lang) if r.status in i18n.LETTER_STATUSES
+                      else text(r.status))
+            detail = [status]
+            if text(r.sent_date):
+                detail.append(i18n.TIMELINE_WORDS["sent"].get(lang) + _date_text(r.sent_date, lang, log.serial_dates))
+            if text(r.delivered_date):
+                detail.append(i18n.TIMELINE_WORDS["delivered"].get(lang) + _date_text(r.delivered_date, lang, log.serial_dates))
+            if text(r.tracking_no):
+                detail.append(i18n.TIMELINE_WORDS["tracking"].get(lang) + text(r.tracking_no))
+            items.append((pd.Timestamp(r.date), 0, {
+                "date": _date_text(r.date, lang), "source": i18n.TIMELINE_WORDS["letters"].get(lang),
+                "what": f"{kind} {text(r.letter_no)}".strip(), "detail": ("; " if lang == "en" else "；").join(
+                    part for part in detail if part)}))
+    if events is not None and len(events):
+        mine = events[events["customer_id"] == customer_id]
+        separator = ", " if lang == "en" else "、"
+        for r in mine.itertuples(index=False):
+            event = i18n.EVENT_TYPES[r.event].get(lang) if r.event in i18n.EVENT_TYPES else text(r.event)
+            invoices = separator.join(r.invoices) if isinstance(r.invoices, tuple) else \
+                i18n.TIMELINE_WORDS["all_invoices"].get(lang)
+            items.append((pd.Timestamp(r.date), 1, {
+                "date": _date_text(r.date, lang), "source": i18n.TIMELINE_WORDS["events"].get(lang),
+                "what": event, "detail": invoices}))
+    items.sort(key=lambda item: (pd.Timestamp.max if pd.isna(item[0]) else item[0], item[1]))
+    return [entry for _, _, entry in items]
 
 
 # Top-level names a template of each kind may use; `--check-templates` reports others.
@@ -236,7 +255,7 @@ COMMON_NAMES = frozenset({"kind", "title", "letter_no", "date", "as_of", "deadli
                           "customer", "company", "invoices", "invoice_count", "contracts", "total", "total_words",
                           "open_total", "open_total_words", "stage", "stage_name", "max_days",
                           "principal", "principal_words", "interest", "interest_words", "interest_basis",
-                          "has_interest", "claim_total", "claim_total_words"})
+                          "has_interest", "claim_total", "claim_total_words", "daily_interest"})
 CONTEXT_NAMES: dict[str, frozenset[str]] = {kind: COMMON_NAMES for kind in STAGE_KINDS}
 CONTEXT_NAMES["case_review"] = COMMON_NAMES | {"case", "timeline"}
 CONTEXT_NAMES["plan"] = COMMON_NAMES | {"plan", "schedule"}

@@ -11,6 +11,7 @@ from .. import i18n
 from ..i18n import Label
 from ..policy import Policy
 from ..read.letter_log import LetterLog
+from ..sheet_rows import split_invoices
 from ..refresh import RefreshResult
 
 KINDS: tuple[str, ...] = tuple(i18n.LETTER_KINDS)
@@ -68,10 +69,19 @@ def new_customers(result: RefreshResult) -> set[str]:
     return set(first[first > cutoff].index)
 
 
-def _rows_for(detail: pd.DataFrame, kind: str, stages: frozenset[str]) -> pd.DataFrame:
+def due_window(policy: Policy, kind: str) -> tuple[int, int]:
+    """(nearest, farthest) days before due that a pre-due letter of `kind` covers, e.g. (7, 15)."""
+    far, near = int(policy[f"letters_{kind}_from_days"]), int(policy[f"letters_{kind}_to_days"])
+    return min(near, far), max(near, far)
+
+
+def _rows_for(detail: pd.DataFrame, kind: str, stages: frozenset[str], policy: Policy,
+              day: dt.date) -> pd.DataFrame:
     live = detail[detail["open_fen"] > 0]
     if kind in PRE_DUE_KINDS:
-        return live[live["stage"].isin(stages)]
+        near, far = due_window(policy, kind)
+        days_to_due = (live["due_date"] - pd.Timestamp(day)).dt.days
+        return live[live["stage"].isin(stages) & days_to_due.between(near, far)]
     if kind in ("demand", "lawyer"):
         return live[live["stage"].isin(i18n.LADDER_CODES) & (live["days_past_due"] >= 1)]
     return live[live["stage"].isin(i18n.LADDER_CODES + ("PLAN", "HOLD"))]
@@ -92,6 +102,19 @@ def in_cooldown(log: LetterLog, customer_id: str, kind: str, stage: str, day: dt
     if not len(recent):
         return None
     return recent.sort_values("date").iloc[-1]
+
+
+def _logged_today(log: LetterLog, day: dt.date) -> dict[str, list[tuple[str | Label, set[str]]]]:
+    """Per customer, (letter no, invoice nos) of the non-void letters already logged on `day`."""
+    entries = log.entries
+    found: dict[str, list[tuple[str | Label, set[str]]]] = {}
+    if not len(entries):
+        return found
+    today = entries[(entries["status"] != "void") & (entries["date"] == pd.Timestamp(day))]
+    for entry in today.itertuples(index=False):
+        invoices = set(split_invoices(entry.invoices) or ())
+        found.setdefault(str(entry.customer_id), []).append((str(entry.letter_no), invoices))
+    return found
 
 
 def plan_letters(result: RefreshResult, log: LetterLog, cases: pd.DataFrame | None = None, *,
@@ -116,6 +139,7 @@ def plan_letters(result: RefreshResult, log: LetterLog, cases: pd.DataFrame | No
     priority = result.priority
     newcomers = new_customers(result) if "reminder" in wanted_kinds else set()
     served: set[str] = set()
+    today = _logged_today(log, day)
     for row in priority.itertuples(index=False):
         customer_id = str(row.customer_id)
         if wanted_customers is not None and customer_id not in wanted_customers:
@@ -130,7 +154,7 @@ def plan_letters(result: RefreshResult, log: LetterLog, cases: pd.DataFrame | No
                 continue
             if kind == "reminder" and not (bool(row.high_risk) or customer_id in newcomers):
                 continue
-            concerned = _rows_for(rows, kind, stages)
+            concerned = _rows_for(rows, kind, stages, policy, day)
             if not len(concerned):
                 continue
             served.add(customer_id)
@@ -141,8 +165,18 @@ def plan_letters(result: RefreshResult, log: LetterLog, cases: pd.DataFrame | No
                     date=pd.Timestamp(recent["date"]).date().isoformat(), letter_no=recent["letter_no"],
                     days=cooldown), recent["letter_no"]))
                 continue
-            jobs.append(LetterJob(kind, customer_id, name, row.stage, tuple(concerned["invoice_no"].astype(str)),
-                                  int(concerned["open_fen"].sum())))
+            concerned, repeated = _drop_same_day(concerned, today.get(customer_id, []))
+            if repeated is not None:
+                notes.append(LetterNote(kind, customer_id, _msg(
+                    "same_day_invoices", customer=customer_id, invoices=", ".join(repeated[1]),
+                    letter_no=repeated[0]), repeated[0] if isinstance(repeated[0], str) else ""))
+                if not len(concerned):
+                    continue
+            job = LetterJob(kind, customer_id, name, row.stage, tuple(concerned["invoice_no"].astype(str)),
+                            int(concerned["open_fen"].sum()))
+            jobs.append(job)
+            today.setdefault(customer_id, []).append((_msg("this_batch", kind=i18n.LETTER_KINDS[kind]),
+                                                      set(job.invoice_nos)))
     if "case_review" in wanted_kinds:
         jobs_cases, notes_cases = _plan_case_reviews(result, log, cases, wanted_customers)
         jobs += jobs_cases
@@ -162,6 +196,19 @@ def plan_letters(result: RefreshResult, log: LetterLog, cases: pd.DataFrame | No
             elif not set(wanted_kinds) <= set(ON_REQUEST_KINDS):
                 notes.append(LetterNote("", customer_id, _msg("not_in_ledger", customer=customer_id)))
     return jobs, notes
+
+
+def _drop_same_day(concerned: pd.DataFrame, earlier: list[tuple[str | Label, set[str]]]
+                   ) -> tuple[pd.DataFrame, tuple[str | Label, list[str]] | None]:
+    """The rows no letter of today already names, and (letter no, invoices) of the first overlap."""
+    repeated = None
+    for letter_no, invoices in earlier:
+        overlap = concerned["invoice_no"].astype(str).isin(invoices)
+        if overlap.any():
+            if repeated is None:
+                repeated = (letter_no, sorted(concerned.loc[overlap, "invoice_no"].astype(str)))
+            concerned = concerned[~overlap]
+    return concerned, repeated
 
 
 def _plan_case_reviews(result: RefreshResult, log: LetterLog, cases: pd.DataFrame | None,
@@ -219,11 +266,27 @@ def _plan_agreements(result: RefreshResult, log: LetterLog, wanted: set[str] | N
                                                               letter_no=done_refs[terms.plan_no]),
                                     done_refs[terms.plan_no]))
             continue
+        broken = _broken_installment(result.plan_schedule, terms.plan_no)
+        if broken is not None:
+            notes.append(LetterNote("plan", customer_id, _msg("plan_broken", plan=terms.plan_no,
+                                                              installment=broken)))
+            continue
         jobs.append(LetterJob("plan", customer_id, _customer_name(result, customer_id), stage_of.get(customer_id, ""),
                               tuple(terms.invoices), int(terms.total_fen), terms.plan_no))
     for customer_id in sorted((wanted or set()) - seen):
         notes.append(LetterNote("plan", customer_id, _msg("no_plans", customer=customer_id)))
     return jobs, notes
+
+
+def _broken_installment(schedule: pd.DataFrame, plan_no: str) -> int | None:
+    """The first overdue installment of a plan that refresh reports as broken, else None."""
+    if not len(schedule):
+        return None
+    rows = schedule[(schedule["plan_no"] == plan_no) & (schedule["plan_status"] == "broken")]
+    if not len(rows):
+        return None
+    overdue = rows[rows["status"] == "overdue"]
+    return int((overdue if len(overdue) else rows)["installment"].min())
 
 
 def _customer_name(result: RefreshResult, customer_id: str) -> str:

@@ -30,7 +30,7 @@ def sample_context(kind: str, lang: Lang) -> dict:
         "customer": {"id": "C0042", "name": "宁波恒信电子科技有限公司" if zh else "Ningbo Hengxin Electronic Technology Co., Ltd.",
                      "address": "浙江省宁波市鄞州区天童南路 588 号" if zh else "588 Tiantong South Road, Yinzhou District, Ningbo",
                      "contact": "王敏" if zh else "Wang Min", "phone": "0574-8888 1234",
-                     "email": "wangmin@hengxin.example"},
+                     "email": "wangmin@hengxin.example", "individual": False},
         "company": {"name": "上海示例贸易有限公司" if zh else "Shanghai Example Trading Co., Ltd.",
                     "address": "上海市浦东新区世纪大道 100 号" if zh else "100 Century Avenue, Pudong New Area, Shanghai",
                     "contact": "李娜" if zh else "Li Na", "phone": "021-5555 0100", "email": "ar@example.com",
@@ -39,7 +39,8 @@ def sample_context(kind: str, lang: Lang) -> dict:
                     "bank_account": "1001 2345 6789 0123 456", "signatory": "财务部" if zh else "Finance Department",
                     "law_firm": "上海示例律师事务所" if zh else "Shanghai Example Law Firm",
                     "law_firm_address": "上海市静安区南京西路 1 号" if zh else "1 West Nanjing Road, Jing'an District, Shanghai",
-                    "lawyer": "张伟" if zh else "Zhang Wei", "lawyer_phone": "021-6666 0200"},
+                    "lawyer": "张伟" if zh else "Zhang Wei", "lawyer_phone": "021-6666 0200",
+                    "dispute_resolution": ""},
         "invoices": invoices,
         "invoice_count": "2",
         "contracts": "HT-2026-017",
@@ -57,6 +58,8 @@ def sample_context(kind: str, lang: Lang) -> dict:
         "interest_words": "人民币伍拾捌元零壹分",
         "interest_basis": "按一年期LPR 3.00%的1.5倍计算" if zh else "at 1.5 times the one-year LPR of 3.00%",
         "has_interest": True,
+        # (10,000.00 + 6,409.02) × 3.00% × 1.5 / 365 = 2.0230… -> 2.02 a day
+        "daily_interest": "2.02",
         "claim_total": "16,467.03",
         "claim_total_words": "人民币壹万陆仟肆佰陆拾柒元零叁分",
     }
@@ -72,12 +75,14 @@ def sample_context(kind: str, lang: Lang) -> dict:
                            "recovered": "16,409.02", "recovered_words": "人民币壹万陆仟肆佰零玖元零贰分",
                            "days": "32",
                            "lessons": "合同应约定逾期利息。" if zh else "Contracts should fix late interest."}
-        context["timeline"] = [{"date": format_letter_date(dt.date(2026, 10, 9), lang), "letter_no": "CS-2026-000101",
-                                "kind": i18n.LETTER_KINDS["demand"].get(lang), "stage": "S3",
-                                "status": i18n.LETTER_STATUSES["delivered"].get(lang),
-                                "sent_date": format_letter_date(dt.date(2026, 10, 10), lang),
-                                "delivered_date": format_letter_date(dt.date(2026, 10, 12), lang),
-                                "tracking_no": "SF1234567890"}]
+        letters, events = i18n.TIMELINE_WORDS["letters"].get(lang), i18n.TIMELINE_WORDS["events"].get(lang)
+        context["timeline"] = [
+            {"date": format_letter_date(dt.date(2026, 10, 9), lang), "source": letters,
+             "what": i18n.LETTER_KINDS["demand"].get(lang) + " CS-2026-000101",
+             "detail": ("已送达；寄出 2026年10月10日；送达 2026年10月12日；单号 SF1234567890" if zh else
+                        "delivered; sent 10 October 2026; delivered 12 October 2026; tracking SF1234567890")},
+            {"date": format_letter_date(dt.date(2026, 10, 20), lang), "source": events,
+             "what": i18n.EVENT_TYPES["promise_to_pay"].get(lang), "detail": "INV-2026-0101"}]
     return context
 
 
@@ -94,7 +99,7 @@ def sample_plan(lang: Lang) -> tuple[dict, list[dict[str, str]]]:
     zh = lang == "zh"
     plan = {
         "no": "FQ-2026-003", "type": i18n.PLAN_TYPES["installment"].get(lang), "is_extension": False,
-        "has_fee": True, "signed_date": format_letter_date(dt.date(2026, 11, 11), lang),
+        "has_fee": True,
         "start": format_letter_date(dt.date(2026, 11, 11), lang),
         "first_due": format_letter_date(dates[0], lang), "installments": "4", "interval": "30",
         "interest_free": "3", "daily_rate": "0.02%", "prepayment": "30%", "prepayment_amount": "4,922.71",

@@ -1,0 +1,166 @@
+"""Issue 9, items 6-9 as the signer sees them: letters rendered through LibreOffice, pages counted
+(`pdfinfo`), page text read (`pdftotext`), fonts listed (`pdffonts`) and the glyph of 角 checked."""
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from tests.libreoffice import soffice_or_skip
+from xlsx_tools.build.letter_templates import SHIPPED_DIR
+from xlsx_tools.core.letters import sample_context
+from xlsx_tools.io.letters_docx import TemplateSet
+from xlsx_tools.io.pdf import convert_to_pdf
+
+LANGS = ("zh", "en")
+
+
+def _eight_invoices(kind: str, lang: str, individual: bool = False) -> dict:
+    context = copy.deepcopy(sample_context(kind, lang))
+    first = context["invoices"][0]
+    context["invoices"] = [dict(first, no=f"INV-2026-{n:04d}") for n in range(1, 9)]
+    context["customer"]["individual"] = individual
+    context["total_words"] = "人民币壹万陆仟肆佰零玖元玖角贰分"          # 角: the glyph Japanese faces draw differently
+    return context
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> dict[tuple[str, str], Path]:
+    soffice_or_skip()
+    folder = tmp_path_factory.mktemp("pages")
+    documents = {}
+    for lang in LANGS:
+        templates = TemplateSet(SHIPPED_DIR, lang)
+        for kind in ("demand", "reminder", "confirmation", "case_review"):
+            path = folder / f"{lang}_{kind}.docx"
+            path.write_bytes(templates.render(kind, _eight_invoices(kind, lang)))
+            documents[lang, kind] = path
+        path = folder / f"{lang}_personal.docx"
+        path.write_bytes(templates.render("confirmation", _eight_invoices("confirmation", lang, individual=True)))
+        documents[lang, "personal"] = path
+    out = convert_to_pdf(list(documents.values()), folder)
+    return dict(zip(documents, out))
+
+
+def pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def page_texts(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [re.sub(r"\s+", "", page) for page in text.split("\f")[:pages(pdf)]]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", ["demand", "reminder"])
+def test_demand_and_reminder_with_eight_invoices_fit_one_a4_page(pdfs, lang, kind):
+    assert pages(pdfs[lang, kind]) == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", ["confirmation", "personal"])
+def test_confirmation_is_at_most_two_pages_with_the_reply_slip_whole_on_one(pdfs, lang, kind):
+    texts = page_texts(pdfs[lang, kind])
+    assert len(texts) <= 2
+    slip = ("回执", "「信息证明无误」", "不符项目及具体内容") if lang == "zh" else \
+        ("REPLY", "Informationcorrect", "Itemsanddetails")
+    assert [n for n, text in enumerate(texts) if all(part in text for part in slip)], texts
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", ["demand", "reminder", "confirmation", "case_review"])
+def test_signature_block_never_stands_alone_on_a_page(pdfs, lang, kind):
+    """The page that carries the seal and date also carries body text before the contact line."""
+    context = sample_context(kind, lang)
+    date = "2026年11月11日" if lang == "zh" else "11November2026"
+    contact = ("联系人：李娜电话" if lang == "zh" else "Contact:LiNa") if kind != "case_review" else \
+        ("编制：" if lang == "zh" else "Preparedby:")
+    header = re.sub(r"\s+", "", context["company"]["email"]) if kind != "case_review" else "内部资料"
+    for text in page_texts(pdfs[lang, kind]):
+        if date in text and contact in text:
+            body = text.split(header, 1)[-1] if kind != "case_review" else text
+            assert len(body.split(contact)[0]) >= 20, f"the sign-off stands alone: {text!r}"
+
+
+def test_personal_confirmation_addresses_a_person(pdfs):
+    zh = "".join(page_texts(pdfs["zh", "personal"]))
+    assert "本人确认" in zh and "（本人签字）" in zh and "身份证号码" in zh and "您" in zh
+    assert "贵司" not in zh and "本公司" not in zh and "公司盖章" not in zh
+    en = "".join(page_texts(pdfs["en", "personal"]))
+    assert "Iconfirm" in en and "IDcardno." in en and "yourcompany" not in en
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_letterhead_gives_the_senders_address_phone_and_contact(pdfs, lang):
+    context = sample_context("confirmation", lang)
+    first = page_texts(pdfs[lang, "confirmation"])[0]
+    for key in ("address", "phone", "contact"):
+        assert re.sub(r"\s+", "", context["company"][key]) in first[:300]
+
+
+# ----- Simplified Chinese glyphs ------------------------------------------------------------------------------
+def _cids(pdf: Path) -> set[str]:
+    """The glyph names (cidNNNNN) of every embedded font subset."""
+    data = pdf.read_bytes()
+    found: set[str] = set()
+    for match in re.finditer(rb"stream\r?\n", data):
+        end = data.find(b"endstream", match.end())
+        try:
+            body = zlib.decompress(data[match.end():end])
+        except zlib.error:
+            continue
+        found |= {name.decode() for name in re.findall(rb"/(cid\d+)", body)}
+    return found
+
+
+def _one_glyph_docx(path: Path, font: str | None) -> Path:
+    document = Document()
+    run = document.add_paragraph().add_run("角")
+    if font:
+        fonts = OxmlElement("w:rFonts")
+        fonts.set(qn("w:eastAsia"), font)
+        run._r.get_or_add_rPr().append(fonts)
+    document.save(path)
+    return path
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_chinese_text_renders_with_simplified_chinese_faces(pdfs, lang, tmp_path):
+    """Noto CJK ships every region in one collection, so `pdffonts` names them all "jp"; the glyph
+    tells them apart: 角 (in every 大写 amount) must be the SC glyph, never the JP one."""
+    if shutil.which("pdffonts") is None:
+        pytest.skip("pdffonts (poppler-utils) not installed")
+    listing = subprocess.run(["pdffonts", str(pdfs[lang, "demand"])], capture_output=True, text=True,
+                             check=True).stdout
+    cjk = [line.split()[0] for line in listing.splitlines()[2:] if "CJK" in line]
+    assert cjk and all(re.search(r"Noto(Serif|Sans)CJK", name) for name in cjk), listing
+    references = convert_to_pdf([_one_glyph_docx(tmp_path / "sc.docx", "Noto Serif CJK SC"),
+                                 _one_glyph_docx(tmp_path / "jp.docx", "Noto Serif CJK JP")], tmp_path)
+    (sc,), (jp,) = (_cids(pdf) for pdf in references)
+    if sc == jp:
+        pytest.skip("the installed CJK font has one glyph for 角 in every region")
+    glyphs = _cids(pdfs[lang, "demand"])
+    assert sc in glyphs and jp not in glyphs
+
+
+def test_templates_declare_zh_cn_and_no_theme_east_asian_fonts():
+    for lang in LANGS:
+        with zipfile.ZipFile(SHIPPED_DIR / lang / "demand.docx") as package:
+            styles = package.read("word/styles.xml").decode()
+            settings = package.read("word/settings.xml").decode()
+            font_table = package.read("word/fontTable.xml").decode()
+        assert "eastAsiaTheme" not in styles
+        assert re.search(r'<w:rPrDefault>.*w:eastAsia="zh-CN"', styles, re.S)
+        assert 'w:eastAsia="ja-JP"' not in settings
+        assert "Noto Serif CJK SC" in font_table and "Noto Sans CJK SC" in font_table
