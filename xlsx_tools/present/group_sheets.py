@@ -106,7 +106,8 @@ def sources_table(outcome: "GroupOutcome", lang: Lang) -> OutputTable:
 
     def status(book) -> str:
         if book.figures is None:
-            return f"{i18n.SOURCE_UNUSABLE.get(lang)}: {book.problem.get(lang) if book.problem else ''}"
+            colon = ": " if lang == "en" else "："
+            return f"{i18n.SOURCE_UNUSABLE.get(lang)}{colon}{book.problem.get(lang) if book.problem else ''}"
         return (i18n.SOURCE_WITH_ERRORS if book.figures.errors else i18n.SOURCE_OK).get(lang)
 
     def number(book, name: str) -> object:
