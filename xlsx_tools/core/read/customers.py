@@ -100,8 +100,8 @@ def _master_data(located: LocatedTable, policy: Policy) -> tuple[pd.DataFrame, l
 
 def credit_codes(text: pd.Series) -> pd.Series:
     """Unified Social Credit Codes as compared across books: half-width, upper case, no spaces."""
-    folded = text.map(lambda v: None if pd.isna(v) else re.sub(r"\s+", "", unicodedata.normalize("NFKC", v)).upper())
-    return folded.where(folded != "", None).astype(object)
+    folded = [None if pd.isna(v) else re.sub(r"\s+", "", unicodedata.normalize("NFKC", v)).upper() for v in text]
+    return pd.Series([code or None for code in folded], index=text.index, dtype=object)
 
 
 def _five_c(located: LocatedTable) -> tuple[pd.DataFrame, list[Issue]]:
