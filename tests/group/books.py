@@ -7,6 +7,7 @@ Hand-computed at 2026-06-30:
 - Delta Ltd is C002 in Alpha and Gamma, no code: open 40,000.00 (not due) + 60,000.00 (90 days)
   = 100,000.00, overdue 60,000.00; only Alpha has a limit (100,000.00): not over.
 - Beta's C002 is another company (Other Co): open 15,000.00 overdue (10 days), on its own.
+Gamma's second row has no usable due date: an input error, left out like refresh does.
 Group open 245,000.00; overdue 205,000.00.
 """
 from __future__ import annotations
@@ -39,7 +40,8 @@ def write_books(folder: Path) -> dict[str, Path]:
         "Customers": [CUSTOMERS, ["H-9", "Huatai (Shanghai)", 10000, " 91310000ma1k 000001 "]],
     })
     gamma = write_workbook(folder / "gamma.xlsx", {
-        "Ledger": [LEDGER, ["G-1", "C002", "Delta Ltd", "Steel", "2026-03-01", "2026-04-01", 60000, 0]],
+        "Ledger": [LEDGER, ["G-1", "C002", "Delta Ltd", "Steel", "2026-03-01", "2026-04-01", 60000, 0],
+                   ["G-2", "C002", "Delta Ltd", "Steel", "2026-03-01", "someday", 999, 0]],  # an input error
         "Company": [COMPANY, ["name", "Gamma Ltd"]],
     })
     broken = folder / "broken.xlsx"

@@ -34,6 +34,8 @@ def test_group__broken_book_is_reported_and_the_others_go_on(run):
     sources = read_records(run["path"], "Sources")
     assert [s["Subsidiary"] for s in sources] == ["Alpha Trading Co.", "beta_books", "broken", "Gamma Ltd"]
     assert [s["Ledger Rows"] for s in sources] == [2, 2, None, 1]
+    assert [s["Errors"] for s in sources] == [0, 0, None, 1]
+    assert sources[3]["Status"] == "Included; input errors (valid rows used)"
     assert sources[2]["Status"].startswith("Left out: ")
     assert all(s["SHA-256"] and len(s["SHA-256"]) == 64 for s in sources)
     assert "Group view written to" in run["out"]

@@ -8,6 +8,7 @@ join is one groupby with the aggregations in `JOIN_AGGREGATES`, so pandas (local
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -58,7 +59,7 @@ class BookFigures:
     """What the group needs from one computed book; small, picklable, no detail rows."""
 
     subsidiary: str
-    as_of: object                # datetime.date
+    as_of: dt.date
     rows: int
     errors: int
     warnings: int
@@ -114,8 +115,7 @@ def book_kpis(result: RefreshResult) -> dict:
     priority = result.priority
     return {"customers": len(priority), "receivables_fen": int(total["receivables_fen"]),
             "overdue_fen": int(total["overdue_fen"]), "key_targets": int(priority["key_target"].sum()),
-            "over_limit": int(priority["over_limit"].sum()) if "over_limit" in priority else 0,
-            "interest_fen": int(priority["interest_fen"].fillna(0).sum()) if "interest_fen" in priority else 0,
+            "over_limit": int(priority["over_limit"].sum()), "interest_fen": int(priority["interest_fen"].fillna(0).sum()),
             "provision_fen": int(total["provision_fen"])}
 
 
