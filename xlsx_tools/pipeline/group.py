@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any, Callable, Protocol, Sequence
 
@@ -63,7 +63,7 @@ class GroupOutcome:
     priority: pd.DataFrame
     aging: pd.DataFrame
     kpis: pd.DataFrame
-    bucket_labels: tuple[Label, ...] = field(default_factory=tuple)
+    bucket_labels: tuple[Label, ...]    # the group's aging buckets (GROUP_POLICY's edges)
 
     @property
     def exit_code(self) -> int:
