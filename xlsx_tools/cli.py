@@ -91,7 +91,27 @@ def build_parser() -> argparse.ArgumentParser:
     common(demo, lang_help="sheet language of the demo workbook (default: zh)")
     _add_letters_command(command)
     _add_build_templates_command(command)
+    _add_group_command(command)
     return parser
+
+
+def _add_group_command(command) -> None:
+    group = command(
+        "group", help="one group view of many subsidiaries' workbooks (read-only), locally or on Dask",
+        description="Compute every workbook like refresh, under its own Policy, without writing to it, and write "
+                    "Group Priority, Group Aging, Group KPIs and Sources into --out. Customers are matched by "
+                    "Unified Social Credit Code, else by Customer ID and name. A workbook that cannot be used is "
+                    "listed in Sources and the others go on.")
+    group.add_argument("books", nargs="+", metavar="BOOKS", help="workbooks, globs or folders of workbooks")
+    group.add_argument("--out", type=Path, required=True, metavar="PATH",
+                       help="the group workbook (created when missing; its group sheets are replaced)")
+    group.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                       help="aging date for every book (default: each book's Policy sheet, else today)")
+    group.add_argument("--lang", choices=i18n.LANGS, default="zh", help="language of the group sheets (default: zh)")
+    group.add_argument("--workers", type=int, metavar="N", help="local processes (default: the core count)")
+    group.add_argument("--scheduler", metavar="tcp://HOST:8786",
+                       help="run on this Dask scheduler instead (pip install \"xlsx-tools[dask]\"); "
+                            "the workers must see the BOOKS paths")
 
 
 def _add_letters_command(command) -> None:
@@ -244,6 +264,43 @@ def _run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return outcome.exit_code
 
 
+def _run_group(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .io.group_files import find_books
+    from .wiring import group_books
+    lang: Lang = args.lang
+    paths = find_books(args.books, leave_out=args.out)
+    if not paths:
+        raise WorkbookUnusable(texts.zh_en(texts.NO_BOOKS.format(given=" ".join(args.books))))
+    progress = ProgressLine(err)
+    finished: list = []
+
+    def done(book) -> None:
+        finished.append(book)
+        width = 20
+        filled = width * len(finished) // len(paths)
+        progress(f"[{'#' * filled}{'.' * (width - filled)}] {len(finished)}/{len(paths)} {Path(book.path).name}")
+
+    try:
+        outcome, written = group_books(paths, args.out, as_of=args.as_of, lang=lang, workers=args.workers,
+                                       scheduler=args.scheduler, done=done)
+    finally:
+        progress.done()
+    for book in outcome.books:
+        if book.figures is None:
+            err.write(texts.GROUP_BOOK_LEFT_OUT.format(path=book.path, problem=book.problem).get(lang) + "\n")
+        else:
+            figures = book.figures
+            out.write("  " + texts.GROUP_BOOK_OK.format(subsidiary=figures.subsidiary, rows=figures.rows,
+                                                        errors=figures.errors, warnings=figures.warnings,
+                                                        seconds=book.seconds).get(lang) + "\n")
+    priority = outcome.priority
+    out.write(texts.GROUP_DONE.format(
+        path=written, books=len(outcome.books), left_out=sum(b.figures is None for b in outcome.books),
+        customers=len(priority), open=format_money(int(priority["open_fen"].sum())),
+        overdue=format_money(int(priority["overdue_fen"].sum()))).get(lang) + "\n")
+    return outcome.exit_code
+
+
 LIST_LIMIT = 30
 
 
@@ -339,7 +396,8 @@ def cli_reference() -> str:
 
 
 COMMANDS = {"refresh": _run_refresh, "check": _run_check, "new": _run_new, "demo": _run_demo,
-            "letters": _run_letters, "build-templates": _run_build_templates}
+            "letters": _run_letters, "build-templates": _run_build_templates,
+            "group": _run_group}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -5,13 +5,21 @@ a workbook file, Word letters from templates, the on-disk number journal and Lib
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
+from functools import partial
 from pathlib import Path
+from typing import Callable, Sequence
 
+from .core import i18n
+from .core.i18n import Lang
+from .io.engines import DaskCluster, LocalPool
+from .io.group_files import file_sha256, new_workbook
 from .io.letters_docx import DocxRenderer
 from .io.letters_journal import BookJournal
 from .io.pdf import batch_pdf
 from .io.xlsx.workbook_file import WorkbookFile
+from .pipeline.group import BookOutcome, GroupOutcome, book_task, group, write_group
 from .pipeline.letters import LettersOutcome, generate_letters
 from .pipeline.ports import LetterAdapters, WorkbookPort
 
@@ -33,3 +41,29 @@ def letters(book: WorkbookPort, out_dir: str | os.PathLike | None = None, *,
     `pipeline.letters.generate_letters` (as_of, kinds, customers, pdf, dry_run, lang, output,
     templates, base_dir, progress)."""
     return generate_letters(book, out_dir, adapters=adapters or letter_adapters(), **options)
+
+
+def group_books(paths: Sequence[str], out: str | os.PathLike, *, as_of: dt.date | None = None, lang: Lang = "zh",
+                workers: int | None = None, scheduler: object = None,
+                done: Callable[[BookOutcome], None] = lambda _: None) -> tuple[GroupOutcome, Path]:
+    """The group view of `paths` written to `out`: a local process pool, or the Dask cluster at
+    `scheduler` (an address or a `distributed.Client`).  The books are only read."""
+    engine = DaskCluster(scheduler) if scheduler is not None else LocalPool(workers)
+    try:
+        outcome = group(paths, engine, partial(book_task, open_workbook, file_sha256, as_of=as_of), done)
+    finally:
+        if isinstance(engine, DaskCluster):
+            engine.close()
+    return outcome, write_group_workbook(outcome, Path(out), lang)
+
+
+def write_group_workbook(outcome: GroupOutcome, out: Path, lang: Lang) -> Path:
+    """Graft the group sheets into `out`, or into a fresh workbook when `out` does not exist."""
+    if out.exists():
+        return write_group(open_workbook(out), outcome, lang)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    blank = new_workbook(out.parent, i18n.SHEETS["group_priority"].get(lang))
+    try:
+        return write_group(open_workbook(blank), outcome, lang, output=out)
+    finally:
+        blank.unlink(missing_ok=True)

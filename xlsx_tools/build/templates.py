@@ -61,6 +61,7 @@ CUSTOMER_WIDTHS = {
     "customer_id": 12, "customer_name": 34, "customer_type": 15, "credit_rating": 10,
     "previous_rating": 10, "credit_limit": 16, "registered_capital": 18, "annual_sales": 18,
     "first_trade_date": 13, "contact_name": 12, "contact_email": 30, "contact_phone": 16, "address": 44,
+    "credit_code": 22,
 }
 
 HEADER_FONT = Font(bold=True)

@@ -101,3 +101,17 @@ NO_MACROS = Message("no macro sources {macros}/*.bas (run from a checkout or pas
 INTERRUPTED = Label("interrupted; the workbook was not changed", "已中断，工作簿未被修改")
 INTERNAL_ERROR = Label("internal error; the workbook was not changed. Please send the details below to support:",
                        "内部错误，工作簿未被修改；请将以下信息发给维护人员")
+
+# -- the group view (issue 13)
+BOOK_UNREADABLE = Message("the file cannot be read ({error})", "无法读取该文件（{error}）")
+BOOK_FAILED = Message("internal error on this book, left out ({error})", "处理该账簿时发生内部错误，已跳过（{error}）")
+NO_BOOKS = Message("no workbooks found in: {given}", "未找到工作簿：{given}")
+GROUP_BOOK_OK = Message("{subsidiary}: {rows} rows, {errors} errors, {warnings} warnings, {seconds:.1f}s",
+                        "{subsidiary}：{rows} 行，错误 {errors} 个，警告 {warnings} 个，{seconds:.1f} 秒")
+GROUP_BOOK_LEFT_OUT = Message("{path}: left out: {problem}", "{path}：未汇总：{problem}")
+GROUP_DONE = Message("Group view written to {path}: {books} books ({left_out} left out), {customers} customers, "
+                     "open {open}, overdue {overdue}.",
+                     "集团视图已写入 {path}：{books} 个账簿（{left_out} 个未汇总），{customers} 个客户，"
+                     "未收 {open}，逾期 {overdue}。")
+DASK_MISSING = Label('--scheduler needs Dask: pip install "xlsx-tools[dask]"',
+                     '使用 --scheduler 需要安装 Dask：pip install "xlsx-tools[dask]"')

@@ -41,6 +41,8 @@ CUSTOMER_COLUMNS: dict[str, Label] = {
     "contact_email": Label("Email", "邮箱"),
     "contact_phone": Label("Phone", "电话"),
     "address": Label("Address", "地址"),
+    # optional; matches the same customer across a group's workbooks (issue 13)
+    "credit_code": Label("Unified Social Credit Code", "统一社会信用代码"),
 }
 
 # Optional 5C columns of the Customers sheet, each scored 1-5.

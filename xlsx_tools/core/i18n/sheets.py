@@ -22,6 +22,11 @@ SHEETS: dict[str, Label] = {
     "events": Label("Events", "法律事件"),
     "plan_schedule": Label("Plan Schedule", "还款计划表"),
     "credit": Label("Credit", "信用管理"),
+    # the group view (issue 13)
+    "group_priority": Label("Group Priority", "集团催收优先级"),
+    "group_aging": Label("Group Aging", "集团账龄分析"),
+    "group_kpis": Label("Group KPIs", "集团关键指标"),
+    "sources": Label("Sources", "数据来源"),
 }
 
 MONEY_LAW_INPUT_SHEETS = ("payments", "plans", "events")

@@ -4,6 +4,8 @@ The 5C scores' issues are kept apart because they are reported with the credit p
 """
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -19,7 +21,7 @@ from ..tables import RawSheet, SerialDates
 CUSTOMER_REQUIRED = ("customer_id",)
 CUSTOMER_OUTPUT = ("customer_id", "customer_name", "contact_name", "contact_email", "contact_phone", "address",
                    "customer_type", "credit_rating", "previous_rating", "downgraded", "credit_limit_fen",
-                   "registered_capital_fen", "annual_sales_fen", "first_trade_date")
+                   "registered_capital_fen", "annual_sales_fen", "first_trade_date", "credit_code")
 FIVE_C = tuple(i18n.FIVE_C_COLUMNS)
 
 
@@ -85,6 +87,7 @@ def _master_data(located: LocatedTable, policy: Policy,
     for key in ("credit_limit", "registered_capital", "annual_sales"):
         out[f"{key}_fen"], bad = parse_money(text[key])
         found.add(bad, key, "amount_unrecognised", severity="warning")
+    out["credit_code"] = credit_codes(text["credit_code"])
     out["first_trade_date"], bad = parse_dates(text["first_trade_date"], serial_dates)
     found.add(bad, "first_trade_date", "date_unrecognised", severity="warning")
 
@@ -94,6 +97,12 @@ def _master_data(located: LocatedTable, policy: Policy,
     found.add(duplicated, "customer_id", "duplicate_customer", first=lambda row: int(first_row.loc[row]))
     clean = out.loc[~found.bad_rows, list(CUSTOMER_OUTPUT)].set_index("customer_id")
     return clean, found.sorted()
+
+
+def credit_codes(text: pd.Series) -> pd.Series:
+    """Unified Social Credit Codes as compared across books: half-width, upper case, no spaces."""
+    folded = [None if pd.isna(v) else re.sub(r"\s+", "", unicodedata.normalize("NFKC", v)).upper() for v in text]
+    return pd.Series([code or None for code in folded], index=text.index, dtype=object)
 
 
 def _five_c(located: LocatedTable) -> tuple[pd.DataFrame, list[Issue]]:

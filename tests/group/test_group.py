@@ -1,0 +1,89 @@
+"""`xlsx-tools group`: the hand-computed group view, read-only books, a broken book reported."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.group.books import AS_OF, HUATAI_CODE, write_books
+from tests.workbooks import read_records
+from xlsx_tools.cli import main
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("group")
+    books = write_books(folder / "books")
+    before = {name: path.read_bytes() for name, path in books.items()}
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["group", str(folder / "books"), "--out", str(folder / "group.xlsx"), "--as-of", AS_OF,
+                 "--lang", "en", "--workers", "2"], out, err)
+    return {"books": books, "before": before, "code": code, "out": out.getvalue(), "err": err.getvalue(),
+            "path": folder / "group.xlsx"}
+
+
+def test_group__books_are_byte_identical_after_the_run(run):
+    assert {name: path.read_bytes() for name, path in run["books"].items()} == run["before"]
+
+
+def test_group__broken_book_is_reported_and_the_others_go_on(run):
+    assert run["code"] == 1
+    assert "broken.xlsx: left out" in run["err"]
+    sources = read_records(run["path"], "Sources")
+    assert [s["Subsidiary"] for s in sources] == ["Alpha Trading Co.", "beta_books", "broken", "Gamma Ltd"]
+    assert [s["Ledger Rows"] for s in sources] == [2, 2, None, 1]
+    assert [s["Errors"] for s in sources] == [0, 0, None, 1]
+    assert sources[3]["Status"] == "Included; input errors (valid rows used)"
+    assert sources[2]["Status"].startswith("Left out: ")
+    assert all(s["SHA-256"] and len(s["SHA-256"]) == 64 for s in sources)
+    assert "Group view written to" in run["out"]
+
+
+def test_group_priority__customers_matched_by_code_then_id_and_name(run):
+    rows = read_records(run["path"], "Group Priority")
+    by_name = {row["Customer Name"]: row for row in rows}
+    assert [row["Customer Name"] for row in rows] == ["Huatai", "Delta Ltd", "Other Co"]
+    huatai = by_name["Huatai"]
+    assert huatai["Unified Social Credit Code"] == HUATAI_CODE
+    assert huatai["Subsidiaries"] == "Alpha Trading Co., beta_books"
+    assert (huatai["Books"], huatai["Open Balance"], huatai["Overdue"]) == (2, 130000, 130000)
+    assert (huatai["Max Days Past Due"], huatai["Worst Stage"], huatai["Key Target"]) == (120, "S5", "Y")
+    assert (huatai["Sum of Credit Limits"], huatai["Over Combined Limit"]) == (90000, "Y")
+    assert huatai["Share of Group"] == pytest.approx(130000 / 245000)
+    delta = by_name["Delta Ltd"]
+    assert delta["Subsidiaries"] == "Alpha Trading Co., Gamma Ltd"
+    assert (delta["Open Balance"], delta["Overdue"], delta["Max Days Past Due"], delta["Worst Stage"]) == \
+        (100000, 60000, 90, "S4")
+    assert (delta["Key Target"], delta["Sum of Credit Limits"], delta["Over Combined Limit"]) == (None, 100000, None)
+    other = by_name["Other Co"]
+    assert (other["Subsidiaries"], other["Open Balance"], other["Overdue"]) == ("beta_books", 15000, 15000)
+
+
+def test_group_aging__subsidiary_by_bucket_and_line_with_group_total(run):
+    rows = read_records(run["path"], "Group Aging")
+    table = {(row["Subsidiary"], row["Business Line"]): row for row in rows}
+    assert list(table) == [("Alpha Trading Co.", "Steel"), ("Alpha Trading Co.", "All lines"),
+                           ("beta_books", "Chem"), ("beta_books", "All lines"),
+                           ("Gamma Ltd", "Steel"), ("Gamma Ltd", "All lines"), ("Group", None)]
+    group = table[("Group", None)]
+    assert [group[b] for b in ("Not due", "1-30", "31-60", "61-90", "91-180", "181-365", ">365")] == \
+        [40000, 115000, 0, 60000, 30000, 0, 0]
+    assert (group["Receivables"], group["Overdue"]) == (245000, 205000)
+    beta = table[("beta_books", "All lines")]
+    assert (beta["1-30"], beta["91-180"], beta["Receivables"]) == (15000, 30000, 45000)
+
+
+def test_group_kpis__per_subsidiary_and_group(run):
+    rows = read_records(run["path"], "Group KPIs")
+    assert [(r["Subsidiary"], r["Receivables"], r["Overdue"], r["Customers with a Balance"]) for r in rows] == [
+        ("Alpha Trading Co.", 140000, 100000, 2), ("beta_books", 45000, 45000, 2), ("Gamma Ltd", 60000, 60000, 1),
+        ("Group", 245000, 205000, 3)]
+    assert rows[-1]["Overdue Share"] == pytest.approx(205000 / 245000)
+    assert rows[-1]["Key Targets"] == 1
+
+
+def test_group_workbook__opens_in_openpyxl_with_the_four_sheets_only(run):
+    book = openpyxl.load_workbook(run["path"])
+    assert book.sheetnames == ["Group Priority", "Group Aging", "Group KPIs", "Sources"]

@@ -1,0 +1,126 @@
+"""The group view: every subsidiary's book computed like `refresh`, then joined into four sheets.
+
+    outcome = group(paths, engine, task=partial(book_task, open_workbook, file_sha256))
+    write_group(open_or_new(out), outcome, lang)
+
+Books are read, never written.  A book that cannot be used is listed in Sources and left out;
+the others go on.  `engine` runs one `task` per book (a local process pool, or a Dask cluster)
+and joins the customers; everything after the join is the same code whichever engine ran.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any, Callable, Protocol, Sequence
+
+import pandas as pd
+
+from ..core import group as core
+from ..core import i18n
+from ..core.i18n import Label, Lang
+from ..core.read.company import read_company
+from ..errors import WorkbookUnusable
+from ..present.group_sheets import group_tables
+from ..present.sheets import aging_warning_texts
+from ..present import texts
+from .ports import WorkbookPort
+from .refresh import check, read_sheet
+
+
+@dataclass(frozen=True)
+class BookOutcome:
+    """One book's run: its figures, or why it was left out."""
+
+    path: str
+    sha256: str | None
+    seconds: float
+    figures: core.BookFigures | None
+    problem: Label | None = None
+
+    @property
+    def subsidiary(self) -> str:
+        return self.figures.subsidiary if self.figures else PurePath(self.path).stem
+
+
+class GroupEngine(Protocol):
+    """Runs the per-book tasks and the cross-book join."""
+
+    def run_books(self, task: Callable[[str], BookOutcome], paths: Sequence[str],
+                  done: Callable[[BookOutcome], None]) -> tuple[list[BookOutcome], Any]:
+        """Every book's outcome in `paths` order (`done` called as each finishes), and a handle on
+        the customer rows for `join`."""
+
+    def join(self, customer_rows: Any) -> pd.DataFrame:
+        """`core.finish_join` of the groupby of `core.JOIN_AGGREGATES` over every book's customer rows."""
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    books: list[BookOutcome]
+    priority: pd.DataFrame
+    aging: pd.DataFrame
+    kpis: pd.DataFrame
+    bucket_labels: tuple[Label, ...]    # the group's aging buckets (GROUP_POLICY's edges)
+
+    @property
+    def exit_code(self) -> int:
+        """0 = every book clean, 1 = a book was left out or had input errors."""
+        return 1 if any(b.figures is None or b.figures.errors for b in self.books) else 0
+
+
+def summarise(book: WorkbookPort, fallback_name: str, as_of: dt.date | None = None,
+              today: dt.date | None = None) -> core.BookFigures:
+    """Compute one book like `check` and keep what the group needs (no detail rows)."""
+    result = check(book, as_of=as_of, today=today)
+    company, _ = read_company(read_sheet(book, book.sheet_names(), "company", lambda _: None))
+    subsidiary = company["name"] or fallback_name
+    warnings = [Label(en, zh) for en, zh in zip(*(aging_warning_texts(result.aging, result.policy, lang)
+                                                   for lang in ("en", "zh")))]
+    errors = sum(item.severity == "error" for item in result.issues)
+    return core.BookFigures(subsidiary, result.as_of, len(result.detail), errors, len(result.issues) - errors,
+                            core.book_customers(result, subsidiary), core.book_aging(result, subsidiary, warnings),
+                            core.book_kpis(result))
+
+
+def book_task(opener: Callable[[str], WorkbookPort], fingerprint: Callable[[str], str], path: str,
+              as_of: dt.date | None = None, today: dt.date | None = None) -> BookOutcome:
+    """One book, start to end, never raising: an unusable book or a defect becomes its `problem`."""
+    started = time.perf_counter()
+    sha256 = None
+    try:
+        sha256 = fingerprint(path)
+        figures = summarise(opener(path), PurePath(path).stem, as_of, today)
+        return BookOutcome(path, sha256, time.perf_counter() - started, figures)
+    except WorkbookUnusable as unusable:
+        problem = Label(str(unusable), str(unusable))
+    except OSError as error:
+        problem = texts.BOOK_UNREADABLE.format(error=error.strerror or error)
+    except Exception as error:  # a defect of ours on this book: say so, go on with the others
+        problem = texts.BOOK_FAILED.format(error=f"{type(error).__name__}: {error}")
+    return BookOutcome(path, sha256, time.perf_counter() - started, None, problem)
+
+
+def group(paths: Sequence[str], engine: GroupEngine, task: Callable[[str], BookOutcome],
+          done: Callable[[BookOutcome], None] = lambda _: None) -> GroupOutcome:
+    """Run every book, join the customers, and compute the group's priority, aging and KPIs."""
+    books, customer_rows = engine.run_books(task, paths, done)
+    usable = [book.figures for book in books if book.figures is not None]
+    joined = engine.join(customer_rows) if usable else core.finish_join(
+        pd.DataFrame(columns=list(core.CUSTOMER_ROW_COLUMNS)).set_index("match_key"))
+    prioritised = core.group_priority(joined)
+    return GroupOutcome(books, prioritised, core.group_aging(usable), core.group_kpis(usable, prioritised),
+                        tuple(i18n.bucket_labels(core.GROUP_POLICY.bucket_edges)))
+
+
+def write_group(book: WorkbookPort, outcome: GroupOutcome, lang: Lang,
+                output: str | os.PathLike | None = None) -> Path | None:
+    """Stage the four group sheets (replacing ones of the same name in either language) and commit."""
+    names = book.sheet_names()
+    for key, table in group_tables(outcome, lang).items():
+        book.write_table(table, replaces=i18n.find_sheet(names, key))
+    return book.commit(output)
+
+

@@ -1,0 +1,139 @@
+"""Lay out the group view as four sheets: Group Priority, Group Aging, Group KPIs and Sources."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..core import i18n
+from ..core.group import unpack_names
+from ..core.i18n import Lang
+from ..core.tables import OutputColumn, OutputTable
+from .sheets import (ERROR_FILL, KEY_TARGET_FILL, STAGE_FILLS, WARNING_FILL, _columns, _fill_where, _ratio,
+                     _yes_blank, sheet_name)
+
+if TYPE_CHECKING:
+    from ..pipeline.group import GroupOutcome
+
+TOTAL_FILL = "D9E1F2"
+
+
+def group_priority_table(outcome: "GroupOutcome", lang: Lang) -> OutputTable:
+    ranked = outcome.priority
+    separator = ", " if lang == "en" else "、"
+    frame = pd.DataFrame({
+        "rank": ranked["rank"],
+        "customer_id": ranked["customer_id"],
+        "customer_name": ranked["customer_name"].replace("", None),
+        "credit_code": ranked["credit_code"].replace("", None),
+        "subsidiaries": ranked["subsidiaries"].map(lambda value: separator.join(unpack_names(value))),
+        "books": ranked["books"],
+        "open": ranked["open_fen"],
+        "overdue": ranked["overdue_fen"],
+        "share": ranked["share"].astype("float64"),
+        "max_days": ranked["max_days"],
+        "stage": ranked["stage"],
+        "key_target": _yes_blank(ranked["key_target"], lang),
+        "credit_limits": ranked["credit_limit_fen"].astype("Int64").where(ranked["limits_known"] > 0),
+        "over_limits": _yes_blank(ranked["over_limits"], lang),
+    }, index=ranked.index)
+    kinds = {"rank": "int", "books": "int", "open": "money", "overdue": "money", "share": "percent",
+             "max_days": "int", "credit_limits": "money"}
+    labels = i18n.GROUP_PRIORITY_COLUMNS
+    return OutputTable(sheet_name("group_priority", lang),
+                       _columns(labels, kinds, lang, {"customer_name": 28, "credit_code": 22, "subsidiaries": 36}),
+                       frame, row_fills=_fill_where(ranked["key_target"], KEY_TARGET_FILL),
+                       cell_fills={list(labels).index("stage"): ranked["stage"].map(STAGE_FILLS),
+                                   list(labels).index("over_limits"): _fill_where(ranked["over_limits"], ERROR_FILL)})
+
+
+def group_aging_table(outcome: "GroupOutcome", lang: Lang) -> OutputTable:
+    aging = outcome.aging
+    labels = i18n.GROUP_AGING_COLUMNS
+    columns = [OutputColumn(labels["subsidiary"].get(lang), "text", 24),
+               OutputColumn(labels["business_line"].get(lang), "text", 16)]
+    if not len(aging):
+        return OutputTable(sheet_name("group_aging", lang), tuple(columns), pd.DataFrame({"s": [], "l": []}))
+    total = aging["is_total"].astype(bool)
+    group_row = aging["subsidiary"].isna()
+    line = aging["business_line"].map(lambda v: i18n.BLANK_LINE.get(lang) if v == "" else v)
+    data = {"subsidiary": aging["subsidiary"].where(~group_row, i18n.GROUP_TOTAL.get(lang)),
+            "line": line.where(~total, i18n.SUBSIDIARY_TOTAL.get(lang)).where(~group_row, None)}
+    for n, label in enumerate(outcome.bucket_labels):
+        columns.append(OutputColumn(label.get(lang), "money"))
+        data[f"b{n}"] = aging[f"bucket_{n}"]
+    for key, kind, values in (("receivables", "money", aging["receivables_fen"]),
+                              ("overdue", "money", aging["overdue_fen"]),
+                              ("overdue_share", "percent", _ratio(aging["overdue_fen"], aging["receivables_fen"])),
+                              ("provision", "money", aging["provision_fen"]),
+                              ("warnings", "text", aging["warnings"].map(
+                                  lambda w: (w.get(lang) or None) if w is not None else None))):
+        columns.append(OutputColumn(labels[key].get(lang), kind, 48 if key == "warnings" else None))
+        data[key] = values
+    warned = aging["warnings"].map(lambda w: w is not None and bool(w.en))
+    fills = _fill_where(total, TOTAL_FILL).where(~warned, WARNING_FILL)
+    return OutputTable(sheet_name("group_aging", lang), tuple(columns), pd.DataFrame(data), row_fills=fills)
+
+
+def group_kpis_table(outcome: "GroupOutcome", lang: Lang) -> OutputTable:
+    kpis = outcome.kpis
+    group_row = kpis["subsidiary"].isna()
+    receivables = kpis["receivables_fen"]
+    group_total = receivables[group_row].sum()
+    frame = pd.DataFrame({
+        "subsidiary": kpis["subsidiary"].where(~group_row, i18n.GROUP_TOTAL.get(lang)),
+        "as_of": pd.to_datetime(kpis["as_of"]),
+        "customers": kpis["customers"],
+        "receivables": receivables,
+        "overdue": kpis["overdue_fen"],
+        "overdue_share": _ratio(kpis["overdue_fen"], receivables),
+        "share_of_group": _ratio(receivables, pd.Series(group_total, index=kpis.index)),
+        "key_targets": kpis["key_targets"],
+        "over_limit": kpis["over_limit"],
+        "interest": kpis["interest_fen"],
+        "provision": kpis["provision_fen"],
+    })
+    kinds = {"as_of": "date", "customers": "int", "receivables": "money", "overdue": "money",
+             "overdue_share": "percent", "share_of_group": "percent", "key_targets": "int", "over_limit": "int",
+             "interest": "money", "provision": "money"}
+    return OutputTable(sheet_name("group_kpis", lang), _columns(i18n.GROUP_KPI_COLUMNS, kinds, lang,
+                                                                {"subsidiary": 24}),
+                       frame, row_fills=_fill_where(group_row, TOTAL_FILL))
+
+
+def sources_table(outcome: "GroupOutcome", lang: Lang) -> OutputTable:
+    books = outcome.books
+
+    def status(book) -> str:
+        if book.figures is None:
+            colon = ": " if lang == "en" else "："
+            return f"{i18n.SOURCE_UNUSABLE.get(lang)}{colon}{book.problem.get(lang) if book.problem else ''}"
+        return (i18n.SOURCE_WITH_ERRORS if book.figures.errors else i18n.SOURCE_OK).get(lang)
+
+    def number(book, name: str) -> object:
+        return getattr(book.figures, name) if book.figures is not None else pd.NA
+
+    frame = pd.DataFrame({
+        "subsidiary": [book.subsidiary for book in books],
+        "path": [book.path for book in books],
+        "sha256": [book.sha256 for book in books],
+        "as_of": pd.to_datetime(pd.Series([book.figures.as_of if book.figures else None for book in books],
+                                          dtype=object)),
+        "rows": pd.array([number(b, "rows") for b in books], dtype="Int64"),
+        "errors": pd.array([number(b, "errors") for b in books], dtype="Int64"),
+        "warnings": pd.array([number(b, "warnings") for b in books], dtype="Int64"),
+        "seconds": pd.Series([round(book.seconds, 2) for book in books], dtype="float64"),
+        "status": [status(book) for book in books],
+    })
+    bad = pd.Series([book.figures is None or bool(book.figures.errors) for book in books], dtype=bool)
+    kinds = {"as_of": "date", "rows": "int", "errors": "int", "warnings": "int", "seconds": "decimal"}
+    return OutputTable(sheet_name("sources", lang),
+                       _columns(i18n.SOURCE_COLUMNS, kinds, lang, {"subsidiary": 24, "path": 48, "sha256": 66,
+                                                                  "status": 60}),
+                       frame, row_fills=_fill_where(bad, WARNING_FILL))
+
+
+def group_tables(outcome: "GroupOutcome", lang: Lang) -> dict[str, OutputTable]:
+    """The group workbook's sheets by key, in tab order."""
+    return {"group_priority": group_priority_table(outcome, lang), "group_aging": group_aging_table(outcome, lang),
+            "group_kpis": group_kpis_table(outcome, lang), "sources": sources_table(outcome, lang)}
