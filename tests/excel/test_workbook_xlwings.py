@@ -184,7 +184,7 @@ def test_write_table__replaces_in_place_renames_and_appends():
     port.write_table(table("New"))
     port.commit()
     assert [s.name for s in book.sheets] == ["Ledger", "账龄明细", "Mine", "New"]
-    assert book.sheets["账龄明细"].used_range.shape == (6, 5)       # the old block is gone
+    assert book.sheets["账龄明细"].used_range.shape == (3, 5)       # the old block is gone
 
 
 def test_write_table__an_old_namesake_goes_like_in_the_file_adapter():
