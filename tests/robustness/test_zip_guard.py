@@ -128,7 +128,7 @@ def test_cells_without_references_still_count(tmp_path):
 
 def test_references_split_across_chunks_are_read_whole(tmp_path, monkeypatch):
     book = _package(tmp_path / "split.xlsx", list(_dense_rows(300, "ABCXYZ"))
-                    + [b'<row r="777"><c r="AMJ777"><v>1</v></c></row>'])
+                    + [b'<row r="777"><c r="AMJ777"><v>1</v></c></row>'], dimension="")  # no claim: exact scan
     whole = scan_sheet(book, SHEET)
     assert (whole.rows, whole.columns, whole.farthest) == (777, 1024, "AMJ777")
     for size in (5, 7, 13, 64):
@@ -157,3 +157,40 @@ def test_the_guard_itself_stays_small_on_a_big_bomb(tmp_path):
     assert verdict == "refused"
     assert int(peak_kb) < 1.5 * (1 << 20)  # ru_maxrss is in KiB on Linux
     print(f"guard peak: {int(peak_kb) / 1024:.0f} MB")
+
+
+# ---------------------------------------------------------------- the fast path (a dimension to check against)
+def test_a_true_dimension_is_checked_with_byte_searches_and_bounds_the_grid(tmp_path, monkeypatch):
+    book = _package(tmp_path / "ledger.xlsx", [HEADER_ROW, *_dense_rows(20_000, "AB")], dimension="A1:B20001")
+    monkeypatch.setattr(zip_guard._Scan, "feed", lambda *_: pytest.fail("the numpy decode ran"))
+    extent = guard_sheet(book, SHEET)
+    assert extent.columns == 2 and 20_001 <= extent.rows <= 99_999 and extent.dimension == "A1:B20001"
+
+
+@pytest.mark.parametrize("stray", [b'<c r="C777"><v>1</v></c>', b'<c r="AB777"><v>1</v></c>',
+                                   b'<c r="XFD777"><v>1</v></c>', b'<c r="A1048576"><v>1</v></c>',
+                                   b'<c r="A3002"><v>1</v></c>'])
+def test_a_cell_beyond_a_true_looking_dimension_is_found_wherever_it_hides(tmp_path, stray):
+    rows = list(_dense_rows(3000, "AB"))
+    rows[1500] = rows[1500].replace(b"</row>", stray + b"</row>")
+    book = _package(tmp_path / "hidden.xlsx", [HEADER_ROW, *rows], dimension="A1:B3001")
+    exact = scan_sheet(_package(tmp_path / "exact.xlsx", [HEADER_ROW, *rows], dimension=""), SHEET)
+    extent = scan_sheet(book, SHEET)
+    assert extent.columns >= exact.columns and extent.rows >= exact.rows and extent.grid >= exact.grid
+
+
+def test_a_same_length_row_past_a_big_claim_is_searched_for(tmp_path):
+    """A claim of 1,000,001 rows: rows 1,048,577..9,999,999 would be beyond Excel, so they are looked for."""
+    book = _package(tmp_path / "rows.xlsx", [HEADER_ROW, b'<row r="9999999"><c r="A9999999"><v>1</v></c></row>'],
+                    dimension="A1:B1000001")
+    with pytest.raises(WorkbookTooLarge, match="A9999999"):
+        guard_sheet(book, SHEET)
+
+
+def test_greater_numbers_of_the_same_length():
+    import re
+    pattern = re.compile(zip_guard._greater_numbers("1048576") + b"$")
+    for n in (1048576, 1048575, 999999, 1000000):
+        assert not pattern.match(str(n).encode())
+    for n in (1048577, 1048580, 1049000, 1100000, 2000000, 9999999):
+        assert pattern.match(str(n).encode())
