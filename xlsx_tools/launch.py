@@ -12,9 +12,15 @@ from typing import Sequence
 def main(argv: Sequence[str] | None = None) -> int:
     from .io import signals
     signals.install()
+    status = None
     try:
         from . import cli
+        status = cli.main(argv)
     except KeyboardInterrupt as interrupt:
+        if status is not None:  # the signal landed after the run had finished
+            return status
         sys.stderr.write(f"xlsx-tools: {signals.message(interrupt)}\n")
         return signals.exit_code(interrupt)
-    return cli.main(argv)
+    finally:
+        signals.stand_down()
+    return status

@@ -20,7 +20,7 @@ import signal
 import threading
 from collections.abc import Iterator
 
-__all__ = ["Interrupted", "install", "critical_section", "mark_saved", "saved_status", "exit_code",
+__all__ = ["Interrupted", "install", "stand_down", "critical_section", "mark_saved", "saved_status", "exit_code",
            "message", "EXIT_INTERRUPTED", "EXIT_TERMINATED"]
 
 EXIT_INTERRUPTED = 128 + signal.SIGINT    # 130
@@ -52,6 +52,13 @@ def install() -> None:
     signal.signal(signal.SIGINT, _handle)
     signal.signal(signal.SIGTERM, _handle)
     _state.update(saved=None, held=0, pending=None)
+
+
+def stand_down() -> None:
+    """The run is over and its status decided: a late signal must not turn it into 130/143."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 @contextlib.contextmanager

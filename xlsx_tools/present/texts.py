@@ -101,3 +101,11 @@ NO_MACROS = Message("no macro sources {macros}/*.bas (run from a checkout or pas
 INTERRUPTED = Label("interrupted; the workbook was not changed", "已中断，工作簿未被修改")
 INTERNAL_ERROR = Label("internal error; the workbook was not changed. Please send the details below to support:",
                        "内部错误，工作簿未被修改；请将以下信息发给维护人员")
+
+# -- reliability (issue 10): what really happened when a run met a fault
+JOURNAL_TIDY_FAILED = Message(
+    "the workbook was saved; only tidying the letters journal in {folder} failed ({reason}); "
+    "the next run will finish it",
+    "工作簿已保存；仅整理函件日志（{folder}）失败（{reason}），下次运行会自动补做")
+STALE_TEMPS_REMOVED = Message("removed {count} temporary file(s) left by an interrupted earlier run",
+                              "已删除之前被中断的运行遗留的 {count} 个临时文件")
