@@ -191,7 +191,7 @@ def _summary_line(issues: Sequence[Issue], lang: Lang) -> str:
 
 
 def _open(args: argparse.Namespace, path: Path | None = None):
-    limits = Limits.raised_to(args.max_part_mb) if args.max_part_mb else Limits()
+    limits = Limits.raised_to(args.max_part_mb) if args.max_part_mb is not None else Limits()
     return open_workbook(path or args.workbook, limits=limits, force=getattr(args, "force", False))
 
 
