@@ -45,6 +45,9 @@ _ERROR_TEXT = {
     "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA",
 }
 _ERROR_RE = re.compile(r"Error\((\w+)\)")
+# A styled number cell and its value; beyond this many days the reader's date conversion overflows.
+_STYLED_NUMBER = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?\bs="[0-9]+"[^>]*>(?:<f>[^<]*</f>)?<v>([^<]*)</v>')
+_NO_CALENDAR_DAYS = 1e8
 
 
 def _unusable(zh: str, en: str) -> WorkbookUnusable:
@@ -182,6 +185,10 @@ class WorkbookFile:
         except fastexcel.FastExcelError as exc:
             raise _unusable(f"无法读取工作表 {name}（文件可能已损坏）",
                             f"Cannot read sheet {name} (the file may be damaged): {exc}") from None
+        except BaseException as exc:  # a panic inside the Rust reader (pyo3's PanicException is no Exception)
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise self._reader_panic(name) from None
         letters = [column_letter(c.absolute_index + 1) for c in sheet.available_columns()]
         arrays = [_clean_float_text(batch.column(j)) for j in range(batch.num_columns)]
         if errors is not None:
@@ -206,6 +213,26 @@ class WorkbookFile:
         if not columns:
             letters = []
         return RawSheet(name=name, frame=frame, first_row=1, columns=tuple(letters))
+
+    def _reader_panic(self, name: str) -> WorkbookUnusable:
+        """The reader gave up on a cell: name the cells it most likely choked on (a number formatted
+        as a date, so large that no calendar holds it), so the clerk can fix them."""
+        cells = []
+        part = self._parts.get(name)
+        if part is not None:
+            with zipfile.ZipFile(self.path) as package:
+                xml = package.read(part)
+            for ref, value in _STYLED_NUMBER.findall(xml):
+                try:
+                    if abs(float(value)) >= _NO_CALENDAR_DAYS:
+                        cells.append(ref.decode())
+                except ValueError:
+                    continue
+        where = "、".join(cells[:5]) or "?"
+        where_en = ", ".join(cells[:5]) or "?"
+        return _unusable(f"工作表 {name} 的单元格 {where} 是设为日期格式的数字，但数值过大，不是任何日期；请在 Excel 中修正后再试",
+                         f"Sheet {name}, cell {where_en}: a number formatted as a date, too large to be any date; "
+                         f"correct it in Excel and try again")
 
     def _guard(self, name: str) -> None:
         """Refuse a sheet whose used range would exhaust the reader's memory (once per sheet)."""
