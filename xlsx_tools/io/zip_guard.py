@@ -27,6 +27,7 @@ from __future__ import annotations
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,6 +176,7 @@ try:  # ISA-L inflates about 2.5 times faster than zlib: the guard's cost is mos
     from isal import isal_zlib as _inflate_module
 except ImportError:  # pragma: no cover - isal is a declared dependency; zlib gives the same bytes
     import zlib as _inflate_module
+_INFLATE_ERRORS = (_inflate_module.error, zlib.error)
 
 
 def _inflated(path: str | os.PathLike, part: str) -> Iterator[bytes]:
@@ -205,7 +207,10 @@ def _inflated(path: str | os.PathLike, part: str) -> Iterator[bytes]:
                 if not data:
                     raise zipfile.BadZipFile(f"{part} is truncated")
                 left -= len(data)
-            chunk = inflater.decompress(data, _CHUNK)
+            try:
+                chunk = inflater.decompress(data, _CHUNK)
+            except _INFLATE_ERRORS as exc:
+                raise zipfile.BadZipFile(f"{part} cannot be inflated ({exc})") from None
             if chunk:
                 yield chunk
             elif not data:
