@@ -164,7 +164,7 @@ class _Scan:
             going &= (byte >= 48) & (byte <= 57)
             row = np.where(going, row * 10 + byte - 48, row)
         deepest = int(np.lexsort((column, row))[-1])  # the farthest row; its cell rather than its row tag
-        if row[deepest] > self.rows:
+        if row[deepest] > self.rows or (row[deepest] == self.rows and column[deepest] and self.deepest.isdigit()):
             self.rows = int(row[deepest])
             self.deepest = f"{column_letter(int(column[deepest])) if column[deepest] else ''}{self.rows}"
         widest = int(np.argmax(column))
@@ -278,8 +278,8 @@ class _Claim:
         return cls(column, row, limits)
 
     def holds_for(self, data: bytes) -> bool:
-        """True when no cell reference in `data` lies beyond the claim."""
-        return self.beyond.search(data) is None
+        """True when no cell reference in `data` lies beyond the claim (and no cell lacks one)."""
+        return b"<c>" not in data and b"<c/>" not in data and self.beyond.search(data) is None
 
 
 def _reader_mb(grid: int, cells: int) -> float:
