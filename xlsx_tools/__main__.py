@@ -1,6 +1,6 @@
-"""`python -m xlsx_tools` runs the command line."""
+"""`python -m xlsx_tools` runs the command line (signal handlers armed first)."""
 import sys
 
-from .cli import main
+from .launch import main
 
 sys.exit(main())

@@ -2,11 +2,13 @@
 
 Exit codes (workbook contract): 0 clean, 1 input errors found (results for valid
 rows still written), 2 the file cannot be used (nothing written); beyond the contract,
-3 an internal error and 130 an interrupt (nothing written in either case: saves are atomic).
+3 an internal error, 130 Ctrl-C and 143 SIGTERM (nothing written in these cases: saves
+are atomic; a signal after the save exits with the run's real status).
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -15,7 +17,7 @@ import traceback
 import unicodedata
 from collections import Counter
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Iterator, Sequence, TextIO
 
 from . import __version__
 from .core import i18n
@@ -23,12 +25,14 @@ from .core.cells import format_money
 from .core.i18n import Lang
 from .core.issues import Issue, counts
 from .errors import WorkbookUnusable
+from .io import locks, signals, write_faults
+from .io.zip_guard import Limits
 from .pipeline.refresh import check, choose_lang, refresh
 from .present import texts
 from .wiring import letters, open_workbook
 
 EXIT_OK, EXIT_INPUT_ERRORS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
-EXIT_INTERRUPTED = 130
+EXIT_INTERRUPTED = signals.EXIT_INTERRUPTED
 
 
 def _date(text: str) -> dt.date:
@@ -70,12 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--output", type=Path, metavar="PATH",
                          help="write to PATH instead of updating WORKBOOK in place")
     common(refresh, lang_help="language of the written sheets (default: Policy sheet, else zh)")
+    _safety_options(refresh, writes=True)
 
     check = command("check", help="validate the input sheets only; print Sheet!Cell: message lines",
                     description="Validate the input sheets without writing anything.")
     check.add_argument("workbook", type=Path, help="the collections workbook (.xlsx or .xlsm)")
     check.add_argument("--json", action="store_true", help="print the issues as a JSON list")
     common(check, lang_help="language of the messages (default: Policy sheet, else zh)")
+    _safety_options(check, writes=False)
 
     new = command("new", help="write a fresh, empty collections workbook",
                   description="Write a fresh collections workbook from the template.")
@@ -141,6 +147,19 @@ def _add_letters_command(command) -> None:
                          help="aging and letter date (default: Policy sheet, else today)")
     letters.add_argument("--lang", choices=i18n.LANGS,
                          help="language of the letters and sheets (default: Policy sheet, else zh)")
+    _safety_options(letters, writes=True)
+
+
+def _safety_options(sub: argparse.ArgumentParser, *, writes: bool) -> None:
+    """--max-part-mb everywhere a workbook is read; --wait and --force where it is written."""
+    sub.add_argument("--max-part-mb", type=int, metavar="MB",
+                     help=f"accept zip parts up to MB uncompressed (default {Limits().max_part_mb}, "
+                          f"at most 4095)")
+    if writes:
+        sub.add_argument("--wait", type=float, default=locks.DEFAULT_WAIT_SECONDS, metavar="SECONDS",
+                         help=f"wait this long for another run on the same workbook to finish "
+                              f"(default {locks.DEFAULT_WAIT_SECONDS:g})")
+        sub.add_argument("--force", action="store_true", help="replace the workbook even if it is read-only")
 
 
 def _add_build_templates_command(command) -> None:
@@ -193,11 +212,31 @@ def _summary_line(issues: Sequence[Issue], lang: Lang) -> str:
 
 
 
+def _open(args: argparse.Namespace, path: Path | None = None):
+    limits = Limits.raised_to(args.max_part_mb) if args.max_part_mb is not None else Limits()
+    return open_workbook(path or args.workbook, limits=limits, force=getattr(args, "force", False))
+
+
+@contextlib.contextmanager
+def _run_lock(args: argparse.Namespace, command: str, err: TextIO) -> Iterator[None]:
+    """The whole run holds the workbook's (and --output's) run lock; leftovers of killed runs go first."""
+    targets = [args.workbook] + ([args.output] if getattr(args, "output", None) is not None
+                                 and not Path(args.output).is_dir() else [])
+    with contextlib.ExitStack() as held:
+        for target in dict.fromkeys(locks.real_path(t) for t in targets):
+            lock = held.enter_context(locks.RunLock(target, command=command, wait_seconds=args.wait))
+            removed = locks.remove_stale_temp_files(target, lock)
+            if removed:
+                err.write(f"xlsx-tools: {texts.zh_en(texts.STALE_TEMPS_REMOVED.format(count=len(removed)))}\n")
+        yield
+
+
 def _run_refresh(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = ProgressLine(err)
     try:
-        outcome = refresh(open_workbook(args.workbook), as_of=args.as_of, lang=args.lang, output=args.output,
-                                   progress=progress)
+        with _run_lock(args, "refresh", err):
+            outcome = refresh(_open(args), as_of=args.as_of, lang=args.lang, output=args.output,
+                              progress=progress)
     finally:
         progress.done()
     result, lang = outcome.result, outcome.lang
@@ -213,7 +252,7 @@ def _run_refresh(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = ProgressLine(err)
     try:
-        result = check(open_workbook(args.workbook), as_of=args.as_of, progress=progress)
+        result = check(_open(args), as_of=args.as_of, progress=progress)
     finally:
         progress.done()
     lang = choose_lang(args.lang, result)
@@ -311,13 +350,16 @@ def _run_letters(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise WorkbookUnusable(texts.zh_en(texts.WORKBOOK_REQUIRED))
     progress = ProgressLine(err)
     try:
-        outcome = letters(
-            open_workbook(args.workbook), args.out, as_of=args.as_of, kinds=args.kind, customers=args.customer,
-            pdf=args.pdf, dry_run=args.dry_run, lang=args.lang, output=args.output, templates=args.templates,
-            base_dir=args.workbook.resolve().parent, progress=progress)
+        with _run_lock(args, "letters", err):
+            outcome = letters(
+                _open(args), args.out, as_of=args.as_of, kinds=args.kind, customers=args.customer,
+                pdf=args.pdf, dry_run=args.dry_run, lang=args.lang, output=args.output, templates=args.templates,
+                base_dir=args.workbook.resolve().parent, progress=progress)
     finally:
         progress.done()
     lang = outcome.lang
+    if outcome.tidy_warning is not None:
+        err.write(f"xlsx-tools: {outcome.tidy_warning.get(lang)}\n")
     _print_issues(outcome.result.issues, lang, err)
     kind_name = {code: label.get(lang) for code, label in i18n.LETTER_KINDS.items()}
 
@@ -395,6 +437,18 @@ def cli_reference() -> str:
     return "\n\n".join(sections) + "\n"
 
 
+def _disk_full(exc: BaseException, err: TextIO) -> int:
+    """Exit 2 "nothing written", or, after the save, the run's real status with a warning."""
+    filename = getattr(exc, "filename", None)
+    folder = Path(filename).parent if filename else Path.cwd()
+    saved = signals.saved_status()
+    if saved is None:
+        err.write(f"xlsx-tools: {write_faults.save_failed(exc, folder)}\n")
+        return EXIT_UNUSABLE
+    err.write(f"xlsx-tools: {write_faults.tidy_failed(exc, folder)}\n")
+    return saved
+
+
 COMMANDS = {"refresh": _run_refresh, "check": _run_check, "new": _run_new, "demo": _run_demo,
             "letters": _run_letters, "build-templates": _run_build_templates,
             "group": _run_group}
@@ -403,16 +457,19 @@ COMMANDS = {"refresh": _run_refresh, "check": _run_check, "new": _run_new, "demo
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
-    args = build_parser().parse_args(argv)
+    signals.install()  # again: a fresh run state when called from Python; no-op outside the main thread
     try:
+        args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args, out, err)
     except WorkbookUnusable as unusable:
         err.write(f"xlsx-tools: {unusable}\n")
         return EXIT_UNUSABLE
-    except KeyboardInterrupt:
-        err.write(f"xlsx-tools: {texts.zh_en(texts.INTERRUPTED)}\n")
-        return EXIT_INTERRUPTED
-    except Exception:  # a defect of ours: say so plainly, keep the details for the report
+    except KeyboardInterrupt as interrupt:  # Ctrl-C or SIGTERM: 130/143, or the real status after the save
+        err.write(f"xlsx-tools: {signals.message(interrupt)}\n")
+        return signals.exit_code(interrupt)
+    except Exception as exc:  # a defect of ours: say so plainly, keep the details for the report
+        if write_faults.is_disk_full(exc):  # a full disk met where no adapter expected it: say what happened
+            return _disk_full(exc, err)
         err.write(f"xlsx-tools: {texts.zh_en(texts.INTERNAL_ERROR)}\n")
         err.write(traceback.format_exc())
         return EXIT_INTERNAL

@@ -19,14 +19,17 @@ from .io.letters_docx import DocxRenderer
 from .io.letters_journal import BookJournal
 from .io.pdf import batch_pdf
 from .io.xlsx.workbook_file import WorkbookFile
+from .io.zip_guard import Limits
 from .pipeline.group import BookOutcome, GroupOutcome, book_task, group, write_group
 from .pipeline.letters import LettersOutcome, generate_letters
 from .pipeline.ports import LetterAdapters, WorkbookPort
 
 
-def open_workbook(path: str | os.PathLike) -> WorkbookFile:
-    """A collections workbook (.xlsx or .xlsm) on disk, ready for `refresh`, `check` or `letters`."""
-    return WorkbookFile(Path(path))
+def open_workbook(path: str | os.PathLike, *, limits: Limits = Limits(), force: bool = False) -> WorkbookFile:
+    """A collections workbook (.xlsx or .xlsm) on disk, ready for `refresh`, `check` or `letters`.
+
+    `limits` are the size guards checked before reading; `force` replaces a read-only file anyway."""
+    return WorkbookFile(Path(path), limits=limits, force=force)
 
 
 def letter_adapters(workers: int | None = None) -> LetterAdapters:

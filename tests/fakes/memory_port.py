@@ -38,7 +38,7 @@ class MemoryWorkbook:
     def write_table(self, table: OutputTable, replaces: str | None = None) -> None:
         self.staged[table.name] = table
 
-    def commit(self, output=None, progress=None) -> Path | None:
+    def commit(self, output=None, progress=None, status_if_saved=None) -> Path | None:
         self.events.append("commit")
         if self.fail_commit:
             raise WorkbookUnusable("locked / 被锁定")

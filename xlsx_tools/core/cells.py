@@ -7,6 +7,7 @@ only leftovers, which are rare, go through the general rules.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -17,11 +18,12 @@ import pyarrow.compute as pc
 
 from .tables import SerialDates
 
-_ISO_PREFIX = r"^\d{4}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2}(?:\.\d+)?)?$"
+# The fast path: ISO dates of the years 1900..2199 (the rest goes through the range rules).
+_ISO_PREFIX = r"^(?:19|2[01])\d{2}-\d{2}-\d{2}(?: \d{2}:\d{2}:\d{2}(?:\.\d+)?)?$"
 _SEPARATED = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _CHINESE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_SERIAL = re.compile(r"^\d+(?:\.\d+)?$")
+_SERIAL = re.compile(r"^-?\d+(?:\.\d+)?$")
 
 
 def clean_text(column: pd.Series) -> pd.Series:
@@ -30,40 +32,77 @@ def clean_text(column: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
-def parse_dates(column: pd.Series, serial_dates: SerialDates | None = None) -> tuple[pd.Series, pd.Series]:
+#: The dates the maths is done on.  Dates are nanosecond timestamps (pandas), which end in 2262;
+#: the last accepted date leaves room for adding terms, grace and interest periods to it.
+FIRST_DATE = pd.Timestamp("1900-01-01")
+LAST_DATE = pd.Timestamp("2199-12-31")
+_OUT_OF_RANGE = "out of range"  # marker from _parse_one_date: a real calendar date outside the range
+
+
+def parse_dates(column: pd.Series, serial_dates: SerialDates | None = None, open_ended: bool = False) -> tuple[pd.Series, pd.Series]:
     """Dates from date cells, text in the contract's forms, or numbers read by `serial_dates`
     (the workbook's date system, from its `RawSheet`; without it a number is not a date).
 
-    Returns (datetime64[ns] Series with NaT for blanks, mask of unrecognised cells).
+    Returns (datetime64[ns] Series with NaT for blanks, mask of cells that are no usable date).
+    See `parse_dates_checked` for the range rules and `open_ended`.
+    """
+    dates, unrecognised, out_of_range = parse_dates_checked(column, serial_dates, open_ended)
+    return dates, unrecognised | out_of_range
+
+
+def parse_dates_checked(column: pd.Series, serial_dates: SerialDates | None = None,
+                        open_ended: bool = False) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(dates, unrecognised mask, out-of-range mask).
+
+    Accepted: FIRST_DATE..LAST_DATE.  A real calendar date before it (e.g. serial -5 shown as
+    1899-12-25, or 0000-01-01) or after it is out of range.  With `open_ended` (a hold or due
+    date meaning "never", e.g. 9999-12-31) a date after LAST_DATE up to 9999-12-31 is read as LAST_DATE.
     """
     text = clean_text(column)
     present = text.notna()
     result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    out_of_range = pd.Series(False, index=text.index)
     iso = present & text.str.match(_ISO_PREFIX).fillna(False).astype(bool)
     if iso.any():
         result[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     rest = present & result.isna()
     if rest.any():
-        result[rest] = [_parse_one_date(value, serial_dates) for value in text[rest]]
-    return result, present & result.isna()
+        parsed = [_parse_one_date(value, serial_dates, open_ended) for value in text[rest]]
+        out_of_range[rest] = [value is _OUT_OF_RANGE for value in parsed]
+        result[rest] = [pd.NaT if value is _OUT_OF_RANGE else value for value in parsed]
+    return result, present & result.isna() & ~out_of_range, out_of_range
 
 
-def _parse_one_date(value: str, serial_dates: SerialDates | None) -> pd.Timestamp:
+def _in_range(day: dt.date, open_ended: bool) -> pd.Timestamp | str:
+    stamp = pd.Timestamp(day) if day <= LAST_DATE.date() else None
+    if stamp is None:
+        return LAST_DATE if open_ended else _OUT_OF_RANGE
+    return stamp if stamp >= FIRST_DATE else _OUT_OF_RANGE
+
+
+def _parse_one_date(value: str, serial_dates: SerialDates | None, open_ended: bool = False) -> pd.Timestamp | str:
     for pattern, groups in ((_SEPARATED, (1, 3, 4)), (_CHINESE, (1, 2, 3)), (_COMPACT, (1, 2, 3))):
         match = pattern.match(value)
         if match:
             year, month, day = (int(match.group(g)) for g in groups)
+            if year == 0 and 1 <= month <= 12 and 1 <= day <= 31:
+                return _OUT_OF_RANGE  # year 0 does not exist, but 0000-01-01 is meant as a date
             try:
-                return pd.Timestamp(year=year, month=month, day=day)
+                return _in_range(dt.date(year, month, day), open_ended)
             except ValueError:
                 return pd.NaT
     if serial_dates is not None and _SERIAL.match(value):
-        return serial_dates(float(value))
+        serial = float(value)
+        day = serial_dates(serial) if serial >= 0 else pd.NaT
+        return _OUT_OF_RANGE if pd.isna(day) else _in_range(day.date(), open_ended)
     return pd.NaT
 
 
 # Plain strings, not compiled patterns, so pandas hands them to Arrow's RE2 kernels.
 _MONEY_NOISE = r"(?i)[\s,，¥￥]|RMB|CNY|元"
+# Thousands separators only in groups of three ("1,234,567.5"); "1,2,3" is no amount.
+_COMMA = r"[,，]"
+_GROUPED = r"^[^0-9]*\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?[^0-9]*$"
 # RE2 syntax (pyarrow): up to 15 integer digits keeps fen inside int64.
 _PLAIN_NUMBER = r"^(?P<sign>[+-]?)(?P<whole>\d{1,15})(?:\.(?P<fraction>\d*))?$"
 
@@ -81,6 +120,9 @@ def parse_money(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     if not present.any():
         return fen, present
     stripped = text[present]
+    misgrouped = stripped.str.contains(_COMMA, regex=True) & ~stripped.str.replace(r"\s", "", regex=True) \
+        .str.match(_GROUPED)
+    stripped = stripped.mask(misgrouped, "not an amount")
     noisy = stripped.str.contains(r"[^0-9.+-]", regex=True).to_numpy(dtype=bool)
     if noisy.any():
         stripped = stripped.copy()
@@ -141,6 +183,7 @@ def parse_integers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = clean_text(column)
     present = text.notna()
     numbers = pd.to_numeric(text, errors="coerce")
+    numbers = numbers.where(numbers.abs() < 2 ** 53)  # beyond that (or inf) no whole number is exact
     whole = numbers.notna() & (numbers == np.floor(numbers.fillna(0)))
     result = numbers.where(whole).astype("Int64")
     return result, present & result.isna()

@@ -35,6 +35,7 @@ from ..core import i18n
 from ..core.i18n import Lang
 from ..core.issues import Issue, counts
 from ..errors import WorkbookUnusable
+from ..io.locks import RunLock
 from ..io.workbook_xlwings import XlwingsWorkbook
 from ..pipeline import refresh as refresh_steps
 from ..present import texts
@@ -128,7 +129,9 @@ def _generate_letters(book: Any, status: _Status) -> tuple[str, str]:
     folder = port.folder
     if folder is None:
         raise WorkbookUnusable(texts.zh_en(texts.NOT_SAVED_BOOK))
-    outcome = letters(port, None, base_dir=folder, progress=status)
+    # a double-click on the button, or a CLI run on the same file, waits for this batch (or is told who has it)
+    with RunLock(Path(str(book.fullname)), command="letters"):
+        outcome = letters(port, None, base_dir=folder, progress=status)
     lang = outcome.lang
     status.lang = lang
     lines = [texts.LETTERS_DONE.format(generated=len(outcome.generated), skipped=len(outcome.skipped),

@@ -252,7 +252,7 @@ class XlwingsWorkbook:
         return [table.name for table, _ in self._staged.values()]
 
     def commit(self, output: str | os.PathLike | None = None,
-               progress: Callable[[str], None] | None = None) -> Path | None:
+               progress: Callable[[str], None] | None = None, status_if_saved: int | None = None) -> Path | None:
         """Write every staged table into the live book; save when asked to.
 
         Returns the saved path, or None when the book was updated but not saved.

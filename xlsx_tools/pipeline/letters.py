@@ -76,6 +76,7 @@ class LettersOutcome:
     pdf: Path | None = None
     pdf_error: str | None = None
     dry_run: bool = False
+    tidy_warning: Label | None = None         # the save succeeded; only tidying the journal failed
 
     @property
     def exit_code(self) -> int:
@@ -234,14 +235,19 @@ def generate_letters(book: WorkbookPort, out_dir: str | os.PathLike | None = Non
     write_outputs(book, result, chosen)
     book.write_table(log_table(log, new_rows, chosen), replaces=log.sheet_name)
     try:
-        written = book.commit(output, progress=progress)
+        written = book.commit(output, progress=progress,
+                              status_if_saved=1 if (result.has_errors or failed) else 0)
     except WorkbookUnusable as unusable:
         not_logged = texts.LETTERS_NOT_LOGGED.format(count=len(generated), folder=str(folder))
         raise WorkbookUnusable(f"{unusable} —— {texts.zh_en(not_logged)}") from None
-    journal.settle([row.letter_no for row in new_rows])
+    tidy_warning = None
+    try:
+        journal.settle([row.letter_no for row in new_rows])
+    except OSError as exc:  # the save stands; the next run reconciles the journal
+        tidy_warning = texts.JOURNAL_TIDY_FAILED.format(folder=str(folder), reason=exc.strerror or str(exc))
 
     pdf_path, pdf_error = None, None
     if pdf and generated:
         pdf_path, pdf_error = adapters.pdf([g.path for g in generated], folder, result.as_of, progress)
     return LettersOutcome(result, chosen, folder, tuple(generated), tuple(skipped), tuple(failed),
-                          tuple(recovered), (), written, pdf_path, pdf_error)
+                          tuple(recovered), (), written, pdf_path, pdf_error, tidy_warning=tidy_warning)

@@ -35,7 +35,8 @@ class WorkbookPort(Protocol):
     def write_table(self, table: OutputTable, replaces: str | None = None) -> None: ...
 
     def commit(self, output: str | os.PathLike | None = None,
-               progress: Progress | None = None) -> Path | None: ...
+               progress: Progress | None = None, status_if_saved: int | None = None) -> Path | None:
+        """Save atomically; `status_if_saved` is the run's exit code should it be interrupted after the save."""
 
 
 @dataclass(frozen=True)

@@ -87,4 +87,5 @@ def refresh(book: WorkbookPort, *, as_of: dt.date | None = None, lang: Lang | No
     result = check(book, as_of=as_of, today=today, progress=progress)
     chosen = choose_lang(lang, result)
     write_outputs(book, result, chosen)
-    return RefreshOutcome(result, chosen, book.commit(output, progress=progress))
+    written = book.commit(output, progress=progress, status_if_saved=1 if result.has_errors else 0)
+    return RefreshOutcome(result, chosen, written)

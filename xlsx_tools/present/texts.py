@@ -115,3 +115,11 @@ GROUP_DONE = Message("Group view written to {path}: {books} books ({left_out} le
                      "未收 {open}，逾期 {overdue}。")
 DASK_MISSING = Label('--scheduler needs Dask: pip install "xlsx-tools[dask]"',
                      '使用 --scheduler 需要安装 Dask：pip install "xlsx-tools[dask]"')
+
+# -- reliability (issue 10): what really happened when a run met a fault
+JOURNAL_TIDY_FAILED = Message(
+    "the workbook was saved; only tidying the letters journal in {folder} failed ({reason}); "
+    "the next run will finish it",
+    "工作簿已保存；仅整理函件日志（{folder}）失败（{reason}），下次运行会自动补做")
+STALE_TEMPS_REMOVED = Message("removed {count} temporary file(s) left by an interrupted earlier run",
+                              "已删除之前被中断的运行遗留的 {count} 个临时文件")

@@ -8,6 +8,13 @@ MESSAGES: dict[str, Message] = {
     "date_unrecognised": Message("Date format not recognised '{value}'", "日期格式无法识别 '{value}'"),
     "amount_unrecognised": Message("Amount not recognised '{value}'", "金额无法识别 '{value}'"),
     "integer_unrecognised": Message("Whole number expected, got '{value}'", "应为整数，实际为 '{value}'"),
+    "date_out_of_range": Message("Date '{value}' is outside the dates this tool computes with (1900-01-01 to 2199-12-31; "
+                                 "9999-12-31 is read as open-ended in Due Date and Hold Until)",
+                                 "日期 '{value}' 超出可计算范围（1900-01-01 至 2199-12-31；到期日和暂停至中的 9999-12-31 视为无限期）"),
+    "terms_negative": Message("Terms (days) cannot be negative: '{value}'", "账期(天)不能为负数：'{value}'"),
+    "terms_out_of_range": Message("Terms (days) '{value}' is out of range (0 to 3,650 days)",
+                                  "账期(天) '{value}' 超出范围（0 至 3,650 天）"),
+    "due_before_invoice": Message("Due Date is before the Invoice Date", "到期日早于开票日期"),
     "required_missing": Message("{column} is missing", "{column}缺失"),
     "due_missing": Message("Due Date is missing and no Terms (days) given",
                            "到期日缺失，且未填写账期(天)"),

@@ -16,7 +16,7 @@ from typing import Mapping
 import pandas as pd
 
 from .. import i18n
-from ..cells import clean_text, parse_dates, parse_integers, parse_money
+from ..cells import clean_text, parse_dates_checked, parse_integers, parse_money
 from ..i18n import Label
 from ..issues import Issue
 from ..sheet_rows import LocatedTable, RowIssues, locate_columns
@@ -38,6 +38,8 @@ class Ledger:
 TEXT_FIELDS = ("invoice_no", "customer_id", "customer_name", "business_line", "sales_owner",
                "contract_no", "currency")
 DATE_FIELDS = ("invoice_date", "due_date", "last_payment_date", "hold_until")
+OPEN_ENDED_DATES = ("due_date", "hold_until")  # 9999-12-31 there means "never"
+MAX_TERMS_DAYS = 3_650  # ten years: LAST_DATE plus this stays inside the computable dates
 
 
 def status_codes(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -83,14 +85,21 @@ def _clean_rows(located: LocatedTable, customers: pd.DataFrame | None,
         out[key] = text[key]
     dates = {}
     for key in DATE_FIELDS:
-        dates[key], bad = parse_dates(text[key], serial_dates)
+        dates[key], bad, outside = parse_dates_checked(text[key], serial_dates, open_ended=key in OPEN_ENDED_DATES)
         found.add(bad & live, key, "date_unrecognised")
+        found.add(outside & live, key, "date_out_of_range")
     amount, bad_amount = parse_money(text["amount"])
     found.add(bad_amount & live, "amount", "amount_unrecognised")
     paid, bad_paid = parse_money(text["paid_amount"])
     found.add(bad_paid & live, "paid_amount", "amount_unrecognised")
     terms, bad_terms = parse_integers(text["terms_days"])
     found.add(bad_terms & live, "terms_days", "integer_unrecognised")
+    negative_terms = (terms < 0).fillna(False).astype(bool)
+    long_terms = (terms > MAX_TERMS_DAYS).fillna(False).astype(bool)
+    found.add(negative_terms & live, "terms_days", "terms_negative")
+    found.add(long_terms & live, "terms_days", "terms_out_of_range")
+    bad_terms = bad_terms | negative_terms | long_terms
+    terms = terms.mask(negative_terms | long_terms)
     status, bad_status = status_codes(text["status"])
     allowed = Label(", ".join(i18n.STATUSES), "、".join(label.zh for label in i18n.STATUSES.values()))
     found.add(bad_status & live, "status", "status_unknown", allowed=allowed)
@@ -104,6 +113,8 @@ def _clean_rows(located: LocatedTable, customers: pd.DataFrame | None,
     due = dates["due_date"].fillna(dates["invoice_date"] + pd.to_timedelta(terms.astype("float64"), unit="D"))
     due_missing = text["due_date"].isna() & due.isna() & ~bad_terms & dates["invoice_date"].notna()
     found.add(due_missing & live, "due_date", "due_missing")
+    found.add((due < dates["invoice_date"]).fillna(False).astype(bool) & live, "due_date", "due_before_invoice",
+              severity="warning")
 
     paid = paid.fillna(0)
     found.add((paid < 0).fillna(False) & live, "paid_amount", "negative_paid", severity="warning")

@@ -53,20 +53,23 @@ def dates_to_serials(series: pd.Series, date1904: bool, what: str) -> pa.Array:
     return pa.array(whole, mask=missing)
 
 
-def _serial_to_date(epoch: pd.Timestamp, first: int, last: int, serial: float) -> pd.Timestamp:
-    return epoch + pd.Timedelta(days=int(serial)) if first <= serial <= last else pd.NaT
+def _serial_to_date(epoch: pd.Timestamp, leap_bug: bool, last: int, serial: float) -> pd.Timestamp:
+    whole = int(serial)
+    if not (1 if leap_bug else 0) <= whole <= last or (leap_bug and whole == 60):
+        return pd.NaT       # 1900 system: serial 0 and the phantom 1900-02-29; past 9999-12-31
+    return epoch + pd.Timedelta(days=whole + (1 if leap_bug and whole < 60 else 0))
 
 
 def serial_dates(date1904: bool) -> Callable[[float], pd.Timestamp]:
     """The reading side: a serial (a date typed into a number cell) -> its day, NaT outside the range.
 
     The core's date parser takes this from the `RawSheet`, so it never knows an epoch.  In the
-    1900 system serials below 61 (before 1900-03-01) are refused: the phantom leap day shifts them.
+    1900 system serials 1..59 are January and February 1900: Excel counts a phantom 1900-02-29
+    as serial 60, which is no day.
     """
     epoch = EPOCH_1904 if date1904 else EPOCH_1900
-    first = 0 if date1904 else int((_LEAP_BUG_END - epoch).astype(np.int64))
     last = int((_LAST_DAY - epoch).astype(np.int64))
-    return partial(_serial_to_date, pd.Timestamp(epoch), first, last)
+    return partial(_serial_to_date, pd.Timestamp(epoch), not date1904, last)
 
 
 SERIAL_DATES_1900 = serial_dates(False)      # xlwings and worksheet functions: Excel for Windows' default

@@ -29,9 +29,12 @@ from lxml import etree
 
 from xlsx_tools.core.tables import OutputTable, RawSheet, column_letter
 from xlsx_tools.errors import WorkbookUnusable  # the one shared exception (CLI exit code 2)
+from xlsx_tools.io import locks, signals, write_faults, zip_guard
 from xlsx_tools.io.xlsx.dates import serial_dates, workbook_uses_1904
 from xlsx_tools.io.xlsx.graft import StagedSheet, graft
-from xlsx_tools.io.xlsx.opc import NS_MAIN, PackageError, SourcePackage, parse_xml
+from xlsx_tools.io.xlsx.opc import NS_MAIN, PackageError, Relationships, SourcePackage, parse_xml, rels_part_for, \
+    resolve_target
+from xlsx_tools.io.xlsx.rawzip import ZipTooLarge
 from xlsx_tools.io.xlsx.sheet_xml import SheetXml, validate_sheet_name
 
 __all__ = ["WorkbookFile", "WorkbookUnusable"]
@@ -42,40 +45,28 @@ _ERROR_TEXT = {
     "Ref": "#REF!", "Value": "#VALUE!", "GettingData": "#GETTING_DATA",
 }
 _ERROR_RE = re.compile(r"Error\((\w+)\)")
+# A styled number cell and its value; beyond this many days the reader's date conversion overflows.
+_STYLED_NUMBER = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?\bs="[0-9]+"[^>]*>(?:<f>[^<]*</f>)?<v>([^<]*)</v>')
+_NO_CALENDAR_DAYS = 1e8
 
 
 def _unusable(zh: str, en: str) -> WorkbookUnusable:
     return WorkbookUnusable(f"{zh} / {en}")
 
 
-def lock_files(path: Path) -> list[Path]:
-    """Owner/lock files that mean `path` is open in Excel (or LibreOffice/WPS)."""
-    name = path.name
-    candidates = [path.with_name("~$" + name)]
-    if len(name) > 2:
-        candidates.append(path.with_name("~$" + name[2:]))
-    candidates.append(path.with_name(f".~lock.{name}#"))
-    return [c for c in dict.fromkeys(candidates) if c != path and c.exists()]
-
-
-def _check_lock(path: Path) -> None:
-    locks = lock_files(path)
-    if locks:
-        lock = locks[0].name
-        raise _unusable(
-            f"工作簿正被 Excel 打开（发现锁文件 {lock}），请关闭后重试；若 Excel 并未打开，请删除该锁文件",
-            f"The workbook is open in Excel (lock file {lock} found); close it and try again. "
-            f"If Excel is not running, delete the lock file",
-        )
-
-
 class WorkbookFile:
     """An xlsx/xlsm workbook on disk."""
 
-    def __init__(self, path: str | os.PathLike) -> None:
+    def __init__(self, path: str | os.PathLike, *, limits: zip_guard.Limits = zip_guard.Limits(),
+                 force: bool = False) -> None:
+        """`limits`: the size guards (`--max-part-mb`); `force`: replace a read-only workbook anyway."""
         self.path = Path(path)
+        self._limits = limits
+        self._force = force
         self._reader = None
         self._names: list[str] | None = None
+        self._parts: dict[str, str] = {}          # sheet name -> worksheet part
+        self._guarded: set[str] = set()
         self._date1904: bool | None = None
         self._strict = False
         self._staged: dict[str, StagedSheet] = {}
@@ -92,7 +83,9 @@ class WorkbookFile:
             raise _unusable(f"{name} 是文件夹，不是工作簿", f"{name} is a folder, not a workbook")
         if not p.exists():
             raise _unusable(f"找不到工作簿 {p}", f"Workbook not found: {p}")
-        _check_lock(p)
+        owner = locks.owner_lock(p)
+        if owner is not None:
+            raise locks.WorkbookBusy(owner.message())
         try:
             with open(p, "rb") as fp:
                 head = fp.read(8)
@@ -111,6 +104,7 @@ class WorkbookFile:
         not_workbook = _unusable(f"{name} 不是有效的 Excel 工作簿（.xlsx/.xlsm）",
                                  f"{name} is not a valid Excel workbook (.xlsx/.xlsm)")
         try:
+            zip_guard.guard_package(p, self._limits)  # sizes, ratios, entry count: before anything inflates
             with open(p, "rb") as fp:
                 try:
                     source = SourcePackage(fp)
@@ -120,6 +114,7 @@ class WorkbookFile:
                     raise _unusable("不支持 .xlsb 二进制工作簿，请另存为 .xlsx/.xlsm",
                                     "Binary .xlsb workbooks are not supported; save as .xlsx/.xlsm")
                 self._parse_workbook(source.read(source.workbook_part))
+                self._parts = self._sheet_parts(source)
         except (zipfile.BadZipFile, zlib.error, EOFError, etree.XMLSyntaxError, KeyError, ValueError):
             raise not_workbook from None
         except OSError as exc:
@@ -136,6 +131,20 @@ class WorkbookFile:
         self._names = [el.get("name", "") for el in root.iter(f"{{{ns}}}sheet")]
         self._date1904 = workbook_uses_1904(root)
         self._strict = ns != NS_MAIN
+
+    def _sheet_parts(self, source: SourcePackage) -> dict[str, str]:
+        """Sheet name -> its worksheet part in the zip, through the workbook's relationships."""
+        root = parse_xml(source.read(source.workbook_part))
+        rels = Relationships(source.read(rels_part_for(source.workbook_part)))
+        parts = {}
+        for sheet in root.iter(f"{{{etree.QName(root).namespace}}}sheet"):
+            rid = next((v for k, v in sheet.attrib.items() if etree.QName(k).localname == "id"), None)
+            rel = rels.by_id(rid) if rid else None
+            if rel is not None and not rel.external:
+                found = source.find(resolve_target(source.workbook_part, rel.target))
+                if found:
+                    parts[sheet.get("name", "")] = found
+        return parts
 
     # ------------------------------------------------------------ reading
     def sheet_names(self) -> list[str]:
@@ -166,6 +175,7 @@ class WorkbookFile:
         """
         if name not in self.sheet_names():
             raise KeyError(name)
+        self._guard(name)
         reader = self._get_reader()
         try:
             sheet = reader.load_sheet(name, header_row=None, dtypes="string", skip_rows=0)
@@ -175,6 +185,10 @@ class WorkbookFile:
         except fastexcel.FastExcelError as exc:
             raise _unusable(f"无法读取工作表 {name}（文件可能已损坏）",
                             f"Cannot read sheet {name} (the file may be damaged): {exc}") from None
+        except BaseException as exc:  # a panic inside the Rust reader (pyo3's PanicException is no Exception)
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise self._reader_panic(name) from None
         letters = [column_letter(c.absolute_index + 1) for c in sheet.available_columns()]
         arrays = [_clean_float_text(batch.column(j)) for j in range(batch.num_columns)]
         if errors is not None:
@@ -201,6 +215,38 @@ class WorkbookFile:
         return RawSheet(name=name, frame=frame, first_row=1, columns=tuple(letters),
                         serial_dates=serial_dates(bool(self._date1904)))
 
+    def _reader_panic(self, name: str) -> WorkbookUnusable:
+        """The reader gave up on a cell: name the cells it most likely choked on (a number formatted
+        as a date, so large that no calendar holds it), so the clerk can fix them."""
+        cells = []
+        part = self._parts.get(name)
+        if part is not None:
+            with zipfile.ZipFile(self.path) as package:
+                xml = package.read(part)
+            for ref, value in _STYLED_NUMBER.findall(xml):
+                try:
+                    if abs(float(value)) >= _NO_CALENDAR_DAYS:
+                        cells.append(ref.decode())
+                except ValueError:
+                    continue
+        where = "、".join(cells[:5]) or "?"
+        where_en = ", ".join(cells[:5]) or "?"
+        return _unusable(f"工作表 {name} 的单元格 {where} 是设为日期格式的数字，但数值过大，不是任何日期；请在 Excel 中修正后再试",
+                         f"Sheet {name}, cell {where_en}: a number formatted as a date, too large to be any date; "
+                         f"correct it in Excel and try again")
+
+    def _guard(self, name: str) -> None:
+        """Refuse a sheet whose used range would exhaust the reader's memory (once per sheet)."""
+        part = self._parts.get(name)
+        if part is None or part in self._guarded:
+            return
+        try:
+            zip_guard.guard_sheet(self.path, part, sheet_name=name, limits=self._limits)
+        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as exc:
+            raise _unusable(f"工作簿 {self.path.name} 已损坏，无法读取",
+                            f"The workbook {self.path.name} is damaged and can't be read ({exc})") from None
+        self._guarded.add(part)
+
     # ------------------------------------------------------------ writing
     def write_table(self, table: OutputTable, replaces: str | None = None) -> None:
         """Stage `table` to be written by the next commit().
@@ -219,12 +265,14 @@ class WorkbookFile:
         self._staged[table.name.strip().casefold()] = StagedSheet(sheet, replaces)
 
     def commit(self, output: str | os.PathLike | None = None,
-               progress: Callable[[str], None] | None = None) -> Path:
+               progress: Callable[[str], None] | None = None, status_if_saved: int | None = None) -> Path:
         """Write all staged tables; `output` None = in place.  Returns the written path.
 
         Atomic: the result is written to a temporary file in the destination
         folder, fsynced and moved over the destination with os.replace; on any
         error the temporary file is removed and the destination is untouched.
+        `status_if_saved` is the run's exit code should Ctrl-C/SIGTERM land after
+        the rename (signals.mark_saved, set with no gap after it).
         """
         say = progress or (lambda _msg: None)
         dest = Path(output) if output is not None else self.path
@@ -237,22 +285,21 @@ class WorkbookFile:
             raise _unusable("不支持“Strict Open XML”格式的工作簿，请另存为普通 Excel 工作簿 (.xlsx/.xlsm)",
                             "Strict Open XML workbooks are not supported; save as a normal Excel workbook")
         if dest.exists():
-            _check_lock(dest)
+            locks.check_can_replace(dest, force=self._force)
         real_dest = Path(os.path.realpath(dest))
         mode_source = real_dest if real_dest.exists() else self.path
         mode = stat.S_IMODE(os.stat(mode_source).st_mode)
         try:
             fd, tmp_name = tempfile.mkstemp(prefix=f".{real_dest.name}.", suffix=".tmp", dir=real_dest.parent)
         except OSError as exc:
-            raise _unusable(f"无法写入 {dest}（{exc.strerror or exc}）",
-                            f"Cannot write {dest} ({exc.strerror or exc})") from None
+            raise write_faults.save_failed(exc, real_dest.parent) from None
         tmp = Path(tmp_name)
         in_place = real_dest == Path(os.path.realpath(self.path))
         try:
             with os.fdopen(fd, "w+b") as dst, open(self.path, "rb") as src:
                 try:
                     graft(src, dst, list(self._staged.values()), progress=say)
-                except PackageError as exc:
+                except (PackageError, ZipTooLarge) as exc:
                     raise _unusable(f"无法处理工作簿 {self.path.name} 的结构",
                                     f"Can't update the structure of {self.path.name} ({exc})") from None
                 except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError) as exc:
@@ -264,16 +311,22 @@ class WorkbookFile:
             if in_place:
                 self._reader = None  # release any handle on the file being replaced
             say(f"saving {real_dest.name} …")
-            try:
-                os.replace(tmp, real_dest)
-            except PermissionError as exc:
-                raise _unusable(f"无法覆盖 {dest}（文件可能正被其他程序打开）",
-                                f"Cannot replace {dest}; it may be open in another program ({exc.strerror})") from None
-        except BaseException:
+            with signals.critical_section():  # a signal now waits until the rename and its status are done
+                try:
+                    os.replace(tmp, real_dest)
+                except PermissionError as exc:
+                    raise _unusable(f"无法覆盖 {dest}（文件可能正被其他程序打开）",
+                                    f"Cannot replace {dest}; it may be open in another program ({exc.strerror})") \
+                        from None
+                if status_if_saved is not None:
+                    signals.mark_saved(status_if_saved)
+        except BaseException as failure:
             try:
                 tmp.unlink()
             except FileNotFoundError:
                 pass
+            if isinstance(failure, OSError) and not isinstance(failure, WorkbookUnusable):
+                raise write_faults.save_failed(failure, real_dest.parent) from None
             raise
         fsync_dir(real_dest.parent)
         self._staged.clear()
