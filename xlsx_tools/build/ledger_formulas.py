@@ -21,6 +21,9 @@ never reads these columns (their headers are no input column) and never writes t
 """
 from __future__ import annotations
 
+from copy import copy
+
+from openpyxl.styles import PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyleInfo
@@ -34,7 +37,8 @@ __all__ = ["LEDGER_TABLE", "MAX_BUCKET_EDGES", "add_aging_columns", "add_policy_
 
 LEDGER_TABLE = "Ledger"
 MAX_BUCKET_EDGES = 10
-_BIG = "9E+99"                      # an edge beyond any ledger: the bucket list has ended
+_BIG = "9E+99"
+COMPUTED_FILL = PatternFill("solid", fgColor="D9D9D9")                      # an edge beyond any ledger: the bucket list has ended
 
 
 def _policy_value(policy_sheet: str, key: str) -> str:
@@ -135,8 +139,11 @@ def add_aging_columns(ws: Worksheet, lang: Lang, last_row: int) -> None:
     letters = {key: column_letter(n) for n, key in enumerate(inputs + computed, start=1)}
     last_row = max(last_row, 2)
     first = len(inputs) + 1
+    model = ws.cell(row=1, column=first - 1)          # the last input header: same font, border, alignment
     for offset, key in enumerate(computed):
-        ws.cell(row=1, column=first + offset, value=i18n.LEDGER_COMPUTED_COLUMNS[key].get(lang))
+        cell = ws.cell(row=1, column=first + offset, value=i18n.LEDGER_COMPUTED_COLUMNS[key].get(lang))
+        cell.font, cell.border, cell.alignment = copy(model.font), copy(model.border), copy(model.alignment)
+        cell.fill = COMPUTED_FILL                      # grey: computed, not for typing
     for row in range(2, last_row + 1):
         for offset, (key, formula) in enumerate(row_formulas(letters, row).items()):
             ws.cell(row=row, column=first + offset, value=formula)
