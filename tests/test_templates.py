@@ -81,7 +81,8 @@ def test_sheets_in_contract_order(built):
 
 def test_headers_are_every_contract_label_in_the_language(built):
     lang, wb = built
-    assert header(sheet(wb, "ledger", lang)) == [label.get(lang) for label in i18n.LEDGER_COLUMNS.values()]
+    assert header(sheet(wb, "ledger", lang)) == [label.get(lang) for label in
+                                                 {**i18n.LEDGER_COLUMNS, **i18n.LEDGER_COMPUTED_COLUMNS}.values()]
     assert header(sheet(wb, "customers", lang)) == [label.get(lang) for label in i18n.CUSTOMER_COLUMNS.values()]
     assert header(sheet(wb, "policy", lang)) == [label.get(lang) for label in i18n.POLICY_COLUMNS.values()]
 
@@ -90,7 +91,28 @@ def test_input_sheets_have_no_data_rows(built):
     lang, wb = built
     for key in ("ledger", "customers", "cases", "letters"):
         ws = sheet(wb, key, lang)
-        assert all(cell.value is None for row in ws.iter_rows(min_row=2) for cell in row)
+        inputs = len(i18n.LEDGER_COLUMNS) if key == "ledger" else ws.max_column    # then the formula columns
+        assert all(cell.value is None for row in ws.iter_rows(min_row=2, max_col=inputs) for cell in row)
+
+
+def test_the_ledger_is_a_table_whose_last_three_columns_are_portable_formulas(built):
+    """Excel Table `Ledger` (header + one row to grow from); its three computed columns carry
+    the calculated-column formula and row 2 holds it; only functions Excel 2010 and LibreOffice 7 share."""
+    lang, wb = built
+    ws = sheet(wb, "ledger", lang)
+    table = ws.tables["Ledger"]
+    width = len(i18n.LEDGER_COLUMNS) + len(i18n.LEDGER_COMPUTED_COLUMNS)
+    assert table.ref == f"A1:{column_letter(width)}2" and ws.auto_filter.ref is None
+    assert [column.name for column in table.tableColumns] == header(ws)
+    computed = table.tableColumns[len(i18n.LEDGER_COLUMNS):]
+    assert [cell.value for cell in ws[2][len(i18n.LEDGER_COLUMNS):]] == [
+        "=" + column.calculatedColumnFormula.attr_text for column in computed]
+    names = {name: wb.defined_names[name].attr_text for name in wb.defined_names}
+    assert {"XT_AS_OF", "XT_LADDER_1", "XT_LADDER_5", "XT_EDGE_10", "XT_BUCKET_10", "XT_TOLERANCE", "XT_EN"} <= set(names)
+    assert f"'{i18n.SHEETS['policy'].get(lang)}'!$A:$A" in names["XT_POLICY_AS_OF"]
+    everything = " ".join([*names.values(), *(column.calculatedColumnFormula.attr_text for column in computed)])
+    for modern in ("XLOOKUP(", "LET(", "IFS(", "SWITCH(", "TEXTJOIN(", "FILTER(", "_xlfn"):
+        assert modern not in everything.upper().replace("COUNTIFS(", "")
 
 
 def test_required_headers_are_marked(built):

@@ -5,12 +5,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from xlsx_tools.core import i18n
 from xlsx_tools.core.cells import parse_dates, parse_money
 from xlsx_tools.core.read.customers import read_customers
 from xlsx_tools.core.read.ledger import read_ledger
 from xlsx_tools.core.policy import DEFAULT_POLICY
 from xlsx_tools.io.xlsx.dates import SERIAL_DATES_1900, serial_dates
-from tests.sheets import ledger, raw_sheet
+from tests.sheets import LEDGER_HEADER, ledger, raw_sheet
 
 
 def texts(issues, lang="zh"):
@@ -207,3 +208,25 @@ def test_customers__types_ratings_downgrade_and_unknown_reference():
     """), customers)
     assert texts(ledger_issues) == ["应收台账!B3: 客户编号 'C9' 不在客户档案中"]
     assert list(clean["customer_name"].fillna("")) == ["甲公司", "", ""]
+
+
+def test_the_formula_columns_are_never_read_as_input():
+    """Days Past Due, Aging Bucket and Stage (the template's formula columns) are computed in
+    Excel: whatever they show, the clean ledger and its issues are those of the input columns,
+    so deleting them loses nothing."""
+    rows = """
+A-1 | C1 | 华东 | 2026-09-01 | 2026-10-01 | 1000 |     |      |
+A-2 | C2 | 华东 | 2026-09-01 | 2026-10-01 | 500  | 500 | 争议 |
+    |    |      |            |            |      |     |      |
+"""
+    computed = " | ".join(label.zh for label in i18n.LEDGER_COMPUTED_COLUMNS.values())
+    with_formulas = ledger(
+        "\n".join(line + " | " + extra for line, extra in zip(
+            rows.strip("\n").splitlines(), ["58 | 31-60天 | S4", "abc | #VALUE! | HOLD", "   |    |"])),
+        header=LEDGER_HEADER + " | " + computed)
+    plain, plain_issues = clean_ledger(ledger(rows))
+    read, issues = clean_ledger(with_formulas)
+    pd.testing.assert_frame_equal(read, plain)
+    assert texts(issues) == texts(plain_issues)
+    assert len(read) == 2
+    assert not set(i18n.LEDGER_COMPUTED_COLUMNS.values()) & set(i18n.LEDGER_COLUMNS.values())

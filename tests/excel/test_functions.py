@@ -74,7 +74,57 @@ def test_bad_text_gives_a_readable_error_in_both_languages():
 
 def test_a_range_where_one_cell_is_expected_is_an_error_not_a_crash():
     assert f.XT_DAYS_PAST_DUE([[day(1)]], AS_OF) == 1           # a 1x1 range is its value
-    assert error(f.XT_DAYS_PAST_DUE([[day(1), day(2)]], AS_OF))
+    assert f.XT_DAYS_PAST_DUE([[day(1), day(2)]], AS_OF) == [[1], [2]]      # a data range: one column out
+    assert f.XT_DAYS_PAST_DUE([day(1), day(2)], [AS_OF, AS_OF]) == [[error_text] for error_text in
+                                                                     [f.XT_DAYS_PAST_DUE(day(1), [AS_OF, AS_OF])] * 2]
+    assert error(f.XT_DAYS_PAST_DUE(day(1), [AS_OF, AS_OF]))     # as_of and lang stay single cells
+    assert error(f.XT_STAGE([day(1), day(2)], [1.0, 2.0, 3.0]))   # ranges of different lengths
+
+
+# ------------------------------------------------------------------ whole columns: ranges in, one column out
+def test_ranges_give_one_column_with_blanks_and_a_bad_cell_in_place():
+    due = [day(10), None, "next week", day(40), "2026-11-18"]
+    assert f.XT_DAYS_PAST_DUE(due, AS_OF) == [[10], [None], [f.XT_DAYS_PAST_DUE("next week", AS_OF)], [40], [10]]
+    assert f.XT_BUCKET(due, AS_OF, "en") == [["1-30"], [None], [f.XT_BUCKET("next week", AS_OF, "en")],
+                                              ["31-60"], ["1-30"]]
+    stages = f.XT_STAGE(due, [100.0, None, 100.0, "¥5.00", "lots"], [None, None, None, "争议", None], None, AS_OF)
+    assert stages[0] == ["S3"] and stages[1] == [None] and stages[3] == ["HOLD"]
+    assert stages[2][0].startswith("#XT! Due Date: Date format not recognised 'next week'")
+    assert stages[4][0].startswith("#XT! Open Amount: Amount not recognised 'lots'")
+    assert f.XT_STAGE_NAME(["S3", None, "S9", "s5"], "en") == [["Written demand"], [None],
+                                                              [f.XT_STAGE_NAME("S9", "en")], ["Litigation"]]
+    assert f.XT_NEXT_ACTION(["S4", "HOLD"], "en") == [["Lawyer's letter"], ["Resolve the dispute / wait for hold date"]]
+
+
+def test_a_single_cell_in_a_range_call_is_repeated_for_every_row():
+    assert f.XT_STAGE([day(10), day(100)], 100.0, "litigation", None, AS_OF) == [["S5"], ["S5"]]
+    assert f.XT_STAGE([day(10), day(100)], [[100.0], [-5.0]], None, None, AS_OF) == [["S3"], ["CREDIT"]]
+    assert error(f.XT_BUCKET([day(1), day(2)], AS_OF, "fr")[1][0])      # a bad lang fails every row
+
+
+def test_every_row_of_a_range_call_equals_the_single_cell_call_on_the_demo_ledger(input_book):
+    """The demo ledger's own columns (dates, text dates, text amounts, statuses, blanks, the total row)."""
+    ledger = input_book.sheets[i18n.SHEETS["ledger"].zh]
+    rows = ledger.used_range.options(ndim=2).value
+    header, data = rows[0], rows[1:]
+    column = {key: [row[header.index(label.zh)] for row in data] for key, label in i18n.LEDGER_COLUMNS.items()}
+    due, status, hold, amount = column["due_date"], column["status"], column["hold_until"], column["amount"]
+    assert len(data) > 600
+    checks = {
+        "days": (f.XT_DAYS_PAST_DUE(due, AS_OF), lambda i: f.XT_DAYS_PAST_DUE(due[i], AS_OF)),
+        "bucket": (f.XT_BUCKET(due, AS_OF, "en"), lambda i: f.XT_BUCKET(due[i], AS_OF, "en")),
+        "stage": (f.XT_STAGE(due, amount, status, hold, AS_OF),
+                  lambda i: f.XT_STAGE(due[i], amount[i], status[i], hold[i], AS_OF)),
+    }
+    stage_column = [row[0] for row in checks["stage"][0]]
+    checks["name"] = (f.XT_STAGE_NAME(stage_column), lambda i: f.XT_STAGE_NAME(stage_column[i]))
+    checks["action"] = (f.XT_NEXT_ACTION(stage_column), lambda i: f.XT_NEXT_ACTION(stage_column[i]))
+    for name, (spilled, single) in checks.items():
+        assert len(spilled) == len(data), name
+        for i, row in enumerate(spilled):
+            assert row == [single(i)], (name, i + 2)
+    assert {"S1", "S3", "S5", "HOLD", "CLOSED", "CREDIT"} <= set(stage_column)
+    assert any(error(value) for value in stage_column) and None in stage_column   # the blank due dates
 
 
 # ------------------------------------------------------------------ the rules, through the core

@@ -205,7 +205,10 @@ class FakeRange:
     @property
     def value(self) -> Any:
         r1, c1, r2, c2 = self._area
-        rows = [[self._read(r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
+        get, read, columns = self.sheet.cells.get, self._read, range(c1, c2 + 1)
+        # cells holding a plain value are read directly; blanks and errors through _read (options)
+        rows = [[value if (value := get((r, c))) is not None and type(value) is not CellError else read(r, c)
+                 for c in columns] for r in range(r1, r2 + 1)]
         ndim = self._options.get("ndim")
         if ndim == 2:
             return rows
@@ -228,9 +231,10 @@ class FakeRange:
             raise Exception("All elements of a 2d list or tuple must be of the same length")
         if r1 + len(block) - 1 > MAX_ROWS or (block and c1 + len(block[0]) - 1 > MAX_COLS):
             raise ValueError("the block does not fit on the sheet")
-        for i, row in enumerate(block):
-            for j, item in enumerate(row):
-                self.sheet._set(r1 + i, c1 + j, _stored(item, self.sheet.formats.get((r1 + i, c1 + j))))
+        formats, store = self.sheet.formats, self.sheet._set
+        for r, row in enumerate(block, start=r1):
+            for c, item in enumerate(row, start=c1):
+                store(r, c, _stored(item, formats.get((r, c))))
 
     # -- formats
     @property

@@ -39,6 +39,7 @@ from ..core.passes.plans import schedule
 from ..core.policy import DEFAULT_POLICY
 from ..core.passes.stages import assign_stages
 from ..core.read.plans import PlanTerms
+from .ledger_formulas import add_aging_columns
 from .templates import build_template, save_workbook
 
 __all__ = ["build_demo_workbook", "DEMO_SEED"]
@@ -857,7 +858,9 @@ def build_demo_workbook(path: str | PathLike[str], as_of: dt.date, seed: int = D
     builder = _DemoBuilder(seed)
     builder.build()
     wb = build_template(lang)
-    _fill(wb[i18n.SHEETS["ledger"].get(lang)], i18n.LEDGER_COLUMNS, _ledger_rows(builder.invoices, as_of, lang))
+    ledger_rows = _ledger_rows(builder.invoices, as_of, lang)
+    _fill(wb[i18n.SHEETS["ledger"].get(lang)], i18n.LEDGER_COLUMNS, ledger_rows)
+    add_aging_columns(wb[i18n.SHEETS["ledger"].get(lang)], lang, last_row=len(ledger_rows) + 1)
     _fill(wb[i18n.SHEETS["customers"].get(lang)], i18n.CUSTOMER_COLUMNS,
           _customer_rows(builder.customers, builder.invoices, as_of, lang))
     _fill_company(wb[i18n.SHEETS["company"].get(lang)], lang)

@@ -32,6 +32,7 @@ from ..core.read.ledger import LEDGER_REQUIRED
 from ..core.read.plans import PLAN_REQUIRED
 from ..core.policy import DEFAULT_POLICY, SETTINGS, format_setting
 from ..core.tables import column_letter
+from .ledger_formulas import add_aging_columns, add_policy_names
 
 __all__ = ["build_template", "write_template", "save_workbook", "LAST_FORMATTED_ROW",
            "MONEY_FORMAT", "DATE_FORMAT", "PERCENT_FORMAT"]
@@ -272,6 +273,8 @@ def _write_ledger(ws: Worksheet, lang: Lang) -> None:
     prompt = (f"留空或选择：{'、'.join(words)}" if lang == "zh" else f"Blank or one of: {', '.join(words)}")
     ws.add_data_validation(_list_validation(words, letters["status"], status_label, prompt))
     ws.add_data_validation(_date_validation([letters[key] for key in LEDGER_DATES], lang))
+    for n, key in enumerate(i18n.LEDGER_COMPUTED_COLUMNS, start=len(i18n.LEDGER_COLUMNS) + 1):
+        ws.column_dimensions[column_letter(n)].width = LEDGER_WIDTHS["due_date"] + 2
     ws.sheet_properties.tabColor = TAB_INPUT
 
 
@@ -460,6 +463,8 @@ def build_template(lang: Lang = "zh") -> Workbook:
     _write_payments(wb.create_sheet(i18n.SHEETS["payments"].get(lang)), lang)
     _write_plans(wb.create_sheet(i18n.SHEETS["plans"].get(lang)), lang)
     _write_events(wb.create_sheet(i18n.SHEETS["events"].get(lang)), lang)
+    add_policy_names(wb, lang)
+    add_aging_columns(wb[i18n.SHEETS["ledger"].get(lang)], lang, last_row=2)
     wb.active = 1  # open on the Ledger
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == wb.active.title

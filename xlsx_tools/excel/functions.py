@@ -31,6 +31,7 @@ import functools
 import time
 from typing import Any, Callable
 
+import numpy as np
 import pandas as pd
 import xlwings as xw
 
@@ -47,6 +48,7 @@ from ..io.xlsx.dates import SERIAL_DATES_1900
 from ..io.workbook_xlwings import XlwingsWorkbook, cell_text, raw_sheet, table_rows
 from ..present import texts
 from ..present.sheets import aging_table, priority_table, stage_texts
+from .ranges import Columns, is_range
 
 CATEGORY = "xlsx_tools"
 POLICY_TTL_SECONDS = 5.0
@@ -124,25 +126,6 @@ def workbook_policy() -> Policy:
     return policy
 
 
-_policies: dict[object, Policy] = {}
-_keys: dict[int, tuple[Policy, object]] = {}
-
-
-def _policy_key(policy: Policy) -> object:
-    """A hashable key for `policy` (equal settings, equal key) for the per-row caches."""
-    known = _keys.get(id(policy))
-    if known is None or known[0] is not policy:
-        try:
-            key: object = ("settings", hash(tuple(sorted(policy.values.items()))))
-        except TypeError:
-            key = ("object", id(policy))
-        if len(_keys) > 64:
-            _keys.clear()
-        known = _keys[id(policy)] = (policy, key)
-        _policies[key] = policy
-    return known[1]
-
-
 # ---------------------------------------------------------------- arguments
 def _text(value: Any) -> str | None:
     """An argument as the cell text the readers see (None when blank)."""
@@ -192,22 +175,6 @@ def _fen(value: Any, argument: Label) -> int | None:
     return _parsed(value, argument, _fen_from_text, "amount_unrecognised")
 
 
-@functools.lru_cache(maxsize=256)
-def _status_from_text(text: str | None) -> str | None:
-    codes, bad = status_codes(pd.Series([text], dtype="string"))
-    return None if bad.iloc[0] else str(codes.iloc[0])
-
-
-def _status(value: Any) -> str:
-    text = _text(value)
-    code = _status_from_text(text)
-    if code is None:
-        allowed = Label(", ".join(i18n.STATUSES), "、".join(label.zh for label in i18n.STATUSES.values()))
-        raise BadInput(i18n.MESSAGES["status_unknown"].format(value=text, allowed=allowed),
-                       i18n.LEDGER_COLUMNS["status"])
-    return code
-
-
 def _lang(value: Any, policy: Policy) -> Lang:
     text = _text(value)
     if text is None:
@@ -223,53 +190,77 @@ def _as_of(value: Any, policy: Policy) -> dt.date:
     return resolve_as_of(day.date() if day is not None else None, policy, dt.date.today())
 
 
-def _stage_code(value: Any) -> str | None:
-    text = _text(value)
-    if text is None:
+# ---------------------------------------------------------------- one cell or whole columns
+def _columns(*arguments: Any) -> Columns:
+    return Columns(list(arguments), lambda: BadInput(texts.RANGES_DIFFER))
+
+
+def _error_text(message: Label, argument: Label | None = None) -> str:
+    return BadInput(message, argument).text()
+
+
+def _setting(columns: Columns, read: Callable[[], Any]) -> Any:
+    """A one-cell argument (as_of, lang) read after the columns: when it is bad, every row not
+    failed yet shows its error, as the single-cell call reports the columns' errors first."""
+    try:
+        return read()
+    except BadInput as bad:
+        columns.fail_where(np.ones(columns.length, dtype=bool), bad.text())
         return None
-    code = text.upper()
-    if code not in i18n.STAGE_NAMES:
-        raise BadInput(texts.STAGE_UNKNOWN.format(value=text, allowed=", ".join(i18n.STAGE_CODES)), texts.ARG_STAGE)
-    return code
 
 
-def _days(due: pd.Timestamp, as_of: dt.date) -> int:
-    return int(days_past_due(pd.Series([due], dtype="datetime64[ns]"), as_of).iloc[0])
+def _answer(columns: Columns, values: Any, where: np.ndarray, arguments: tuple) -> Any:
+    """One value for single cells, a spilled column when any argument is a range."""
+    column = columns.answers(values, where)
+    return column if any(is_range(argument) for argument in arguments) else column[0][0]
 
 
-@functools.lru_cache(maxsize=16384)
-def _stage(due: pd.Timestamp, fen: int, status: str, hold: pd.Timestamp | None, as_of: dt.date,
-           policy_key: object) -> str:
-    """One receivable through the same passes as `refresh`: aging, then the stage rules."""
-    policy = _policies[policy_key]
-    row = pd.DataFrame({
-        "due_date": pd.Series([due], dtype="datetime64[ns]"),
-        "hold_until": pd.Series([hold], dtype="datetime64[ns]"),
-        "amount_fen": pd.Series([fen], dtype="int64"),   # an open amount: a negative one is a credit note
-        "paid_fen": pd.Series([0], dtype="int64"),
-        "status": pd.Series([status], dtype=object),
-    })
-    aged = age_receivables(row, as_of, policy)
-    return str(assign_stages(aged, as_of, policy).iloc[0])
+def _due_dates(columns: Columns, due_date: Any) -> pd.Series:
+    return columns.parse(due_date, i18n.LEDGER_COLUMNS["due_date"], parse_dates, "date_unrecognised", _error_text)
+
+
+def _day_counts(due: pd.Series, ok: np.ndarray, as_of: dt.date | None) -> np.ndarray:
+    """Days past due of the rows in `ok` (the aging pass's own rule); 0 elsewhere."""
+    days = np.zeros(len(due), dtype=np.int64)
+    if ok.any():
+        days[ok] = days_past_due(due[ok], as_of).to_numpy()
+    return days
+
+
+def _stage_codes(columns: Columns, stage: Any) -> pd.Series:
+    """Stage codes (upper-cased); unknown codes fail their row."""
+    text = columns.cells(stage)
+    codes = text.str.upper()
+    unknown = (codes.notna() & ~codes.isin(list(i18n.STAGE_NAMES))).to_numpy(dtype=bool)
+    for position in np.flatnonzero(unknown):
+        message = texts.STAGE_UNKNOWN.format(value=text.iloc[position], allowed=", ".join(i18n.STAGE_CODES))
+        columns.fail(position, _error_text(message, texts.ARG_STAGE))
+    return codes
 
 
 # ---------------------------------------------------------------- the functions
+# Each takes single cells or ranges (a column, a row or a block, e.g. Ledger[Due Date]); with a
+# range it returns one column, row i answering for cell i (see `ranges`).
+RANGE_NOTE = " A range gives one column. 区域参数返回一列。"
+
+
 @xw.func(category=CATEGORY)
-@xw.arg("due_date", doc=DUE_DATE_DOC)
+@xw.arg("due_date", doc=DUE_DATE_DOC + RANGE_NOTE)
 @xw.arg("as_of", doc=AS_OF_DOC)
 @_guarded
 def XT_DAYS_PAST_DUE(due_date, as_of=None):
     """Days past due: as-of date minus due date, negative before the due date.
     逾期天数：基准日减到期日，到期前为负数。"""
     policy = workbook_policy()
-    due = _date(due_date, i18n.LEDGER_COLUMNS["due_date"])
-    if due is None:
-        return None
-    return _days(due, _as_of(as_of, policy))
+    columns = _columns(due_date)
+    due = _due_dates(columns, due_date)
+    day = _setting(columns, lambda: _as_of(as_of, policy))
+    ok = columns.ok & due.notna().to_numpy()
+    return _answer(columns, _day_counts(due, ok, day), ok, (due_date,))
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("due_date", doc=DUE_DATE_DOC)
+@xw.arg("due_date", doc=DUE_DATE_DOC + RANGE_NOTE)
 @xw.arg("as_of", doc=AS_OF_DOC)
 @xw.arg("lang", doc=LANG_DOC)
 @_guarded
@@ -277,16 +268,19 @@ def XT_BUCKET(due_date, as_of=None, lang=None):
     """Aging bucket of a due date (Not due, 1-30, 31-60, ... as set in Policy).
     账龄区间（未到期、1-30天……，按催收策略表）。"""
     policy = workbook_policy()
-    due = _date(due_date, i18n.LEDGER_COLUMNS["due_date"])
-    language = _lang(lang, policy)
-    if due is None:
-        return None
-    index = int(bucket_index([_days(due, _as_of(as_of, policy))], policy.bucket_edges)[0])
-    return i18n.bucket_labels(policy.bucket_edges)[index].get(language)
+    columns = _columns(due_date)
+    due = _due_dates(columns, due_date)
+    language = _setting(columns, lambda: _lang(lang, policy))
+    day = _setting(columns, lambda: _as_of(as_of, policy))
+    ok = columns.ok & due.notna().to_numpy()
+    labels = np.array([label.get(language or policy.lang) for label in i18n.bucket_labels(policy.bucket_edges)],
+                      dtype=object)
+    buckets = labels[bucket_index(_day_counts(due, ok, day), policy.bucket_edges)]
+    return _answer(columns, buckets, ok, (due_date,))
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("due_date", doc=DUE_DATE_DOC)
+@xw.arg("due_date", doc=DUE_DATE_DOC + RANGE_NOTE)
 @xw.arg("open_amount", doc="Open amount (amount minus paid); negative = credit note. "
                                "未收金额（金额减已收）；负数为贷项。")
 @xw.arg("status", doc="Optional status: open, disputed, hold, plan, litigation, written_off (or 正常、争议…). "
@@ -298,46 +292,70 @@ def XT_STAGE(due_date, open_amount, status=None, hold_until=None, as_of=None):
     """Collection stage code: S0-S5, HOLD, PLAN, CLOSED or CREDIT, by the ladder and status overlays.
     催收阶段代码（S0-S5、HOLD、PLAN、CLOSED、CREDIT）。"""
     policy = workbook_policy()
-    due = _date(due_date, i18n.LEDGER_COLUMNS["due_date"])
-    fen = _fen(open_amount, i18n.DETAIL_COLUMNS["open"])
-    code = _status(status)
-    hold = _date(hold_until, i18n.LEDGER_COLUMNS["hold_until"])
-    day = _as_of(as_of, policy)
-    if due is None and fen is None:
-        return None
-    if due is None:
-        raise BadInput(i18n.MESSAGES["required_missing"].format(column=i18n.LEDGER_COLUMNS["due_date"]))
-    if fen is None:
-        raise BadInput(i18n.MESSAGES["required_missing"].format(column=i18n.DETAIL_COLUMNS["open"]))
-    return _stage(due, fen, code, hold, day, _policy_key(policy))
+    arguments = (due_date, open_amount, status, hold_until)
+    columns = _columns(*arguments)
+    due = _due_dates(columns, due_date)
+    fen = columns.parse(open_amount, i18n.DETAIL_COLUMNS["open"], parse_money, "amount_unrecognised", _error_text)
+    codes, unknown, text = columns.each(status, lambda text: (*status_codes(text), text))   # the reader's rule
+    allowed = Label(", ".join(i18n.STATUSES), "、".join(label.zh for label in i18n.STATUSES.values()))
+    for position in np.flatnonzero(unknown.to_numpy(dtype=bool)):
+        message = i18n.MESSAGES["status_unknown"].format(value=text.iloc[position], allowed=allowed)
+        columns.fail(position, _error_text(message, i18n.LEDGER_COLUMNS["status"]))
+    hold = columns.parse(hold_until, i18n.LEDGER_COLUMNS["hold_until"], parse_dates, "date_unrecognised",
+                         _error_text)
+    day = _setting(columns, lambda: _as_of(as_of, policy))
+    no_due, no_fen = due.isna().to_numpy(), fen.isna().to_numpy()
+    blank = no_due & no_fen
+    columns.fail_where(~blank & no_due, _error_text(
+        i18n.MESSAGES["required_missing"].format(column=i18n.LEDGER_COLUMNS["due_date"])))
+    columns.fail_where(~blank & no_fen, _error_text(
+        i18n.MESSAGES["required_missing"].format(column=i18n.DETAIL_COLUMNS["open"])))
+    ok = columns.ok & ~blank
+    stages = np.full(columns.length, None, dtype=object)
+    if ok.any():
+        rows = pd.DataFrame({
+            "due_date": due[ok].astype("datetime64[ns]"),
+            "hold_until": hold[ok].astype("datetime64[ns]"),
+            "amount_fen": fen[ok].astype("int64"),          # an open amount: a negative one is a credit note
+            "paid_fen": np.zeros(int(ok.sum()), dtype=np.int64),
+            "status": codes[ok].astype(object),
+        })
+        aged = age_receivables(rows, day, policy)           # the aging pass, then the stage pass
+        stages[ok] = assign_stages(aged, day, policy).to_numpy()
+    return _answer(columns, stages, ok, arguments)
+
+
+def _stage_words(stage: Any, lang: Any, words: Callable[[pd.Series, Lang, Policy], pd.Series]) -> Any:
+    """XT_STAGE_NAME and XT_NEXT_ACTION: one text per stage code."""
+    policy = workbook_policy()
+    columns = _columns(stage)
+    codes = _stage_codes(columns, stage)
+    language = _setting(columns, lambda: _lang(lang, policy))
+    ok = columns.ok & codes.notna().to_numpy()
+    found = np.full(columns.length, None, dtype=object)
+    if ok.any():
+        found[ok] = words(codes[ok].astype(object), language, policy).to_numpy()
+    return _answer(columns, found, ok, (stage,))
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("stage", doc=STAGE_DOC)
+@xw.arg("stage", doc=STAGE_DOC + RANGE_NOTE)
 @xw.arg("lang", doc=LANG_DOC)
 @_guarded
 def XT_STAGE_NAME(stage, lang=None):
     """Name of a stage code, e.g. S3 -> Written demand / 二次沟通+书面函告. 催收阶段名称。"""
-    policy = workbook_policy()
-    code = _stage_code(stage)
-    language = _lang(lang, policy)
-    return None if code is None else i18n.STAGE_NAMES[code].get(language)
+    return _stage_words(stage, lang, lambda codes, language, policy: codes.map(
+        {code: label.get(language) for code, label in i18n.STAGE_NAMES.items()}))
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("stage", doc=STAGE_DOC)
+@xw.arg("stage", doc=STAGE_DOC + RANGE_NOTE)
 @xw.arg("lang", doc=LANG_DOC)
 @_guarded
 def XT_NEXT_ACTION(stage, lang=None):
     """Next action for a stage, as set in the Policy sheet (action.S3.zh ...).
     该阶段的下一步动作（按催收策略表）。"""
-    policy = workbook_policy()
-    code = _stage_code(stage)
-    language = _lang(lang, policy)
-    if code is None:
-        return None
-    actions, _owners = stage_texts(pd.Series([code]), policy, language)
-    return actions.iloc[0]
+    return _stage_words(stage, lang, lambda codes, language, policy: stage_texts(codes, policy, language)[0])
 
 
 @xw.func(category=CATEGORY)

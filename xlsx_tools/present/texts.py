@@ -28,6 +28,8 @@ NEGATIVE_CAPITALS = Label("negative amounts have no capital form", "负数金额
 TOO_LARGE_CAPITALS = Label("amount too large for capitals", "金额过大，无法写成大写")
 NO_LEDGER_ROWS = Label("no usable ledger rows in the range", "所选区域中没有可用的台账行")
 UNEXPECTED = Message("unexpected error: {error}", "意外错误：{error}")
+RANGES_DIFFER = Label("the ranges must have the same number of cells",
+                      "各区域的单元格数量必须相同")
 
 # -- buttons
 TITLE = Label("xlsx_tools", "xlsx_tools")

@@ -266,3 +266,11 @@ ISSUE_COLUMNS: dict[str, Label] = {
     "cell": Label("Cell", "单元格"),
     "message": Label("Message", "问题说明"),
 }
+
+# Formula columns after the Ledger's input columns (build.ledger_formulas): computed in Excel,
+# never read as input and never written by a refresh.  Same words as the Detail sheet's columns.
+LEDGER_COMPUTED_COLUMNS: dict[str, Label] = {
+    "days_past_due": DETAIL_COLUMNS["days_past_due"],
+    "bucket": DETAIL_COLUMNS["bucket"],
+    "stage": DETAIL_COLUMNS["stage"],
+}
