@@ -125,3 +125,155 @@ def test_reader__missing_required_header_is_an_error_and_no_sheet_is_no_contacts
         "Contacts!1: Required column 'Outcome / 联络结果' not found in the header row"]
     log, issues = read_contacts(None, LEDGER, CUSTOMERS)
     assert len(log.frame) == 0 and issues == []
+
+
+# ----- promises --------------------------------------------------------------------------------
+PROMISE = "2026-11-10 10:00 | C1 | phone | | | promise | 2026-11-20 | 1000 | {invoice} | |"
+
+
+@pytest.mark.parametrize("as_of, status", [
+    (dt.date(2026, 11, 20), "open"),       # due today
+    (dt.date(2026, 11, 23), "open"),       # day 3 after the promised date: still in grace
+    (dt.date(2026, 11, 24), "broken"),     # day 4: broken
+])
+def test_promise__grace_days(as_of, status):
+    log, _ = contacts(PROMISE.format(invoice=""))
+    promises = promise_status(log.frame, payments(("INV1", "C1", "2026-11-20", 99999)), as_of)
+    assert promises["status"].tolist() == [status]
+
+
+@pytest.mark.parametrize("paid, status", [
+    ([("INV1", "C1", "2026-11-20", 60000), ("INV2", "C1", "2026-11-15", 40000)], "kept"),
+    ([("INV1", "C1", "2026-11-21", 100000)], "broken"),                     # after the promised date
+    ([("INV1", "C1", "2026-11-09", 100000)], "broken"),                     # before the promise was made
+    ([("INV3", "C2", "2026-11-15", 100000)], "broken"),                     # another customer
+])
+def test_promise__kept_when_payments_cover_it_by_the_promised_date(paid, status):
+    log, _ = contacts(PROMISE.format(invoice=""))
+    assert promise_status(log.frame, payments(*paid), dt.date(2026, 11, 28))["status"].tolist() == [status]
+
+
+def test_promise__for_an_invoice_only_that_invoice_counts():
+    log, _ = contacts(PROMISE.format(invoice="INV1"))
+    other = payments(("INV2", "C1", "2026-11-15", 100000))
+    mine = payments(("INV1", "C1", "2026-11-15", 100000))
+    assert promise_status(log.frame, other, AS_OF)["status"].tolist() == ["broken"]
+    assert promise_status(log.frame, mine, AS_OF)["status"].tolist() == ["kept"]
+
+
+def test_summary__last_contact_open_promise_broken_count_and_bump():
+    log, _ = contacts("""
+2026-08-01 10:00 | C1 | phone | | | promise | 2026-08-20 | 500 | | |
+2026-11-01 10:00 | C1 | phone | | | promise | 2026-11-05 | 700 | | |
+2026-11-20 10:00 | C2 | phone | | | promise | 2026-11-28 | 300 | | |
+2026-11-21 10:00 | C2 | email | | | promise | 2026-12-05 | 200 | | |
+""")
+    promises = promise_status(log.frame, payments(), AS_OF)
+    summary = contact_summary(log.frame, promises, AS_OF)
+    assert summary.loc["C1", "broken_promises"] == 1                # August's is older than 90 days
+    assert summary.loc["C1", "promise_broken"] and not summary.loc["C2", "promise_broken"]
+    assert summary.loc["C2", "open_promise_date"] == pd.Timestamp("2026-11-28")
+    assert summary.loc["C2", "open_promise_fen"] == 30000 and summary.loc["C2", "promise_due_today"]
+    assert summary.loc["C2", "last_contact"] == pd.Timestamp("2026-11-21 10:00")
+    stages = next_action_stages(pd.Series({"C1": "S3", "C2": "S3"}), summary)
+    assert stages.to_dict() == {"C1": "S4", "C2": "S3"}
+    # a contact after the promise broke means it is no longer waiting
+    later, _ = contacts("2026-11-10 10:00 | C1 | phone | | | other | | | | |")
+    both = pd.concat([log.frame, later.frame], ignore_index=True)
+    assert not contact_summary(both, promise_status(both, payments(), AS_OF), AS_OF).loc["C1", "promise_broken"]
+
+
+@pytest.mark.parametrize("stage, bumped", [("S0", "S1"), ("S3", "S4"), ("S4", "S5"), ("S5", "S5"),
+                                           ("HOLD", "HOLD"), ("PLAN", "PLAN")])
+def test_bumped_stage(stage, bumped):
+    assert bumped_stage(stage) == bumped
+
+
+# ----- avoidance -------------------------------------------------------------------------------
+def tries(days_and_times, outcome="no_answer", customer="C1"):
+    rows = "\n".join(f"{day} {time} | {customer} | phone | | | {outcome} | | | | |" for day, time in days_and_times)
+    return contacts(rows)[0].frame
+
+
+OVERDUE = pd.Series({"C1": 100, "C2": 0})
+
+
+@pytest.mark.parametrize("attempts, expected", [
+    ([("2026-11-20", "10:00"), ("2026-11-20", "11:00"), ("2026-11-21", "10:00")], []),            # 3 attempts
+    ([("2026-11-20", "10:00"), ("2026-11-20", "11:00"), ("2026-11-21", "10:00"),
+      ("2026-11-21", "11:00")], ["C1"]),                                                            # 4 on 2 days
+    ([("2026-11-20", f"1{n}:00") for n in range(6)], []),                                          # 6 on 1 day
+    ([("2026-11-14", "10:00"), ("2026-11-20", "11:00"), ("2026-11-21", "10:00"),
+      ("2026-11-21", "11:00")], []),                                                                # 1st is 15 days ago
+    ([("2026-11-15", "10:00"), ("2026-11-20", "11:00"), ("2026-11-21", "10:00"),
+      ("2026-11-21", "11:00")], ["C1"]),                                                            # 14 days ago counts
+])
+def test_avoidance__attempts_and_days(attempts, expected):
+    assert list(avoiders(tries(attempts), OVERDUE, AS_OF)) == expected
+
+
+def test_avoidance__one_connected_contact_clears_it_wrong_contact_flags_it_only_with_overdue():
+    four = [("2026-11-20", "10:00"), ("2026-11-20", "11:00"), ("2026-11-21", "10:00"), ("2026-11-21", "11:00")]
+    reached = pd.concat([tries(four), tries([("2026-11-22", "10:00")], outcome="other")], ignore_index=True)
+    assert list(avoiders(reached, OVERDUE, AS_OF)) == []
+    assert list(avoiders(tries([("2026-11-22", "10:00")], outcome="wrong_contact"), OVERDUE, AS_OF)) == ["C1"]
+    assert list(avoiders(tries(four, customer="C2"), OVERDUE, AS_OF)) == []
+
+
+# ----- contact rules ---------------------------------------------------------------------------
+@pytest.mark.parametrize("time, breach", [("07:59", True), ("08:00", False), ("22:00", False), ("22:01", True)])
+def test_rules__contact_window_inclusive(time, breach):
+    log, _ = contacts(f"2026-11-20 {time} | C1 | email | | | other | | | | 王 |")
+    found, issues = contact_breaches(log)
+    assert found["rule"].tolist() == (["window"] if breach else [])
+    if breach:
+        assert issues[0].text("en") == f"联络记录!A2: Contact at {time}, outside 08:00–22:00"
+        assert issues[0].text("zh") == f"联络记录!A2: 联络时间 {time} 不在 08:00–22:00 之内"
+
+
+def test_rules__date_only_rows_skip_the_window():
+    log, _ = contacts("2026-11-20 | C1 | email | | | other | | | | |")
+    assert contact_breaches(log)[1] == []
+
+
+def test_rules__fourth_connected_call_is_the_breach():
+    rows = "\n".join(f"2026-11-20 1{n}:00 | C1 | phone | | Y | other | | | | |" for n in range(4))
+    log, _ = contacts(rows)
+    found, issues = contact_breaches(log)
+    assert found[["row", "rule"]].values.tolist() == [[5, "connected_cap"]]
+    assert issues[0].text("en") == "联络记录!A5: Connected call no. 4 with C1 on 2026-11-20 (at most 3 a day)"
+    three, _ = contacts("\n".join(rows.splitlines()[:3]))
+    assert contact_breaches(three)[1] == []
+
+
+def test_rules__seventh_attempt_is_the_breach_per_customer_and_day():
+    rows = [f"2026-11-20 1{n}:00 | C1 | phone | | N | no_answer | | | | |" for n in range(7)]
+    rows.insert(0, "2026-11-21 09:00 | C1 | phone | | N | no_answer | | | | |")       # another day
+    rows.insert(0, "2026-11-20 09:00 | C2 | phone | | N | no_answer | | | | |")       # another customer
+    rows.insert(0, "2026-11-20 09:00 | C1 | sms | | N | no_answer | | | | |")         # not a call
+    log, _ = contacts("\n".join(rows))
+    found, issues = contact_breaches(log)
+    assert found[["row", "rule"]].values.tolist() == [[11, "attempt_cap"]]
+    assert issues[0].text("zh") == "联络记录!A11: 2026-11-20 对 C1 第 7 次拨打（每日最多 6 次）"
+    six, _ = contacts("\n".join(rows[:-1]))
+    assert contact_breaches(six)[1] == []
+
+
+def test_rules__third_party_and_wording_name_their_cells_and_summary_by_collector():
+    log, _ = contacts("""
+2026-11-20 10:00 | C1 | phone | 其他第三方 | | other | | | | 王 |
+2026-11-20 10:05 | C1 | phone | | | other | | | | 王 | 再不还钱就曝光你
+2026-11-20 10:10 | C1 | phone | | | other | | | | | Told him we will SUE IMMEDIATELY
+2026-11-20 10:15 | C1 | email | | | other | | | | 李 | promised to pay Friday
+2026-10-20 23:15 | C1 | phone | | | other | | | | 李 |
+""")
+    found, issues = contact_breaches(log)
+    assert [i.text("en") for i in issues] == [
+        "联络记录!D2: Contact with a third party: only the debtor, finance, a superior or a guarantor may be "
+        "asked to pay, and the debt must not be disclosed",
+        "联络记录!K3: Note contains banned wording '曝光'",
+        "联络记录!K4: Note contains banned wording 'sue immediately'",
+        "联络记录!A6: Contact at 23:15, outside 08:00–22:00"]
+    summary = compliance_summary(found, AS_OF)
+    assert summary[["month", "collector", "third_party", "wording", "window", "total"]].values.tolist() == [
+        ["2026-11", "王", 1, 1, 0, 2], ["2026-11", None, 0, 1, 0, 1]]

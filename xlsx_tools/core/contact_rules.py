@@ -92,6 +92,6 @@ def compliance_summary(breaches: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     table = table.reindex(columns=list(CONTACT_RULES), fill_value=0).astype("int64")
     table["total"] = table.sum(axis=1)
     table = table.reset_index(names="collector").sort_values(["total", "collector"], ascending=[False, True])
-    table["collector"] = table["collector"].where(table["collector"] != "\0", None)
+    table["collector"] = table["collector"].astype(object).where(table["collector"] != "\0", None)
     table.insert(0, "month", str(month))
     return table.reset_index(drop=True)

@@ -41,10 +41,12 @@ def _paid_through(keys: pd.Series, days: pd.Series, payments: pd.DataFrame, scop
     """Total paid for each (key, day): payments of that customer or invoice dated on or before the day."""
     ledger = payments[[scope, "date", "amount_fen"]].dropna(subset=[scope]).sort_values([scope, "date"])
     ledger["total"] = ledger.groupby(scope)["amount_fen"].cumsum()
-    ledger = ledger.drop_duplicates([scope, "date"], keep="last").sort_values("date")
-    wanted = pd.DataFrame({scope: keys.to_numpy(), "date": days.to_numpy(), "n": np.arange(len(keys))})
-    wanted = wanted.sort_values("date")
-    matched = pd.merge_asof(wanted, ledger[[scope, "date", "total"]], on="date", by=scope, direction="backward")
+    ledger = ledger.drop_duplicates([scope, "date"], keep="last")
+    names = pd.Index(ledger[scope].unique())
+    ledger = pd.DataFrame({"code": names.get_indexer(ledger[scope]), "date": ledger["date"].to_numpy(),
+                           "total": ledger["total"].to_numpy()}).sort_values("date")
+    wanted = pd.DataFrame({"code": names.get_indexer(keys), "date": days.to_numpy(), "n": np.arange(len(keys))})
+    matched = pd.merge_asof(wanted.sort_values("date"), ledger, on="date", by="code", direction="backward")
     return matched.sort_values("n")["total"].fillna(0).to_numpy(dtype="int64")
 
 
