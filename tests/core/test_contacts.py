@@ -277,3 +277,148 @@ def test_rules__third_party_and_wording_name_their_cells_and_summary_by_collecto
     summary = compliance_summary(found, AS_OF)
     assert summary[["month", "collector", "third_party", "wording", "window", "total"]].values.tolist() == [
         ["2026-11", "王", 1, 1, 0, 2], ["2026-11", None, 0, 1, 0, 1]]
+
+
+# ----- today's call list -----------------------------------------------------------------------
+from xlsx_tools.core.calls import call_list  # noqa: E402
+from xlsx_tools.core.channels import best_channel_lines, channel_success  # noqa: E402
+from xlsx_tools.core.early_warning import order_drop_warnings  # noqa: E402
+from xlsx_tools.core.key_customers import (empty_weeks, iso_week, key_customers, merge_weeks,  # noqa: E402
+                                           weekly_block)
+
+
+def priority(*rows):
+    return pd.DataFrame(rows, columns=["customer_id", "customer_name", "stage", "key_target", "customer_type"])
+
+
+def test_calls__who_is_on_it_in_priority_order_with_channel_and_script():
+    log, _ = contacts("""
+2026-11-20 10:00 | C1 | phone | | | promise | 2026-11-28 | 500 | | |
+2026-11-26 10:00 | C2 | email | | | other | | | | |
+2026-11-25 10:00 | C3 | email | | | other | | | | |
+""")
+    promises = promise_status(log.frame, payments(), AS_OF)
+    summary = contact_summary(log.frame, promises, AS_OF)
+    order = priority(("C3", "丙", "S2", False, "individual"), ("C2", "乙", "S2", False, "sme"),
+                     ("C1", "甲", "S0", False, "large"), ("C4", "丁", "S1", True, None))
+    calls = call_list(order, summary, promises, log.frame, AS_OF)
+    # C3: S2, last contact 3 days ago -> due; C2: 2 days ago -> not due; C1: promise due today; C4: key target
+    assert calls["customer_id"].tolist() == ["C3", "C1", "C4"]
+    assert calls["reasons"].tolist() == [("ladder",), ("promise_due",), ("key_target",)]
+    assert calls["channel"].tolist() == ["sms", "phone", "email"]
+    assert calls.loc[1, "script"].en == "Promise of 500.00 due today: confirm the transfer."
+    assert calls.loc[0, "script"].zh.startswith("由专属催收员友好提醒")
+
+
+def test_calls__customers_at_the_day_caps_are_left_out():
+    rows = "\n".join(f"2026-11-28 1{n}:00 | C1 | phone | | N | no_answer | | | | |" for n in range(6))
+    log, _ = contacts(rows)
+    promises = promise_status(log.frame, payments(), AS_OF)
+    summary = contact_summary(log.frame, promises, AS_OF)
+    order = priority(("C1", "甲", "S5", True, "sme"))
+    assert call_list(order, summary, promises, log.frame, AS_OF).empty
+    five, _ = contacts("\n".join(rows.splitlines()[:5]))
+    assert len(call_list(order, summary, promises, five.frame, AS_OF)) == 1
+
+
+# ----- key customers, weekly -------------------------------------------------------------------
+def sales_ledger(rows):
+    frame = pd.DataFrame(rows, columns=["invoice_no", "customer_id", "invoice_date", "amount_fen"])
+    frame["invoice_date"] = pd.to_datetime(frame["invoice_date"])
+    return frame
+
+
+@pytest.mark.parametrize("amount, key", [(1_000_000_000, True), (999_999_999, False)])
+def test_key_customer__threshold_exactly_at_and_below(amount, key):
+    ledger = sales_ledger([("A", "C1", "2025-11-29", amount // 2), ("B", "C1", "2026-11-28", amount - amount // 2),
+                           ("C", "C1", "2025-11-28", 5_000_000_000)])          # 12 months ago exactly: outside
+    assert (list(key_customers(ledger, pd.DataFrame(), AS_OF)) == ["C1"]) == key
+
+
+def test_key_customer__annual_sales_decides_when_filled():
+    ledger = sales_ledger([("A", "C1", "2026-06-01", 2_000_000_000), ("B", "C2", "2026-06-01", 100)])
+    stated = pd.DataFrame({"annual_sales_fen": pd.array([100, 1_000_000_000], dtype="Int64")},
+                          index=pd.Index(["C1", "C2"], name="customer_id"))
+    assert list(key_customers(ledger, stated, AS_OF)) == ["C2"]
+
+
+@pytest.mark.parametrize("day, week", [
+    (dt.date(2025, 12, 29), "2026-W01"), (dt.date(2026, 1, 4), "2026-W01"),
+    (dt.date(2026, 12, 31), "2026-W53"), (dt.date(2027, 1, 3), "2026-W53"), (dt.date(2027, 1, 4), "2027-W01"),
+    (dt.date(2025, 12, 28), "2025-W52"),
+])
+def test_iso_week__year_boundaries(day, week):
+    assert iso_week(day) == week
+
+
+def test_weekly__week_across_new_year_compares_with_the_week_before_and_reruns_replace():
+    keys = pd.Index(["C1", "C2"])
+    balances = pd.DataFrame({"customer_name": ["甲", "乙"], "open_fen": [500, 300], "overdue_fen": [400, 100]},
+                            index=pd.Index(["C1", "C2"], name="customer_id"))
+    log, _ = contacts("""
+2026-12-28 10:00 | C1 | phone | | | other | | | | |
+2027-01-02 10:00 | C1 | phone | | | promise | 2027-01-15 | 2 | | |
+2026-12-27 10:00 | C2 | phone | | | other | | | | |
+""")
+    as_of = dt.date(2027, 1, 2)
+    promises = promise_status(log.frame, payments(), as_of)
+    summary = contact_summary(log.frame, promises, as_of)
+    paid = payments(("INV1", "C1", "2026-12-28", 70), ("INV1", "C1", "2026-12-27", 999))
+    history = empty_weeks()
+    history = pd.concat([history, pd.DataFrame({"week": ["2026-W51", "2026-W52", "2026-W52"],
+                                                "customer_id": ["C1", "C1", "C2"], "overdue_fen": [1, 300, 100]})],
+                        ignore_index=True)
+    block = weekly_block(keys, balances, paid, log.frame, summary, history, as_of)
+    assert block["week"].unique().tolist() == ["2026-W53"]
+    assert block["compared_with"].unique().tolist() == ["2026-W52"]
+    assert block[["customer_id", "paid_week_fen", "contacts_week", "overdue_change_fen"]].values.tolist() == [
+        ["C1", 70, 2, 100], ["C2", 0, 0, 0]]
+    assert block["flags"].tolist() == [("overdue_grew",), ("no_contact",)]
+    assert block.loc[0, "open_promise_fen"] == 200
+    merged = merge_weeks(history, block, "2026-W53")
+    rerun = merge_weeks(merged, block.assign(overdue_fen=0), "2026-W53")
+    assert rerun["week"].tolist() == ["2026-W51", "2026-W52", "2026-W52", "2026-W53", "2026-W53"]
+    assert rerun[rerun["week"] == "2026-W53"]["overdue_fen"].tolist() == [0, 0]
+    next_year = weekly_block(keys, balances, paid, log.frame, summary, rerun, dt.date(2027, 1, 4))
+    assert next_year["week"].unique().tolist() == ["2027-W01"]
+    assert next_year["compared_with"].unique().tolist() == ["2026-W53"]
+
+
+# ----- channel analysis ------------------------------------------------------------------------
+def test_channels__success_within_seven_days_by_band_and_best_channel():
+    ledger = pd.DataFrame({"invoice_no": ["INV1", "INV2", "INV3"], "customer_id": ["C1", "C1", "C2"],
+                           "invoice_date": pd.to_datetime(["2026-09-01", "2026-11-01", "2026-08-01"]),
+                           "due_date": pd.to_datetime(["2026-10-01", "2026-12-01", "2026-08-15"]),
+                           "amount_fen": [1000, 1000, 1000], "paid_fen": [0, 0, 1000],
+                           "last_payment_date": pd.to_datetime([None, None, "2026-11-20"])})
+    log, _ = contacts("""
+2026-10-10 10:00 | C1 | phone | | | other | | | | |
+2026-10-20 10:00 | C1 | email | | | other | | | | |
+2026-11-20 10:00 | C1 | phone | | | other | | | INV2 | |
+2026-11-01 10:00 | C2 | phone | | | other | | | | |
+""")
+    paid = payments(("INV1", "C1", "2026-10-17", 300), ("INV3", "C2", "2026-11-20", 1000))
+    promises = promise_status(log.frame, paid, AS_OF)
+    table = channel_success(log.frame, paid, promises, ledger)
+    # C1 10-10: INV1 9 days past due, paid 7 days later -> success; 10-20: 19 days, no payment within 7
+    # C1 11-20 about INV2: not due; C2 11-01: INV3 78 days past due, paid 19 days later -> failure
+    assert table.values.tolist() == [["not_due", "phone", 1, 0, 0.0, 0], ["1-30", "phone", 1, 1, 1.0, 300],
+                                     ["1-30", "email", 1, 0, 0.0, 0], ["31-90", "phone", 1, 0, 0.0, 0]]
+    lines = best_channel_lines(table, min_attempts=1)
+    assert lines[1].en == "1-30: phone works best (100% of 1 contacts succeeded)"
+    assert lines[1].zh == "1-30天：电话效果最好（1 次联络成功率 100%）"
+    assert best_channel_lines(table)[0].en.startswith("Not due: too few contacts")
+
+
+# ----- order drop + sued -----------------------------------------------------------------------
+@pytest.mark.parametrize("after, flagged", [(70_000, False), (69_999, True)])
+def test_order_drop__more_than_30_percent_and_sued(after, flagged):
+    ledger = sales_ledger([("A", "C1", "2026-01-10", 60_000), ("B", "C1", "2026-07-10", after),
+                           ("C", "C1", "2026-05-28", 40_000),      # 6 months ago exactly: the earlier half
+                           ("D", "C1", "2025-11-28", 50_000)])     # 12 months ago exactly: outside
+    events = pd.DataFrame({"customer_id": ["C1"], "date": pd.to_datetime(["2026-09-01"]), "event": ["sued"]})
+    found = order_drop_warnings(ledger, events, AS_OF)
+    assert list(found.index) == (["C1"] if flagged else [])
+    if flagged:
+        assert found.loc["C1", "tag"].zh == "近6个月开票额下降 30.0%（1,000.00 → 699.99），且于 2026-09-01 被诉"
+        assert order_drop_warnings(ledger, events.assign(event="suit_filed"), AS_OF).empty
