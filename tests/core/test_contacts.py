@@ -422,3 +422,11 @@ def test_order_drop__more_than_30_percent_and_sued(after, flagged):
     if flagged:
         assert found.loc["C1", "tag"].zh == "近6个月开票额下降 30.0%（1,000.00 → 699.99），且于 2026-09-01 被诉"
         assert order_drop_warnings(ledger, events.assign(event="suit_filed"), AS_OF).empty
+
+
+def test_settings__every_key_is_new_and_described_in_both_languages():
+    from xlsx_tools.core.contact_settings import CONTACT_SETTINGS
+    from xlsx_tools.core.policy import SETTINGS
+    keys = [s.key for s in CONTACT_SETTINGS]
+    assert len(set(keys)) == len(keys) and not set(keys) & {s.key for s in SETTINGS}
+    assert all(s.description.en and s.description.zh for s in CONTACT_SETTINGS)
