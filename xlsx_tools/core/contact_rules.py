@@ -69,17 +69,16 @@ def contact_breaches(log: ContactLog, window_start: dt.time = WINDOW_START, wind
     for row, word in zip(frame.loc[matched.notna(), "row"], matched.dropna()):
         found.append((row, "note", "wording", {"word": word}))
 
-    by_row = frame.set_index("row")
     order = {key: n for n, key in enumerate(log.letters)}
     found.sort(key=lambda item: (item[0], order.get(item[1], 99)))
-    records, issues = [], []
-    for row, key, rule, values in found:
-        item = issue("warning", log.sheet, log.cell(key, row), f"rule_{rule}", **values)
-        issues.append(item)
-        records.append((row, key, rule, by_row.at[row, "customer_id"], by_row.at[row, "collector"],
-                        by_row.at[row, "contact_date"], item))
-    breaches = pd.DataFrame.from_records(records, columns=list(BREACH_FIELDS))
-    breaches["contact_date"] = pd.to_datetime(breaches["contact_date"])
+    issues = [issue("warning", log.sheet, log.cell(key, row), f"rule_{rule}", **values)
+              for row, key, rule, values in found]
+    breaches = pd.DataFrame({"row": pd.Series([item[0] for item in found], dtype="int64"),
+                             "key": [item[1] for item in found], "rule": [item[2] for item in found]})
+    people = frame[["row", "customer_id", "collector", "contact_date"]]
+    breaches = breaches.merge(people, on="row", how="left")
+    breaches["issue"] = pd.Series(issues, dtype=object)
+    breaches = breaches[list(BREACH_FIELDS)]
     return breaches, issues
 
 

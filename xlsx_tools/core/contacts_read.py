@@ -28,6 +28,7 @@ CONTACT_FIELDS = ("row", "contact_time", "contact_date", "has_time", "customer_i
                   "collector", "note")
 
 _TRAILING_TIME = re.compile(r"^(?P<date>.*?\S)[\sT]*(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?$")
+_CELL_STAMP = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 _SERIAL_WITH_TIME = re.compile(r"^\d+\.\d+$")
 _FIRST_REAL_DAY = pd.Timestamp("1900-03-01")    # earlier "dates" are time-only cells (1899-12-31 hh:mm)
 
@@ -65,27 +66,37 @@ def parse_contact_times(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Serie
 
     Accepts every date form of the Ledger, optionally followed by hh:mm or hh:mm:ss, and
     Excel serials with a fraction of a day.  A time of exactly 00:00:00 counts as no time.
+    Date-time cells (ISO text from the adapters) take a vectorised fast path.
     """
     present = text.notna()
+    stamps = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    cells = present & text.str.match(_CELL_STAMP).fillna(False).astype(bool)
+    stamps[cells] = pd.to_datetime(text[cells], format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    rest = present & ~cells
+    if rest.any():
+        stamps[rest] = _general_times(text[rest])
+    unrecognised = present & (stamps.isna() | (stamps < _FIRST_REAL_DAY).fillna(False).astype(bool))
+    stamps = stamps.where(~unrecognised)
+    has_time = (stamps != stamps.dt.normalize()).fillna(False).astype(bool)
+    return stamps, has_time, unrecognised.astype(bool)
+
+
+def _general_times(text: pd.Series) -> pd.Series:
+    """The other written forms: a Ledger date form plus an optional clock, or a serial with a fraction."""
     parts = text.str.extract(_TRAILING_TIME)
     timed = parts["date"].notna()
-    date_text = parts["date"].where(timed, text)
-    days, bad = parse_dates(date_text)
+    days, bad = parse_dates(parts["date"].where(timed, text))
     hours = pd.to_numeric(parts["h"], errors="coerce")
     minutes = pd.to_numeric(parts["m"], errors="coerce")
     seconds = pd.to_numeric(parts["s"], errors="coerce").fillna(0)
     bad_clock = timed & ((hours > 23) | (minutes > 59) | (seconds > 59)).fillna(False).astype(bool)
-    offset = (hours * 3600 + minutes * 60 + seconds).where(timed & ~bad_clock)
-    serial = present & ~timed & text.str.match(_SERIAL_WITH_TIME).fillna(False).astype(bool)
+    offset = (hours * 3600 + minutes * 60 + seconds).where(timed)
+    serial = ~timed & text.str.match(_SERIAL_WITH_TIME).fillna(False).astype(bool)
     if serial.any():
         fraction = pd.to_numeric(text[serial]) % 1
         offset[serial] = np.round(fraction.to_numpy(dtype="float64") * 86400)
-    offset = offset.fillna(0)
-    stamps = days + pd.to_timedelta(offset, unit="s")
-    too_early = (days < _FIRST_REAL_DAY).fillna(False).astype(bool)
-    unrecognised = present & (bad | bad_clock | too_early)
-    has_time = (offset > 0) & ~unrecognised
-    return stamps.where(~unrecognised), has_time.astype(bool), unrecognised.astype(bool)
+    stamps = days + pd.to_timedelta(offset.fillna(0), unit="s")
+    return stamps.where(~bad & ~bad_clock)
 
 
 def _codes(text: pd.Series, labels: dict[str, Label], extra: dict[str, str]) -> tuple[pd.Series, pd.Series, Label]:
