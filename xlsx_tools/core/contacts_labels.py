@@ -10,8 +10,6 @@ from __future__ import annotations
 from .i18n import MESSAGES, Label, Message
 
 CONTACTS_SHEET = Label("Contacts", "联络记录")
-# The Chinese name used before the contract fixed 联络记录; still accepted when reading.
-CONTACTS_SHEET_OLD_ZH = "联系人"
 
 CONTACT_COLUMNS: dict[str, Label] = {
     "contact_time": Label("Contact Time", "联络时间"),
