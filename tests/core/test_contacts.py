@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from tests.sheets import raw_sheet
-from xlsx_tools.core.contact_rules import compliance_summary, contact_breaches
-from xlsx_tools.core.contacts_read import read_contacts
-from xlsx_tools.core.promises import (avoiders, bumped_stage, contact_summary, next_action_stages,
+from xlsx_tools.core.passes.contact_rules import compliance_summary, contact_breaches
+from xlsx_tools.core.read.contacts import read_contacts
+from xlsx_tools.core.passes.promises import (avoiders, bumped_stage, contact_summary, next_action_stages,
                                       promise_status)
 
 AS_OF = dt.date(2026, 11, 28)
@@ -280,10 +280,10 @@ def test_rules__third_party_and_wording_name_their_cells_and_summary_by_collecto
 
 
 # ----- today's call list -----------------------------------------------------------------------
-from xlsx_tools.core.calls import call_list  # noqa: E402
-from xlsx_tools.core.channels import best_channel_lines, channel_success  # noqa: E402
-from xlsx_tools.core.early_warning import order_drop_warnings  # noqa: E402
-from xlsx_tools.core.key_customers import (empty_weeks, iso_week, key_customers, merge_weeks,  # noqa: E402
+from xlsx_tools.core.passes.calls import call_list  # noqa: E402
+from xlsx_tools.core.passes.channels import best_channel_lines, channel_success  # noqa: E402
+from xlsx_tools.core.passes.early_warning import order_drop_warnings  # noqa: E402
+from xlsx_tools.core.passes.key_customers import (empty_weeks, iso_week, key_customers, merge_weeks,  # noqa: E402
                                            weekly_block)
 
 
@@ -424,9 +424,17 @@ def test_order_drop__more_than_30_percent_and_sued(after, flagged):
         assert order_drop_warnings(ledger, events.assign(event="suit_filed"), AS_OF).empty
 
 
-def test_settings__every_key_is_new_and_described_in_both_languages():
-    from xlsx_tools.core.contact_settings import CONTACT_SETTINGS
-    from xlsx_tools.core.policy import SETTINGS
-    keys = [s.key for s in CONTACT_SETTINGS]
-    assert len(set(keys)) == len(keys) and not set(keys) & {s.key for s in SETTINGS}
-    assert all(s.description.en and s.description.zh for s in CONTACT_SETTINGS)
+def test_settings__contact_settings_are_in_the_registry_and_described_in_both_languages():
+    from xlsx_tools.core.policy import SETTINGS_BY_KEY
+    keys = ("promise_grace_days", "avoidance_days", "avoidance_attempts", "contact_window_start",
+            "contact_window_end", "max_connected_calls", "max_call_attempts", "banned_words", "call_cadence.S2",
+            "key_customer_sales", "order_drop_share")
+    assert all(SETTINGS_BY_KEY[key].description.en and SETTINGS_BY_KEY[key].description.zh for key in keys)
+
+
+@pytest.mark.parametrize("text, clock", [("08:00", dt.time(8)), ("8:30", dt.time(8, 30)), ("22:00:00", dt.time(22)),
+                                         ("1899-12-30 07:45:00", dt.time(7, 45)), ("24:00", None), ("8h", None)])
+def test_settings__contact_hours_are_read_as_clock_times(text, clock):
+    from xlsx_tools.core.policy import load_policy
+    policy, issues = load_policy(raw_sheet("Policy", f"Setting | Value\ncontact_window_start | {text}"))
+    assert (policy["contact_window_start"], bool(issues)) == ((clock, False) if clock else (dt.time(8), True))

@@ -7,7 +7,7 @@ SHEETS: dict[str, Label] = {
     "ledger": Label("Ledger", "应收台账"),
     "customers": Label("Customers", "客户档案"),
     "policy": Label("Policy", "催收策略"),
-    "contacts": Label("Contacts", "联系人"),
+    "contacts": Label("Contacts", "联络记录"),
     "instructions": Label("Instructions", "使用说明"),
     "detail": Label("Detail", "账龄明细"),
     "priority": Label("Priority", "催收优先级"),
@@ -22,6 +22,10 @@ SHEETS: dict[str, Label] = {
     "events": Label("Events", "法律事件"),
     "plan_schedule": Label("Plan Schedule", "还款计划表"),
     "credit": Label("Credit", "信用管理"),
+    "calls": Label("Calls", "今日待办"),
+    "compliance": Label("Compliance", "合规检查"),
+    "weekly": Label("Weekly", "重点客户周跟踪"),
+    "channels": Label("Channels", "渠道分析"),
 }
 
 MONEY_LAW_INPUT_SHEETS = ("payments", "plans", "events")

@@ -11,12 +11,12 @@ import datetime as dt
 
 import pandas as pd
 
-from .cells import format_money
+from ..cells import format_money
+from ..i18n import CALL_REASONS, PROMISE_SCRIPTS, SCRIPTS, Label
+from ..policy import DEFAULT_POLICY
 from .contact_rules import MAX_CALL_ATTEMPTS, MAX_CONNECTED_CALLS
-from .contacts_labels import CALL_REASONS, PROMISE_SCRIPTS, SCRIPTS
-from .i18n import Label
 
-STAGE_CADENCE_DAYS: dict[str, int] = {"S2": 3, "S3": 7, "S4": 7}
+STAGE_CADENCE_DAYS: dict[str, int] = DEFAULT_POLICY.call_cadence
 _STAGE_GROUP = {"S0": "early", "S1": "early", "S2": "early", "S3": "mid", "S4": "late", "S5": "late"}
 # Channel by stage group and customer type: written first, a call when it matters, a visit
 # (relationship lever) for large customers late on; individuals get SMS (method §3).

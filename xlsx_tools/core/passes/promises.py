@@ -12,12 +12,13 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from . import i18n
+from .. import i18n
+from ..policy import DEFAULT_POLICY
 
-PROMISE_GRACE_DAYS = 3
-BROKEN_PROMISE_WINDOW_DAYS = 90
-AVOIDANCE_DAYS = 14
-AVOIDANCE_ATTEMPTS = 4
+PROMISE_GRACE_DAYS: int = DEFAULT_POLICY["promise_grace_days"]
+BROKEN_PROMISE_WINDOW_DAYS: int = DEFAULT_POLICY["broken_promise_window_days"]
+AVOIDANCE_DAYS: int = DEFAULT_POLICY["avoidance_days"]
+AVOIDANCE_ATTEMPTS: int = DEFAULT_POLICY["avoidance_attempts"]
 AVOIDANCE_MIN_DAYS = 2
 
 

@@ -10,12 +10,14 @@ from fractions import Fraction
 
 import pandas as pd
 
-from .cells import format_money
-from .contacts_labels import SUED_EVENT, TAG_ORDER_DROP
+from ..cells import format_money
+from ..i18n import TAG_ORDER_DROP
+from ..policy import DEFAULT_POLICY
 from .key_customers import invoiced_between
 from .limitation import add_months
 
-ORDER_DROP_SHARE = Decimal("0.30")
+ORDER_DROP_SHARE: Decimal = DEFAULT_POLICY["order_drop_share"]
+SUED_EVENT = "sued"          # the Events type for a lawsuit against the customer
 
 
 def order_drop_warnings(ledger: pd.DataFrame, events: pd.DataFrame, as_of: dt.date,

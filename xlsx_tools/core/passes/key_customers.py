@@ -11,9 +11,10 @@ import datetime as dt
 
 import pandas as pd
 
+from ..policy import DEFAULT_POLICY
 from .limitation import add_months
 
-KEY_CUSTOMER_SALES_FEN = 10_000_000 * 100
+KEY_CUSTOMER_SALES_FEN = int(DEFAULT_POLICY["key_customer_sales"] * 100)
 WEEKLY_FIELDS = ("week", "customer_id", "customer_name", "open_fen", "overdue_fen", "paid_week_fen",
                  "contacts_week", "open_promise_date", "open_promise_fen", "compared_with", "overdue_change_fen",
                  "flags")

@@ -13,14 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import i18n
-from .cells import parse_dates, parse_money
-from .contacts_labels import (CHANNEL_ALIASES, CHANNELS, CONNECTED, CONNECTED_ALIASES, CONTACT_COLUMNS,
-                              OUTCOME_ALIASES, OUTCOMES, RELATION_ALIASES, RELATIONS)
-from .i18n import Label
-from .issues import Issue
-from .sheet_rows import read_rows
-from .tables import RawSheet
+from .. import i18n
+from ..cells import parse_dates, parse_money
+from ..i18n import (CHANNEL_ALIASES, CHANNELS, CONNECTED, CONNECTED_ALIASES, CONTACT_COLUMNS, OUTCOME_ALIASES,
+                    OUTCOMES, RELATION_ALIASES, RELATIONS, Label)
+from ..issues import Issue
+from ..sheet_rows import read_rows
+from ..tables import RawSheet
 
 CONTACT_REQUIRED = ("contact_time", "customer_id", "channel", "outcome")
 CONTACT_FIELDS = ("row", "contact_time", "contact_date", "has_time", "customer_id", "channel", "contact_person",

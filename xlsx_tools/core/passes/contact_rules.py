@@ -13,14 +13,16 @@ import datetime as dt
 
 import pandas as pd
 
-from .contacts_labels import CONTACT_RULES, DEFAULT_BANNED_WORDS
-from .contacts_read import ContactLog
-from .issues import Issue, issue
+from ..i18n import CONTACT_RULES
+from ..issues import Issue, issue
+from ..policy import DEFAULT_POLICY
+from ..read.contacts import ContactLog
 
-WINDOW_START = dt.time(8, 0)
-WINDOW_END = dt.time(22, 0)
-MAX_CONNECTED_CALLS = 3
-MAX_CALL_ATTEMPTS = 6
+WINDOW_START: dt.time = DEFAULT_POLICY["contact_window_start"]
+WINDOW_END: dt.time = DEFAULT_POLICY["contact_window_end"]
+MAX_CONNECTED_CALLS: int = DEFAULT_POLICY["max_connected_calls"]
+MAX_CALL_ATTEMPTS: int = DEFAULT_POLICY["max_call_attempts"]
+DEFAULT_BANNED_WORDS: tuple[str, ...] = DEFAULT_POLICY["banned_words"]
 BREACH_FIELDS = ("row", "key", "rule", "customer_id", "collector", "contact_date", "issue")
 
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .contacts_labels import BEST_CHANNEL, CHANNELS, DPD_BANDS, NO_BEST_CHANNEL
-from .i18n import Label
+from ..i18n import BEST_CHANNEL, CHANNELS, DPD_BANDS, NO_BEST_CHANNEL, Label
+from ..policy import DEFAULT_POLICY
 
-SUCCESS_DAYS = 7
-CHANNEL_MIN_ATTEMPTS = 5
+SUCCESS_DAYS: int = DEFAULT_POLICY["channel_success_days"]
+CHANNEL_MIN_ATTEMPTS: int = DEFAULT_POLICY["channel_min_attempts"]
 _DAY = np.timedelta64(1, "D")
 _KEY_SPAN = 1_000_000                  # days per customer in the combined (customer, day) key
 
