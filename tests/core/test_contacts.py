@@ -283,7 +283,8 @@ def test_rules__third_party_and_wording_name_their_cells_and_summary_by_collecto
 from xlsx_tools.core.passes.calls import call_list  # noqa: E402
 from xlsx_tools.core.passes.channels import best_channel_lines, channel_success  # noqa: E402
 from xlsx_tools.core.passes.early_warning import order_drop_warnings  # noqa: E402
-from xlsx_tools.core.passes.key_customers import (empty_weeks, iso_week, key_customers, merge_weeks,  # noqa: E402
+from xlsx_tools.core.read.weekly import empty_weeks  # noqa: E402
+from xlsx_tools.core.passes.key_customers import (iso_week, key_customers, merge_weeks,  # noqa: E402
                                            weekly_block)
 
 

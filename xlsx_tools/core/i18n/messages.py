@@ -37,6 +37,7 @@ MESSAGES: dict[str, Message] = {
     "policy_invalid": Message("Invalid value '{value}' for {key}: {reason}",
                               "设置项 {key} 的值 '{value}' 无效：{reason}"),
     "snapshot_invalid": Message("Snapshot row not understood and ignored", "快照行无法识别，已忽略"),
+    "weekly_invalid": Message("Weekly row not understood and ignored", "周跟踪行无法识别，已忽略"),
     "row_left_out": Message("; row left out of all results", "；该行未参与计算"),
     "ratio_unrecognised": Message("Rate not recognised '{value}'", "利率无法识别 '{value}'"),
     "lpr_missing": Message("{count} receivable(s) fell due before the first LPR in the Policy table ({first}); "

@@ -8,6 +8,7 @@ Left out: customers already at today's caps of connected calls or call attempts.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 
@@ -15,6 +16,9 @@ from ..cells import format_money
 from ..i18n import CALL_REASONS, PROMISE_SCRIPTS, SCRIPTS, Label
 from ..policy import DEFAULT_POLICY
 from .contact_rules import MAX_CALL_ATTEMPTS, MAX_CONNECTED_CALLS
+from ..issues import Issue
+from ..read import Inputs
+from . import State
 
 STAGE_CADENCE_DAYS: dict[str, int] = DEFAULT_POLICY.call_cadence
 _STAGE_GROUP = {"S0": "early", "S1": "early", "S2": "early", "S3": "mid", "S4": "late", "S5": "late"}
@@ -109,3 +113,11 @@ def call_list(priority: pd.DataFrame, summary: pd.DataFrame, promises: pd.DataFr
     out["open_promise_date"] = pd.to_datetime(out["open_promise_date"])
     out["open_promise_fen"] = out["open_promise_fen"].astype("Int64")
     return out
+
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """Today's call list from the ranked customers and their promises."""
+    policy = inputs.policy
+    calls = call_list(state.priority, state.contact_summary, state.promises, inputs.contacts.frame, state.as_of,
+                      policy.call_cadence, policy["max_connected_calls"], policy["max_call_attempts"])
+    return replace(state, calls=calls), ()

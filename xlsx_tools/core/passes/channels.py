@@ -9,11 +9,16 @@ contact at most `success_days` before it.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
 from ..i18n import BEST_CHANNEL, CHANNELS, DPD_BANDS, NO_BEST_CHANNEL, Label
 from ..policy import DEFAULT_POLICY
+from ..issues import Issue
+from ..read import Inputs
+from . import State
 
 SUCCESS_DAYS: int = DEFAULT_POLICY["channel_success_days"]
 CHANNEL_MIN_ATTEMPTS: int = DEFAULT_POLICY["channel_min_attempts"]
@@ -115,3 +120,11 @@ def best_channel_lines(table: pd.DataFrame, min_attempts: int = CHANNEL_MIN_ATTE
         lines.append(BEST_CHANNEL.format(band=DPD_BANDS[band], channel=CHANNELS[best["channel"]],
                                          rate=f"{best['rate']:.0%}", attempts=int(best["attempts"])))
     return lines
+
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """The channel × days-past-due success table and its best-channel lines."""
+    table = channel_success(inputs.contacts.frame, inputs.paid, state.promises, inputs.ledger.frame,
+                            inputs.policy["channel_success_days"])
+    return replace(state, channels=table,
+                   channel_lines=tuple(best_channel_lines(table, inputs.policy["channel_min_attempts"]))), ()

@@ -10,6 +10,7 @@ one after it); any contact with a `third_party`; a note containing a banned word
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 
@@ -17,6 +18,8 @@ from ..i18n import CONTACT_RULES
 from ..issues import Issue, issue
 from ..policy import DEFAULT_POLICY
 from ..read.contacts import ContactLog
+from ..read import Inputs
+from . import State
 
 WINDOW_START: dt.time = DEFAULT_POLICY["contact_window_start"]
 WINDOW_END: dt.time = DEFAULT_POLICY["contact_window_end"]
@@ -96,3 +99,12 @@ def compliance_summary(breaches: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     table["collector"] = table["collector"].astype(object).where(table["collector"] != "\0", None)
     table.insert(0, "month", str(month))
     return table.reset_index(drop=True)
+
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """Every breach of the Policy's contact rules as a warning, and the month's Compliance summary."""
+    policy = inputs.policy
+    breaches, issues = contact_breaches(inputs.contacts, policy["contact_window_start"], policy["contact_window_end"],
+                                        policy["max_connected_calls"], policy["max_call_attempts"],
+                                        tuple(policy["banned_words"]))
+    return replace(state, breaches=breaches, compliance=compliance_summary(breaches, state.as_of)), tuple(issues)

@@ -5,6 +5,7 @@ customer (Events type 被诉 · sued) within those 12 months ⇒ start collectio
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -15,6 +16,9 @@ from ..i18n import TAG_ORDER_DROP
 from ..policy import DEFAULT_POLICY
 from .key_customers import invoiced_between
 from .limitation import add_months
+from ..issues import Issue
+from ..read import Inputs
+from . import State
 
 ORDER_DROP_SHARE: Decimal = DEFAULT_POLICY["order_drop_share"]
 SUED_EVENT = "sued"          # the Events type for a lawsuit against the customer
@@ -47,3 +51,12 @@ def order_drop_warnings(ledger: pd.DataFrame, events: pd.DataFrame, as_of: dt.da
                     for d, b, a, s in zip(frame["drop"], frame["before_fen"], frame["after_fen"], frame["sued_on"])]
     frame.index.name = "customer_id"
     return frame
+
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """Priority gets `order_drop`: the early-warning tag (Label) of a customer whose orders fell and who was sued."""
+    found = order_drop_warnings(inputs.ledger.frame, inputs.events, state.as_of, inputs.policy["order_drop_share"])
+    priority = state.priority.copy()
+    priority["order_drop"] = priority["customer_id"].map(found["tag"]).astype(object)
+    priority["order_drop"] = priority["order_drop"].where(priority["order_drop"].notna(), None)
+    return replace(state, priority=priority), ()

@@ -8,16 +8,18 @@ replaces that week's block, earlier weeks are kept like Snapshots.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 
 from ..policy import DEFAULT_POLICY
+from ..read.weekly import WEEKLY_FIELDS
 from .limitation import add_months
+from ..issues import Issue
+from ..read import Inputs
+from . import State
 
 KEY_CUSTOMER_SALES_FEN = int(DEFAULT_POLICY["key_customer_sales"] * 100)
-WEEKLY_FIELDS = ("week", "customer_id", "customer_name", "open_fen", "overdue_fen", "paid_week_fen",
-                 "contacts_week", "open_promise_date", "open_promise_fen", "compared_with", "overdue_change_fen",
-                 "flags")
 
 
 def iso_week(day: dt.date) -> str:
@@ -94,7 +96,16 @@ def merge_weeks(history: pd.DataFrame, block: pd.DataFrame, week: str) -> pd.Dat
     return merged.sort_values("week", kind="stable").reset_index(drop=True)
 
 
-def empty_weeks() -> pd.DataFrame:
-    frame = pd.DataFrame({key: pd.Series(dtype=object) for key in WEEKLY_FIELDS})
-    frame["open_promise_date"] = pd.Series(dtype="datetime64[ns]")
-    return frame
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """This week's block of the key customers, merged into the earlier weeks of the Weekly sheet."""
+    ledger = inputs.ledger.frame
+    keys = key_customers(ledger, inputs.customers.frame, state.as_of,
+                         int(inputs.policy["key_customer_sales"] * 100))
+    balances = state.priority.set_index("customer_id")[["customer_name", "open_fen", "overdue_fen"]]
+    names = ledger.groupby("customer_id")["customer_name"].first()
+    balances = balances.reindex(balances.index.union(keys))
+    balances["customer_name"] = balances["customer_name"].fillna(names.reindex(balances.index))
+    block = weekly_block(keys, balances, inputs.paid, inputs.contacts.frame, state.contact_summary, inputs.weekly,
+                         state.as_of)
+    return replace(state, weekly=merge_weeks(inputs.weekly, block, iso_week(state.as_of))), ()

@@ -1,41 +1,28 @@
 """Promises to pay and the per-customer contact picture: kept / broken / open, last contact,
 open promise, broken promises, avoidance, and the one-stage bump a broken promise earns.
 
-Payments are a frame of invoice_no, customer_id, date, amount_fen: the Payments sheet with
-the ledger's customer of each invoice (`attach_customers`), else the ledger's own Paid Amount
-on its Last Payment Date (`ledger_payments`).  Contacts after the as-of date are ignored.
+Payments are a frame of invoice_no, customer_id, date, amount_fen (`read.payments.customer_payments`).
+Contacts after the as-of date are ignored.
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from .. import i18n
 from ..policy import DEFAULT_POLICY
+from ..issues import Issue
+from ..read import Inputs
+from . import State
 
 PROMISE_GRACE_DAYS: int = DEFAULT_POLICY["promise_grace_days"]
 BROKEN_PROMISE_WINDOW_DAYS: int = DEFAULT_POLICY["broken_promise_window_days"]
 AVOIDANCE_DAYS: int = DEFAULT_POLICY["avoidance_days"]
 AVOIDANCE_ATTEMPTS: int = DEFAULT_POLICY["avoidance_attempts"]
 AVOIDANCE_MIN_DAYS = 2
-
-
-def attach_customers(payments: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
-    """Payments sheet rows with the customer of their invoice; rows of unknown invoices dropped."""
-    owner = ledger.drop_duplicates("invoice_no").set_index("invoice_no")["customer_id"]
-    out = payments[["invoice_no", "date", "amount_fen"]].copy()
-    out["customer_id"] = out["invoice_no"].map(owner)
-    return out[out["customer_id"].notna()].reset_index(drop=True)
-
-
-def ledger_payments(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Without a Payments sheet: each row's Paid Amount as one payment on its Last Payment Date."""
-    paid = ledger[(ledger["paid_fen"] > 0) & ledger["last_payment_date"].notna()]
-    return pd.DataFrame({"invoice_no": paid["invoice_no"].to_numpy(), "customer_id": paid["customer_id"].to_numpy(),
-                         "date": paid["last_payment_date"].to_numpy(),
-                         "amount_fen": paid["paid_fen"].astype("int64").to_numpy()})
 
 
 def _paid_through(keys: pd.Series, days: pd.Series, payments: pd.DataFrame, scope: str) -> np.ndarray:
@@ -140,3 +127,25 @@ def next_action_stages(stages: pd.Series, summary: pd.DataFrame) -> pd.Series:
     """Stage (indexed by customer_id) whose Next Action applies: one step up for a waiting broken promise."""
     broken = summary["promise_broken"].reindex(stages.index).fillna(False).astype(bool)
     return stages.where(~broken, stages.map(bumped_stage))
+
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """Promises and avoidance onto Priority: Last Contact, Open Promise, Broken Promises, the
+    avoider's High Risk, and the stage whose Next Action applies (one up after a broken promise)."""
+    policy, contacts = inputs.policy, inputs.contacts.frame
+    promises = promise_status(contacts, inputs.paid, state.as_of, policy["promise_grace_days"])
+    summary = contact_summary(contacts, promises, state.as_of, policy["broken_promise_window_days"])
+    priority = state.priority.copy()
+    by_customer = priority.set_index("customer_id")
+    info = summary.reindex(by_customer.index)
+    priority["last_contact"] = info["last_contact"].to_numpy(dtype="datetime64[ns]")
+    priority["open_promise_date"] = info["open_promise_date"].to_numpy(dtype="datetime64[ns]")
+    priority["open_promise_fen"] = pd.array(info["open_promise_fen"].to_numpy(), dtype="Int64")
+    priority["broken_promises"] = info["broken_promises"].fillna(0).astype("int64").to_numpy()
+    priority["promise_broken"] = info["promise_broken"].fillna(False).astype(bool).to_numpy()
+    avoiding = avoiders(contacts, by_customer["overdue_fen"], state.as_of, policy["avoidance_days"],
+                        policy["avoidance_attempts"])
+    priority["avoiding"] = priority["customer_id"].isin(avoiding)
+    priority["high_risk"] = priority["high_risk"] | priority["avoiding"]
+    priority["action_stage"] = next_action_stages(by_customer["stage"], summary).to_numpy()
+    return replace(state, priority=priority, promises=promises, contact_summary=summary), ()
