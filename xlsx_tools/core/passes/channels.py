@@ -31,7 +31,8 @@ def settled_on(ledger: pd.DataFrame, payments: pd.DataFrame) -> pd.Series:
     (Payments sheet, else Last Payment Date, else the due date); NaT while still open."""
     last = payments.groupby("invoice_no")["date"].max()
     closed = (ledger["amount_fen"] - ledger["paid_fen"]) <= 0
-    day = ledger["invoice_no"].map(last).fillna(ledger["last_payment_date"]).fillna(ledger["due_date"])
+    paid_last = pd.Series(last.reindex(ledger["invoice_no"]).to_numpy(dtype="datetime64[ns]"), index=ledger.index)
+    day = paid_last.fillna(pd.to_datetime(ledger["last_payment_date"])).fillna(ledger["due_date"])
     return day.where(closed)
 
 
