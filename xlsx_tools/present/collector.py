@@ -116,12 +116,12 @@ def weekly_table(result: RefreshResult, lang: Lang) -> OutputTable:
         "open_promise": weeks["open_promise_fen"],
         "compared_with": weeks["compared_with"],
         "overdue_change": weeks["overdue_change_fen"],
-        "flag": weeks["flags"].map(lambda codes: separator(lang).join(i18n.WEEKLY_FLAGS[c].get(lang)
-                                                                     for c in codes)).astype(object),
+        "flag": pd.Series([separator(lang).join(i18n.WEEKLY_FLAGS[c].get(lang) for c in codes)
+                           for codes in weeks["flags"]], index=weeks.index, dtype=object),
     })
     kinds = {"open": "money", "overdue": "money", "paid_week": "money", "contacts_week": "int",
              "open_promise_date": "date", "open_promise": "money", "overdue_change": "money"}
-    flagged = weeks["flags"].map(bool).astype(bool)
+    flagged = [len(codes) > 0 for codes in weeks["flags"]]
     return OutputTable(i18n.SHEETS["weekly"].get(lang),
                        _columns(i18n.WEEKLY_COLUMNS, kinds, lang, {"customer_name": 28, "flag": 28}),
                        frame, row_fills=pd.Series(np.where(flagged, WARNING_FILL, None), dtype=object))

@@ -58,7 +58,8 @@ def read_weekly(sheet: RawSheet | None) -> tuple[pd.DataFrame, list[Issue]]:
     if unreadable is not None:
         bad |= unreadable
     frame["open_promise_date"] = parse_dates(raw["open_promise_date"])[0] if "open_promise_date" in raw else pd.NaT
-    frame["flags"] = raw["flag"].map(_flag_codes) if "flag" in raw else [()] * len(raw)
+    flags = raw["flag"] if "flag" in raw else pd.Series(pd.NA, index=raw.index)
+    frame["flags"] = pd.Series([_flag_codes(text) for text in flags], index=raw.index, dtype=object)
     blank = raw.isna().all(axis=1)
     for row in frame.index[bad & ~blank]:
         issues.append(issue("warning", sheet.name, f"{located.letters['week']}{row}", "weekly_invalid"))
