@@ -44,19 +44,18 @@ def days_past_due_at_contact(contacts: pd.DataFrame, ledger: pd.DataFrame, payme
     named = contacts["invoice_no"].notna()
     result[named] = ((contacts.loc[named, "contact_date"] - contacts.loc[named, "invoice_no"].map(due)) / _DAY
                      ).fillna(0).astype("int64")
-    whole = contacts[~named]
-    by_customer = {cid: rows for cid, rows in invoices.groupby("customer_id")}
-    for cid, rows in whole.groupby("customer_id"):
-        mine = by_customer.get(cid)
-        if mine is None:
-            continue
-        day = rows["contact_date"].to_numpy()[:, None]
-        start = mine["invoice_date"].to_numpy()[None, :]
-        end = mine["settled"].to_numpy()[None, :]
-        open_then = (start <= day) & (np.isnat(end) | (end >= day))
-        due_days = (day - mine["due_date"].to_numpy()[None, :]) / _DAY
-        oldest = np.where(open_then, due_days, -np.inf).max(axis=1)
-        result[rows.index] = np.where(np.isfinite(oldest), oldest, 0).astype("int64")
+    # Contacts about the customer as a whole: each distinct (customer, day) against that
+    # customer's invoices in one join, then the oldest one open that day.
+    whole = contacts.loc[~named, ["customer_id", "contact_date"]]
+    days = whole.drop_duplicates()
+    pairs = days.merge(invoices[["customer_id", "invoice_date", "due_date", "settled"]], on="customer_id")
+    open_then = (pairs["invoice_date"] <= pairs["contact_date"]) & (
+        pairs["settled"].isna() | (pairs["settled"] >= pairs["contact_date"]))
+    pairs = pairs[open_then]
+    oldest = ((pairs["contact_date"] - pairs["due_date"]) / _DAY).groupby(
+        [pairs["customer_id"], pairs["contact_date"]]).max().rename("oldest").reset_index()
+    found = whole.reset_index().merge(oldest, on=["customer_id", "contact_date"], how="left").set_index("index")
+    result[found.index] = found["oldest"].fillna(0).astype("int64")
     return result
 
 

@@ -105,10 +105,9 @@ def avoiders(contacts: pd.DataFrame, overdue_fen: pd.Series, as_of: dt.date, day
     days without any connected contact, or whose contact turned out `wrong_contact`."""
     day = pd.Timestamp(as_of)
     window = contacts[(contacts["contact_date"] <= day) & (contacts["contact_date"] > day - pd.Timedelta(days=days))]
-    groups = window.groupby("customer_id")
+    groups = window.assign(wrong=window["outcome"] == "wrong_contact").groupby("customer_id")
     per = pd.DataFrame({"tries": groups.size(), "days": groups["contact_date"].nunique(),
-                        "reached": groups["connected"].any(),
-                        "wrong": groups["outcome"].agg(lambda s: (s == "wrong_contact").any())})
+                        "reached": groups["connected"].any(), "wrong": groups["wrong"].any()})
     unreachable = (per["tries"] >= attempts) & (per["days"] >= AVOIDANCE_MIN_DAYS) & ~per["reached"]
     flagged = per.index[unreachable | per["wrong"]]
     owing = overdue_fen[overdue_fen > 0].index
