@@ -75,6 +75,9 @@ def call_list(priority: pd.DataFrame, summary: pd.DataFrame, promises: pd.DataFr
     broken = promises[promises["status"] == "broken"].sort_values(["contact_time", "row"])
     last_broken = broken.drop_duplicates("customer_id", keep="last").set_index("customer_id")
     full = set(at_daily_caps(contacts, as_of, max_connected, max_attempts))
+    last_contact = info["last_contact"].tolist()
+    open_date = info["open_promise_date"].tolist()
+    open_fen = info["open_promise_fen"].tolist()
     rows = []
     for n, item in enumerate(priority.itertuples(index=False)):
         if item.customer_id in full:
@@ -96,16 +99,15 @@ def call_list(priority: pd.DataFrame, summary: pd.DataFrame, promises: pd.DataFr
             promise_date, promise_fen = (last_broken.at[item.customer_id, "promised_date"],
                                          int(last_broken.at[item.customer_id, "promised_fen"]))
         elif "promise_due" in reasons:
-            promise_date, promise_fen = info["open_promise_date"].iloc[n], int(info["open_promise_fen"].iloc[n])
+            promise_date, promise_fen = open_date[n], int(open_fen[n])
         else:
             promise_date, promise_fen = None, None
         ctype = item.customer_type if isinstance(item.customer_type, str) else None
         rows.append({"customer_id": item.customer_id, "customer_name": item.customer_name, "stage": item.stage,
                      "reasons": reasons, "channel": suggested_channel(item.stage, ctype, reasons),
                      "script": script_line(item.stage, ctype, reasons, promise_date, promise_fen),
-                     "last_contact": info["last_contact"].iloc[n],
-                     "open_promise_date": info["open_promise_date"].iloc[n],
-                     "open_promise_fen": info["open_promise_fen"].iloc[n]})
+                     "last_contact": last_contact[n], "open_promise_date": open_date[n],
+                     "open_promise_fen": open_fen[n]})
     columns = ["customer_id", "customer_name", "stage", "reasons", "channel", "script", "last_contact",
                "open_promise_date", "open_promise_fen"]
     out = pd.DataFrame(rows, columns=columns)

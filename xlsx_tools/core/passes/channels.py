@@ -45,18 +45,27 @@ def days_past_due_at_contact(contacts: pd.DataFrame, ledger: pd.DataFrame, payme
     result[named] = ((contacts.loc[named, "contact_date"] - contacts.loc[named, "invoice_no"].map(due)) / _DAY
                      ).fillna(0).astype("int64")
     # Contacts about the customer as a whole: each distinct (customer, day) against that
-    # customer's invoices in one join, then the oldest one open that day.
-    whole = contacts.loc[~named, ["customer_id", "contact_date"]]
-    days = whole.drop_duplicates()
-    pairs = days.merge(invoices[["customer_id", "invoice_date", "due_date", "settled"]], on="customer_id")
-    open_then = (pairs["invoice_date"] <= pairs["contact_date"]) & (
-        pairs["settled"].isna() | (pairs["settled"] >= pairs["contact_date"]))
-    pairs = pairs[open_then]
-    oldest = ((pairs["contact_date"] - pairs["due_date"]) / _DAY).groupby(
-        [pairs["customer_id"], pairs["contact_date"]]).max().rename("oldest").reset_index()
-    found = whole.reset_index().merge(oldest, on=["customer_id", "contact_date"], how="left").set_index("index")
-    result[found.index] = found["oldest"].fillna(0).astype("int64")
+    # customer's invoices in one join on integer keys, then the oldest one open that day.
+    whole = contacts.loc[~named]
+    names = pd.Index(invoices["customer_id"].unique())
+    asked = pd.DataFrame({"who": names.get_indexer(whole["customer_id"]),
+                          "day": whole["contact_date"].to_numpy().astype("datetime64[D]").astype("int64")},
+                         index=whole.index)
+    pairs = asked[asked["who"] >= 0].drop_duplicates().merge(pd.DataFrame({
+        "who": names.get_indexer(invoices["customer_id"]),
+        "start": _days(invoices["invoice_date"]), "due": _days(invoices["due_date"]),
+        "end": _days(invoices["settled"], missing=np.iinfo("int64").max)}), on="who")
+    pairs = pairs[(pairs["start"] <= pairs["day"]) & (pairs["end"] >= pairs["day"])]
+    oldest = (pairs["day"] - pairs["due"]).groupby([pairs["who"], pairs["day"]]).max().rename("oldest")
+    found = asked.join(oldest, on=["who", "day"])["oldest"]
+    result[found.index] = found.fillna(0).astype("int64")
     return result
+
+
+def _days(dates: pd.Series, missing: int = np.iinfo("int64").min) -> np.ndarray:
+    """Whole days since the epoch; NaT -> `missing`."""
+    values = pd.to_datetime(dates).to_numpy().astype("datetime64[D]")
+    return np.where(np.isnat(values), missing, values.astype("int64"))
 
 
 def dpd_band(days: pd.Series) -> pd.Series:

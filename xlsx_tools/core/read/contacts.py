@@ -139,12 +139,14 @@ def read_contacts(sheet: RawSheet | None, ledger: pd.DataFrame, customers: pd.Da
         found.add(promise & text[key].isna(), key, "promise_field_missing", column=CONTACT_COLUMNS[key])
     found.add(promise & (promised_fen <= 0).fillna(False).astype(bool), "promised_amount", "promise_not_positive")
 
-    known = set(ledger["customer_id"]) | set(customers.index)
+    known = pd.Index(ledger["customer_id"].unique()).union(customers.index)
     unknown_customer = text["customer_id"].notna() & ~text["customer_id"].isin(known)
     found.add(unknown_customer, "customer_id", "contact_unknown_customer")
 
-    owner = dict(zip(ledger["invoice_no"], ledger["customer_id"]))
-    invoice_owner = text["invoice_no"].map(owner)
+    invoices = ledger.drop_duplicates("invoice_no")
+    position = pd.Index(invoices["invoice_no"]).get_indexer(text["invoice_no"])    # -1: not in the ledger
+    owners = np.append(invoices["customer_id"].to_numpy(dtype=object), None)
+    invoice_owner = pd.Series(owners[position], index=text.index, dtype=object)
     foreign = text["invoice_no"].notna() & (invoice_owner != text["customer_id"]).fillna(True).astype(bool)
     found.add(foreign & ~found.bad_rows, "invoice_no", "contact_invoice_foreign", severity="warning",
               customer=lambda row: text["customer_id"].loc[row])
