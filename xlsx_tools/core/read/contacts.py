@@ -146,7 +146,7 @@ def read_contacts(sheet: RawSheet | None, ledger: pd.DataFrame, customers: pd.Da
     invoices = ledger.drop_duplicates("invoice_no")
     position = pd.Index(invoices["invoice_no"]).get_indexer(text["invoice_no"])    # -1: not in the ledger
     owners = np.append(invoices["customer_id"].to_numpy(dtype=object), None)
-    invoice_owner = pd.Series(owners[position], index=text.index, dtype=object)
+    invoice_owner = pd.Series(owners[position], index=text["invoice_no"].index, dtype=object)
     foreign = text["invoice_no"].notna() & (invoice_owner != text["customer_id"]).fillna(True).astype(bool)
     found.add(foreign & ~found.bad_rows, "invoice_no", "contact_invoice_foreign", severity="warning",
               customer=lambda row: text["customer_id"].loc[row])
