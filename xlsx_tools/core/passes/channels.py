@@ -39,11 +39,12 @@ def settled_on(ledger: pd.DataFrame, payments: pd.DataFrame) -> pd.Series:
 def days_past_due_at_contact(contacts: pd.DataFrame, ledger: pd.DataFrame, payments: pd.DataFrame) -> pd.Series:
     """Days past due on each contact's day (0 when nothing was open then), by contacts' index."""
     invoices = ledger[ledger["amount_fen"] > 0].assign(settled=settled_on(ledger, payments))
-    due = invoices.set_index("invoice_no")["due_date"]
+    unique = invoices.drop_duplicates("invoice_no")
+    due = pd.Series(unique["due_date"].to_numpy(dtype="datetime64[ns]"), index=unique["invoice_no"])
     result = pd.Series(0, index=contacts.index, dtype="int64")
     named = contacts["invoice_no"].notna()
-    result[named] = ((contacts.loc[named, "contact_date"] - contacts.loc[named, "invoice_no"].map(due)) / _DAY
-                     ).fillna(0).astype("int64")
+    due_at = due.reindex(contacts.loc[named, "invoice_no"]).to_numpy()
+    result[named] = ((contacts.loc[named, "contact_date"] - due_at) / _DAY).fillna(0).astype("int64")
     # Contacts about the customer as a whole: each distinct (customer, day) against that
     # customer's invoices in one join on integer keys, then the oldest one open that day.
     whole = contacts.loc[~named]
