@@ -231,7 +231,7 @@ def test_two_plans_one_on_track_one_broken(demo):
 def test_events_restart_the_limitation_clock(demo):
     events = table(raw_sheet(demo.path, i18n.SHEETS["events"].get(demo.lang)), i18n.EVENT_COLUMNS, demo.lang)
     kinds = {label.get(demo.lang): key for key, label in i18n.EVENT_TYPES.items()}
-    assert {kinds[e] for e in events["event"]} == {"demand_delivered", "acknowledgement", "promise_to_pay"}
+    assert {kinds[e] for e in events["event"]} == {"demand_delivered", "acknowledgement", "promise_to_pay", "sued"}
     detail = demo.result.detail
     demand = events[events["event"] == i18n.EVENT_TYPES["demand_delivered"].get(demo.lang)].iloc[0]
     day, _ = parse_dates(pd.Series([demand["date"]], dtype="string"))

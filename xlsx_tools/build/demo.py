@@ -20,7 +20,10 @@ What the data shows (see `build_demo_workbook`):
   outstanding; two installment plans on the Plans sheet, one on track (30% first,
   a fee on the last installment) and one broken (its one warning: the invoices go
   back to the ladder); and an Events sheet with a delivered demand, an
-  acknowledgement and a promise to pay, which restart the limitation clock.
+  acknowledgement and a promise to pay, which restart the limitation clock;
+- the collector's week (build/demo_contacts.py): ~400 contacts over 3 months with kept and
+  broken promises, two avoiders and one breach of each contact rule, a lawsuit against the
+  customer whose orders fell, and a key-customer threshold its biggest customers reach.
 """
 from __future__ import annotations
 
@@ -40,6 +43,8 @@ from ..core.policy import DEFAULT_POLICY
 from ..core.passes.stages import assign_stages
 from ..core.read.plans import PlanTerms
 from .ledger_formulas import add_aging_columns
+from .demo_contacts import (ContactMaker, add_order_drop_lawsuit, contact_rows, key_customer_threshold,
+                            set_policy_value)
 from .templates import build_template, save_workbook
 
 __all__ = ["build_demo_workbook", "DEMO_SEED"]
@@ -857,6 +862,8 @@ def build_demo_workbook(path: str | PathLike[str], as_of: dt.date, seed: int = D
     """Write the template filled with a seeded demo ledger and customer file; return the path."""
     builder = _DemoBuilder(seed)
     builder.build()
+    contacts = ContactMaker(builder, seed + 11).make()
+    add_order_drop_lawsuit(builder, _Event)
     wb = build_template(lang)
     ledger_rows = _ledger_rows(builder.invoices, as_of, lang)
     _fill(wb[i18n.SHEETS["ledger"].get(lang)], i18n.LEDGER_COLUMNS, ledger_rows)
@@ -867,5 +874,7 @@ def build_demo_workbook(path: str | PathLike[str], as_of: dt.date, seed: int = D
     _fill(wb[i18n.SHEETS["payments"].get(lang)], i18n.PAYMENT_COLUMNS, _payment_rows(builder.payments, as_of))
     _fill(wb[i18n.SHEETS["plans"].get(lang)], i18n.PLAN_COLUMNS, _plan_rows(builder.plans, as_of, lang))
     _fill(wb[i18n.SHEETS["events"].get(lang)], i18n.EVENT_COLUMNS, _event_rows(builder.events, as_of, lang))
+    _fill(wb[i18n.SHEETS["contacts"].get(lang)], i18n.CONTACT_COLUMNS, contact_rows(contacts, as_of, lang))
+    set_policy_value(wb[i18n.SHEETS["policy"].get(lang)], "key_customer_sales", key_customer_threshold(builder))
     wb.properties.title = ("应收账款催收工作簿（演示数据）" if lang == "zh" else "Collections workbook (demo data)")
     return save_workbook(wb, path)

@@ -446,6 +446,31 @@ def _write_events(ws: Worksheet, lang: Lang) -> None:
     ws.sheet_properties.tabColor = TAB_MONEY_LAW
 
 
+# ----- the collector's week (issue 11): the Contacts · 联络记录 input sheet -----
+CONTACT_REQUIRED = ("contact_time", "customer_id", "channel", "outcome")
+CONTACT_CONDITIONAL = ("promised_date", "promised_amount")
+CONTACT_WIDTHS = {"contact_time": 17, "customer_id": 12, "contact_person": 12, "relation": 16, "connected": 10,
+                  "outcome": 14, "promised_date": 12, "promised_amount": 14, "invoice_no": 14, "note": 40}
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+TAB_CONTACTS = "70AD47"
+
+
+def _write_contacts(ws: Worksheet, lang: Lang) -> None:
+    """The collector's diary: drop-down lists for the coded columns, date-time contact times."""
+    letters = _write_header(ws, i18n.CONTACT_COLUMNS, lang, CONTACT_WIDTHS, CONTACT_REQUIRED, CONTACT_CONDITIONAL)
+    position = {key: n for n, key in enumerate(i18n.CONTACT_COLUMNS, start=1)}
+    _format_rows(ws, [position["contact_time"]], DATETIME_FORMAT)
+    _format_rows(ws, [position["promised_date"]], DATE_FORMAT)
+    _format_rows(ws, [position["promised_amount"]], MONEY_FORMAT)
+    for key, codes in (("channel", i18n.CHANNELS), ("relation", i18n.RELATIONS), ("connected", i18n.CONNECTED),
+                       ("outcome", i18n.OUTCOMES)):
+        words = [label.get(lang) for label in codes.values()]
+        prompt = (f"选择：{'、'.join(words)}" if lang == "zh" else f"One of: {', '.join(words)}")
+        ws.add_data_validation(_list_validation(words, letters[key], i18n.CONTACT_COLUMNS[key].get(lang), prompt))
+    ws.add_data_validation(_date_validation([letters["contact_time"], letters["promised_date"]], lang))
+    ws.sheet_properties.tabColor = TAB_CONTACTS
+
+
 def build_template(lang: Lang = "zh") -> Workbook:
     """A fresh collections workbook: Instructions, Ledger, Customers, Policy, Company, Cases, Letters."""
     if lang not in i18n.LANGS:
@@ -463,6 +488,7 @@ def build_template(lang: Lang = "zh") -> Workbook:
     _write_payments(wb.create_sheet(i18n.SHEETS["payments"].get(lang)), lang)
     _write_plans(wb.create_sheet(i18n.SHEETS["plans"].get(lang)), lang)
     _write_events(wb.create_sheet(i18n.SHEETS["events"].get(lang)), lang)
+    _write_contacts(wb.create_sheet(i18n.SHEETS["contacts"].get(lang)), lang)
     add_policy_names(wb, lang)
     add_aging_columns(wb[i18n.SHEETS["ledger"].get(lang)], lang, last_row=2)
     wb.active = 1  # open on the Ledger

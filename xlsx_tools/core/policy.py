@@ -8,6 +8,7 @@ line here and nothing else.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
@@ -23,7 +24,7 @@ from .tables import RawSheet, SerialDates
 
 SettingKind = Literal["int", "ratio", "money", "date", "text", "lang", "int_list", "text_list", "optional_date",
                       "decimal", "ratio_list", "decimal_list", "rate_table",
-                      "interest_basis", "payment_order", "demand_scope"]
+                      "interest_basis", "payment_order", "demand_scope", "clock"]
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,41 @@ SETTINGS: tuple[Setting, ...] = (
             Label("Bad-debt provision rate per age bucket, youngest first: EXAMPLE rates, not law; calibrate them "
                   "(expected credit loss, CAS 22)",
                   "各账龄段坏账准备计提比例（由短到长）：仅为示例，非法定比例，请按企业历史损失率测算调整（预期信用损失，CAS 22）")),
+    # ----- the collector's week (issue 11): promises, avoidance, contact rules, call list, key customers -----
+    Setting("promise_grace_days", "int", 3,
+            Label("Days after the promised date before an unkept promise counts as broken",
+                  "承诺还款日后多少天仍未兑现即视为违约")),
+    Setting("broken_promise_window_days", "int", 90,
+            Label("Broken Promises counts promises due within this many days", "违约承诺次数统计最近多少天")),
+    Setting("avoidance_days", "int", 14,
+            Label("Days looked back for avoidance", "判断失联/回避时回看的天数")),
+    Setting("avoidance_attempts", "int", 4,
+            Label("Unanswered attempts (on 2 or more days) that make a customer an avoider",
+                  "判定失联/回避所需的未接通联络次数（至少分布在2天）")),
+    Setting("contact_window_start", "clock", dt.time(8, 0),
+            Label("Earliest contact time (local, inclusive)", "最早联络时间（当地时间，含）")),
+    Setting("contact_window_end", "clock", dt.time(22, 0),
+            Label("Latest contact time (local, inclusive)", "最晚联络时间（当地时间，含）")),
+    Setting("max_connected_calls", "int", 3,
+            Label("Connected calls allowed per customer per day", "每个客户每日最多接通电话次数")),
+    Setting("max_call_attempts", "int", 6,
+            Label("Call attempts allowed per customer per day", "每个客户每日最多拨打次数")),
+    Setting("banned_words", "text_list", i18n.DEFAULT_BANNED_WORDS,
+            Label("Words not allowed in contact notes (threats, false claims)", "联络备注中禁止出现的用语（威胁、虚假陈述）")),
+    *(Setting(f"call_cadence.{stage}", "int", days,
+              Label(f"Follow up a stage {stage} customer after this many days without contact",
+                    f"{stage} 阶段客户多少天未联络即列入今日待办"))
+      for stage, days in (("S2", 3), ("S3", 7), ("S4", 7))),
+    Setting("key_customer_sales", "money", Decimal("10000000"),
+            Label("Key customer: invoiced over the trailing 12 months (or Annual Sales) at least",
+                  "重点客户：近12个月开票额（或年销售额）不低于")),
+    Setting("channel_success_days", "int", 7,
+            Label("A contact succeeds when a payment or kept promise follows within this many days",
+                  "联络后多少天内有回款或承诺兑现即视为成功")),
+    Setting("channel_min_attempts", "int", 5,
+            Label("Contacts a channel needs before it can be named best", "渠道至少联络多少次才参与最佳渠道比较")),
+    Setting("order_drop_share", "ratio", Decimal("0.30"),
+            Label("Early warning: invoicing over the last 6 months fell by more than", "预警：近6个月开票额降幅超过")),
 )
 SETTINGS_BY_KEY: Mapping[str, Setting] = MappingProxyType({s.key: s for s in SETTINGS})
 
@@ -257,6 +293,12 @@ class Policy:
     def action(self, code: str, lang: Lang) -> str:
         return self.values[f"action.{code}.{lang}"]
 
+    @property
+    def call_cadence(self) -> dict[str, int]:
+        """Days without contact after which a stage's customer is on today's call list."""
+        prefix = "call_cadence."
+        return {key[len(prefix):]: days for key, days in self.values.items() if key.startswith(prefix)}
+
     def key_target_needs_downgrade(self) -> bool:
         return str(self.values["key_target_needs_downgrade"]).strip().upper() in {"Y", "YES", "是", "TRUE", "1"}
 
@@ -276,6 +318,8 @@ def format_setting(setting: Setting, value: Any) -> object:
         return ", ".join(_percent_text(v) for v in value)
     if setting.kind == "decimal_list":
         return ", ".join(_decimal_text(v) for v in value)
+    if setting.kind == "clock":
+        return value.strftime("%H:%M")
     if setting.kind == "rate_table":
         return "; ".join(f"{day.isoformat()}: {rate}" for day, rate in value)
     return value
@@ -539,3 +583,15 @@ def _find_column(headers: dict[str, int], key: str) -> int | None:
         if i18n.normalise_name(name) in headers:
             return headers[i18n.normalise_name(name)]
     return None
+
+
+# ----- the collector's week setting kinds (issue 11) -----
+def _parse_clock(text: str) -> dt.time:
+    """'08:00', '8:00', '08:00:00' or a time cell read as '1899-12-30 08:00:00' -> a time of day."""
+    match = re.search(r"(?:^|\s)(\d{1,2})[:：](\d{2})(?::\d{2})?$", text.strip())
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        raise InvalidSetting(Label("a time of day such as 08:00 is expected", "应为时刻，如 08:00"))
+    return dt.time(int(match[1]), int(match[2]))
+
+
+_PARSERS["clock"] = _parse_clock

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .issues import Issue, has_errors
-from .passes import Pass, State, aging, analysis, credit, interest, limitation, plans, priority, provisions, stages
+from .passes import (Pass, State, aging, analysis, calls, channels, contact_rules, credit, early_warning, interest,
+                     key_customers, limitation, plans, priority, promises, provisions, stages)
 from .policy import Policy
 from .read import Inputs, RefreshInputs, read_inputs
 
@@ -40,6 +41,13 @@ PASSES: tuple[Step, ...] = (
     Step(credit.run, reports=("scores",)),
     Step(priority.run),
     Step(analysis.run, reports=("snapshots",)),
+    # the collector's week (issue 11)
+    Step(contact_rules.run, reports=("contacts",)),
+    Step(promises.run),
+    Step(early_warning.run),
+    Step(calls.run),
+    Step(key_customers.run, reports=("weekly",)),
+    Step(channels.run),
 )
 
 
@@ -58,6 +66,14 @@ class RefreshResult:
     credit: pd.DataFrame = field(default_factory=pd.DataFrame)          # one row per customer
     plans: tuple = ()                                                    # the valid Plans rows (read.plans.PlanTerms)
     events: pd.DataFrame = field(default_factory=pd.DataFrame)          # the Events sheet (case-review timelines)
+    # the collector's week (issue 11)
+    contacts: pd.DataFrame = field(default_factory=pd.DataFrame)        # the clean contact log
+    promises: pd.DataFrame = field(default_factory=pd.DataFrame)        # one row per promise, with its status
+    compliance: pd.DataFrame = field(default_factory=pd.DataFrame)      # breaches by collector and rule, month
+    calls: pd.DataFrame = field(default_factory=pd.DataFrame)           # today's call list
+    weekly: pd.DataFrame = field(default_factory=pd.DataFrame)          # every week, this week replaced
+    channels: pd.DataFrame = field(default_factory=pd.DataFrame)        # band x channel success table
+    channel_lines: tuple[Label, ...] = ()                                # the best channel per band, in words
 
     @property
     def has_errors(self) -> bool:
@@ -86,4 +102,5 @@ def compute(inputs: RefreshInputs | Inputs, as_of: dt.date | None = None, today:
         issues.extend(found)
     return RefreshResult(day, given.policy, state.detail, given.customers.frame, state.priority, state.aging,
                          state.snapshots, tuple(issues), state.plan_schedule, state.credit, state.plans,
-                         given.events)
+                         given.events, given.contacts.frame, state.promises, state.compliance, state.calls,
+                         state.weekly, state.channels, state.channel_lines)

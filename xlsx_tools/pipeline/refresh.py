@@ -19,7 +19,8 @@ from ..present import texts
 from ..present.sheets import output_tables
 from .ports import Progress, WorkbookPort, quiet
 
-INPUT_SHEETS = ("ledger", "customers", "policy", "snapshots", *i18n.MONEY_LAW_INPUT_SHEETS, "letters")
+INPUT_SHEETS = ("ledger", "customers", "policy", "snapshots", *i18n.MONEY_LAW_INPUT_SHEETS, "letters", "contacts",
+                "weekly")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from ..core.issues import Issue
 from ..core.policy import Policy
 from ..core.refresh import RefreshResult
 from ..core.tables import OutputColumn, OutputTable
+from .collector import PRIORITY_CONTACT_KINDS, collector_tables, priority_contact_frame, priority_contact_tags
 
 STAGE_FILLS = {
     "S0": None, "S1": "DDEBF7", "S2": "FFF2CC", "S3": "FCE4D6", "S4": "F8CBAD", "S5": "FF9F9F",
@@ -246,13 +247,14 @@ def priority_tags(priority: pd.DataFrame, policy: Policy, lang: Lang) -> pd.Seri
     if "limitation_alert" in priority:
         extra = money_law_tags(priority, lang)
         tags = tags + np.where(extra != "", separator + extra, "")
-    return tags
+    extra = priority_contact_tags(priority, lang)
+    return tags + np.where(extra != "", separator + extra, "")
 
 
 def priority_table(result: RefreshResult, lang: Lang) -> OutputTable:
     priority = result.priority
     yes_no = {flag: label.get(lang) for flag, label in i18n.YES_NO.items()}
-    actions, owners = stage_texts(priority["stage"], result.policy, lang)
+    actions, owners = stage_texts(priority["action_stage"], result.policy, lang)   # one up after a broken promise
     frame = pd.DataFrame({
         "rank": priority["rank"],
         "customer_id": priority["customer_id"],
@@ -273,14 +275,16 @@ def priority_table(result: RefreshResult, lang: Lang) -> OutputTable:
         "days_left": (priority["earliest_expiry"] - pd.Timestamp(result.as_of)).dt.days.astype("Int64"),
         "plan_broken": _yes_blank(priority["plan_broken"], lang),
     })
-    labels = {**i18n.PRIORITY_COLUMNS, **i18n.PRIORITY_MONEY_LAW_COLUMNS}
+    frame = pd.concat([frame, priority_contact_frame(priority)], axis=1)
+    labels = {**i18n.PRIORITY_COLUMNS, **i18n.PRIORITY_MONEY_LAW_COLUMNS, **i18n.PRIORITY_CONTACT_COLUMNS}
     kinds = {"rank": "int", "open": "money", "overdue": "money", "share": "percent", "max_days": "int",
-             "interest": "money", "late_paid_interest": "money", "earliest_expiry": "date", "days_left": "int"}
+             "interest": "money", "late_paid_interest": "money", "earliest_expiry": "date", "days_left": "int",
+             **PRIORITY_CONTACT_KINDS}
     stage_position = list(labels).index("stage")
     row_fills = _fill_where(priority["key_target"], KEY_TARGET_FILL)
     return OutputTable(sheet_name("priority", lang),
                        _columns(labels, kinds, lang,
-                                {"customer_name": 28, "tags": 44, "next_action": 30},
+                                {"customer_name": 28, "tags": 44, "next_action": 30, "last_contact": 17},
                                 wrap=frozenset({"tags", "next_action"})),
                        frame, row_fills=row_fills,
                        cell_fills={stage_position: priority["stage"].map(STAGE_FILLS),
@@ -380,6 +384,6 @@ def output_tables(result: RefreshResult, lang: Lang) -> dict[str, OutputTable]:
     tables = {"priority": priority_table(result, lang), "detail": detail_table(result, lang),
               "aging": aging_table(result, lang), "snapshots": snapshots_table(result, lang),
               "plan_schedule": plan_schedule_table(result, lang), "credit": credit_sheet(result, lang),
-              "issues": issues_table(result.issues, lang)}
+              **collector_tables(result, lang), "issues": issues_table(result.issues, lang)}
     footer = i18n.PRINT_FOOTER.format(date=result.as_of.isoformat()).get(lang)
     return {key: dataclasses.replace(table, footer=footer) for key, table in tables.items()}

@@ -27,3 +27,11 @@ from .labels import LANGS, Aliases, Label, Lang, Message, match_names, name_look
 from .messages import (INTEREST_BASIS_SHORT, INTEREST_BASIS_TEXT, LETTER_MESSAGES, MESSAGES, PRINT_FOOTER,
                        WARNINGS)
 from .sheets import MONEY_LAW_INPUT_SHEETS, SHEETS, find_sheet
+# the collector's week (issue 11)
+from .columns import (CALL_COLUMNS, CHANNEL_COLUMNS, COMPLIANCE_COLUMNS, CONTACT_COLUMNS,  # noqa: E402
+                      PRIORITY_CONTACT_COLUMNS, WEEKLY_COLUMNS)
+from .enums import (CALL_REASONS, CHANNEL_ALIASES, CHANNELS, CONNECTED, CONNECTED_ALIASES,  # noqa: E402
+                    CONTACT_RULES, DEFAULT_BANNED_WORDS, DPD_BANDS, NO_COLLECTOR, OUTCOME_ALIASES, OUTCOMES,
+                    PROMISE_STATES, RELATION_ALIASES, RELATIONS, TAG_AVOIDING, TAG_ORDER_DROP, TAG_PROMISE_BROKEN,
+                    WEEKLY_FLAGS)
+from .messages import BEST_CHANNEL, NO_BEST_CHANNEL, PROMISE_SCRIPTS, SCRIPTS  # noqa: E402

@@ -1,6 +1,7 @@
 """Column headers in both languages, one table per sheet: input sheets first, then output sheets."""
 from __future__ import annotations
 
+from .enums import CONTACT_RULES
 from .labels import Aliases, Label
 
 LEDGER_COLUMNS: dict[str, Label] = {
@@ -274,3 +275,70 @@ LEDGER_COMPUTED_COLUMNS: dict[str, Label] = {
     "bucket": DETAIL_COLUMNS["bucket"],
     "stage": DETAIL_COLUMNS["stage"],
 }
+
+# ----- the collector's week (issue 11): the Contacts input sheet and its derived sheets -----
+CONTACT_COLUMNS: dict[str, Label] = {
+    "contact_time": Label("Contact Time", "联络时间"),
+    "customer_id": Label("Customer ID", "客户编号"),
+    "channel": Label("Channel", "渠道"),
+    "contact_person": Label("Contact Person", "联系人"),
+    "relation": Label("Relation", "对方身份"),
+    "connected": Label("Connected", "是否接通"),
+    "outcome": Label("Outcome", "联络结果"),
+    "promised_date": Label("Promised Date", "承诺还款日"),
+    "promised_amount": Label("Promised Amount", "承诺金额"),
+    "invoice_no": Label("Invoice No", "单据号"),
+    "collector": Label("Collector", "催收人"),
+    "note": Label("Note", "备注"),
+}
+
+PRIORITY_CONTACT_COLUMNS: dict[str, Label] = {
+    "last_contact": Label("Last Contact", "最近联络"),
+    "open_promise_date": Label("Open Promise Date", "待兑现承诺日期"),
+    "open_promise": Label("Open Promise", "待兑现承诺"),
+    "broken_promises": Label("Broken Promises", "违约承诺次数"),
+}
+
+CALL_COLUMNS: dict[str, Label] = {
+    "customer_id": Label("Customer ID", "客户编号"),
+    "customer_name": Label("Customer Name", "客户名称"),
+    "stage": Label("Stage", "催收阶段"),
+    "reasons": Label("Why Today", "今日原因"),
+    "channel": Label("Suggested Channel", "建议渠道"),
+    "script": Label("Script", "话术"),
+    "last_contact": Label("Last Contact", "最近联络"),
+    "open_promise_date": Label("Open Promise Date", "待兑现承诺日期"),
+    "open_promise": Label("Open Promise", "待兑现承诺"),
+}
+
+WEEKLY_COLUMNS: dict[str, Label] = {
+    "week": Label("Week", "周次"),
+    "customer_id": Label("Customer ID", "客户编号"),
+    "customer_name": Label("Customer Name", "客户名称"),
+    "open": Label("Open Balance", "未收余额"),
+    "overdue": Label("Overdue Amount", "逾期金额"),
+    "paid_week": Label("Paid This Week", "本周回款"),
+    "contacts_week": Label("Contacts This Week", "本周联络次数"),
+    "open_promise_date": Label("Open Promise Date", "待兑现承诺日期"),
+    "open_promise": Label("Open Promise", "待兑现承诺"),
+    "compared_with": Label("Compared With", "对比周次"),
+    "overdue_change": Label("Overdue Change", "逾期金额变化"),
+    "flag": Label("Flag", "提示"),
+}
+
+CHANNEL_COLUMNS: dict[str, Label] = {
+    "band": Label("Days Past Due", "逾期天数"),
+    "channel": Label("Channel", "渠道"),
+    "attempts": Label("Attempts", "联络次数"),
+    "successes": Label("Successes", "成功次数"),
+    "rate": Label("Success Rate", "成功率"),
+    "collected": Label("Amount Collected", "回收金额"),
+}
+
+COMPLIANCE_COLUMNS: dict[str, Label] = {
+    "month": Label("Month", "月份"),
+    "collector": Label("Collector", "催收人"),
+    **CONTACT_RULES,
+    "total": Label("Total", "合计"),
+}
+

@@ -103,6 +103,7 @@ EVENT_TYPES: dict[str, Label] = {
     "suit_filed": Label("suit filed", "提起诉讼"),
     "payment_order": Label("payment order", "申请支付令"),
     "judgment": Label("judgment", "判决生效"),
+    "sued": Label("sued", "被诉"),   # a lawsuit against the customer by someone else (early warning)
 }
 
 EVENT_TYPE_ALIASES: dict[str, str] = {
@@ -115,6 +116,7 @@ EVENT_TYPE_ALIASES: dict[str, str] = {
     "诉讼": "suit_filed", "仲裁": "suit_filed", "arbitration": "suit_filed", "payment_order": "payment_order",
     "支付令": "payment_order", "judgment": "judgment", "judgement": "judgment", "判决": "judgment",
     "生效判决": "judgment",
+    "被起诉": "sued", "被告": "sued", "lawsuit against": "sued", "defendant": "sued",
 }
 
 PLAN_TYPES: dict[str, Label] = {
@@ -215,3 +217,100 @@ TIMELINE_WORDS: dict[str, Label] = {
     "tracking": Label("tracking ", "单号 "),
     "all_invoices": Label("all invoices", "全部单据"),
 }
+
+# ----- the collector's week (issue 11): Contacts codes, tags and bands -----
+CHANNELS: dict[str, Label] = {
+    "phone": Label("phone", "电话"),
+    "sms": Label("sms", "短信"),
+    "email": Label("email", "邮件"),
+    "wechat": Label("wechat", "微信"),
+    "visit": Label("visit", "上门拜访"),
+    "letter": Label("letter", "函件"),
+}
+
+CHANNEL_ALIASES: dict[str, str] = {
+    "call": "phone", "telephone": "phone", "tel": "phone", "e-mail": "email", "mail": "email",
+    "weixin": "wechat", "上门": "visit", "拜访": "visit", "信函": "letter", "text": "sms",
+}
+
+RELATIONS: dict[str, Label] = {
+    "debtor": Label("debtor", "债务人本人/经办人"),
+    "finance": Label("finance", "财务部门"),
+    "superior": Label("superior", "上级负责人"),
+    "guarantor": Label("guarantor", "担保人"),
+    "third_party": Label("third_party", "其他第三方"),
+}
+
+RELATION_ALIASES: dict[str, str] = {
+    "债务人": "debtor", "本人": "debtor", "经办人": "debtor", "财务": "finance", "上级": "superior",
+    "担保": "guarantor", "第三方": "third_party", "third party": "third_party",
+}
+
+CONNECTED: dict[str, Label] = {"Y": Label("Y", "是"), "N": Label("N", "否")}
+
+CONNECTED_ALIASES: dict[str, str] = {"yes": "Y", "no": "N", "true": "Y", "false": "N", "1": "Y", "0": "N",
+                                     "已接通": "Y", "未接通": "N"}
+
+OUTCOMES: dict[str, Label] = {
+    "promise": Label("promise", "承诺还款"),
+    "paid": Label("paid", "已付款"),
+    "dispute": Label("dispute", "提出异议"),
+    "refused": Label("refused", "拒绝还款"),
+    "no_answer": Label("no_answer", "未接通/未回复"),
+    "wrong_contact": Label("wrong_contact", "联系方式失效"),
+    "other": Label("other", "其他"),
+}
+
+OUTCOME_ALIASES: dict[str, str] = {
+    "no answer": "no_answer", "未接通": "no_answer", "未回复": "no_answer", "wrong contact": "wrong_contact",
+    "空号": "wrong_contact", "promise to pay": "promise", "承诺": "promise",
+}
+
+PROMISE_STATES: dict[str, Label] = {
+    "open": Label("open", "待兑现"),
+    "kept": Label("kept", "已兑现"),
+    "broken": Label("broken", "已违约"),
+}
+
+CONTACT_RULES: dict[str, Label] = {
+    "window": Label("Outside contact hours", "联络时段违规"),
+    "connected_cap": Label("Too many connected calls", "接通次数超限"),
+    "attempt_cap": Label("Too many call attempts", "拨打次数超限"),
+    "third_party": Label("Third party contacted", "联系第三方"),
+    "wording": Label("Banned wording", "违规用语"),
+}
+
+# The Policy word list's default: threats, exposure, false legal claims (prc-law-defaults.md).
+DEFAULT_BANNED_WORDS: tuple[str, ...] = (
+    "威胁", "曝光", "上门堵", "通讯录", "坐牢", "马上起诉",
+    "threat", "expose", "jail", "prison", "block the door", "address book", "sue immediately",
+)
+
+TAG_AVOIDING = Label("avoiding contact", "失联/回避")
+
+TAG_PROMISE_BROKEN = Label("promise broken", "承诺违约")
+
+TAG_ORDER_DROP = Message("orders down {share} ({before} → {after}, 6 months) and sued on {date}",
+                         "近6个月开票额下降 {share}（{before} → {after}），且于 {date} 被诉")
+
+NO_COLLECTOR = Label("(blank)", "(未填)")
+
+CALL_REASONS: dict[str, Label] = {
+    "promise_due": Label("promise due today", "承诺今日到期"),
+    "promise_broken": Label("promise broken", "承诺违约"),
+    "ladder": Label("stage follow-up due", "阶段跟进到期"),
+    "key_target": Label("key target", "重点催收对象"),
+}
+
+WEEKLY_FLAGS: dict[str, Label] = {
+    "overdue_grew": Label("overdue grew", "逾期增加"),
+    "no_contact": Label("no contact this week", "本周未联络"),
+}
+
+DPD_BANDS: dict[str, Label] = {
+    "not_due": Label("Not due", "未到期"),
+    "1-30": Label("1-30", "1-30天"),
+    "31-90": Label("31-90", "31-90天"),
+    ">90": Label(">90", "90天以上"),
+}
+

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 Lang = Literal["zh", "en"]
@@ -74,5 +75,6 @@ def name_lookup(labels: dict[str, Label], extra: dict[str, str] | None = None) -
 
 def match_names(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
     """The code of each value (None when unknown); each distinct value is folded once."""
-    lookup = {value: aliases.get(normalise_name(value)) for value in values.dropna().unique()}
-    return values.map(lookup).astype(object)
+    positions, distinct = pd.factorize(values)       # one pass over the column, no per-cell Python
+    codes = np.array([aliases.get(normalise_name(value)) for value in distinct] + [None], dtype=object)
+    return pd.Series(codes[positions], index=values.index, dtype=object)   # position -1 (blank) -> None

@@ -44,6 +44,7 @@ MESSAGES: dict[str, Message] = {
     "policy_invalid": Message("Invalid value '{value}' for {key}: {reason}",
                               "设置项 {key} 的值 '{value}' 无效：{reason}"),
     "snapshot_invalid": Message("Snapshot row not understood and ignored", "快照行无法识别，已忽略"),
+    "weekly_invalid": Message("Weekly row not understood and ignored", "周跟踪行无法识别，已忽略"),
     "row_left_out": Message("; row left out of all results", "；该行未参与计算"),
     "ratio_unrecognised": Message("Rate not recognised '{value}'", "利率无法识别 '{value}'"),
     "lpr_missing": Message("{count} receivable(s) fell due before the first LPR in the Policy table ({first}); "
@@ -90,6 +91,32 @@ MESSAGES: dict[str, Message] = {
                                  "({days} days left)",
                                  "单据 {invoice} 的判决须于 {date} 前申请强制执行（剩余 {days} 天）"),
     "score_invalid": Message("5C score must be a whole number 1-5, got '{value}'", "5C 评分应为 1-5 的整数，实际为 '{value}'"),
+    # the Contacts sheet and the contact rules (issue 11)
+    "contact_time_unrecognised": Message("Contact time not recognised '{value}'", "联络时间无法识别 '{value}'"),
+    "channel_unknown": Message("Unknown channel '{value}' (allowed: {allowed})",
+                               "渠道无法识别 '{value}'（可用：{allowed}）"),
+    "relation_unknown": Message("Unknown relation '{value}' (allowed: {allowed})",
+                                "对方身份无法识别 '{value}'（可用：{allowed}）"),
+    "connected_unknown": Message("Connected must be Y or N, got '{value}'", "是否接通应填 是 或 否，实际为 '{value}'"),
+    "outcome_unknown": Message("Unknown outcome '{value}' (allowed: {allowed})",
+                               "联络结果无法识别 '{value}'（可用：{allowed}）"),
+    "promise_field_missing": Message("{column} is required when the outcome is promise",
+                                     "联络结果为承诺还款时必须填写{column}"),
+    "promise_not_positive": Message("Promised amount must be positive '{value}'", "承诺金额应为正数 '{value}'"),
+    "contact_unknown_customer": Message("Customer ID '{value}' is in neither the Ledger nor the Customers sheet",
+                                        "客户编号 '{value}' 既不在应收台账中，也不在客户档案中"),
+    "contact_invoice_foreign": Message("Invoice '{value}' is not an invoice of customer {customer} in the "
+                                       "ledger; the contact counts for the customer as a whole",
+                                       "单据 '{value}' 不是客户 {customer} 在台账中的单据，按客户整体处理"),
+    "rule_window": Message("Contact at {time}, outside {start}–{end}", "联络时间 {time} 不在 {start}–{end} 之内"),
+    "rule_connected_cap": Message("Connected call no. {n} with {customer} on {date} (at most {limit} a day)",
+                                  "{date} 与 {customer} 第 {n} 次接通电话（每日最多 {limit} 次）"),
+    "rule_attempt_cap": Message("Call attempt no. {n} to {customer} on {date} (at most {limit} a day)",
+                                "{date} 对 {customer} 第 {n} 次拨打（每日最多 {limit} 次）"),
+    "rule_third_party": Message("Contact with a third party: only the debtor, finance, a superior or a guarantor "
+                                "may be asked to pay, and the debt must not be disclosed",
+                                "联系了第三方：只能向债务人、财务部门、上级负责人或担保人催收，且不得向第三方披露债务"),
+    "rule_wording": Message("Note contains banned wording '{word}'", "备注含违规用语 '{word}'"),
 }
 
 LETTER_MESSAGES: dict[str, Message] = {
@@ -152,3 +179,52 @@ INTEREST_BASIS_TEXT: dict[str, Message] = {
 
 #: The centre of every printed page's footer of an output sheet.
 PRINT_FOOTER = Message("As of {date}", "数据截至 {date}")
+
+
+# ----- the collector's week (issue 11): call-list scripts and the best-channel line -----
+# Script lines by customer type and stage group (collections-method.md §3); "other" = type unknown.
+SCRIPTS: dict[tuple[str, str], Label] = {
+    ("large", "early"): Label("Check where the invoice is in their approval flow and who signs next; offer to "
+                              "send any missing document today.",
+                              "了解发票在对方审批流程中的位置和下一位审批人，主动补送所缺单据。"),
+    ("large", "mid"): Label("Ask the finance head for a payment date; mention that future orders and terms "
+                            "depend on settling this.",
+                            "请财务负责人给出付款日期，说明后续订单和账期安排取决于本笔结清。"),
+    ("large", "late"): Label("Arrange a senior-level visit to agree a settlement; keep the tone cooperative "
+                             "and record what is agreed.",
+                             "安排高层拜访商定结清方案，保持合作语气，并记录达成的事项。"),
+    ("sme", "early"): Label("Remind them of the amount and due date; ask whether cash flow allows paying on "
+                            "time.", "提醒金额和到期日，询问资金周转能否按时付款。"),
+    ("sme", "mid"): Label("Offer a plan: part payment now and the rest within 15 days, or 3-6 installments.",
+                          "提出方案：先付一部分，余款15天内付清，或分3-6期还款。"),
+    ("sme", "late"): Label("Propose restructuring: installments, goods or assets in lieu of payment; state the "
+                           "next legal step plainly.",
+                           "提出债务重组：分期、以货抵债或以资产抵债；如实说明下一步法律措施。"),
+    ("individual", "early"): Label("A friendly personal reminder from the same agent: amount, due date and how "
+                                   "to pay.", "由专属催收员友好提醒：金额、到期日和付款方式。"),
+    ("individual", "mid"): Label("Personal call: pay in full this week and part of the late fee is waived.",
+                                 "专人致电：本周内付清可减免部分滞纳金。"),
+    ("individual", "late"): Label("Explain calmly that unpaid debts are reported to credit records; offer a "
+                                  "fee waiver for paying now.",
+                                  "平和说明欠款会影响信用记录；现在还款可减免部分费用。"),
+    ("other", "early"): Label("Remind them of the amount and due date and confirm the payment arrangement.",
+                              "提醒金额和到期日，确认付款安排。"),
+    ("other", "mid"): Label("Ask for a firm payment date and amount; offer a short plan if needed.",
+                            "请对方给出明确的付款日期和金额，必要时提出短期分期方案。"),
+    ("other", "late"): Label("State the next step (lawyer's letter or suit) plainly and ask for settlement.",
+                             "如实说明下一步措施（律师函或诉讼），要求结清欠款。"),
+}
+
+PROMISE_SCRIPTS: dict[str, Message] = {
+    "promise_due": Message("Promise of {amount} due today: confirm the transfer.",
+                           "承诺今日还款 {amount}：确认是否已转账。"),
+    "promise_broken": Message("Promise of {amount} due {date} was not kept: ask why and for a new firm date.",
+                              "承诺 {date} 还款 {amount} 未兑现：询问原因并要求新的明确日期。"),
+}
+
+BEST_CHANNEL = Message("{band}: {channel} works best ({rate} of {attempts} contacts succeeded)",
+                       "{band}：{channel}效果最好（{attempts} 次联络成功率 {rate}）")
+
+NO_BEST_CHANNEL = Message("{band}: too few contacts to compare channels (fewer than {minimum} per channel)",
+                          "{band}：各渠道联络次数不足 {minimum} 次，无法比较")
+

@@ -37,6 +37,15 @@ class State:
     priority: pd.DataFrame = field(default_factory=pd.DataFrame)          # the ranked customers
     aging: pd.DataFrame = field(default_factory=pd.DataFrame)             # one row per business line + total
     snapshots: pd.DataFrame = field(default_factory=pd.DataFrame)         # every month, this month replaced
+    # the collector's week (issue 11)
+    promises: pd.DataFrame = field(default_factory=pd.DataFrame)          # one row per promise, with its status
+    contact_summary: pd.DataFrame = field(default_factory=pd.DataFrame)   # per customer: last contact, promises
+    breaches: pd.DataFrame = field(default_factory=pd.DataFrame)          # one row per contact-rule breach
+    compliance: pd.DataFrame = field(default_factory=pd.DataFrame)        # breaches by collector and rule, month
+    calls: pd.DataFrame = field(default_factory=pd.DataFrame)             # today's call list
+    weekly: pd.DataFrame = field(default_factory=pd.DataFrame)            # every week, this week replaced
+    channels: pd.DataFrame = field(default_factory=pd.DataFrame)          # band x channel success table
+    channel_lines: tuple[Label, ...] = ()                                 # the best channel per band, in words
 
 
 Pass = Callable[[Inputs, State], tuple[State, tuple[Issue, ...]]]

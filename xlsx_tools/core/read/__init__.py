@@ -1,8 +1,8 @@
 """Read once, then compute: every input sheet turned into typed frames and located issues.
 
 One reader per input sheet (`ledger`, `customers`, `payments`, `plans`, `events`,
-`snapshots`, `letter_log`; the Policy sheet is read by `policy.load_policy`, next to its
-settings registry).  `read_inputs` runs them in dependency order, once: the Customers sheet
+`snapshots`, `letter_log`, `contacts`, `weekly`; the Policy sheet is read by `policy.load_policy`, next to
+its settings registry).  `read_inputs` runs them in dependency order, once: the Customers sheet
 before the Ledger (unknown customers, missing names), the Ledger before the sheets that
 name its invoices.  Passes receive the result, `Inputs`, and never parse a cell.
 """
@@ -17,13 +17,15 @@ import pandas as pd
 from ..issues import Issue
 from ..policy import Policy, load_policy
 from ..tables import RawSheet
+from .contacts import ContactLog, read_contacts
 from .customers import Customers, read_customers
 from .events import read_events
 from .ledger import Ledger, read_ledger
 from .letter_log import LetterLog, read_letter_log
-from .payments import read_payments
+from .payments import customer_payments, read_payments
 from .plans import PlanRows, read_plans
 from .snapshots import read_snapshots
+from .weekly import read_weekly
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class RefreshInputs:
     plans: RawSheet | None = None
     events: RawSheet | None = None
     letters: RawSheet | None = None     # the Letters · 函件记录 log: delivered demands interrupt the limitation
+    contacts: RawSheet | None = None    # the Contacts · 联络记录 log (issue 11)
+    weekly: RawSheet | None = None      # the tool's own Weekly · 重点客户周跟踪 history
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,9 @@ class Inputs:
     events: pd.DataFrame
     snapshots: pd.DataFrame
     letters: LetterLog                  # the Letters log: delivered demands (limitation), letters written
+    contacts: ContactLog
+    paid: pd.DataFrame                  # every payment with its customer (customer_payments)
+    weekly: pd.DataFrame                # earlier weeks of the Weekly sheet
     # Each reading's issues by name ("policy", "customers", "ledger", ...), reported by the pass
     # that first uses it (see refresh.PASSES); the log's ("letters") only by the letters pipeline.
     issues: Mapping[str, tuple[Issue, ...]]
@@ -68,8 +75,12 @@ def read_inputs(raw: RefreshInputs, policy: Policy | None = None) -> Inputs:
     events, event_issues = read_events(raw.events, ledger.frame)
     snapshots, snapshot_issues = read_snapshots(raw.snapshots)
     letters, letter_issues = read_letter_log(raw.letters, numbered=False)
+    contacts, contact_issues = read_contacts(raw.contacts, ledger.frame, customers.frame)
+    weekly, weekly_issues = read_weekly(raw.weekly)
     issues = {"policy": policy_issues, "customers": customer_issues, "ledger": ledger_issues,
               "payments": payment_issues, "events": event_issues, "scores": customers.score_issues,
-              "snapshots": snapshot_issues, "letters": letter_issues}
+              "snapshots": snapshot_issues, "letters": letter_issues, "contacts": contact_issues,
+              "weekly": weekly_issues}
     return Inputs(policy, ledger, customers, payments, read_plans(raw.plans, policy), events, snapshots, letters,
+                  contacts, customer_payments(payments, ledger.frame), weekly,
                   MappingProxyType({name: tuple(found) for name, found in issues.items()}))

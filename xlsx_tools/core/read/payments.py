@@ -49,3 +49,25 @@ def read_payments(sheet: RawSheet | None, ledger: pd.DataFrame) -> tuple[pd.Data
     })
     frame["plan_no"] = frame["plan_no"].where(frame["plan_no"].notna(), None)
     return frame, issues + found.sorted()
+
+
+# ----- payments by customer (issue 11: promises, weekly tracking, channel analysis) -----
+def attach_customers(payments: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:
+    """Payments sheet rows with the customer of their invoice; rows of unknown invoices dropped."""
+    owner = ledger.drop_duplicates("invoice_no").set_index("invoice_no")["customer_id"]
+    out = payments[["invoice_no", "date", "amount_fen"]].copy()
+    out["customer_id"] = out["invoice_no"].map(owner)
+    return out[out["customer_id"].notna()].reset_index(drop=True)
+
+
+def ledger_payments(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Without a Payments sheet: each row's Paid Amount as one payment on its Last Payment Date."""
+    paid = ledger[(ledger["paid_fen"] > 0) & ledger["last_payment_date"].notna()]
+    return pd.DataFrame({"invoice_no": paid["invoice_no"].to_numpy(), "customer_id": paid["customer_id"].to_numpy(),
+                         "date": paid["last_payment_date"].to_numpy(),
+                         "amount_fen": paid["paid_fen"].astype("int64").to_numpy()})
+
+
+def customer_payments(payments: pd.DataFrame | None, ledger: pd.DataFrame) -> pd.DataFrame:
+    """Every payment with its customer: the Payments sheet when there is one, else the ledger's."""
+    return ledger_payments(ledger) if payments is None else attach_customers(payments, ledger)
