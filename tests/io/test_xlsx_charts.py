@@ -123,7 +123,7 @@ def test_drawing__anchors_named_as_the_tools_charts_with_rels_and_content_types(
     names = [e.get("name") for e in drawing.iterfind(".//xdr:cNvPr", NS)]
     assert names == [TOOL_CHART_PREFIX + key for key in ("aging", "trend", "priority")]
     first = drawing.find("xdr:twoCellAnchor/xdr:from", NS)
-    assert (first.findtext("xdr:col", namespaces=NS), first.findtext("xdr:row", namespaces=NS)) == ("0", "6")
+    assert (first.findtext("xdr:col", namespaces=NS), first.findtext("xdr:row", namespaces=NS)) == ("0", "5")
     rels = etree.fromstring(parts.parts["xl/drawings/_rels/drawing2.xml.rels"])
     assert [r.get("Target") for r in rels] == ["../charts/chart5.xml", "../charts/chart6.xml", "../charts/chart7.xml"]
 
