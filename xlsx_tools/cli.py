@@ -161,13 +161,16 @@ def _pad(text: str, width: int) -> str:
 
 
 def _print_issues(issues: Sequence[Issue], lang: Lang, out: TextIO) -> None:
+    """Errors and warnings; `info` footnotes (blank KPI figures) stay on the Issues sheet."""
     for item in issues:
-        out.write(f"{item.text(lang)}\n")
+        if item.severity != "info":
+            out.write(f"{item.text(lang)}\n")
 
 
 def _summary_line(issues: Sequence[Issue], lang: Lang) -> str:
     errors = sum(item.severity == "error" for item in issues)
-    return texts.SUMMARY.format(errors=errors, warnings=len(issues) - errors).get(lang)
+    warnings = sum(item.severity == "warning" for item in issues)
+    return texts.SUMMARY.format(errors=errors, warnings=warnings).get(lang)
 
 
 

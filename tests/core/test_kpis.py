@@ -5,10 +5,10 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from xlsx_tools.core.interest import read_payments
-from xlsx_tools.core.kpis import REASONS, month_windows, owner_bonus, period_figures
-from xlsx_tools.core.ledger import normalise_ledger
-from xlsx_tools.core.policy import load_policy
+from xlsx_tools.core.i18n.kpis import REASONS
+from xlsx_tools.core.passes.kpis import month_windows, owner_bonus, period_figures
+from xlsx_tools.core.read.ledger import read_ledger
+from xlsx_tools.core.read.payments import read_payments
 from tests.sheets import ledger as ledger_sheet, raw_sheet
 
 HEADER = "单据号 | 客户编号 | 业务线 | 销售负责人 | 开票日期 | 到期日 | 金额 | 已收金额 | 最近收款日 | 状态"
@@ -38,9 +38,9 @@ A2 | 2026-03-16 | 1500
 
 
 def clean_ledger(rows: str = LEDGER) -> pd.DataFrame:
-    frame, issues = normalise_ledger(ledger_sheet(rows, HEADER), load_policy(None)[0])
+    ledger, issues = read_ledger(ledger_sheet(rows, HEADER))
     assert not [i for i in issues if i.severity == "error"]
-    return frame
+    return ledger.frame
 
 
 def payments_frame(rows: str, book: pd.DataFrame) -> pd.DataFrame:

@@ -7,7 +7,7 @@ from typing import Iterable, Literal
 
 from .i18n import MESSAGES, Label, Lang
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import pandas as pd
 
 from .i18n import Label
 from .issues import Issue, has_errors
-from .passes import Pass, State, aging, analysis, credit, interest, limitation, plans, priority, provisions, stages
+from .passes import Pass, State, aging, analysis, credit, interest, kpis, limitation, plans, priority, provisions, stages
 from .policy import Policy
 from .read import RefreshInputs, read_inputs
 
@@ -41,6 +41,7 @@ PASSES: tuple[Step, ...] = (
     Step(credit.run, reports=("scores",)),
     Step(priority.run),
     Step(analysis.run, reports=("snapshots",)),
+    Step(kpis.run),
 )
 
 
@@ -59,6 +60,8 @@ class RefreshResult:
     credit: pd.DataFrame = field(default_factory=pd.DataFrame)          # one row per customer
     notes: tuple[Label, ...] = ()                                        # lines for the Detail sheet's note
     plans: tuple = ()                                                    # the valid Plans rows (read.plans.PlanTerms)
+    kpis: object = None                                                  # passes.kpis.PeriodFigures (12 months)
+    bonus: pd.DataFrame = field(default_factory=pd.DataFrame)           # per owner (passes.kpis.owner_bonus)
 
     @property
     def has_errors(self) -> bool:
@@ -83,4 +86,5 @@ def compute(inputs: RefreshInputs, as_of: dt.date | None = None, today: dt.date 
         state, found = step.run(given, state)
         issues.extend(found)
     return RefreshResult(day, given.policy, state.detail, given.customers.frame, state.priority, state.aging,
-                         state.snapshots, tuple(issues), state.plan_schedule, state.credit, state.notes, state.plans)
+                         state.snapshots, tuple(issues), state.plan_schedule, state.credit, state.notes, state.plans,
+                         state.kpis, state.bonus)

@@ -12,7 +12,7 @@ from typing import Literal
 
 import pandas as pd
 
-ColumnKind = Literal["text", "int", "money", "date", "percent", "decimal"]
+ColumnKind = Literal["text", "int", "money", "date", "percent", "decimal", "figure"]
 
 
 def column_letter(index: int) -> str:
@@ -54,7 +54,8 @@ class OutputTable:
 
     `frame` has one column per entry of `columns`, in order.  Value types by kind:
     text -> str or None; int -> integer or <NA>; money -> integer fen (cents) or <NA>;
-    date -> datetime64 or NaT; percent/decimal -> float ratio or NaN.
+    date -> datetime64 or NaT; percent/decimal -> float ratio or NaN; figure -> a float shown
+    with two decimals (a row of mixed figures: yuan, days, rates in %, counts) or NaN.
     `row_fills` (hex RGB like "FFF2CC" or None per row) colours whole rows;
     `cell_fills` maps a column position to a per-row fill that wins over the row fill.
     """

@@ -75,7 +75,8 @@ DEFAULT_ACTIONS: dict[str, Label] = {
     "CREDIT": Label("Apply against open invoices", "冲抵未结发票"),
 }
 
-SEVERITIES: dict[str, Label] = {"error": Label("error", "错误"), "warning": Label("warning", "警告")}
+SEVERITIES: dict[str, Label] = {"error": Label("error", "错误"), "warning": Label("warning", "警告"),
+                                "info": Label("info", "提示")}
 
 LETTER_KINDS: dict[str, Label] = {
     "confirmation": Label("Account confirmation", "账款确认函"),

@@ -39,6 +39,8 @@ class State:
     priority: pd.DataFrame = field(default_factory=pd.DataFrame)          # the ranked customers
     aging: pd.DataFrame = field(default_factory=pd.DataFrame)             # one row per business line + total
     snapshots: pd.DataFrame = field(default_factory=pd.DataFrame)         # every month, this month replaced
+    kpis: object = None                                                   # kpis.PeriodFigures, 12 months
+    bonus: pd.DataFrame = field(default_factory=pd.DataFrame)             # one row per owner (kpis.owner_bonus)
 
 
 Pass = Callable[[Inputs, State], tuple[State, tuple[Issue, ...]]]

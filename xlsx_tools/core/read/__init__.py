@@ -65,7 +65,7 @@ def read_inputs(raw: RefreshInputs, policy: Policy | None = None) -> Inputs:
     ledger, ledger_issues = read_ledger(raw.ledger, customers.frame if raw.customers is not None else None)
     payments, payment_issues = read_payments(raw.payments, ledger.frame)
     events, event_issues = read_events(raw.events, ledger.frame)
-    snapshots, snapshot_issues = read_snapshots(raw.snapshots)
+    snapshots, snapshot_issues = read_snapshots(raw.snapshots, policy)
     issues = {"policy": policy_issues, "customers": customer_issues, "ledger": ledger_issues,
               "payments": payment_issues, "events": event_issues, "scores": customers.score_issues,
               "snapshots": snapshot_issues}

@@ -16,7 +16,7 @@ Cell encoding:
               integer arithmetic only.
 * int      -> integer text.
 * date     -> Excel serial number (1900 or 1904 date system, see `dates`).
-* percent / decimal -> shortest round-trip text of the float.
+* percent / decimal / figure -> shortest round-trip text of the float.
 * empty / NA values: no ``<c>`` element, unless the cell has a fill, in which
   case a value-less styled ``<c r=".." s=".."/>`` keeps the colour band intact.
 """
@@ -53,6 +53,7 @@ NUMBER_FORMATS: dict[str, str | None] = {
     "date": "yyyy-mm-dd",
     "percent": "0.00%",
     "decimal": "0.0000",
+    "figure": "#,##0.00",
 }
 
 #: Light grey-blue header background (ARGB).
@@ -73,7 +74,7 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _TWO_DIGITS = pa.array([f"{i:02d}" for i in range(100)], type=_LS)
 
 _DEFAULT_WIDTH = {"text": 10.0, "int": 10.0, "money": 15.0, "date": 11.0,
-                  "percent": 9.0, "decimal": 11.0}
+                  "percent": 9.0, "decimal": 11.0, "figure": 13.0}
 
 
 class CellStyle(NamedTuple):
@@ -403,7 +404,7 @@ class SheetXml:
                 self._prepared.append(conv if conv is not None else _big_int_strings(series, col.kind == "money", what))
             elif col.kind == "date":
                 self._prepared.append(dates_to_serials(series, date1904, what).cast(_LS))
-            elif col.kind in ("percent", "decimal"):
+            elif col.kind in ("percent", "decimal", "figure"):
                 self._prepared.append(_float_strings(series, what))
             else:
                 self._prepared.append(None)  # text: converted chunk by chunk

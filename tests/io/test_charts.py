@@ -9,9 +9,9 @@ import pytest
 from lxml import etree
 
 from tests.libreoffice import soffice_or_skip
-from xlsx_tools.io.xlsx_charts import (CT_CHART, CT_DRAWING, NS_R, REL_DRAWING, TOOL_CHART_PREFIX, Anchor,
-                                       PlacedChart, Series, bar_chart, cell_ref, column_ref, drawing_parts,
-                                       next_part_number, tool_chart_rel_ids, trend_chart)
+from xlsx_tools.io.xlsx.charts import (CT_CHART, CT_DRAWING, NS_R, REL_DRAWING, TOOL_CHART_PREFIX, Anchor,
+                                        PlacedChart, Series, bar_chart, cell_ref, column_ref, drawing_parts,
+                                        next_part_number, tool_chart_rel_ids, trend_chart)
 
 NS = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
       "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"}

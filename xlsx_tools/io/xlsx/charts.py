@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
-from ..core.tables import column_letter
+from ...core.tables import column_letter
 
 TOOL_CHART_PREFIX = "xlsx-tools:"
 

@@ -19,13 +19,20 @@ be computed is None with a reason in `PeriodFigures.blanks`, never 0.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
 
-from .i18n import Label, Message
+from ..cells import to_fen
+from ..i18n import Label
+from ..i18n.kpis import BLANK_FIGURE, FIGURES, NOTE_WRITTEN_OFF, REASONS, SPLIT_LABELS
+from ..issues import Issue
+from ..policy import Policy
+from ..read import Inputs
+from . import State
+from .analysis import merge_snapshots, month_key
 
 MONTHS = 12
 DSO_WINDOW_DAYS = 90
@@ -33,48 +40,6 @@ SPLITS = ("all", "business_line", "owner")
 RATE_STEP = Decimal("0.0001")      # recovery rate and overdue share, as fractions
 DAYS_STEP = Decimal("0.01")        # collection cycle and DSO, in days
 CEI_STEP = Decimal("0.01")         # CEI, in percent
-
-# Labels to move into i18n when the KPIs sheet is integrated.
-SPLIT_LABELS: dict[str, Label] = {
-    "all": Label("Overall", "全部"),
-    "business_line": Label("Business line", "业务线"),
-    "owner": Label("Owner", "责任人"),
-}
-FIGURES: dict[str, Label] = {
-    "recovery_rate": Label("Recovery rate", "逾期账款回收率"),
-    "cycle_days": Label("Average collection cycle (days)", "平均催收周期（天）"),
-    "cycle_days_weighted": Label("Average collection cycle, amount-weighted (days)", "平均催收周期（金额加权，天）"),
-    "dso_days": Label("DSO (days)", "应收账款周转天数"),
-    "cei": Label("CEI (%)", "催收有效性指数（%）"),
-    "overdue_fen": Label("Overdue balance", "逾期余额"),
-    "overdue_share": Label("Overdue share", "逾期占比"),
-    "collected_fen": Label("Amounts collected", "回款金额"),
-    "overdue_collected_fen": Label("Overdue amounts collected", "逾期账款回收金额"),
-    "new_overdue_fen": Label("New overdue", "新增逾期金额"),
-    "key_targets": Label("Key targets", "重点催收对象数"),
-}
-REASONS: dict[str, Message] = {
-    "before_ledger": Message("the month ends before the ledger's first invoice date",
-                             "该月早于台账中最早的开票日期"),
-    "undated_payments": Message("{count} receivables have a paid amount without a payment date, so balances "
-                                "before the as-of date cannot be rebuilt",
-                                "{count} 笔应收账款有已收金额但无收款日期，无法还原基准日之前的余额"),
-    "no_overdue_base": Message("nothing was overdue at the start of the month and nothing fell overdue during it",
-                               "月初无逾期余额，当月也无新增逾期"),
-    "no_late_full_payment": Message("no receivable was paid in full after its due date in this month",
-                                    "当月没有逾期后全额收回的应收账款"),
-    "no_credit_sales": Message("no credit sales in the 90 days to the month end", "截至月末的 90 天内没有赊销"),
-    "no_cei_base": Message("opening receivables plus credit sales less current receivables is not positive",
-                           "月初应收加当月赊销减未到期应收不为正数"),
-    "no_receivables": Message("no receivables at the month end", "月末没有应收余额"),
-    "no_key_target_count": Message("no snapshot holds the number of key targets for this month",
-                                   "没有记录该月重点催收对象数的快照"),
-}
-NOTE_WRITTEN_OFF = Message("{count} written-off receivables are left out of the period figures",
-                           "{count} 笔已核销应收账款未计入期间指标")
-BONUS_SCHEME = Message("Example scheme of the collections method (§5): recovery rate above {threshold} "
-                       "earns {rate} of the amount recovered",
-                       "催收方法（§5）示例方案：回收率高于 {threshold} 时，奖励回收金额的 {rate}")
 
 # Figures still known when payment dates are missing, because they need only the as-of balances.
 AS_OF_FIGURES = ("overdue_fen", "overdue_share", "dso_days")
@@ -340,3 +305,74 @@ def _key_target_counts(key_targets: pd.DataFrame | None) -> dict[tuple[str, str,
     return {(month, split, None if pd.isna(group) else group): int(count)
             for month, split, group, count in zip(key_targets["month"], key_targets["split"],
                                                   key_targets["group"], key_targets["count"])}
+
+
+# ----- the pass ---------------------------------------------------------------------------------
+def month_snapshot(detail: pd.DataFrame, priority: pd.DataFrame, as_of: dt.date, policy: Policy) -> pd.DataFrame:
+    """The as-of month's Snapshots rows: one per business line, one per owner and the total, each
+    with its balances by bucket and its number of key targets (customers flagged key targets
+    that owe an open amount in that line or to that owner)."""
+    live = (detail["stage"] != "CLOSED") & (detail["open_fen"] > 0)
+    early_days, n_buckets = policy["warning_early_overdue_days"], len(policy.bucket_edges) + 1
+    days, amount = detail["days_past_due"], detail["open_fen"]
+    parts = {"receivables_fen": amount.where(live, 0),
+             "overdue_fen": amount.where(live & (days >= 1), 0),
+             "early_overdue_fen": amount.where(live & (days >= 1) & (days <= early_days), 0)}
+    parts.update({f"bucket_{b}": amount.where(live & (detail["bucket"] == b), 0) for b in range(n_buckets)})
+    sums = pd.DataFrame(parts).astype("int64")
+    targets = set(priority.loc[priority["key_target"].astype(bool), "customer_id"]) if len(priority) else set()
+    is_target = detail["customer_id"].isin(targets) & live
+    groups = {"business_line": detail["business_line"].fillna(""), "owner": detail["sales_owner"].fillna(""),
+              "all": pd.Series("", index=detail.index)}
+    rows = []
+    for split, keys in groups.items():
+        totals = sums.groupby(keys).sum() if len(detail) else sums.iloc[:0]
+        counts = detail["customer_id"][is_target].groupby(keys[is_target]).nunique()
+        names = [""] if split == "all" else sorted(keys.unique())
+        for name in names:
+            row = {"month": month_key(as_of), "split": split,
+                   "business_line": name or None if split == "business_line" else None,
+                   "owner": name or None if split == "owner" else None}
+            row.update({key: int(totals[key].get(name, 0)) for key in sums.columns})
+            row["key_targets"] = int(counts.get(name, 0))
+            row["as_of"] = pd.Timestamp(as_of)
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["month", "split", "business_line", "owner", *sums.columns, "key_targets",
+                                       "as_of"])
+
+
+def key_target_counts(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """(month, split, group, count) from the Snapshots rows that hold a count (old ones do not)."""
+    if "key_targets" not in snapshots or not len(snapshots):
+        return pd.DataFrame(columns=["month", "split", "group", "count"])
+    held = snapshots[snapshots["key_targets"].notna()]
+    group = np.where(held["split"] == "owner", held["owner"].fillna(""), held["business_line"].fillna(""))
+    return pd.DataFrame({"month": held["month"], "split": held["split"],
+                         "group": pd.Series(group, index=held.index).where(held["split"] != "all", None),
+                         "count": held["key_targets"]})
+
+
+def blank_issues(blanks: tuple[BlankFigure, ...]) -> tuple[Issue, ...]:
+    """One `info` issue per split and reason: how many cells are blank, which figures, which months."""
+    grouped: dict[tuple[str, Label], list[BlankFigure]] = {}
+    for blank in blanks:
+        grouped.setdefault((blank.split, blank.reason), []).append(blank)
+    found = []
+    for (split, reason), cells in grouped.items():
+        figures = [FIGURES[key] for key in dict.fromkeys(cell.figure for cell in cells)]
+        found.append(Issue("info", "kpis", "", BLANK_FIGURE.format(
+            split=SPLIT_LABELS[split], cells=len(cells), reason=reason,
+            figures=Label("; ".join(f.en for f in figures), "、".join(f.zh for f in figures)),
+            months=", ".join(sorted({cell.month for cell in cells})))))
+    return tuple(found)
+
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """The KPI pass: this month's Snapshots rows, the period figures of 12 months and the owner bonus."""
+    policy = inputs.policy
+    current = month_snapshot(state.detail, state.priority, state.as_of, policy)
+    snapshots = merge_snapshots(inputs.snapshots, current)
+    figures = period_figures(state.detail, state.as_of, inputs.payments, key_target_counts(snapshots),
+                             to_fen(policy["closed_tolerance"]))
+    bonus = owner_bonus(figures, policy["bonus_threshold"], policy["bonus_rate"])
+    return replace(state, snapshots=snapshots, kpis=figures, bonus=bonus), blank_issues(figures.blanks)
