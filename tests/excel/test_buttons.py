@@ -16,7 +16,7 @@ from tests.letters_support import write_letters_book
 from xlsx_tools.core import i18n
 from xlsx_tools.excel import buttons
 
-OUTPUT_KEYS = ("priority", "detail", "aging", "snapshots", "plan_schedule", "credit", "issues")
+OUTPUT_KEYS = ("priority", "detail", "aging", "kpis", "snapshots", "plan_schedule", "credit", "issues")
 
 
 @pytest.fixture

@@ -49,6 +49,47 @@ class OutputColumn:
 
 
 @dataclass(frozen=True)
+class CellRange:
+    """Cells of a sheet, 1-based and inclusive: one row or one column for a chart's data."""
+
+    sheet: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """One series: its name cell, its categories and values, each with the cells they come from
+    (so the chart stays live) and their current values (so viewers show it without recalculating)."""
+
+    name: str
+    name_cell: CellRange
+    categories: tuple[str, ...]
+    categories_range: CellRange
+    values: tuple[float | None, ...]
+    values_range: CellRange
+
+
+@dataclass(frozen=True)
+class OutputChart:
+    """A native chart the tool owns on an output sheet, identified by `key`.
+
+    kind: "stacked_columns" (series stacked per category), "trend" (first series on the left
+    axis, second on a right axis, both lines), "top_bars" (horizontal bars, first category on top).
+    `anchor`: top-left and bottom-right cells, 0-based (column, row, column, row).
+    """
+
+    key: str
+    kind: Literal["stacked_columns", "trend", "top_bars"]
+    title: str
+    series: tuple[ChartSeries, ...]
+    anchor: tuple[int, int, int, int]
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class OutputTable:
     """A sheet the tool owns and rewrites in full.
 
@@ -70,3 +111,5 @@ class OutputTable:
     # Lines of explanation for the sheet (e.g. how interest was computed); an adapter writes
     # them below the table after one blank row, or leaves them out if it cannot.
     notes: tuple[str, ...] = ()
+    # Native charts on this sheet (issue 12); a refresh replaces the tool's, never the user's.
+    charts: tuple[OutputChart, ...] = ()

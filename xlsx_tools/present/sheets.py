@@ -18,6 +18,7 @@ from ..core.policy import Policy
 from ..core.refresh import RefreshResult
 from ..core.i18n.kpis import SPLIT_LABELS
 from ..core.tables import OutputColumn, OutputTable
+from .charts import with_charts
 from .kpis import kpis_table
 
 STAGE_FILLS = {
@@ -389,9 +390,9 @@ def issues_table(issues: tuple[Issue, ...] | list[Issue], lang: Lang) -> OutputT
 
 
 def output_tables(result: RefreshResult, lang: Lang) -> dict[str, OutputTable]:
-    """Every sheet a refresh writes, by sheet key, in tab order."""
-    return {"priority": priority_table(result, lang), "detail": detail_table(result, lang),
+    """Every sheet a refresh writes, by sheet key, in tab order; Aging, KPIs and Priority with their charts."""
+    return with_charts({"priority": priority_table(result, lang), "detail": detail_table(result, lang),
             "aging": aging_table(result, lang), "kpis": kpis_table(result, lang),
             "snapshots": snapshots_table(result, lang),
             "plan_schedule": plan_schedule_table(result, lang), "credit": credit_sheet(result, lang),
-            "issues": issues_table(result.issues, lang)}
+            "issues": issues_table(result.issues, lang)}, result, lang)

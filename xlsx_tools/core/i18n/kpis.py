@@ -59,3 +59,8 @@ BONUS_COLUMNS: dict[str, Label] = {
     "bonus": Label("Bonus", "奖励金额"),
 }
 BONUS_TITLE = Message("Recovery bonus by owner, {month}", "责任人回款奖励（{month}）")
+CHART_TITLES: dict[str, Label] = {
+    "aging": Label("Open receivables by line and aging bucket", "各业务线账龄分布"),
+    "trend": Label("Overdue balance and recovery rate (%) by month", "逾期余额与回收率（%）月度趋势"),
+    "priority": Label("Top 10 customers by overdue amount (priority order)", "优先催收前十名客户逾期金额"),
+}

@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
-from ...core.tables import column_letter
+from ...core.tables import CellRange, OutputChart, column_letter
 
 TOOL_CHART_PREFIX = "xlsx-tools:"
 
@@ -239,3 +239,52 @@ def next_part_number(part_names: Iterable[str], folder: str, stem: str) -> int:
     pattern = re.compile(rf"^/?{re.escape(folder)}/{re.escape(stem)}(\d+)\.xml$")
     used = [int(m.group(1)) for name in part_names if (m := pattern.match(name))]
     return max(used, default=0) + 1
+
+
+# ----- from the pipeline's chart records ----------------------------------------------------------
+def range_ref(cells: CellRange) -> str:
+    """`'账龄分析'!$B$2:$B$7`, or `'KPIs'!$B$1` for one cell."""
+    first = f"${column_letter(cells.first_col)}${cells.first_row}"
+    last = f"${column_letter(cells.last_col)}${cells.last_row}"
+    return f"{quote_sheet(cells.sheet)}!{first}" + (f":{last}" if last != first else "")
+
+
+def placed_chart(chart: OutputChart) -> PlacedChart:
+    """The chart part and anchor of an `OutputChart`."""
+    series = [Series(s.name, range_ref(s.name_cell), s.categories, range_ref(s.categories_range), s.values,
+                     range_ref(s.values_range)) for s in chart.series]
+    if chart.kind == "trend":
+        xml = trend_chart(chart.title, series[0], series[1], rate_format="0.00")
+    else:
+        xml = bar_chart(chart.title, series, stacked=chart.kind == "stacked_columns",
+                        horizontal=chart.kind == "top_bars")
+    return PlacedChart(chart.key, xml, Anchor(*chart.anchor), chart.description)
+
+
+ANCHOR_TAGS = tuple(f"{{{NS_XDR}}}{tag}" for tag in ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor"))
+
+
+def rebuild_drawing(existing: bytes | None, charts: Sequence[PlacedChart], chart_rel_ids: Sequence[str]
+                    ) -> tuple[bytes, list[str]]:
+    """A sheet's drawing with the tool's previous charts taken out and `charts` put in.
+
+    `existing`: the sheet's drawing XML or None; every anchor that is not one of the tool's
+    charts (a user's chart, picture or shape) is kept as it is. `chart_rel_ids`: the drawing
+    relationship id of each new chart. Returns the drawing XML and the relationship ids of the
+    tool charts removed (their relationships and parts go too).
+    """
+    if existing is None:
+        root = etree.fromstring(f'<xdr:wsDr xmlns:xdr="{NS_XDR}" xmlns:a="{NS_A}"/>'.encode())
+    else:
+        root = etree.fromstring(existing)
+    removed = tool_chart_rel_ids(existing) if existing is not None else []
+    for anchor in [a for a in root if a.tag in ANCHOR_TAGS]:
+        name = anchor.find(f"{{{NS_XDR}}}graphicFrame/{{{NS_XDR}}}nvGraphicFramePr/{{{NS_XDR}}}cNvPr")
+        if name is not None and name.get("name", "").startswith(TOOL_CHART_PREFIX):
+            root.remove(anchor)
+    ids = [int(e.get("id")) for e in root.iter(f"{{{NS_XDR}}}cNvPr") if (e.get("id") or "").isdigit()]
+    next_id = max(ids, default=1) + 1
+    for n, (chart, rel_id) in enumerate(zip(charts, chart_rel_ids)):
+        root.append(etree.fromstring(_anchor_xml(next_id + n, chart, rel_id).replace(
+            "<xdr:twoCellAnchor ", f'<xdr:twoCellAnchor xmlns:xdr="{NS_XDR}" xmlns:a="{NS_A}" ', 1)))
+    return XML_HEAD.encode() + etree.tostring(root, encoding="UTF-8"), removed

@@ -485,12 +485,15 @@ class SheetXml:
             parts.append("</row>")
         return "".join(parts).encode("utf-8")
 
-    def _tail(self) -> bytes:
+    def _tail(self, drawing_rel: str | None = None) -> bytes:
+        """The end of the sheet; `drawing_rel` is the relationship id of the sheet's drawing (charts)."""
         parts = ["</sheetData>"]
         if self.table.autofilter and self.ncols:
             parts.append(f'<autoFilter ref="{self.ref}"/>')
-        parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-                     "</worksheet>")
+        parts.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>')
+        if drawing_rel:
+            parts.append(f'<drawing r:id="{drawing_rel}"/>')
+        parts.append("</worksheet>")
         return "".join(parts).encode("utf-8")
 
     # ------------------------------------------------------------ body
@@ -571,7 +574,7 @@ class SheetXml:
         return max(1024, min(65536, 1_000_000 // max(self.ncols, 1)))
 
     def render(self, xf: Mapping[CellStyle, int], *, tab_selected: bool = False,
-               chunk_rows: int | None = None) -> Iterator[bytes | memoryview]:
+               chunk_rows: int | None = None, drawing_rel: str | None = None) -> Iterator[bytes | memoryview]:
         """Yield the worksheet XML in pieces (bytes or zero-copy memoryviews)."""
         missing = self.styles_needed() - set(xf)
         if missing:
@@ -601,7 +604,7 @@ class SheetXml:
                 args.append(_s(""))  # separator
                 yield _joined_bytes(pc.binary_join_element_wise(*args))
         yield self._notes()
-        yield self._tail()
+        yield self._tail(drawing_rel)
 
     def _notes(self) -> bytes:
         """The table's note lines in column A, below the data after one blank row."""
