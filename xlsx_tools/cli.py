@@ -21,7 +21,7 @@ from . import __version__
 from .core import i18n
 from .core.cells import format_money
 from .core.i18n import Lang
-from .core.issues import Issue
+from .core.issues import Issue, problems
 from .errors import WorkbookUnusable
 from .pipeline.refresh import check, choose_lang, refresh
 from .present import texts
@@ -162,15 +162,14 @@ def _pad(text: str, width: int) -> str:
 
 def _print_issues(issues: Sequence[Issue], lang: Lang, out: TextIO) -> None:
     """Errors and warnings; `info` footnotes (blank KPI figures) stay on the Issues sheet."""
-    for item in issues:
-        if item.severity != "info":
-            out.write(f"{item.text(lang)}\n")
+    for item in problems(issues):
+        out.write(f"{item.text(lang)}\n")
 
 
 def _summary_line(issues: Sequence[Issue], lang: Lang) -> str:
+    issues = problems(issues)
     errors = sum(item.severity == "error" for item in issues)
-    warnings = sum(item.severity == "warning" for item in issues)
-    return texts.SUMMARY.format(errors=errors, warnings=warnings).get(lang)
+    return texts.SUMMARY.format(errors=errors, warnings=len(issues) - errors).get(lang)
 
 
 
