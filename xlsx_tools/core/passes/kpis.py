@@ -103,9 +103,11 @@ def period_figures(ledger: pd.DataFrame, as_of: dt.date, payments: pd.DataFrame 
     book = ledger[~written_off].reset_index(drop=True)
     events, undated = _payment_events(book, payments, as_of)
     history = _History(book, events, paid_tolerance_fen)
-    groups = {"all": pd.Series("", index=book.index),
-              "business_line": book["business_line"].fillna("").astype(str),
-              "owner": book["sales_owner"].fillna("").astype(str)}
+    # Group codes are computed once: grouping 12 months by integer codes, not by text, keeps
+    # the pass cheap on large ledgers (see bench/kpis_bench.py).
+    groups = {"all": _GroupIndex(np.full(len(book), ""), whole=True),
+              "business_line": _GroupIndex(book["business_line"].fillna("").astype(str).to_numpy()),
+              "owner": _GroupIndex(book["sales_owner"].fillna("").astype(str).to_numpy())}
     first_invoice = book["invoice_date"].min() if len(book) else pd.NaT
     windows = month_windows(as_of)
     counts = _key_target_counts(key_targets)
@@ -115,11 +117,10 @@ def period_figures(ledger: pd.DataFrame, as_of: dt.date, payments: pd.DataFrame 
     for month, start, end in windows:
         sums = history.month_sums(start, end)
         for split in SPLITS:
-            keys = groups[split]
-            by_group = sums.groupby(keys.to_numpy()).sum() if len(sums) else sums
-            names = [None] if split == "all" else sorted(keys.unique())
-            for name in names:
-                row = by_group.loc[name if name is not None else ""] if len(by_group) else None
+            index = groups[split]
+            by_group = index.sums(sums)
+            for code, name in enumerate(index.names):
+                row = pd.Series(by_group[code], index=sums.columns) if len(by_group) else None
                 figures, reasons = _figures(row)
                 if pd.isna(first_invoice) or pd.Timestamp(end) < first_invoice:
                     figures = dict.fromkeys(figures)
@@ -163,6 +164,24 @@ def owner_bonus(figures: PeriodFigures, bonus_threshold: Decimal = Decimal("0.80
         out.append({"owner": owner, "recovery_rate": rate, "recovered_fen": recovered,
                     "earned": earned, "bonus_fen": bonus})
     return pd.DataFrame(out, columns=["owner", "recovery_rate", "recovered_fen", "earned", "bonus_fen"])
+
+
+class _GroupIndex:
+    """The groups of one split as integer codes, factorized once: a month's sums per group are
+    then a grouping by integers, not by text (exact int64 sums)."""
+
+    def __init__(self, keys: np.ndarray, whole: bool = False):
+        self.codes, uniques = pd.factorize(keys, sort=True)
+        self.whole = whole
+        self.names: list[str | None] = [None] if whole else [str(u) for u in uniques]
+
+    def sums(self, frame: pd.DataFrame) -> np.ndarray:
+        """One row of column sums per group, in `names` order."""
+        if not len(frame):
+            return frame.to_numpy()
+        if self.whole:
+            return frame.sum().to_numpy(dtype="int64")[None, :]
+        return frame.groupby(self.codes).sum().to_numpy(dtype="int64")
 
 
 # ----- rebuilding the history ---------------------------------------------------------------------
