@@ -13,6 +13,7 @@ import pandas as pd
 
 from .i18n import Label
 from .issues import Issue, has_errors
+from .passes.kpis import PeriodFigures
 from .passes import Pass, State, aging, analysis, credit, interest, kpis, limitation, plans, priority, provisions, stages
 from .policy import Policy
 from .read import RefreshInputs, read_inputs
@@ -60,7 +61,7 @@ class RefreshResult:
     credit: pd.DataFrame = field(default_factory=pd.DataFrame)          # one row per customer
     notes: tuple[Label, ...] = ()                                        # lines for the Detail sheet's note
     plans: tuple = ()                                                    # the valid Plans rows (read.plans.PlanTerms)
-    kpis: object = None                                                  # passes.kpis.PeriodFigures (12 months)
+    kpis: PeriodFigures | None = None                                    # 12 months of period figures
     bonus: pd.DataFrame = field(default_factory=pd.DataFrame)           # per owner (passes.kpis.owner_bonus)
 
     @property

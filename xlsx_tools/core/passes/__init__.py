@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
@@ -24,6 +24,9 @@ from ..i18n import Label
 from ..issues import Issue
 from ..read import Inputs
 from ..read.plans import PlanTerms
+
+if TYPE_CHECKING:
+    from .kpis import PeriodFigures
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class State:
     priority: pd.DataFrame = field(default_factory=pd.DataFrame)          # the ranked customers
     aging: pd.DataFrame = field(default_factory=pd.DataFrame)             # one row per business line + total
     snapshots: pd.DataFrame = field(default_factory=pd.DataFrame)         # every month, this month replaced
-    kpis: object = None                                                   # kpis.PeriodFigures, 12 months
+    kpis: PeriodFigures | None = None                                     # 12 months of period figures
     bonus: pd.DataFrame = field(default_factory=pd.DataFrame)             # one row per owner (kpis.owner_bonus)
 
 
