@@ -16,8 +16,8 @@ from xlsx_tools.pipeline.letters import generate_letters
 from xlsx_tools.pipeline.refresh import check, refresh
 
 AS_OF = dt.date(2026, 11, 30)
-OUTPUT_KEYS = ("priority", "detail", "aging", "snapshots", "plan_schedule", "credit", "calls", "compliance", "weekly",
-               "channels", "issues")
+OUTPUT_KEYS = ("priority", "detail", "aging", "kpis", "snapshots", "plan_schedule", "credit", "calls", "compliance",
+               "weekly", "channels", "issues")
 
 # C001 is 20 days past due (S3: a demand), C002 is 60 days past due (S4: a lawyer's letter, but the
 # Company sheet names no law firm, so it fails its data check and gets no number).

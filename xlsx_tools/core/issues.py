@@ -37,6 +37,12 @@ def issue(severity: Severity, sheet: str, cell: str, code: str, *, left_out: boo
     return Issue(severity, sheet, cell, message)
 
 
+def problems(issues: Iterable[Issue]) -> list[Issue]:
+    """Errors and warnings: what a clerk must look at. `info` footnotes (why a KPI figure is
+    blank) stay on the Issues sheet and are not counted or shown in messages."""
+    return [item for item in issues if item.severity != "info"]
+
+
 def has_errors(issues: list[Issue]) -> bool:
     return any(item.severity == "error" for item in issues)
 

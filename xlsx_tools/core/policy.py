@@ -86,6 +86,12 @@ SETTINGS: tuple[Setting, ...] = (
                   "业务线逾期金额环比增长超过此值时预警")),
     Setting("closed_tolerance", "money", Decimal("0.00"),
             Label("Open amounts at or below this (yuan) count as closed", "未收金额不超过此值（元）视为结清")),
+    Setting("bonus_threshold", "ratio", Decimal("0.80"),
+            Label("Bonus (method's example scheme): recovery rate above which an owner earns it",
+                  "回款奖励（方法示例方案）：回收率高于此值时计发")),
+    Setting("bonus_rate", "ratio", Decimal("0.01"),
+            Label("Bonus (method's example scheme): share of the overdue amount recovered",
+                  "回款奖励（方法示例方案）：按逾期回收金额的比例")),
     Setting("new_customer_months", "int", 12,
             Label("A customer is new for this many months after the first trade", "首次合作后多少个月内视为新客户")),
     *_stage_text_settings(),
@@ -315,7 +321,7 @@ def format_setting(setting: Setting, value: Any) -> object:
     if setting.kind in ("decimal",):
         return float(value)
     if setting.kind == "ratio_list":
-        return ", ".join(_percent_text(v) for v in value)
+        return ", ".join(percent_text(v) for v in value)
     if setting.kind == "decimal_list":
         return ", ".join(_decimal_text(v) for v in value)
     if setting.kind == "clock":
@@ -329,7 +335,8 @@ def _decimal_text(value: Decimal) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
-def _percent_text(value: Decimal) -> str:
+def percent_text(value: Decimal) -> str:
+    """Decimal('0.0002') -> '0.02%', Decimal('0.8') -> '80%'."""
     return _decimal_text(Decimal(value) * 100) + "%"
 
 
@@ -587,7 +594,7 @@ def _find_column(headers: dict[str, int], key: str) -> int | None:
 
 # ----- the collector's week setting kinds (issue 11) -----
 def _parse_clock(text: str) -> dt.time:
-    """'08:00', '8:00', '08:00:00' or a time cell read as '1899-12-30 08:00:00' -> a time of day."""
+    """'08:00', '8:00', '08:00:00' or a time cell read with its (ignored) date part -> a time of day."""
     match = re.search(r"(?:^|\s)(\d{1,2})[:：](\d{2})(?::\d{2})?$", text.strip())
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
         raise InvalidSetting(Label("a time of day such as 08:00 is expected", "应为时刻，如 08:00"))

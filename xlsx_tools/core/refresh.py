@@ -13,7 +13,8 @@ import pandas as pd
 
 from .issues import Issue, has_errors
 from .passes import (Pass, State, aging, analysis, calls, channels, contact_rules, credit, early_warning, interest,
-                     key_customers, limitation, plans, priority, promises, provisions, stages)
+                     key_customers, kpis, limitation, plans, priority, promises, provisions, stages)
+from .passes.kpis import PeriodFigures
 from .policy import Policy
 from .read import Inputs, RefreshInputs, read_inputs
 
@@ -48,6 +49,8 @@ PASSES: tuple[Step, ...] = (
     Step(calls.run),
     Step(key_customers.run, reports=("weekly",)),
     Step(channels.run),
+    # the manager's month (issue 12)
+    Step(kpis.run),
 )
 
 
@@ -74,6 +77,9 @@ class RefreshResult:
     weekly: pd.DataFrame = field(default_factory=pd.DataFrame)          # every week, this week replaced
     channels: pd.DataFrame = field(default_factory=pd.DataFrame)        # band x channel success table
     channel_lines: tuple[Label, ...] = ()                                # the best channel per band, in words
+    # the manager's month (issue 12)
+    kpis: PeriodFigures | None = None                                    # 12 months of period figures
+    bonus: pd.DataFrame = field(default_factory=pd.DataFrame)           # per owner (passes.kpis.owner_bonus)
 
     @property
     def has_errors(self) -> bool:
@@ -103,4 +109,5 @@ def compute(inputs: RefreshInputs | Inputs, as_of: dt.date | None = None, today:
     return RefreshResult(day, given.policy, state.detail, given.customers.frame, state.priority, state.aging,
                          state.snapshots, tuple(issues), state.plan_schedule, state.credit, state.plans,
                          given.events, given.contacts.frame, state.promises, state.compliance, state.calls,
-                         state.weekly, state.channels, state.channel_lines)
+                         state.weekly, state.channels, state.channel_lines,
+                         state.kpis, state.bonus)

@@ -12,7 +12,7 @@ from typing import Callable, Literal
 
 import pandas as pd
 
-ColumnKind = Literal["text", "int", "money", "date", "percent", "decimal"]
+ColumnKind = Literal["text", "int", "money", "date", "percent", "decimal", "figure"]
 # How a workbook counts days as numbers (a date typed into a number cell): serial -> day,
 # NaT outside its range.  The adapter supplies it, from the workbook's own date system.
 SerialDates = Callable[[float], pd.Timestamp]
@@ -55,12 +55,54 @@ class OutputColumn:
 
 
 @dataclass(frozen=True)
+class CellRange:
+    """Cells of a sheet, 1-based and inclusive: one row or one column for a chart's data."""
+
+    sheet: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    """One series: its name cell, its categories and values, each with the cells they come from
+    (so the chart stays live) and their current values (so viewers show it without recalculating)."""
+
+    name: str
+    name_cell: CellRange
+    categories: tuple[str, ...]
+    categories_range: CellRange
+    values: tuple[float | None, ...]
+    values_range: CellRange
+
+
+@dataclass(frozen=True)
+class OutputChart:
+    """A native chart the tool owns on an output sheet, identified by `key`.
+
+    kind: "stacked_columns" (series stacked per category), "trend" (first series on the left
+    axis, second on a right axis, both lines), "top_bars" (horizontal bars, first category on top).
+    `anchor`: top-left and bottom-right cells, 0-based (column, row, column, row).
+    """
+
+    key: str
+    kind: Literal["stacked_columns", "trend", "top_bars"]
+    title: str
+    series: tuple[ChartSeries, ...]
+    anchor: tuple[int, int, int, int]
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class OutputTable:
     """A sheet the tool owns and rewrites in full.
 
     `frame` has one column per entry of `columns`, in order.  Value types by kind:
     text -> str or None; int -> integer or <NA>; money -> integer fen (cents) or <NA>;
-    date -> datetime64 or NaT; percent/decimal -> float ratio or NaN.
+    date -> datetime64 or NaT; percent/decimal -> float ratio or NaN; figure -> a float shown
+    with two decimals (a row of mixed figures: yuan, days, rates in %, counts) or NaN.
     `row_fills` (hex RGB like "FFF2CC" or None per row) colours whole rows;
     `cell_fills` maps a column position to a per-row fill that wins over the row fill.
     """
@@ -75,3 +117,5 @@ class OutputTable:
     # Printed at the foot of every page, between the sheet name and the page number
     # (e.g. the as-of date); sheets print landscape, one page wide, the header row repeated.
     footer: str = ""
+    # Native charts on this sheet (issue 12); a refresh replaces the tool's, never the user's.
+    charts: tuple[OutputChart, ...] = ()

@@ -105,7 +105,7 @@ def _refresh(book: Any, status: _Status) -> tuple[str, str]:
     message = texts.REFRESH_DONE.format(as_of=result.as_of.isoformat(), rows=len(result.detail),
                                         customers=len(result.priority),
                                         summary=_summary(result.issues, lang)).get(lang)
-    if result.issues:
+    if problems(result.issues):
         message += "\n" + texts.SEE_ISSUES.format(sheet=i18n.SHEETS["issues"].get(lang)).get(lang)
     return message, "critical" if result.has_errors else "info"
 
@@ -114,12 +114,13 @@ def _check(book: Any, status: _Status) -> tuple[str, str]:
     result = refresh_steps.check(XlwingsWorkbook(book), progress=status)
     lang = result.policy.lang
     status.lang = lang
-    lines = [texts.CHECK_DONE.format(as_of=result.as_of.isoformat(), summary=_summary(result.issues, lang)).get(lang)]
-    if not result.issues:
+    shown = problems(result.issues)
+    lines = [texts.CHECK_DONE.format(as_of=result.as_of.isoformat(), summary=_summary(shown, lang)).get(lang)]
+    if not shown:
         lines.append(texts.CHECK_CLEAN.get(lang))
-    lines += [item.text(lang) for item in result.issues[:ISSUES_SHOWN]]
-    if len(result.issues) > ISSUES_SHOWN:
-        lines.append(texts.MORE_ISSUES.format(count=len(result.issues) - ISSUES_SHOWN,
+    lines += [item.text(lang) for item in shown[:ISSUES_SHOWN]]
+    if len(shown) > ISSUES_SHOWN:
+        lines.append(texts.MORE_ISSUES.format(count=len(shown) - ISSUES_SHOWN,
                                               sheet=i18n.SHEETS["issues"].get(lang)).get(lang))
     return "\n".join(lines), "critical" if result.has_errors else "info"
 

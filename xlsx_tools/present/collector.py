@@ -140,7 +140,7 @@ def channels_table(result: RefreshResult, lang: Lang) -> OutputTable:
     })
     kinds = {"attempts": "int", "successes": "int", "rate": "percent", "collected": "money"}
     return OutputTable(i18n.SHEETS["channels"].get(lang), _columns(i18n.CHANNEL_COLUMNS, kinds, lang, {"band": 14}),
-                       frame, notes=tuple(line.get(lang) for line in result.channel_lines))
+                       frame)
 
 
 def collector_tables(result: RefreshResult, lang: Lang) -> dict[str, OutputTable]:

@@ -17,8 +17,11 @@ from ..core.interest import basis_texts
 from ..core.issues import Issue
 from ..core.policy import Policy
 from ..core.refresh import RefreshResult
+from ..core.i18n.kpis import SPLIT_LABELS
 from ..core.tables import OutputColumn, OutputTable
 from .collector import PRIORITY_CONTACT_KINDS, collector_tables, priority_contact_frame, priority_contact_tags
+from .charts import with_charts
+from .kpis import kpis_table
 
 STAGE_FILLS = {
     "S0": None, "S1": "DDEBF7", "S2": "FFF2CC", "S3": "FCE4D6", "S4": "F8CBAD", "S5": "FF9F9F",
@@ -351,39 +354,59 @@ def aging_table(result: RefreshResult, lang: Lang) -> OutputTable:
 
 
 def snapshots_table(result: RefreshResult, lang: Lang) -> OutputTable:
+    """Month, split (line, owner or total), the line or owner, balances, buckets, key targets, as-of."""
     snaps = result.snapshots
     labels = i18n.SNAPSHOT_COLUMNS
+    splits = {code: label.get(lang) for code, label in SPLIT_LABELS.items()}
+    buckets = [f"bucket_{n}" for n in range(len(result.policy.bucket_edges) + 1)]
     frame = pd.DataFrame({
         "month": snaps["month"],
+        "split": snaps["split"].map(splits),
         "business_line": snaps["business_line"],
+        "owner": snaps["owner"],
         "receivables": snaps["receivables_fen"],
         "overdue": snaps["overdue_fen"],
         "early_overdue": snaps["early_overdue_fen"],
+        **{key: snaps[key] if key in snaps else pd.Series(pd.NA, index=snaps.index, dtype="Int64") for key in buckets},
+        "key_targets": snaps["key_targets"],
         "as_of": pd.to_datetime(snaps["as_of"]),
     })
-    kinds = {"receivables": "money", "overdue": "money", "early_overdue": "money", "as_of": "date"}
-    return OutputTable(sheet_name("snapshots", lang), _columns(labels, kinds, lang), frame)
+    bucket_names = [label.get(lang) for label in i18n.bucket_labels(result.policy.bucket_edges)]
+    order = ("month", "split", "business_line", "owner", "receivables", "overdue", "early_overdue")
+    kinds = {"receivables": "money", "overdue": "money", "early_overdue": "money", "as_of": "date",
+             "key_targets": "int"}
+    columns = (*_columns({key: labels[key] for key in order}, kinds, lang),
+               *(OutputColumn(name, "money") for name in bucket_names),
+               *_columns({key: labels[key] for key in ("key_targets", "as_of")}, kinds, lang))
+    return OutputTable(sheet_name("snapshots", lang), columns, frame)
+
+
+# Issues about an output sheet (the KPIs' blank figures) name it by key, written in the sheet's language.
+OUTPUT_SHEET_KEYS = ("kpis", "channels")
+SEVERITY_FILLS = {"error": ERROR_FILL, "warning": WARNING_FILL, "info": None}
 
 
 def issues_table(issues: tuple[Issue, ...] | list[Issue], lang: Lang) -> OutputTable:
     frame = pd.DataFrame({
         "severity": [i18n.SEVERITIES[item.severity].get(lang) for item in issues],
-        "sheet": [item.sheet for item in issues],
+        "sheet": [sheet_name(item.sheet, lang) if item.sheet in OUTPUT_SHEET_KEYS else item.sheet for item in issues],
         "cell": [item.cell for item in issues],
         "message": [item.message.get(lang) for item in issues],
     }, dtype=object)
-    fills = pd.Series([{"error": ERROR_FILL, "warning": WARNING_FILL}.get(item.severity) for item in issues],
-                      dtype=object)
+    fills = pd.Series([SEVERITY_FILLS[item.severity] for item in issues], dtype=object)
     return OutputTable(sheet_name("issues", lang),
                        _columns(i18n.ISSUE_COLUMNS, {}, lang, {"message": 80}, wrap=frozenset({"message"})),
                        frame, cell_fills={0: fills})
 
 
 def output_tables(result: RefreshResult, lang: Lang) -> dict[str, OutputTable]:
-    """Every sheet a refresh writes, by sheet key, in tab order; each prints the as-of date in its footer."""
-    tables = {"priority": priority_table(result, lang), "detail": detail_table(result, lang),
-              "aging": aging_table(result, lang), "snapshots": snapshots_table(result, lang),
-              "plan_schedule": plan_schedule_table(result, lang), "credit": credit_sheet(result, lang),
-              **collector_tables(result, lang), "issues": issues_table(result.issues, lang)}
+    """Every sheet a refresh writes, by sheet key, in tab order; Aging, KPIs and Priority with their
+    charts; each prints the as-of date in its footer."""
+    tables = with_charts({"priority": priority_table(result, lang), "detail": detail_table(result, lang),
+                          "aging": aging_table(result, lang), "kpis": kpis_table(result, lang),
+                          "snapshots": snapshots_table(result, lang),
+                          "plan_schedule": plan_schedule_table(result, lang), "credit": credit_sheet(result, lang),
+                          **collector_tables(result, lang), "issues": issues_table(result.issues, lang)},
+                         result, lang)
     footer = i18n.PRINT_FOOTER.format(date=result.as_of.isoformat()).get(lang)
     return {key: dataclasses.replace(table, footer=footer) for key, table in tables.items()}

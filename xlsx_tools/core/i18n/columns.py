@@ -99,6 +99,10 @@ SNAPSHOT_COLUMNS: dict[str, Label] = {
     "overdue": Label("Overdue Amount", "逾期金额"),
     "early_overdue": Label("Overdue 1-30 Days", "逾期30天内金额"),
     "as_of": Label("As-of Date", "基准日"),
+    # since issue 12: one row per line, per owner and the total, with the key-target count
+    "split": Label("Split", "维度"),
+    "owner": Label("Owner", "责任人"),
+    "key_targets": Label("Key Targets", "重点催收对象数"),
 }
 
 COMPANY_COLUMNS: dict[str, Label] = {

@@ -22,6 +22,7 @@ SHEETS: dict[str, Label] = {
     "events": Label("Events", "法律事件"),
     "plan_schedule": Label("Plan Schedule", "还款计划表"),
     "credit": Label("Credit", "信用管理"),
+    "kpis": Label("KPIs", "关键指标"),
     "calls": Label("Calls", "今日待办"),
     "compliance": Label("Compliance", "合规检查"),
     "weekly": Label("Weekly", "重点客户周跟踪"),

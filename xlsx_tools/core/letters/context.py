@@ -11,6 +11,7 @@ from .. import i18n
 from ..cells import format_money, parse_dates
 from ..i18n import Lang
 from ..interest import daily_interest_fen, interest_statements
+from ..policy import percent_text
 from ..read.letter_log import LetterLog
 from ..refresh import RefreshResult
 from ..rmb import fen_capitals, format_letter_date
@@ -133,11 +134,6 @@ def _fen(amount) -> int:
     return int((amount * 100).to_integral_value())
 
 
-def _percent_text(ratio) -> str:
-    """Decimal('0.0002') -> '0.02%', Decimal('0.3') -> '30%'."""
-    text = format((ratio * 100).normalize(), "f")
-    return f"{text}%"
-
 
 def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang) -> tuple[dict, list[dict[str, str]]]:
     """The plan's terms and its schedule (from the refresh's Plan Schedule) for an agreement."""
@@ -168,8 +164,8 @@ def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang) -> tuple[di
         "installments": str(terms.installments),
         "interval": str(terms.interval_days),
         "interest_free": "0" if extension else str(min(terms.interest_free, terms.installments)),
-        "daily_rate": _percent_text(terms.daily_rate),
-        "prepayment": _percent_text(terms.prepayment) if terms.prepayment is not None else "",
+        "daily_rate": percent_text(terms.daily_rate),
+        "prepayment": percent_text(terms.prepayment) if terms.prepayment is not None else "",
         "prepayment_amount": (format_money(int(rows["principal_fen"].iloc[0]))
                               if terms.prepayment is not None and len(rows) else ""),
         "invoices": separator.join(terms.invoices),

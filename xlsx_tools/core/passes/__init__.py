@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
 from ..issues import Issue
 from ..read import Inputs
 from ..read.plans import PlanTerms
+
+if TYPE_CHECKING:
+    from .kpis import PeriodFigures
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class State:
     weekly: pd.DataFrame = field(default_factory=pd.DataFrame)            # every week, this week replaced
     channels: pd.DataFrame = field(default_factory=pd.DataFrame)          # band x channel success table
     channel_lines: tuple[Label, ...] = ()                                 # the best channel per band, in words
+    kpis: PeriodFigures | None = None                                     # 12 months of period figures
+    bonus: pd.DataFrame = field(default_factory=pd.DataFrame)             # one row per owner (kpis.owner_bonus)
 
 
 Pass = Callable[[Inputs, State], tuple[State, tuple[Issue, ...]]]

@@ -1,4 +1,5 @@
-"""Aging analysis by business line, the two monthly warnings, and monthly snapshots.
+"""Aging analysis by business line and the two monthly warnings (this month's Snapshots rows
+are written by the KPI pass).
 
 Receivables here are rows with an open amount > 0 that are not closed; credit notes
 are shown in their own column.  Warnings (collections method §4):
@@ -74,32 +75,21 @@ def aging_table(staged: pd.DataFrame, policy: Policy, previous: pd.DataFrame) ->
     return table
 
 
-def snapshot_rows(table: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """This month's snapshot: one row per business line (no total row)."""
-    lines = table[~table["is_total"]]
-    return pd.DataFrame({
-        "month": month_key(as_of),
-        "business_line": lines["business_line"].replace("", None),
-        "receivables_fen": lines["receivables_fen"].astype("int64"),
-        "overdue_fen": lines["overdue_fen"].astype("int64"),
-        "early_overdue_fen": lines["early_overdue_fen"].astype("int64"),
-        "as_of": pd.Timestamp(as_of),
-    }).reset_index(drop=True)
-
-
 def merge_snapshots(existing: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
     """Existing snapshots with the current month replaced (never duplicated)."""
     months = set(current["month"])
     kept = existing[~existing["month"].isin(months)]
     merged = pd.concat([kept, current], ignore_index=True) if len(kept) else current.copy()
-    order = merged["business_line"].fillna("")
-    return merged.assign(_line=order).sort_values(["month", "_line"], kind="mergesort").drop(
-        columns="_line").reset_index(drop=True)
+    split_order = merged["split"].map({"business_line": 0, "owner": 1, "all": 2}).fillna(0)
+    order = merged.assign(_split=split_order, _line=merged["business_line"].fillna(""),
+                          _owner=merged["owner"].fillna("") if "owner" in merged else "")
+    return order.sort_values(["month", "_split", "_line", "_owner"], kind="mergesort").drop(
+        columns=["_split", "_line", "_owner"]).reset_index(drop=True)
 
 
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
-    """The analysis pass: the aging table with provisions and warnings, and this month's snapshot."""
+    """The analysis pass: the aging table with provisions and warnings against last month's line rows."""
     history = inputs.snapshots
-    previous = history[history["month"] == previous_month_key(state.as_of)]
+    previous = history[(history["month"] == previous_month_key(state.as_of)) & (history["split"] == "business_line")]
     aging = provision_totals(aging_table(state.detail, inputs.policy, previous), state.detail)
-    return replace(state, aging=aging, snapshots=merge_snapshots(history, snapshot_rows(aging, state.as_of))), ()
+    return replace(state, aging=aging), ()

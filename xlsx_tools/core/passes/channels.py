@@ -136,5 +136,6 @@ def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     """The channel × days-past-due success table and its best-channel lines."""
     table = channel_success(inputs.contacts.frame, inputs.paid, state.promises, inputs.ledger.frame,
                             inputs.policy["channel_success_days"])
-    return replace(state, channels=table,
-                   channel_lines=tuple(best_channel_lines(table, inputs.policy["channel_min_attempts"]))), ()
+    lines = tuple(best_channel_lines(table, inputs.policy["channel_min_attempts"]))
+    return replace(state, channels=table, channel_lines=lines), tuple(Issue("info", "channels", "", line)
+                                                                      for line in lines)

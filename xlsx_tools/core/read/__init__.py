@@ -73,7 +73,7 @@ def read_inputs(raw: RefreshInputs, policy: Policy | None = None) -> Inputs:
     ledger, ledger_issues = read_ledger(raw.ledger, customers.frame if raw.customers is not None else None)
     payments, payment_issues = read_payments(raw.payments, ledger.frame)
     events, event_issues = read_events(raw.events, ledger.frame)
-    snapshots, snapshot_issues = read_snapshots(raw.snapshots)
+    snapshots, snapshot_issues = read_snapshots(raw.snapshots, policy)
     letters, letter_issues = read_letter_log(raw.letters, numbered=False)
     contacts, contact_issues = read_contacts(raw.contacts, ledger.frame, customers.frame)
     weekly, weekly_issues = read_weekly(raw.weekly)

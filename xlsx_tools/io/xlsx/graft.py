@@ -5,12 +5,14 @@ bytes go from the source zip to the destination unchanged.  The parts that may
 change are ``[Content_Types].xml``, the workbook part, its rels, ``styles.xml``
 (styles are appended, never altered) and the replaced sheet parts.
 ``calcChain.xml`` is dropped, and so is anything that only a replaced sheet
-referenced (its drawings, tables, comments, printer settings).
+referenced (its tables, comments, printer settings).  A replaced sheet's drawing is
+kept with the user's own charts and shapes; the tool's charts in it are replaced by the
+staged table's (`_place_drawings`).
 
 The steps, in order: open the workbook part (`_Book`), decide which existing
 sheet each staged table replaces (`_plan_sheets`), register the sheets in
 workbook.xml (`_place_sheets`), follow the sheet moves in defined names and
-book views, merge styles (`_merge_styles`), find the parts nothing references
+book views, merge styles (`_merge_styles`), put the charts in (`_place_drawings`), find the parts nothing references
 any more (`_unreferenced_parts`), and write the package (`_write_package`).
 """
 from __future__ import annotations
@@ -23,6 +25,8 @@ from typing import BinaryIO
 
 from lxml import etree
 
+from xlsx_tools.io.xlsx.charts import (CT_CHART, CT_DRAWING, REL_CHART, REL_DRAWING, next_part_number,
+                                       placed_chart, rebuild_drawing)
 from xlsx_tools.io.xlsx.dates import workbook_uses_1904
 from xlsx_tools.io.xlsx.opc import (CONTENT_TYPES, CT_STYLES, CT_WORKSHEET, NS_MAIN, NS_R, RT_CALC_CHAIN,
                                     RT_STYLES, RT_WORKSHEET, ContentTypes, PackageError, Relationship,
@@ -62,6 +66,15 @@ class _SheetPlan:
     reuse_part: bool = False                 # the replaced sheet's part name is reused
     index: int = -1                          # tab position in the result
     element: etree._Element | None = None
+    drawing_rel: str | None = None           # id of the <drawing> relationship in the sheet's new rels
+
+
+@dataclass
+class _Drawings:
+    """What putting the charts in changes: new or rewritten parts, and the relationship graph."""
+
+    parts: dict[str, bytes] = field(default_factory=dict)
+    graph: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -151,8 +164,9 @@ def graft(src_fp: BinaryIO, dst_fp: BinaryIO, staged: list[StagedSheet],
     _recalculate_on_load(book.root)
 
     styles = _merge_styles(book, plans, reachable_before)
-    dropped = _unreferenced_parts(book, graph, reachable_before, plans)
-    _write_package(book, src_fp, out, plans, styles, dropped, active, say)
+    drawings = _place_drawings(book, plans)
+    dropped = _unreferenced_parts(book, graph, reachable_before, plans, drawings.graph)
+    _write_package(book, src_fp, out, plans, styles, dropped, active, say, drawings.parts)
 
 
 def _fold(name: str) -> str:
@@ -327,17 +341,81 @@ def _merge_styles(book: _Book, plans: list[_SheetPlan], reachable_before: set[st
     return _MergedStyles(part, new_part, data, xf_index)
 
 
+def _sheet_drawing(book: _Book, plan: _SheetPlan) -> str | None:
+    """The drawing part of the sheet a plan reuses, if it has one."""
+    if not plan.reuse_part:
+        return None
+    rels_part = book.source.find(rels_part_for(plan.part))
+    if rels_part is None:
+        return None
+    for rel in Relationships(book.source.read(rels_part)).of_type(REL_DRAWING):
+        if not rel.external:
+            return book.source.find(resolve_target(plan.part, rel.target))
+    return None
+
+
+def _new_part(book: _Book, folder: str, stem: str) -> str:
+    part = f"{folder}/{stem}{next_part_number(book.taken, folder, stem)}.xml"
+    book.claim(part)
+    return part
+
+
+def _place_drawings(book: _Book, plans: list[_SheetPlan]) -> _Drawings:
+    """Each staged sheet's charts in its drawing, beside the user's own drawing objects.
+
+    A sheet the tool rewrites keeps its drawing part when it has one: its anchors other than
+    the tool's charts stay, the tool's old charts go (they become unreachable and are dropped),
+    the new charts get new chart parts.  The new sheet XML points at the drawing through the
+    only relationship of its new rels part.
+    """
+    found = _Drawings()
+    folder = posixpath.dirname(book.part)
+    for plan in plans:
+        charts = [placed_chart(chart) for chart in plan.staged.sheet.table.charts]
+        drawing = _sheet_drawing(book, plan)
+        if not charts and drawing is None:
+            continue
+        if drawing is None:
+            drawing = _new_part(book, f"{folder}/drawings", "drawing")
+            book.content_types.set_override(drawing, CT_DRAWING)
+        drawing_rels_part = rels_part_for(drawing)
+        existing_rels = book.source.read(drawing_rels_part) if book.source.has(drawing_rels_part) else None
+        rels = Relationships(existing_rels)
+        chart_ids = []
+        for chart in charts:
+            part = _new_part(book, f"{folder}/charts", "chart")
+            book.content_types.set_override(part, CT_CHART)
+            found.parts[part] = chart.chart_xml
+            chart_ids.append(rels.add(REL_CHART, relative_target(drawing, part)))
+        xml, removed = rebuild_drawing(book.source.read(drawing) if book.source.has(drawing) else None,
+                                       charts, chart_ids)
+        for rel_id in removed:
+            if (rel := rels.by_id(rel_id)) is not None:
+                rels.remove(rel)
+        found.parts[drawing] = xml
+        found.parts[drawing_rels_part] = rels.to_bytes()
+        found.graph[drawing] = [target for rel in rels if not rel.external
+                                if (target := book.source.find(resolve_target(drawing, rel.target)))]
+        sheet_rels = Relationships(None)
+        plan.drawing_rel = sheet_rels.add(REL_DRAWING, relative_target(plan.part, drawing))
+        found.parts[rels_part_for(plan.part)] = sheet_rels.to_bytes()
+        found.graph[plan.part] = [drawing]
+    return found
+
+
 def _unreferenced_parts(book: _Book, graph: Mapping[str, list[str]], reachable_before: set[str],
-                        plans: list[_SheetPlan]) -> set[str]:
+                        plans: list[_SheetPlan], graph_changes: Mapping[str, list[str]]) -> set[str]:
     """Zip entries to leave out: parts only replaced sheets or dropped relationships reached.
 
-    The rels parts of reused sheet parts go too: the new sheet XML references nothing.
+    The rels parts of reused sheet parts go too: the new sheet XML references nothing but
+    its drawing (`graph_changes`: the sheets' and drawings' references after the charts went in).
     """
     source = book.source
     reused = {plan.part for plan in plans if plan.reuse_part}
     graph_after = {part: list(targets) for part, targets in graph.items()}
     for part in reused:
         graph_after[part] = []
+    graph_after.update(graph_changes)
     graph_after[book.part] = [found for rel in book.rels if not rel.external
                               if (found := source.find(resolve_target(book.part, rel.target)))]
     unreachable = {part for part in reachable_before - reachable_parts(graph_after) if source.has(part)}
@@ -352,9 +430,12 @@ def _unreferenced_parts(book: _Book, graph: Mapping[str, list[str]], reachable_b
 
 
 def _write_package(book: _Book, src_fp: BinaryIO, out: ZipWriter, plans: list[_SheetPlan],
-                   styles: _MergedStyles, dropped: set[str], active: int, say: Callable[[str], None]) -> None:
+                   styles: _MergedStyles, dropped: set[str], active: int, say: Callable[[str], None],
+                   drawing_parts: Mapping[str, bytes]) -> None:
     """Write the entries in source order: generated sheets in place of reused parts, new parts last."""
     changed: dict[str, bytes] = {book.part: serialize_xml(book.root, book.original)}
+    changed.update({name: data for name, data in drawing_parts.items() if book.source.has(name) and name not in dropped})
+    added = {name: data for name, data in drawing_parts.items() if name not in changed}
     if book.rels.changed:
         changed[book.rels_part] = book.rels.to_bytes()
     if book.content_types.changed:
@@ -365,7 +446,8 @@ def _write_package(book: _Book, src_fp: BinaryIO, out: ZipWriter, plans: list[_S
 
     def write_sheet(plan: _SheetPlan) -> None:
         say(f"writing {plan.staged.sheet.name} …")
-        pieces = plan.staged.sheet.render(styles.xf_index, tab_selected=plan.index == active)
+        pieces = plan.staged.sheet.render(styles.xf_index, tab_selected=plan.index == active,
+                                          drawing_rel=plan.drawing_rel)
         out.write_stream(plan.part, pieces)
 
     say("copying workbook parts …")
@@ -386,6 +468,8 @@ def _write_package(book: _Book, src_fp: BinaryIO, out: ZipWriter, plans: list[_S
     for plan in plans:
         if not plan.reuse_part:
             write_sheet(plan)
+    for name, data in added.items():
+        out.write_bytes(name, data)
     out.close(book.source.comment)
 
 

@@ -17,7 +17,7 @@ Cell encoding:
               integer arithmetic only.
 * int      -> integer text.
 * date     -> Excel serial number (1900 or 1904 date system, see `dates`).
-* percent / decimal -> shortest round-trip text of the float.
+* percent / decimal / figure -> shortest round-trip text of the float.
 * empty / NA values: no ``<c>`` element, unless the cell has a fill, in which
   case a value-less styled ``<c r=".." s=".."/>`` keeps the colour band intact.
 """
@@ -54,6 +54,7 @@ NUMBER_FORMATS: dict[str, str | None] = {
     "date": "yyyy-mm-dd",
     "percent": "0.00%",
     "decimal": "0.0000",
+    "figure": "#,##0.00",
 }
 
 #: Light grey-blue header background (ARGB).
@@ -75,7 +76,7 @@ _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 _TWO_DIGITS = pa.array([f"{i:02d}" for i in range(100)], type=_LS)
 
 _DEFAULT_WIDTH = {"text": 10.0, "int": 10.0, "money": 15.0, "date": 11.0,
-                  "percent": 9.0, "decimal": 11.0}
+                  "percent": 9.0, "decimal": 11.0, "figure": 13.0}
 
 
 class CellStyle(NamedTuple):
@@ -420,7 +421,7 @@ class SheetXml:
                 self._prepared.append(conv if conv is not None else _big_int_strings(series, col.kind == "money", what))
             elif col.kind == "date":
                 self._prepared.append(dates_to_serials(series, date1904, what).cast(_LS))
-            elif col.kind in ("percent", "decimal"):
+            elif col.kind in ("percent", "decimal", "figure"):
                 self._prepared.append(_float_strings(series, what))
             else:
                 self._prepared.append(None)  # text: converted chunk by chunk
@@ -502,14 +503,17 @@ class SheetXml:
             parts.append("</row>")
         return "".join(parts).encode("utf-8")
 
-    def _tail(self) -> bytes:
+    def _tail(self, drawing_rel: str | None = None) -> bytes:
+        """The end of the sheet; `drawing_rel` is the relationship id of the sheet's drawing (charts)."""
         parts = ["</sheetData>"]
         if self.table.autofilter and self.ncols:
             parts.append(f'<autoFilter ref="{self.ref}"/>')
         parts.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.7" header="0.3" footer="0.3"/>'
                      '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
-                     f"<headerFooter><oddFooter>{_xml_text(self.footer_codes())}</oddFooter></headerFooter>"
-                     "</worksheet>")
+                     f"<headerFooter><oddFooter>{_xml_text(self.footer_codes())}</oddFooter></headerFooter>")
+        if drawing_rel:
+            parts.append(f'<drawing r:id="{drawing_rel}"/>')
+        parts.append("</worksheet>")
         return "".join(parts).encode("utf-8")
 
     def footer_codes(self) -> str:
@@ -616,7 +620,7 @@ class SheetXml:
         return max(1024, min(65536, 1_000_000 // max(self.ncols, 1)))
 
     def render(self, xf: Mapping[CellStyle, int], *, tab_selected: bool = False,
-               chunk_rows: int | None = None) -> Iterator[bytes | memoryview]:
+               chunk_rows: int | None = None, drawing_rel: str | None = None) -> Iterator[bytes | memoryview]:
         """Yield the worksheet XML in pieces (bytes or zero-copy memoryviews)."""
         missing = self.styles_needed() - set(xf)
         if missing:
@@ -645,7 +649,7 @@ class SheetXml:
                     args.append(_s(pending))
                 args.append(_s(""))  # separator
                 yield _joined_bytes(pc.binary_join_element_wise(*args))
-        yield self._tail()
+        yield self._tail(drawing_rel)
 
     def to_bytes(self, xf: Mapping[CellStyle, int], *, tab_selected: bool = False) -> bytes:
         """The whole sheet XML at once (tests and small tables)."""

@@ -1,0 +1,400 @@
+"""Period figures (KPIs) for the manager's month, and the owners' recovery bonus.
+
+Definitions are the workbook contract's "Period figures (KPIs)". Each month M runs from
+its first day to its last day, or to the as-of date for the as-of month. Balances at a
+past date are rebuilt from invoice dates, due dates and dated payments:
+
+- the open amount of a receivable on day D is its amount less the payments dated on or
+  before D (a payment is applied only up to what is still open; a residue up to
+  `paid_tolerance_fen` counts as paid, as in the Stages rule);
+- a receivable is overdue on day D when D − due date ≥ 1, so a payment on the due date is
+  not an overdue collection and a payment the day after is;
+- receivables are net of credit notes: a credit note is a negative credit sale on its
+  invoice date and a negative receivable while it stays open (so CEI's numerator is the
+  cash collected). Credit notes are never "current" and never overdue.
+
+Written-off rows are left out (their write-off date is unknown). A figure that cannot
+be computed is None with a reason in `PeriodFigures.blanks`, never 0.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+from ..cells import to_fen
+from ..i18n import Label
+from ..i18n.kpis import BLANK_FIGURE, BONUS_SCHEME, FIGURES, NOTE_WRITTEN_OFF, REASONS, SPLIT_LABELS
+from ..issues import Issue
+from ..policy import Policy, percent_text
+from ..read import Inputs
+from . import State
+from .analysis import merge_snapshots, month_key
+
+MONTHS = 12
+DSO_WINDOW_DAYS = 90
+SPLITS = ("all", "business_line", "owner")
+RATE_STEP = Decimal("0.0001")      # recovery rate and overdue share, as fractions
+DAYS_STEP = Decimal("0.01")        # collection cycle and DSO, in days
+CEI_STEP = Decimal("0.01")         # CEI, in percent
+
+# Figures still known when payment dates are missing, because they need only the as-of balances.
+AS_OF_FIGURES = ("overdue_fen", "overdue_share", "dso_days")
+
+
+@dataclass(frozen=True)
+class BlankFigure:
+    """A figure left blank, and why: the caller reports it as an `info` issue."""
+
+    month: str
+    split: str
+    group: str | None
+    figure: str
+    reason: Label
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """`table`: one row per (split, group, figure) in display order, one column per month key
+    (oldest first). Values: int fen for amounts, int for counts, Decimal for rates and days,
+    None for blanks."""
+
+    as_of: dt.date
+    months: tuple[str, ...]
+    table: pd.DataFrame
+    blanks: tuple[BlankFigure, ...]
+    notes: tuple[Label, ...]
+
+    def value(self, figure: str, month: str | None = None, split: str = "all", group: str | None = None):
+        """One figure; the as-of month by default."""
+        rows = self.table[(self.table["split"] == split) & (self.table["figure"] == figure)]
+        rows = rows[rows["group"].isna()] if group is None else rows[rows["group"] == group]
+        return rows.iloc[0][month or self.months[-1]]
+
+
+def month_windows(as_of: dt.date, count: int = MONTHS) -> list[tuple[str, dt.date, dt.date]]:
+    """(key, first day, period end) for the as-of month and the months before it, oldest first;
+    the as-of month ends on the as-of date."""
+    windows = []
+    first = as_of.replace(day=1)
+    for _ in range(count):
+        last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        windows.append((f"{first.year:04d}-{first.month:02d}", first, min(last, as_of)))
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return windows[::-1]
+
+
+def period_figures(ledger: pd.DataFrame, as_of: dt.date, payments: pd.DataFrame | None = None,
+                   key_targets: pd.DataFrame | None = None, paid_tolerance_fen: int = 0) -> PeriodFigures:
+    """The KPIs for the as-of month and the 11 before it, overall, by business line and by owner.
+
+    `ledger`: the clean ledger (invoice_no, business_line, sales_owner, invoice_date, due_date,
+    amount_fen, paid_fen, last_payment_date, status). `payments`: the Payments rows (invoice_no,
+    date, amount_fen) or None to use the ledger's paid amount on its last payment date.
+    `key_targets`: counts by month, columns month, split, group (None for "all"), count.
+    """
+    notes: list[Label] = []
+    written_off = (ledger["status"] == "written_off").to_numpy()
+    if written_off.any():
+        notes.append(NOTE_WRITTEN_OFF.format(count=int(written_off.sum())))
+    book = ledger[~written_off].reset_index(drop=True)
+    events, undated = _payment_events(book, payments, as_of)
+    history = _History(book, events, paid_tolerance_fen)
+    # Group codes are computed once: grouping 12 months by integer codes, not by text, keeps
+    # the pass cheap on large ledgers (see bench/kpis_bench.py).
+    groups = {"all": _GroupIndex(np.full(len(book), ""), whole=True),
+              "business_line": _GroupIndex(book["business_line"].fillna("").astype(str).to_numpy()),
+              "owner": _GroupIndex(book["sales_owner"].fillna("").astype(str).to_numpy())}
+    first_invoice = book["invoice_date"].min() if len(book) else pd.NaT
+    windows = month_windows(as_of)
+    counts = _key_target_counts(key_targets)
+
+    values: dict[tuple[str, str | None, str], dict[str, object]] = {}
+    blanks: list[BlankFigure] = []
+    for month, start, end in windows:
+        sums = history.month_sums(start, end)
+        for split in SPLITS:
+            index = groups[split]
+            by_group = index.sums(sums)
+            for code, name in enumerate(index.names):
+                row = pd.Series(by_group[code], index=sums.columns) if len(by_group) else None
+                figures, reasons = _figures(row)
+                if pd.isna(first_invoice) or pd.Timestamp(end) < first_invoice:
+                    figures = dict.fromkeys(figures)
+                    reasons = dict.fromkeys(figures, REASONS["before_ledger"].format())
+                elif undated:
+                    lost = [f for f in figures if end != as_of or f not in AS_OF_FIGURES]
+                    reasons.update({f: REASONS["undated_payments"].format(count=undated) for f in lost})
+                    figures.update(dict.fromkeys(lost))
+                count = counts.get((month, split, name))
+                figures["key_targets"] = count
+                if count is None:
+                    reasons["key_targets"] = REASONS["no_key_target_count"].format()
+                for figure, value in figures.items():
+                    values.setdefault((split, name, figure), {})[month] = value
+                    if value is None:
+                        blanks.append(BlankFigure(month, split, name, figure, reasons[figure]))
+    keys = list(values)
+    columns = {"split": [k[0] for k in keys], "group": [k[1] for k in keys], "figure": [k[2] for k in keys]}
+    columns.update({month: [values[k][month] for k in keys] for month, _, _ in windows})
+    table = pd.DataFrame({name: pd.Series(cells, dtype=object) for name, cells in columns.items()})
+    return PeriodFigures(as_of, tuple(w[0] for w in windows), table, tuple(blanks), tuple(notes))
+
+
+def owner_bonus(figures: PeriodFigures, bonus_threshold: Decimal = Decimal("0.80"),
+                bonus_rate: Decimal = Decimal("0.01")) -> pd.DataFrame:
+    """Per owner for the as-of month: recovery_rate, recovered_fen, earned, bonus_fen.
+
+    The bonus (`bonus_rate` × amount recovered, round half up to the fen) is earned when the
+    rate is strictly above `bonus_threshold`; it is None when the rate is blank. This is the
+    method's example scheme: label it with `BONUS_SCHEME`.
+    """
+    month = figures.months[-1]
+    table = figures.table[figures.table["split"] == "owner"]
+    out = []
+    for owner in table["group"].drop_duplicates():
+        rate = figures.value("recovery_rate", month, "owner", owner)
+        recovered = figures.value("overdue_collected_fen", month, "owner", owner)
+        earned = rate is not None and rate > bonus_threshold
+        bonus = None if rate is None or recovered is None else (
+            int((Decimal(recovered) * bonus_rate).quantize(Decimal(1), ROUND_HALF_UP)) if earned else 0)
+        out.append({"owner": owner, "recovery_rate": rate, "recovered_fen": recovered,
+                    "earned": earned, "bonus_fen": bonus})
+    return pd.DataFrame(out, columns=["owner", "recovery_rate", "recovered_fen", "earned", "bonus_fen"])
+
+
+class _GroupIndex:
+    """The groups of one split as integer codes, factorized once: a month's sums per group are
+    then a grouping by integers, not by text (exact int64 sums)."""
+
+    def __init__(self, keys: np.ndarray, whole: bool = False):
+        self.codes, uniques = pd.factorize(keys, sort=True)
+        self.whole = whole
+        self.names: list[str | None] = [None] if whole else [str(u) for u in uniques]
+
+    def sums(self, frame: pd.DataFrame) -> np.ndarray:
+        """One row of column sums per group, in `names` order."""
+        if not len(frame):
+            return frame.to_numpy()
+        if self.whole:
+            return frame.sum().to_numpy(dtype="int64")[None, :]
+        return frame.groupby(self.codes).sum().to_numpy(dtype="int64")
+
+
+# ----- rebuilding the history ---------------------------------------------------------------------
+def _payment_events(book: pd.DataFrame, payments: pd.DataFrame | None, as_of: dt.date
+                    ) -> tuple[pd.DataFrame, int]:
+    """Payments as (pos = ledger position, date, amount_fen), dated on or before the as-of date,
+    and the number of receivables whose paid amount has no date (those are dated the as-of day)."""
+    day = pd.Timestamp(as_of)
+    if payments is not None:
+        position = pd.Series(np.arange(len(book)), index=book["invoice_no"].to_numpy())
+        pos = payments["invoice_no"].map(position)
+        keep = pos.notna() & (payments["date"] <= day)
+        return pd.DataFrame({"pos": pos[keep].astype("int64").to_numpy(),
+                             "date": payments["date"][keep].to_numpy(dtype="datetime64[ns]"),
+                             "amount_fen": payments["amount_fen"][keep].astype("int64").to_numpy()}), 0
+    paid = book["paid_fen"] != 0
+    undated = paid & book["last_payment_date"].isna()
+    dates = book["last_payment_date"].where(~undated, day)
+    keep = paid & (dates <= day)
+    return pd.DataFrame({"pos": np.flatnonzero(keep.to_numpy()),
+                         "date": dates[keep].to_numpy(dtype="datetime64[ns]"),
+                         "amount_fen": book["paid_fen"][keep].astype("int64").to_numpy()}), int(undated.sum())
+
+
+class _History:
+    """Balances and flows of every receivable at any date, from its dated payments."""
+
+    def __init__(self, book: pd.DataFrame, events: pd.DataFrame, tolerance_fen: int):
+        self.n = len(book)
+        self.amount = book["amount_fen"].to_numpy(dtype="int64")
+        self.positive = self.amount > 0
+        self.issued = book["invoice_date"].to_numpy(dtype="datetime64[ns]")
+        self.due = book["due_date"].to_numpy(dtype="datetime64[ns]")
+        self.tolerance = tolerance_fen
+        events = events.sort_values(["pos", "date"], kind="stable").reset_index(drop=True)
+        pos = events["pos"].to_numpy(dtype="int64")
+        raw = events["amount_fen"].to_numpy(dtype="int64")
+        amount = self.amount[pos]
+        cumulative = pd.Series(raw).groupby(pos).cumsum().to_numpy(dtype="int64") if len(raw) else raw
+        capped = np.where(amount > 0, np.clip(cumulative, 0, np.maximum(amount, 0)), cumulative)
+        before = np.concatenate([[0], capped[:-1]])
+        first_of_invoice = np.concatenate([[True], pos[1:] != pos[:-1]]) if len(pos) else pos.astype(bool)
+        self.applied = capped - np.where(first_of_invoice, 0, before)
+        self.pos = pos
+        self.date = events["date"].to_numpy(dtype="datetime64[ns]")
+        self.late_days = (self.date - self.due[pos]).astype("timedelta64[D]").astype("int64")
+        settles = (amount > 0) & (amount - capped <= tolerance_fen) & (amount - (capped - self.applied) > tolerance_fen)
+        self.settled_on = np.full(self.n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        self.settled_on[pos[settles]] = self.date[settles]
+        on_due = self.date <= self.due[pos]
+        self.open_on_due = self._open(self.amount - self._paid(on_due))
+
+    def _paid(self, mask: np.ndarray) -> np.ndarray:
+        return np.bincount(self.pos[mask], weights=self.applied[mask], minlength=self.n).astype("int64")
+
+    def _open(self, open_fen: np.ndarray) -> np.ndarray:
+        """Residues within the tolerance count as paid (receivables only, not credit notes)."""
+        return np.where(self.positive & (open_fen <= self.tolerance), 0, open_fen)
+
+    def open_at(self, day: np.datetime64) -> np.ndarray:
+        return np.where(self.issued <= day, self._open(self.amount - self._paid(self.date <= day)), 0)
+
+    def overdue_at(self, day: np.datetime64, open_fen: np.ndarray) -> np.ndarray:
+        return np.where(self.positive & (self.due < day), open_fen, 0)
+
+    def month_sums(self, start: dt.date, end: dt.date) -> pd.DataFrame:
+        """Per receivable, the sums every figure of the month is made of."""
+        first, last = np.datetime64(start, "ns"), np.datetime64(end, "ns")
+        eve = first - np.timedelta64(1, "D")
+        open_eve, open_end = self.open_at(eve), self.open_at(last)
+        falls_overdue = self.due + np.timedelta64(1, "D")
+        in_month = (self.date >= first) & (self.date <= last) & self.positive[self.pos]
+        settled = (self.settled_on >= first) & (self.settled_on <= last)
+        cycle = np.where(settled, (self.settled_on - self.due).astype("timedelta64[D]").astype("int64"), 0)
+        cycle_late = settled & (cycle >= 1)
+        window = last - np.timedelta64(DSO_WINDOW_DAYS - 1, "D")
+
+        def by_invoice(mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
+            return np.bincount(self.pos[mask], weights=weights[mask], minlength=self.n).astype("int64")
+
+        return pd.DataFrame({
+            "start_overdue": self.overdue_at(eve, open_eve),
+            "new_overdue": np.where(self.positive & (falls_overdue >= first) & (falls_overdue <= last),
+                                    self.open_on_due, 0),
+            "end_overdue": self.overdue_at(last, open_end),
+            "start_receivables": open_eve,
+            "end_receivables": open_end,
+            "end_current": np.where(self.positive & (self.due >= last), open_end, 0),
+            "sales": np.where((self.issued >= first) & (self.issued <= last), self.amount, 0),
+            "sales_window": np.where((self.issued >= window) & (self.issued <= last), self.amount, 0),
+            "collected": by_invoice(in_month, self.applied),
+            "overdue_collected": by_invoice(in_month & (self.late_days >= 1), self.applied),
+            "cycle_count": cycle_late.astype("int64"),
+            "cycle_days": np.where(cycle_late, cycle, 0),
+            "cycle_amount": np.where(cycle_late, self.amount, 0),
+            "cycle_weighted": np.where(cycle_late, cycle * self.amount, 0),
+        })
+
+
+def _figures(sums: pd.Series | None) -> tuple[dict[str, object], dict[str, Label]]:
+    """Every figure but key_targets from one group's month sums, and the reasons for blanks."""
+    s = {key: int(v) for key, v in sums.items()} if sums is not None else dict.fromkeys(_SUM_KEYS, 0)
+    reasons: dict[str, Label] = {}
+
+    def ratio(figure: str, numerator: int, denominator: int, step: Decimal, scale: int, reason: str):
+        if denominator <= 0:
+            reasons[figure] = REASONS[reason].format()
+            return None
+        return (Decimal(numerator) * scale / Decimal(denominator)).quantize(step, ROUND_HALF_UP)
+
+    base = s["start_overdue"] + s["new_overdue"]
+    cei_base = s["start_receivables"] + s["sales"]
+    figures = {
+        "recovery_rate": ratio("recovery_rate", s["overdue_collected"], base, RATE_STEP, 1, "no_overdue_base"),
+        "cycle_days": ratio("cycle_days", s["cycle_days"], s["cycle_count"], DAYS_STEP, 1, "no_late_full_payment"),
+        "cycle_days_weighted": ratio("cycle_days_weighted", s["cycle_weighted"], s["cycle_amount"], DAYS_STEP, 1,
+                                     "no_late_full_payment"),
+        "dso_days": ratio("dso_days", s["end_receivables"], s["sales_window"], DAYS_STEP, DSO_WINDOW_DAYS,
+                          "no_credit_sales"),
+        "cei": ratio("cei", cei_base - s["end_receivables"], cei_base - s["end_current"], CEI_STEP, 100,
+                     "no_cei_base"),
+        "overdue_fen": s["end_overdue"],
+        "overdue_share": ratio("overdue_share", s["end_overdue"], s["end_receivables"], RATE_STEP, 1,
+                               "no_receivables"),
+        "collected_fen": s["collected"],
+        "overdue_collected_fen": s["overdue_collected"],
+        "new_overdue_fen": s["new_overdue"],
+    }
+    return figures, reasons
+
+
+_SUM_KEYS = ("start_overdue", "new_overdue", "end_overdue", "start_receivables", "end_receivables", "end_current",
+             "sales", "sales_window", "collected", "overdue_collected", "cycle_count", "cycle_days", "cycle_amount",
+             "cycle_weighted")
+
+
+def _key_target_counts(key_targets: pd.DataFrame | None) -> dict[tuple[str, str, str | None], int]:
+    if key_targets is None or not len(key_targets):
+        return {}
+    return {(month, split, None if pd.isna(group) else group): int(count)
+            for month, split, group, count in zip(key_targets["month"], key_targets["split"],
+                                                  key_targets["group"], key_targets["count"])}
+
+
+# ----- the pass ---------------------------------------------------------------------------------
+def month_snapshot(detail: pd.DataFrame, priority: pd.DataFrame, as_of: dt.date, policy: Policy) -> pd.DataFrame:
+    """The as-of month's Snapshots rows: one per business line, one per owner and the total, each
+    with its balances by bucket and its number of key targets (customers flagged key targets
+    that owe an open amount in that line or to that owner)."""
+    live = (detail["stage"] != "CLOSED") & (detail["open_fen"] > 0)
+    early_days, n_buckets = policy["warning_early_overdue_days"], len(policy.bucket_edges) + 1
+    days, amount = detail["days_past_due"], detail["open_fen"]
+    parts = {"receivables_fen": amount.where(live, 0),
+             "overdue_fen": amount.where(live & (days >= 1), 0),
+             "early_overdue_fen": amount.where(live & (days >= 1) & (days <= early_days), 0)}
+    parts.update({f"bucket_{b}": amount.where(live & (detail["bucket"] == b), 0) for b in range(n_buckets)})
+    sums = pd.DataFrame(parts).astype("int64")
+    targets = set(priority.loc[priority["key_target"].astype(bool), "customer_id"]) if len(priority) else set()
+    is_target = detail["customer_id"].isin(targets) & live
+    groups = {"business_line": detail["business_line"].fillna(""), "owner": detail["sales_owner"].fillna(""),
+              "all": pd.Series("", index=detail.index)}
+    rows = []
+    for split, keys in groups.items():
+        totals = sums.groupby(keys).sum() if len(detail) else sums.iloc[:0]
+        counts = detail["customer_id"][is_target].groupby(keys[is_target]).nunique()
+        names = [""] if split == "all" else sorted(keys.unique())
+        for name in names:
+            row = {"month": month_key(as_of), "split": split,
+                   "business_line": name or None if split == "business_line" else None,
+                   "owner": name or None if split == "owner" else None}
+            row.update({key: int(totals[key].get(name, 0)) for key in sums.columns})
+            row["key_targets"] = int(counts.get(name, 0))
+            row["as_of"] = pd.Timestamp(as_of)
+            rows.append(row)
+    return pd.DataFrame(rows, columns=["month", "split", "business_line", "owner", *sums.columns, "key_targets",
+                                       "as_of"])
+
+
+def key_target_counts(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """(month, split, group, count) from the Snapshots rows that hold a count (old ones do not)."""
+    if "key_targets" not in snapshots or not len(snapshots):
+        return pd.DataFrame(columns=["month", "split", "group", "count"])
+    held = snapshots[snapshots["key_targets"].notna()]
+    group = np.where(held["split"] == "owner", held["owner"].fillna(""), held["business_line"].fillna(""))
+    return pd.DataFrame({"month": held["month"], "split": held["split"],
+                         "group": pd.Series(group, index=held.index).where(held["split"] != "all", None),
+                         "count": held["key_targets"]})
+
+
+def blank_issues(blanks: tuple[BlankFigure, ...]) -> tuple[Issue, ...]:
+    """One `info` issue per split and reason: how many cells are blank, which figures, which months."""
+    grouped: dict[tuple[str, Label], list[BlankFigure]] = {}
+    for blank in blanks:
+        grouped.setdefault((blank.split, blank.reason), []).append(blank)
+    found = []
+    for (split, reason), cells in grouped.items():
+        figures = [FIGURES[key] for key in dict.fromkeys(cell.figure for cell in cells)]
+        found.append(Issue("info", "kpis", "", BLANK_FIGURE.format(
+            split=SPLIT_LABELS[split], cells=len(cells), reason=reason,
+            figures=Label("; ".join(f.en for f in figures), "、".join(f.zh for f in figures)),
+            months=", ".join(sorted({cell.month for cell in cells})))))
+    return tuple(found)
+
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """The KPI pass: this month's Snapshots rows, the period figures of 12 months and the owner bonus."""
+    policy = inputs.policy
+    current = month_snapshot(state.detail, state.priority, state.as_of, policy)
+    snapshots = merge_snapshots(inputs.snapshots, current)
+    figures = period_figures(state.detail, state.as_of, inputs.payments, key_target_counts(snapshots),
+                             to_fen(policy["closed_tolerance"]))
+    bonus = owner_bonus(figures, policy["bonus_threshold"], policy["bonus_rate"])
+    scheme = Issue("info", "kpis", "", BONUS_SCHEME.format(threshold=percent_text(policy["bonus_threshold"]),
+                                                          rate=percent_text(policy["bonus_rate"])))
+    return replace(state, snapshots=snapshots, kpis=figures, bonus=bonus), (*blank_issues(figures.blanks), scheme)
+
