@@ -38,14 +38,34 @@ def parse_dates(column: pd.Series, serial_dates: SerialDates | None = None) -> t
     """
     text = clean_text(column)
     present = text.notna()
-    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    iso = present & text.str.match(_ISO_PREFIX).fillna(False).astype(bool)
-    if iso.any():
-        result[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+    result = pd.Series(_iso_days(pa.array(text.array)), index=text.index)
     rest = present & result.isna()
     if rest.any():
         result[rest] = [_parse_one_date(value, serial_dates) for value in text[rest]]
     return result, present & result.isna()
+
+
+# Whole days a datetime64[ns] can hold.
+_NS_FIRST_DAY, _NS_LAST_DAY = pd.Timestamp.min.ceil("D"), pd.Timestamp.max.floor("D")
+
+
+def _iso_days(text: pa.Array) -> np.ndarray:
+    """The common case in Arrow kernels, no pandas round trip: ISO text (a date cell) -> its day
+    as datetime64[ns]; NaT where the text is not ISO or names no real day (2026-02-30).
+
+    Raises OutOfBoundsDatetime for a day datetime64[ns] cannot hold, as pandas does."""
+    ymd = pc.utf8_slice_codeunits(text, 0, 10)
+    days = pc.strptime(ymd, format="%Y-%m-%d", unit="s", error_is_null=True)
+    typed_day = pc.cast(pc.if_else(pc.is_null(days), None, pc.utf8_slice_codeunits(text, 8, 10)), pa.int64())
+    real = pc.equal(pc.day(days), typed_day)                           # strptime rolls Feb 30 over
+    iso = pc.and_(pc.fill_null(pc.match_substring_regex(text, _ISO_PREFIX), False), pc.fill_null(real, False))
+    days = pc.if_else(iso, days, pa.scalar(None, days.type))
+    outside = pc.or_(pc.less(days, pa.scalar(_NS_FIRST_DAY, days.type)),
+                     pc.greater(days, pa.scalar(_NS_LAST_DAY, days.type)))
+    if pc.any(outside).as_py():
+        first = pc.filter(ymd, pc.fill_null(outside, False))[0].as_py()
+        raise pd.errors.OutOfBoundsDatetime(f"Out of bounds nanosecond timestamp: {first}")
+    return days.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False).astype("datetime64[ns]")
 
 
 def _parse_one_date(value: str, serial_dates: SerialDates | None) -> pd.Timestamp:

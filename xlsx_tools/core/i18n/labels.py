@@ -12,6 +12,8 @@ from typing import Literal
 
 import pandas as pd
 
+from ..frames import map_few
+
 Lang = Literal["zh", "en"]
 
 LANGS: tuple[Lang, ...] = ("zh", "en")
@@ -75,4 +77,4 @@ def name_lookup(labels: dict[str, Label], extra: dict[str, str] | None = None) -
 def match_names(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
     """The code of each value (None when unknown); each distinct value is folded once."""
     lookup = {value: aliases.get(normalise_name(value)) for value in values.dropna().unique()}
-    return values.map(lookup).astype(object)
+    return map_few(values, lookup).astype(object)
