@@ -60,11 +60,8 @@ def parse_dates_checked(column: pd.Series, serial_dates: SerialDates | None = No
     """
     text = clean_text(column)
     present = text.notna()
-    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    result = pd.Series(_iso_days(pa.array(text.array)), index=text.index)
     out_of_range = pd.Series(False, index=text.index)
-    iso = present & text.str.match(_ISO_PREFIX).fillna(False).astype(bool)
-    if iso.any():
-        result[iso] = pd.to_datetime(text[iso].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
     rest = present & result.isna()
     if rest.any():
         parsed = [_parse_one_date(value, serial_dates, open_ended) for value in text[rest]]
@@ -78,6 +75,19 @@ def _in_range(day: dt.date, open_ended: bool) -> pd.Timestamp | str:
     if stamp is None:
         return LAST_DATE if open_ended else _OUT_OF_RANGE
     return stamp if stamp >= FIRST_DATE else _OUT_OF_RANGE
+
+
+def _iso_days(text: pa.Array) -> np.ndarray:
+    """The common case in Arrow kernels, no pandas round trip: ISO text (a date cell) -> its day
+    as datetime64[ns]; NaT where the text is not ISO of the years _ISO_PREFIX allows or names no
+    real day (2026-02-30).  Every other form goes through `_parse_one_date` and its range rules."""
+    ymd = pc.utf8_slice_codeunits(text, 0, 10)
+    days = pc.strptime(ymd, format="%Y-%m-%d", unit="s", error_is_null=True)
+    typed_day = pc.cast(pc.if_else(pc.is_null(days), None, pc.utf8_slice_codeunits(text, 8, 10)), pa.int64())
+    real = pc.equal(pc.day(days), typed_day)                           # strptime rolls Feb 30 over
+    iso = pc.and_(pc.fill_null(pc.match_substring_regex(text, _ISO_PREFIX), False), pc.fill_null(real, False))
+    days = pc.if_else(iso, days, pa.scalar(None, days.type))
+    return days.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False).astype("datetime64[ns]")
 
 
 def _parse_one_date(value: str, serial_dates: SerialDates | None, open_ended: bool = False) -> pd.Timestamp | str:

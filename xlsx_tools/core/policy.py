@@ -371,7 +371,15 @@ def _parse_int(text: str) -> int:
     return int(number)
 
 
+_PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _parse_date(text: str, serial_dates: SerialDates | None = None) -> dt.date:
+    if _PLAIN_DATE.fullmatch(text) and "1678" <= text[:4] <= "2261":   # the usual form, without a pandas frame
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     parsed, bad = parse_dates(pd.Series([text], dtype="string"), serial_dates)
     if bad.iloc[0]:
         raise InvalidSetting(Label("a date such as 2026-11-28 is expected", "应为日期，如 2026-11-28"))

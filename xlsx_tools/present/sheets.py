@@ -17,6 +17,7 @@ from ..core.interest import basis_texts
 from ..core.issues import Issue
 from ..core.policy import Policy
 from ..core.refresh import RefreshResult
+from ..core.frames import map_few
 from ..core.i18n.kpis import SPLIT_LABELS
 from ..core.tables import OutputColumn, OutputTable
 from .collector import PRIORITY_CONTACT_KINDS, collector_tables, priority_contact_frame, priority_contact_tags
@@ -50,14 +51,14 @@ def _columns(labels: dict[str, Label], kinds: dict[str, str], lang: Lang,
 
 
 def _labels(codes: pd.Series, table: dict[str, Label], lang: Lang) -> pd.Series:
-    return codes.map({code: label.get(lang) for code, label in table.items()})
+    return map_few(codes, {code: label.get(lang) for code, label in table.items()})
 
 
 def stage_texts(codes: pd.Series, policy: Policy, lang: Lang) -> tuple[pd.Series, pd.Series]:
     """(next action, owner) for each stage code, from the policy."""
     actions = {code: policy.action(code, lang) for code in i18n.STAGE_CODES}
     owners = {code: policy.owner(code, lang) for code in i18n.STAGE_CODES}
-    return codes.map(actions), codes.map(owners)
+    return map_few(codes, actions), map_few(codes, owners)
 
 
 def detail_table(result: RefreshResult, lang: Lang) -> OutputTable:
@@ -88,7 +89,7 @@ def detail_table(result: RefreshResult, lang: Lang) -> OutputTable:
     kinds = {"row": "int", "invoice_date": "date", "due_date": "date", "amount": "money", "paid": "money",
              "open": "money", "days_past_due": "int", **DETAIL_MONEY_LAW_KINDS}
     stage_position = list(labels).index("stage")
-    fills = detail["stage"].map(STAGE_FILLS)
+    fills = map_few(detail["stage"], STAGE_FILLS)
     days_position = list(labels).index("days_left")
     return OutputTable(sheet_name("detail", lang),
                        _columns(labels, kinds, lang, {"next_action": 30, "customer_name": 28, "interest_basis": 20},

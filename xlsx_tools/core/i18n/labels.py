@@ -10,8 +10,9 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import pandas as pd
+
+from ..frames import map_few
 
 Lang = Literal["zh", "en"]
 
@@ -75,6 +76,5 @@ def name_lookup(labels: dict[str, Label], extra: dict[str, str] | None = None) -
 
 def match_names(values: pd.Series, aliases: dict[str, str]) -> pd.Series:
     """The code of each value (None when unknown); each distinct value is folded once."""
-    positions, distinct = pd.factorize(values)       # one pass over the column, no per-cell Python
-    codes = np.array([aliases.get(normalise_name(value)) for value in distinct] + [None], dtype=object)
-    return pd.Series(codes[positions], index=values.index, dtype=object)   # position -1 (blank) -> None
+    lookup = {value: aliases.get(normalise_name(value)) for value in values.dropna().unique()}
+    return map_few(values, lookup).astype(object)

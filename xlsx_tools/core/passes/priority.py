@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
+from ..frames import map_few
 from ..issues import Issue
 from ..policy import Policy
 from ..read import Inputs
@@ -58,7 +59,7 @@ def rank_customers(staged: pd.DataFrame, customers: pd.DataFrame, policy: Policy
     positive_groups = positive.groupby("customer_id", sort=False)
     rollup["overdue_fen"] = positive[positive["days_past_due"] >= 1].groupby("customer_id")["open_fen"].sum()
     rollup["max_days"] = positive_groups["days_past_due"].max()
-    ladder = positive["stage"].map(_LADDER_ORDER)
+    ladder = map_few(positive["stage"], _LADDER_ORDER)
     rollup["ladder_max"] = ladder.groupby(positive["customer_id"]).max()
     rollup["has_plan"] = (positive["stage"] == "PLAN").groupby(positive["customer_id"]).any()
     rollup = rollup[rollup["open_fen"] > 0].copy()

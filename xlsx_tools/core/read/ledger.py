@@ -127,8 +127,9 @@ def _clean_rows(located: LocatedTable, customers: pd.DataFrame | None,
 
     first_seen = text["invoice_no"].where(live & ~found.bad_rows)
     duplicated = first_seen.duplicated(keep="first") & first_seen.notna()
-    first_row = pd.Series(first_seen.index, index=first_seen.index).groupby(first_seen).transform("min")
-    found.add(duplicated, "invoice_no", "duplicate_invoice", first=lambda row: int(first_row.loc[row]))
+    if duplicated.any():            # the row of each first occurrence: only worth grouping when needed
+        first_row = pd.Series(first_seen.index, index=first_seen.index).groupby(first_seen).transform("min")
+        found.add(duplicated, "invoice_no", "duplicate_invoice", first=lambda row: int(first_row.loc[row]))
 
     out["invoice_date"] = dates["invoice_date"]
     out["due_date"] = due
