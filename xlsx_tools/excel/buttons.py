@@ -33,7 +33,7 @@ import xlwings as xw
 
 from ..core import i18n
 from ..core.i18n import Lang
-from ..core.issues import Issue, counts
+from ..core.issues import Issue, counts, problems
 from ..errors import WorkbookUnusable
 from ..io.locks import RunLock
 from ..io.workbook_xlwings import XlwingsWorkbook

@@ -53,6 +53,9 @@ from .ranges import Columns, is_range
 CATEGORY = "xlsx_tools"
 POLICY_TTL_SECONDS = 5.0
 # Argument descriptions for Excel's function wizard (at most 255 characters each).
+# Numbers in date arguments count in Excel for Windows' 1900 date system.
+_parse_excel_dates = functools.partial(parse_dates, serial_dates=SERIAL_DATES_1900)
+
 DUE_DATE_DOC = "Due date: a date, serial number or text such as 2026-11-28. 到期日：日期、序列号或 2026-11-28 等文本。"
 AS_OF_DOC = "Optional as-of date; blank = Policy sheet, else today. 可选基准日；空白＝催收策略表，否则今天。"
 LANG_DOC = "Optional language: zh or en; blank = Policy sheet. 可选语言：zh 或 en；空白＝催收策略表。"
@@ -143,7 +146,7 @@ def _text(value: Any) -> str | None:
 
 @functools.lru_cache(maxsize=8192)
 def _date_from_text(text: str) -> pd.Timestamp | None:
-    parsed, bad = parse_dates(pd.Series([text], dtype="string"), SERIAL_DATES_1900)
+    parsed, bad = _parse_excel_dates(pd.Series([text], dtype="string"))
     return None if bad.iloc[0] else parsed.iloc[0]
 
 
@@ -216,7 +219,7 @@ def _answer(columns: Columns, values: Any, where: np.ndarray, arguments: tuple) 
 
 
 def _due_dates(columns: Columns, due_date: Any) -> pd.Series:
-    return columns.parse(due_date, i18n.LEDGER_COLUMNS["due_date"], parse_dates, "date_unrecognised", _error_text)
+    return columns.parse(due_date, i18n.LEDGER_COLUMNS["due_date"], _parse_excel_dates, "date_unrecognised", _error_text)
 
 
 def _day_counts(due: pd.Series, ok: np.ndarray, as_of: dt.date | None) -> np.ndarray:
@@ -301,7 +304,7 @@ def XT_STAGE(due_date, open_amount, status=None, hold_until=None, as_of=None):
     for position in np.flatnonzero(unknown.to_numpy(dtype=bool)):
         message = i18n.MESSAGES["status_unknown"].format(value=text.iloc[position], allowed=allowed)
         columns.fail(position, _error_text(message, i18n.LEDGER_COLUMNS["status"]))
-    hold = columns.parse(hold_until, i18n.LEDGER_COLUMNS["hold_until"], parse_dates, "date_unrecognised",
+    hold = columns.parse(hold_until, i18n.LEDGER_COLUMNS["hold_until"], _parse_excel_dates, "date_unrecognised",
                          _error_text)
     day = _setting(columns, lambda: _as_of(as_of, policy))
     no_due, no_fen = due.isna().to_numpy(), fen.isna().to_numpy()

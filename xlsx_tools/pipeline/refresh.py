@@ -13,7 +13,7 @@ from ..core import i18n
 from ..core.i18n import Lang
 from ..core.read import Inputs
 from ..core.refresh import RefreshInputs, RefreshResult, compute
-from ..core.tables import RawSheet
+from ..core.tables import CellRange, OutputTable, RawSheet
 from ..errors import WorkbookUnusable
 from ..present import texts
 from ..present.sheets import output_tables
@@ -70,9 +70,22 @@ def write_outputs(book: WorkbookPort, result: RefreshResult, lang: Lang) -> None
     contents follow `lang`): print titles, defined names, formulas, charts and links that
     point at it by name keep working (issue 9).  Readers accept either language's name."""
     names = book.sheet_names()
-    for key, table in output_tables(result, lang).items():
-        existing = i18n.find_sheet(names, key)
-        book.write_table(table if existing is None else replace(table, name=existing), replaces=existing)
+    tables = output_tables(result, lang)
+    existing = {key: i18n.find_sheet(names, key) for key in tables}
+    kept = {table.name: existing[key] for key, table in tables.items() if existing[key] is not None}
+    for key, table in tables.items():
+        book.write_table(_with_sheet_names(table, kept), replaces=existing[key])
+
+
+def _with_sheet_names(table: OutputTable, kept: dict[str, str]) -> OutputTable:
+    """The table under the name its sheet keeps, its charts pointing at the kept names too."""
+    def cells(where: CellRange) -> CellRange:
+        return replace(where, sheet=kept.get(where.sheet, where.sheet))
+
+    charts = tuple(replace(chart, series=tuple(
+        replace(series, name_cell=cells(series.name_cell), categories_range=cells(series.categories_range),
+                values_range=cells(series.values_range)) for series in chart.series)) for chart in table.charts)
+    return replace(table, name=kept.get(table.name, table.name), charts=charts)
 
 
 def check(book: WorkbookPort, *, as_of: dt.date | None = None, today: dt.date | None = None,
