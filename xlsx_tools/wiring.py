@@ -20,7 +20,8 @@ from .io.letters_journal import BookJournal
 from .io.pdf import batch_pdf
 from .io.xlsx.workbook_file import WorkbookFile
 from .io.zip_guard import Limits
-from .pipeline.group import BookOutcome, GroupOutcome, book_task, group, write_group
+from .core.group import BookOutcome, GroupOutcome
+from .pipeline.group import book_task, group, write_group
 from .pipeline.letters import LettersOutcome, generate_letters
 from .pipeline.ports import LetterAdapters, WorkbookPort
 

@@ -184,3 +184,33 @@ def group_kpis(books: list[BookFigures], prioritised: pd.DataFrame) -> pd.DataFr
              "over_limit": int(prioritised["over_limits"].sum()) if len(prioritised) else 0,
              "interest_fen": int(frame["interest_fen"].sum()), "provision_fen": int(frame["provision_fen"].sum())}
     return pd.concat([frame, pd.DataFrame([group])], ignore_index=True) if len(frame) else pd.DataFrame([group])
+
+
+@dataclass(frozen=True)
+class BookOutcome:
+    """One book's run: its figures, or why it was left out."""
+
+    path: str
+    file_stem: str                      # the subsidiary's name when its Company sheet names none
+    sha256: str | None
+    seconds: float
+    figures: BookFigures | None
+    problem: Label | None = None
+
+    @property
+    def subsidiary(self) -> str:
+        return self.figures.subsidiary if self.figures else self.file_stem
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    books: list[BookOutcome]
+    priority: pd.DataFrame
+    aging: pd.DataFrame
+    kpis: pd.DataFrame
+    bucket_labels: tuple[Label, ...]    # the group's aging buckets (GROUP_POLICY's edges)
+
+    @property
+    def exit_code(self) -> int:
+        """0 = every book clean, 1 = a book was left out or had input errors."""
+        return 1 if any(b.figures is None or b.figures.errors for b in self.books) else 0

@@ -19,6 +19,7 @@ from typing import Any, Callable, Protocol, Sequence
 import pandas as pd
 
 from ..core import group as core
+from ..core.group import BookOutcome, GroupOutcome
 from ..core import i18n
 from ..core.i18n import Label, Lang
 from ..core.read.company import read_company
@@ -29,20 +30,6 @@ from ..present import texts
 from .ports import WorkbookPort
 from .refresh import check, read_sheet
 
-
-@dataclass(frozen=True)
-class BookOutcome:
-    """One book's run: its figures, or why it was left out."""
-
-    path: str
-    sha256: str | None
-    seconds: float
-    figures: core.BookFigures | None
-    problem: Label | None = None
-
-    @property
-    def subsidiary(self) -> str:
-        return self.figures.subsidiary if self.figures else PurePath(self.path).stem
 
 
 class GroupEngine(Protocol):
@@ -56,19 +43,6 @@ class GroupEngine(Protocol):
     def join(self, customer_rows: Any) -> pd.DataFrame:
         """`core.finish_join` of the groupby of `core.JOIN_AGGREGATES` over every book's customer rows."""
 
-
-@dataclass(frozen=True)
-class GroupOutcome:
-    books: list[BookOutcome]
-    priority: pd.DataFrame
-    aging: pd.DataFrame
-    kpis: pd.DataFrame
-    bucket_labels: tuple[Label, ...]    # the group's aging buckets (GROUP_POLICY's edges)
-
-    @property
-    def exit_code(self) -> int:
-        """0 = every book clean, 1 = a book was left out or had input errors."""
-        return 1 if any(b.figures is None or b.figures.errors for b in self.books) else 0
 
 
 def summarise(book: WorkbookPort, fallback_name: str, as_of: dt.date | None = None,
@@ -93,14 +67,14 @@ def book_task(opener: Callable[[str], WorkbookPort], fingerprint: Callable[[str]
     try:
         sha256 = fingerprint(path)
         figures = summarise(opener(path), PurePath(path).stem, as_of, today)
-        return BookOutcome(path, sha256, time.perf_counter() - started, figures)
+        return BookOutcome(path, PurePath(path).stem, sha256, time.perf_counter() - started, figures)
     except WorkbookUnusable as unusable:
         problem = Label(str(unusable), str(unusable))
     except OSError as error:
         problem = texts.BOOK_UNREADABLE.format(error=error.strerror or error)
     except Exception as error:  # a defect of ours on this book: say so, go on with the others
         problem = texts.BOOK_FAILED.format(error=f"{type(error).__name__}: {error}")
-    return BookOutcome(path, sha256, time.perf_counter() - started, None, problem)
+    return BookOutcome(path, PurePath(path).stem, sha256, time.perf_counter() - started, None, problem)
 
 
 def group(paths: Sequence[str], engine: GroupEngine, task: Callable[[str], BookOutcome],

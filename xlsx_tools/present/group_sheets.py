@@ -1,24 +1,20 @@
 """Lay out the group view as four sheets: Group Priority, Group Aging, Group KPIs and Sources."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from ..core import i18n
-from ..core.group import unpack_names
+from ..core.group import GroupOutcome, unpack_names
 from ..core.i18n import Lang
 from ..core.tables import OutputColumn, OutputTable
 from .sheets import (ERROR_FILL, KEY_TARGET_FILL, STAGE_FILLS, WARNING_FILL, _columns, _fill_where, _ratio,
                      _yes_blank, sheet_name)
 
-if TYPE_CHECKING:
-    from ..pipeline.group import GroupOutcome
 
 TOTAL_FILL = "D9E1F2"
 
 
-def group_priority_table(outcome: "GroupOutcome", lang: Lang) -> OutputTable:
+def group_priority_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
     ranked = outcome.priority
     separator = ", " if lang == "en" else "、"
     frame = pd.DataFrame({
@@ -47,7 +43,7 @@ def group_priority_table(outcome: "GroupOutcome", lang: Lang) -> OutputTable:
                                    list(labels).index("over_limits"): _fill_where(ranked["over_limits"], ERROR_FILL)})
 
 
-def group_aging_table(outcome: "GroupOutcome", lang: Lang) -> OutputTable:
+def group_aging_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
     aging = outcome.aging
     labels = i18n.GROUP_AGING_COLUMNS
     columns = [OutputColumn(labels["subsidiary"].get(lang), "text", 24),
@@ -75,7 +71,7 @@ def group_aging_table(outcome: "GroupOutcome", lang: Lang) -> OutputTable:
     return OutputTable(sheet_name("group_aging", lang), tuple(columns), pd.DataFrame(data), row_fills=fills)
 
 
-def group_kpis_table(outcome: "GroupOutcome", lang: Lang) -> OutputTable:
+def group_kpis_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
     kpis = outcome.kpis
     group_row = kpis["subsidiary"].isna()
     receivables = kpis["receivables_fen"]
@@ -101,7 +97,7 @@ def group_kpis_table(outcome: "GroupOutcome", lang: Lang) -> OutputTable:
                        frame, row_fills=_fill_where(group_row, TOTAL_FILL))
 
 
-def sources_table(outcome: "GroupOutcome", lang: Lang) -> OutputTable:
+def sources_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
     books = outcome.books
 
     def status(book) -> str:
@@ -133,7 +129,7 @@ def sources_table(outcome: "GroupOutcome", lang: Lang) -> OutputTable:
                        frame, row_fills=_fill_where(bad, WARNING_FILL))
 
 
-def group_tables(outcome: "GroupOutcome", lang: Lang) -> dict[str, OutputTable]:
+def group_tables(outcome: GroupOutcome, lang: Lang) -> dict[str, OutputTable]:
     """The group workbook's sheets by key, in tab order."""
     return {"group_priority": group_priority_table(outcome, lang), "group_aging": group_aging_table(outcome, lang),
             "group_kpis": group_kpis_table(outcome, lang), "sources": sources_table(outcome, lang)}
