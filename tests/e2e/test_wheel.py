@@ -44,8 +44,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
     site = Path(_run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))", cwd=root).stdout.strip())
-    (site / "host_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
+    # The wheel first: with the host's site-packages already visible, pip would find the host's own
+    # (non-editable) xlsx_tools there, call the requirement satisfied and install nothing.
     _run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--quiet", wheel, cwd=root)
+    (site / "host_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
     return env_dir / "bin"
 
 

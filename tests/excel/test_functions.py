@@ -61,7 +61,9 @@ def test_blank_input_gives_a_blank_result(blank):
 def test_bad_text_gives_a_readable_error_in_both_languages():
     assert f.XT_DAYS_PAST_DUE("next week", AS_OF) == (
         "#XT! Due Date: Date format not recognised 'next week' / 到期日：日期格式无法识别 'next week'")
-    assert f.XT_DAYS_PAST_DUE(12.0, AS_OF).startswith("#XT! Due Date: Date format not recognised '12'")  # serial < 61
+    assert f.XT_DAYS_PAST_DUE(60.0, AS_OF).startswith("#XT! Due Date: Date format not recognised '60'")  # 1900-02-29
+    assert f.XT_DAYS_PAST_DUE(0.0, AS_OF).startswith("#XT! Due Date: Date format not recognised '0'")
+    assert f.XT_DAYS_PAST_DUE(12.0, AS_OF) == 46341      # 1900-01-12, as Excel shows serial 12 and the reader reads it
     assert f.XT_DAYS_PAST_DUE(day(1), "soon").startswith("#XT! as_of: Date format not recognised 'soon'")
     assert error(f.XT_BUCKET(day(1), AS_OF, "fr")) and "zh or en" in f.XT_BUCKET(day(1), AS_OF, "fr")
     assert f.XT_STAGE(None, 100.0, None, None, AS_OF) == "#XT! Due Date is missing / 到期日缺失"
