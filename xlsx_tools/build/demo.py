@@ -846,6 +846,7 @@ DEMO_COMPANY: dict[str, Label] = {
     "law_firm_address": Label("1 Qianjiang Road, Hangzhou", "杭州市钱江路1号"),
     "lawyer": Label("Zhou Ming", "周明"),
     "lawyer_phone": Label("0571-8777 0000", "0571-8777 0000"),
+    "court": Label("Hangzhou Xihu District People's Court", "杭州市西湖区人民法院"),
 }
 
 

@@ -256,6 +256,40 @@ class Letter:
         run.font.size = Pt(9)
         run.font.color.rgb = GREY
 
+    def banner(self, text: str) -> None:
+        """A boxed, shaded warning line under the title: the document is a draft, not for sending."""
+        paragraph = self.doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(6)
+        ppr = paragraph._p.get_or_add_pPr()
+        borders = OxmlElement("w:pBdr")
+        for side in ("top", "left", "bottom", "right"):
+            edge = OxmlElement(f"w:{side}")
+            for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "2"), ("w:color", "C00000")):
+                edge.set(qn(key), value)
+            borders.append(edge)
+        ppr.append(borders)
+        shade = OxmlElement("w:shd")
+        for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", "FDE9E7")):
+            shade.set(qn(key), value)
+        ppr.append(shade)
+        run = paragraph.add_run(text)
+        run.bold = True
+        run.font.size = Pt(11)
+        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+
+    def conditional(self, condition: str, text: str) -> None:
+        """A paragraph that exists only when `condition` holds (docxtpl's paragraph-level `{%p if %}`)."""
+        self._add(f"{{%p if {condition} %}}")
+        self.indented(text)
+        self._add("{%p endif %}")
+
+    def repeated(self, loop: str, text: str) -> None:
+        """One indented paragraph per item of `loop` (docxtpl's paragraph-level `{%p for %}`)."""
+        self._add(f"{{%p for {loop} %}}")
+        self.indented(text)
+        self._add("{%p endfor %}")
+
     def right(self, text: str, bold: bool = False) -> None:
         paragraph = self._add()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -798,7 +832,8 @@ def _case_review(lang: Lang) -> Letter:
     for (zh_title, en_title), key in zip(sections, ("process", "solution", "result", "lessons")):
         letter.heading(zh_title if zh else en_title)
         letter.text(f"{{{{ case.{key} }}}}")
-    letter.heading("五、时间线（摘自函件记录和法律事件）" if zh else "5. Timeline (from the Letters log and Events)")
+    letter.heading("五、时间线（摘自函件记录、法律事件和联络记录）" if zh
+                   else "5. Timeline (from the Letters log, Events and Contacts)")
     letter.loop_table(
         ("日期", "来源", "事项", "详情") if zh else ("Date", "Source", "What", "Details"),
         ("{{ t.date }}", "{{ t.source }}", "{{ t.what }}", "{{ t.detail }}"),
@@ -952,9 +987,232 @@ def _plan(lang: Lang) -> Letter:
     return letter
 
 
+# ----- the legal hand-off (S5): drafts for the legal department ---------------------------------------------------
+def _banner_text(lang: Lang) -> str:
+    """The draft banner in both languages, the document's own first."""
+    banner = i18n.DRAFT_BANNER
+    return f"{banner.zh} / {banner.en}" if lang == "zh" else f"{banner.en} / {banner.zh}"
+
+
+def _legal_header(lang: Lang, title: str) -> Letter:
+    letter = Letter(lang, "{{ company.name }} · " + title + (" · 草稿，供法务审核" if lang == "zh"
+                                                            else " · draft for legal review"))
+    return letter
+
+
+EV_INVOICE_HEADERS = {"zh": ("序号", "合同编号", "单据号", "开票日期", "到期日", "金额（元）", "未付（元）", "利息（元）"),
+                      "en": ("No.", "Contract", "Invoice", "Invoice date", "Due date", "Amount (CNY)", "Open (CNY)",
+                             "Interest (CNY)")}
+EV_INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.contract_no }}", "{{ inv.no }}", "{{ inv.invoice_date }}",
+                    "{{ inv.due_date }}", "{{ inv.amount }}", "{{ inv.open }}", "{{ inv.interest }}")
+EV_INVOICE_WIDTHS = (0.8, 2.3, 2.3, 2.4, 2.4, 2.0, 2.0, 2.0)
+EV_INVOICE_TOTAL = {"zh": ("合计", "", "", "", "", "", "{{ principal }}", "{{ interest }}"),
+                    "en": ("Total", "", "", "", "", "", "{{ principal }}", "{{ interest }}")}
+EV_DEMAND_HEADERS = {"zh": ("类型", "函件编号", "发函日期", "寄出日期", "送达日期", "快递单号", "SHA-256"),
+                     "en": ("Kind", "Letter no.", "Dated", "Sent", "Delivered", "Tracking no.", "SHA-256")}
+EV_DEMAND_CELLS = ("{{ d.kind }}", "{{ d.letter_no }}", "{{ d.date }}", "{{ d.sent }}", "{{ d.delivered }}",
+                   "{{ d.tracking }}", "{{ d.sha256 }}")
+EV_DEMAND_WIDTHS = (1.8, 2.4, 2.2, 2.2, 2.2, 2.2, 3.2)
+EV_CONFIRM_HEADERS = {"zh": ("函件编号", "发函日期", "状态", "回函情况"),
+                      "en": ("Letter no.", "Dated", "Status", "Reply")}
+EV_CONFIRM_CELLS = ("{{ c.letter_no }}", "{{ c.date }}", "{{ c.status }}", "{{ c.reply }}")
+EV_PROMISE_HEADERS = {"zh": ("联络日期", "渠道", "联系人", "承诺付款日", "承诺金额（元）", "状态"),
+                      "en": ("Contact date", "Channel", "Person", "Promised date", "Amount (CNY)", "Status")}
+EV_PROMISE_CELLS = ("{{ p.date }}", "{{ p.channel }}", "{{ p.person }}", "{{ p.promised_date }}", "{{ p.amount }}",
+                    "{{ p.status }}")
+EV_LIMIT_HEADERS = {"zh": ("单据号", "到期日", "最近一次中断（事由、日期）", "时效届满日", "剩余天数", "状态"),
+                    "en": ("Invoice", "Due date", "Last interruption (act, date)", "Expires", "Days left", "State")}
+EV_LIMIT_CELLS = ("{{ l.no }}", "{{ l.due_date }}", "{{ l.event }}", "{{ l.expiry }}", "{{ l.days_left }}",
+                  "{{ l.state }}")
+
+
+def _none_line(letter: Letter, items: str) -> None:
+    letter.conditional(f"not {items}", "（无记录）" if letter.lang == "zh" else "(none recorded)")
+
+
+def _evidence(lang: Lang) -> Letter:
+    """诉讼证据清单: what the legal department needs to sue or apply for a payment order, and what is missing."""
+    zh = lang == "zh"
+    letter = _legal_header(lang, "诉讼证据清单" if zh else "evidence checklist")
+    letter.title("诉讼证据清单" if zh else "LITIGATION EVIDENCE CHECKLIST")
+    letter.banner(_banner_text(lang))
+    letter.right("编号：{{ letter_no }}" if zh else "Ref. {{ letter_no }}")
+    if zh:
+        letter.key_value_table([
+            ("债务人", "{{ customer.name }}（{{ customer.id }}）"),
+            ("地址", "{{ customer.address }}"),
+            ("联系人", "{{ customer.contact }}{% if customer.phone %}　{{ customer.phone }}{% endif %}"),
+            ("当前阶段", "{{ stage }} {{ stage_name }}"),
+            ("主张金额", "本金¥{{ principal }} + 逾期利息¥{{ interest }} = ¥{{ claim_total }}（截至{{ as_of }}）"),
+        ])
+    else:
+        letter.key_value_table([
+            ("Debtor", "{{ customer.name }} ({{ customer.id }})"),
+            ("Address", "{{ customer.address }}"),
+            ("Contact", "{{ customer.contact }}{% if customer.phone %}, {{ customer.phone }}{% endif %}"),
+            ("Stage", "{{ stage }} {{ stage_name }}"),
+            ("Claim", "principal CNY {{ principal }} + interest CNY {{ interest }} = CNY {{ claim_total }} "
+                      "(as at {{ as_of }})"),
+        ])
+    letter.heading("一、合同与发票" if zh else "1. Contracts and invoices")
+    letter.loop_table(EV_INVOICE_HEADERS[lang], EV_INVOICE_CELLS, INVOICE_LOOP, EV_INVOICE_WIDTHS,
+                      numeric=(5, 6, 7), total=EV_INVOICE_TOTAL[lang])
+    letter.heading("二、对账单与确认函（函件记录）" if zh else "2. Statements and confirmations (Letters log)")
+    letter.loop_table(EV_CONFIRM_HEADERS[lang], EV_CONFIRM_CELLS, "c in evidence.confirmations", (2.8, 2.6, 2.0, 8.8))
+    _none_line(letter, "evidence.confirmations")
+    letter.heading("三、催款函与律师函（函件记录）" if zh else "3. Demands and lawyer's letters (Letters log)")
+    letter.loop_table(EV_DEMAND_HEADERS[lang], EV_DEMAND_CELLS, "d in evidence.demands", EV_DEMAND_WIDTHS,
+                      size=Pt(7.5))
+    _none_line(letter, "evidence.demands")
+    letter.heading("四、还款承诺（联络记录）" if zh else "4. Promises to pay (Contacts)")
+    letter.loop_table(EV_PROMISE_HEADERS[lang], EV_PROMISE_CELLS, "p in evidence.promises", (2.6, 2.0, 3.0, 2.6, 2.8, 3.2),
+                      numeric=(4,))
+    _none_line(letter, "evidence.promises")
+    letter.heading("五、利息主张" if zh else "5. Interest claim")
+    if zh:
+        letter.text("逾期利息自各笔款项到期日次日起计至{{ as_of }}，{{ interest_basis }}，共计人民币¥{{ interest }}元；"
+                    "本金人民币¥{{ principal }}元，本息合计人民币¥{{ claim_total }}元（{{ claim_total_words }}）。"
+                    "{% if has_interest %}此后每日继续计息人民币¥{{ daily_interest }}元，至实际付清之日止。{% endif %}")
+    else:
+        letter.text("Interest from the day after each due date to {{ as_of }}, computed {{ interest_basis }}: "
+                    "CNY {{ interest }}; principal CNY {{ principal }}; total CNY {{ claim_total }} "
+                    "({{ claim_total_words }}).{% if has_interest %} Interest continues at CNY {{ daily_interest }} "
+                    "a day until payment in full.{% endif %}")
+    letter.heading("六、诉讼时效" if zh else "6. Limitation period")
+    letter.loop_table(EV_LIMIT_HEADERS[lang], EV_LIMIT_CELLS, "l in evidence.limitation", (2.4, 2.4, 4.6, 2.4, 1.6, 2.8),
+                      numeric=(4,))
+    letter.heading("七、证据缺口" if zh else "7. Gaps in the evidence")
+    letter.repeated("g in evidence.gaps", "{{ loop.index }}. {{ g }}")
+    letter.conditional("not evidence.gaps", "未发现缺口。" if zh else "No gaps found.")
+    letter.keep()
+    if zh:
+        letter.line("编制：{{ company.signatory }}　　　法务审核：________________", space_before=8)
+        letter.line("日期：{{ date }}")
+    else:
+        letter.line("Prepared by: {{ company.signatory }}      Legal review: ________________", space_before=8)
+        letter.line("Date: {{ date }}")
+    letter.end_keep()
+    return letter
+
+
+def _payment_order(lang: Lang) -> Letter:
+    """支付令申请书 (Civil Procedure Law arts. 225–228): parties, claims, facts with the evidence, the court."""
+    zh = lang == "zh"
+    letter = _legal_header(lang, "支付令申请书" if zh else "payment order application")
+    letter.title("支付令申请书" if zh else "APPLICATION FOR A PAYMENT ORDER")
+    letter.banner(_banner_text(lang))
+    letter.right("编号：{{ letter_no }}" if zh else "Ref. {{ letter_no }}")
+    if zh:
+        letter.line("申请人：{{ company.name }}", bold=True)
+        letter.indented("住所：{{ company.address }}")
+        letter.indented("法定代表人：________________　联系人：{{ company.contact }}　电话：{{ company.phone }}")
+        letter.line("被申请人：{{ customer.name }}", bold=True, space_before=4)
+        letter.indented("住所：{{ customer.address }}")
+        letter.indented("{% if customer.individual %}身份证号码：________________{% else %}法定代表人：________________"
+                        "{% endif %}{% if customer.contact %}　联系人：{{ customer.contact }}{% endif %}"
+                        "{% if customer.phone %}　电话：{{ customer.phone }}{% endif %}")
+        letter.heading("请求事项")
+        letter.indented("一、请求人民法院向被申请人发出支付令，督促被申请人向申请人支付欠款本金人民币¥{{ principal }}元"
+                        "（{{ principal_words }}）；")
+        letter.indented("二、督促被申请人支付逾期付款损失：自各笔款项到期日次日起至{{ as_of }}止人民币¥{{ interest }}元"
+                        "（{{ interest_basis }}），并自{{ as_of }}次日起按同一标准计至实际付清之日止；")
+        letter.indented("三、本案申请费由被申请人负担。")
+        letter.indented("以上截至{{ as_of }}本息合计人民币¥{{ claim_total }}元（{{ claim_total_words }}）。")
+        letter.heading("事实与理由")
+        letter.text("申请人与被申请人在合同（编号：{{ contracts }}）项下发生业务往来。申请人已按约履行义务，"
+                    "被申请人下列款项已届付款期限，至今未付：")
+    else:
+        letter.line("Applicant: {{ company.name }}", bold=True)
+        letter.indented("Domicile: {{ company.address }}")
+        letter.indented("Legal representative: ________________   Contact: {{ company.contact }}, tel. "
+                        "{{ company.phone }}")
+        letter.line("Respondent: {{ customer.name }}", bold=True, space_before=4)
+        letter.indented("Domicile: {{ customer.address }}")
+        letter.indented("{% if customer.individual %}ID card no.: ________________{% else %}Legal representative: "
+                        "________________{% endif %}{% if customer.contact %}   Contact: {{ customer.contact }}"
+                        "{% endif %}{% if customer.phone %}, tel. {{ customer.phone }}{% endif %}")
+        letter.heading("Claims")
+        letter.indented("1. That the court issue a payment order requiring the respondent to pay the applicant the "
+                        "principal of CNY {{ principal }} ({{ principal_words }});")
+        letter.indented("2. and the loss from late payment: CNY {{ interest }} from the day after each due date to "
+                        "{{ as_of }} (computed {{ interest_basis }}), continuing on the same basis from the day after "
+                        "{{ as_of }} until payment in full;")
+        letter.indented("3. and that the respondent bear the application fee.")
+        letter.indented("Total as at {{ as_of }}: CNY {{ claim_total }} ({{ claim_total_words }}).")
+        letter.heading("Facts and reasons")
+        letter.text("The applicant and the respondent traded under contract {{ contracts }}. The applicant performed "
+                    "its obligations; the following amounts are due and remain unpaid:")
+    letter.loop_table(EV_INVOICE_HEADERS[lang], EV_INVOICE_CELLS, INVOICE_LOOP, EV_INVOICE_WIDTHS,
+                      numeric=(5, 6, 7), total=EV_INVOICE_TOTAL[lang])
+    if zh:
+        letter.conditional("evidence.demands", "申请人已多次催告：{% for d in evidence.demands %}{{ d.date }}发出"
+                           "{{ d.kind }}（编号{{ d.letter_no }}{% if d.delivered %}，{{ d.delivered }}送达{% endif %}）"
+                           "{% if not loop.last %}；{% endif %}{% endfor %}。")
+        letter.text("被申请人至今未付款，亦未提出异议。申请人与被申请人之间没有其他债务纠纷，本案债权债务关系明确，"
+                    "金额确定，已届清偿期，支付令能够送达被申请人。依据《中华人民共和国民事诉讼法》第二百二十五条之规定，"
+                    "特向贵院申请支付令。")
+        letter.heading("证据目录")
+        letter.indented("1. 合同（编号：{{ contracts }}）；")
+        letter.indented("2. 发票及送货/验收单据：{% for inv in invoices %}{{ inv.no }}{% if not loop.last %}、"
+                        "{% endif %}{% endfor %}；")
+        letter.indented("3. 对账确认函：{% for c in evidence.confirmations %}{{ c.letter_no }}（{{ c.reply }}）"
+                        "{% if not loop.last %}、{% endif %}{% else %}无{% endfor %}；")
+        letter.indented("4. 催款函、律师函及送达凭证：{% for d in evidence.demands %}{{ d.letter_no }}"
+                        "{% if d.tracking %}（快递单号{{ d.tracking }}）{% endif %}{% if not loop.last %}、{% endif %}"
+                        "{% else %}无{% endfor %}；")
+        letter.indented("5. 还款承诺记录：{% for p in evidence.promises %}{{ p.date }}承诺{{ p.promised_date }}付"
+                        "¥{{ p.amount }}{% if not loop.last %}、{% endif %}{% else %}无{% endfor %}。")
+        letter.keep()
+        letter.line("此致", space_before=6)
+        letter.line("{% if company.court %}{{ company.court }}{% else %}________________人民法院{% endif %}", bold=True)
+        letter.blank()
+        letter.right("申请人：{{ company.name }}（盖章）", bold=True)
+        letter.right("法定代表人或授权代表（签字）：________________")
+        letter.right("日期：　　　　年　　月　　日")
+        letter.end_keep()
+        letter.heading("法务审核提示（提交法院前删除）")
+        letter.conditional("evidence.gaps", "证据缺口：{% for g in evidence.gaps %}{{ loop.index }}. {{ g }}"
+                                            "{% if not loop.last %}；{% endif %}{% endfor %}")
+        letter.indented("被申请人收到支付令之日起十五日内可提出书面异议；异议成立的，支付令失效，转入诉讼程序。")
+    else:
+        letter.conditional("evidence.demands", "The applicant has demanded payment: {% for d in evidence.demands %}"
+                           "{{ d.kind }} {{ d.letter_no }} dated {{ d.date }}{% if d.delivered %}, delivered "
+                           "{{ d.delivered }}{% endif %}{% if not loop.last %}; {% endif %}{% endfor %}.")
+        letter.text("The respondent has neither paid nor objected. There is no other dispute between the parties; "
+                    "the debt is clear, fixed in amount and due, and the order can be served on the respondent. "
+                    "The applicant therefore applies for a payment order under Article 225 of the Civil Procedure "
+                    "Law of the People's Republic of China.")
+        letter.heading("Evidence")
+        letter.indented("1. Contract(s) {{ contracts }};")
+        letter.indented("2. Invoices and delivery or acceptance records: {% for inv in invoices %}{{ inv.no }}"
+                        "{% if not loop.last %}, {% endif %}{% endfor %};")
+        letter.indented("3. Account confirmations: {% for c in evidence.confirmations %}{{ c.letter_no }} "
+                        "({{ c.reply }}){% if not loop.last %}, {% endif %}{% else %}none{% endfor %};")
+        letter.indented("4. Demands, lawyer's letters and proof of delivery: {% for d in evidence.demands %}"
+                        "{{ d.letter_no }}{% if d.tracking %} (tracking {{ d.tracking }}){% endif %}"
+                        "{% if not loop.last %}, {% endif %}{% else %}none{% endfor %};")
+        letter.indented("5. Promises to pay: {% for p in evidence.promises %}on {{ p.date }} to pay CNY {{ p.amount }} "
+                        "by {{ p.promised_date }}{% if not loop.last %}; {% endif %}{% else %}none{% endfor %}.")
+        letter.keep()
+        letter.line("To:", space_before=6)
+        letter.line("{% if company.court %}{{ company.court }}{% else %}________________ People's Court{% endif %}",
+                    bold=True)
+        letter.blank()
+        letter.right("Applicant: {{ company.name }} (seal 盖章)", bold=True)
+        letter.right("Legal representative or authorised signatory: ________________")
+        letter.right("Date:")
+        letter.end_keep()
+        letter.heading("Notes for the legal review (remove before filing)")
+        letter.conditional("evidence.gaps", "Gaps: {% for g in evidence.gaps %}{{ loop.index }}. {{ g }}"
+                                            "{% if not loop.last %}; {% endif %}{% endfor %}")
+        letter.indented("The respondent may object in writing within 15 days of service; a valid objection ends the "
+                        "order and the matter goes to proceedings.")
+    return letter
+
+
 BUILDERS: dict[str, Callable[[Lang], Letter]] = {
     "confirmation": _confirmation, "reminder": _reminder, "demand": _demand, "lawyer": _lawyer,
-    "case_review": _case_review, "plan": _plan,
+    "case_review": _case_review, "plan": _plan, "evidence": _evidence, "payment_order": _payment_order,
 }
 assert tuple(BUILDERS) == KINDS
 

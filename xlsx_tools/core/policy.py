@@ -116,6 +116,13 @@ SETTINGS: tuple[Setting, ...] = (
             Label("Letters: customer stages that get a payment demand notice", "函件：发送催款通知书的客户阶段")),
     Setting("letters_lawyer_stages", "text_list", ("S4",),
             Label("Letters: customer stages that get a lawyer's letter draft", "函件：起草律师函的客户阶段")),
+    Setting("letters_evidence_stages", "text_list", ("S5",),
+            Label("Letters: customer stages that get a litigation evidence checklist (--kind evidence)",
+                  "函件：生成诉讼证据清单的客户阶段（--kind evidence）")),
+    Setting("letters_payment_order_stages", "text_list", ("S5",),
+            Label("Letters: customer stages that get a payment order application draft if the debt is "
+                  "undisputed (--kind payment_order)",
+                  "函件：债务无争议时起草支付令申请书的客户阶段（--kind payment_order）")),
     # -- letter timing windows (issue 9): a pre-due letter must still be able to prevent a dispute --
     Setting("letters_confirmation_from_days", "int", 15,
             Label("Letters: a confirmation covers invoices due in at most this many days",

@@ -128,6 +128,8 @@ COMPANY_FIELDS: dict[str, Label] = {
     "lawyer_phone": Label("Lawyer's phone", "律师电话"),
     "dispute_resolution": Label("Disputes (installment agreements): court or arbitration commission",
                                 "争议解决（分期协议）：法院或仲裁委员会"),
+    "court": Label("Court for payment orders (full name, e.g. Hangzhou Xihu District People's Court)",
+                   "支付令管辖法院（全称，如杭州市西湖区人民法院）"),
 }
 
 CASE_COLUMNS: dict[str, Label] = {

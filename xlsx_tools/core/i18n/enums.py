@@ -85,6 +85,9 @@ LETTER_KINDS: dict[str, Label] = {
     "lawyer": Label("Lawyer's letter", "律师函"),
     "case_review": Label("Collection case review", "催收案例复盘记录"),
     "plan": Label("Installment payment agreement", "分期还款协议"),
+    # the legal hand-off at S5 (issue 11): drafts for the legal department
+    "evidence": Label("Litigation evidence checklist", "诉讼证据清单"),
+    "payment_order": Label("Application for a payment order", "支付令申请书"),
 }
 
 LETTER_STATUSES: dict[str, Label] = {
@@ -216,6 +219,8 @@ TIMELINE_WORDS: dict[str, Label] = {
     "delivered": Label("delivered ", "送达 "),
     "tracking": Label("tracking ", "单号 "),
     "all_invoices": Label("all invoices", "全部单据"),
+    "contacts": Label("Contacts", "联络记录"),
+    "promise": Label("promise ", "承诺 "),
 }
 
 # ----- the collector's week (issue 11): Contacts codes, tags and bands -----
@@ -314,3 +319,22 @@ DPD_BANDS: dict[str, Label] = {
     ">90": Label(">90", "90天以上"),
 }
 
+
+
+# ----- the legal hand-off (issue 11): evidence checklist and payment order -----
+# The act that last interrupted an invoice's limitation period (limitation pass `limitation_event`).
+INTERRUPTIONS: dict[str, Label] = {
+    **EVENT_TYPES,
+    "payment": Label("partial payment", "部分付款"),
+}
+INTERRUPTION_NONE = Label("none: runs from the due date", "无（自到期日起算）")
+
+# How a confirmation letter's reply reads in the evidence checklist.
+REPLY_STATES: dict[str, Message] = {
+    "confirmed": Message("confirmed by the customer on {date} (acknowledgement in Events)",
+                       "客户已于{date}确认（法律事件：债务确认）"),
+    "returned": Message("returned undelivered", "退回未送达"),
+    "none": Message("no reply recorded", "未记录回函"),
+}
+
+DRAFT_BANNER = Label("DRAFT FOR LEGAL REVIEW", "草稿，供法务审核")

@@ -152,6 +152,21 @@ LETTER_MESSAGES: dict[str, Message] = {
     "void_number": Message("number reserved by an interrupted run; no letter was written",
                            "上次中断的批次预留了此编号，但未生成函件"),
     "company_unknown_key": Message("Unknown company item '{value}' ignored", "未知公司信息项 '{value}'，已忽略"),
+    # the legal hand-off (issue 11)
+    "disputed": Message("{customer}: no payment order, the debt is disputed ({reason}); a payment order is only "
+                        "for undisputed money debts", "{customer}：不起草支付令，债务存在争议（{reason}）；支付令仅适用于无争议的金钱债务"),
+    "dispute_contact": Message("Contacts row {row}: dispute on {date}", "联络记录第 {row} 行：{date} 提出异议"),
+    "dispute_ledger": Message("invoice {invoice} is disputed in the Ledger", "台账中单据 {invoice} 状态为争议"),
+    "no_overdue": Message("{customer}: nothing overdue to claim", "{customer}：没有可主张的逾期款项"),
+    "court_missing": Message("Company sheet: the court for payment orders (court) is blank; the draft {letter_no} "
+                             "leaves it to fill in",
+                             "公司信息表未填写支付令管辖法院（court）；草稿 {letter_no} 中留空待填"),
+    "gap_undelivered": Message("{kind} {letter_no}: no delivered date (proof of delivery missing)",
+                               "{kind} {letter_no}：未记录送达日期（缺少送达证明）"),
+    "gap_no_contract": Message("invoice {invoice}: no contract number", "单据 {invoice}：无合同编号"),
+    "gap_expiry": Message("invoice {invoice}: limitation expires on {date}, in {days} days",
+                          "单据 {invoice}：诉讼时效于 {date} 届满，剩余 {days} 天"),
+    "gap_expired": Message("invoice {invoice}: limitation expired on {date}", "单据 {invoice}：诉讼时效已于 {date} 届满"),
 }
 
 WARNINGS: dict[str, Message] = {

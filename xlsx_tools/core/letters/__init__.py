@@ -14,6 +14,10 @@ A letter is one customer and one kind:
 | case_review  | on request: one per row of the Cases sheet not yet reviewed       |
 | plan         | on request: one 分期还款协议 per row of the Plans sheet not yet    |
 |              | rendered (the plan no is logged in the Case Ref column)          |
+| evidence     | on request: stage in `letters_evidence_stages` (S5): the 诉讼证据清单 |
+|              | of the overdue invoices, with its gaps (`evidence`)              |
+| payment_order| on request: stage in `letters_payment_order_stages` (S5) and the  |
+|              | debt undisputed (no Contacts `dispute`, no open `disputed` row)  |
 
 Idempotency: a letter is skipped when the Letters log already holds one for the
 same customer, kind and stage dated less than `letters_cooldown_days` before the

@@ -7,11 +7,12 @@ import pandas as pd
 
 from .. import i18n
 from ..i18n import Label
+from ..issues import Issue
 from ..refresh import RefreshResult
 from .plan import LetterJob, _msg
 
-# Data a letter cannot go out without (Company sheet keys, Customers fields).
-# Data a letter cannot go out without (Company sheet keys, Customers fields).
+# Data a letter cannot go out without (Company sheet keys, Customers fields).  A payment order's
+# court is not among them: the draft leaves it blank and `court_issue` reports it.
 COMPANY_REQUIRED: dict[str, tuple[str, ...]] = {
     "confirmation": ("name", "address", "contact", "phone", "payee_name", "bank_name", "bank_account"),
     "reminder": ("name", "address", "contact", "phone", "payee_name", "bank_name", "bank_account"),
@@ -19,6 +20,8 @@ COMPANY_REQUIRED: dict[str, tuple[str, ...]] = {
     "lawyer": ("name", "payee_name", "bank_name", "bank_account", "law_firm", "lawyer"),
     "case_review": ("name",),
     "plan": ("name", "address", "payee_name", "bank_name", "bank_account"),
+    "evidence": ("name",),
+    "payment_order": ("name", "address"),
 }
 CUSTOMER_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "confirmation": ("name", "address"),
@@ -27,6 +30,8 @@ CUSTOMER_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "lawyer": ("name", "address"),
     "case_review": ("name",),
     "plan": ("name", "address"),
+    "evidence": ("name",),
+    "payment_order": ("name", "address"),
 }
 CUSTOMER_FIELD_LABELS: dict[str, Label] = {
     "name": i18n.CUSTOMER_COLUMNS["customer_name"],
@@ -69,3 +74,12 @@ def check_job(job: LetterJob, result: RefreshResult, company: Mapping[str, str])
         if foreign:
             return _msg("foreign_currency", currency=", ".join(foreign))
     return None
+
+
+def court_issue(company: Mapping[str, str], letter_no: str) -> Issue | None:
+    """A warning naming the Company sheet's court cell when a payment order is drafted without a court."""
+    if str(company.get("court", "") or "").strip():
+        return None
+    sheet = getattr(company, "sheet", "") or i18n.SHEETS["company"].zh
+    cell = getattr(company, "cells", {}).get("court", "")
+    return Issue("warning", sheet, cell, _msg("court_missing", letter_no=letter_no))

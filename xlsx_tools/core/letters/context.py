@@ -17,7 +17,8 @@ from ..refresh import RefreshResult
 from ..rmb import fen_capitals, format_letter_date
 from ..tables import SerialDates
 from .checks import customer_record
-from .plan import STAGE_KINDS, LetterJob
+from .evidence import evidence_for
+from .plan import LEGAL_KINDS, STAGE_KINDS, LetterJob
 
 
 def _date_text(value: object, lang: Lang, serial_dates: SerialDates | None = None) -> str:
@@ -100,8 +101,65 @@ def letter_context(job: LetterJob, letter_no: str, result: RefreshResult, compan
         context["plan"], context["schedule"] = _plan_context(job, result, lang)
     if job.kind == "case_review":
         context["case"] = _case_context(job, cases, day, lang)
-        context["timeline"] = _timeline(job.customer_id, log, result.events, lang)
+        context["timeline"] = _timeline(job.customer_id, log, result.events, lang, result.contacts)
+    if job.kind in LEGAL_KINDS:
+        context["evidence"] = _evidence_context(job, result, log, lang)
     return context
+
+
+def _sha_groups(text: object) -> str:
+    """A SHA-256 in groups of 16, so a narrow table cell wraps it between groups."""
+    value = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text).strip()
+    return " ".join(value[i:i + 16] for i in range(0, len(value), 16))
+
+
+def _evidence_context(job: LetterJob, result: RefreshResult, log: LetterLog | None, lang: Lang) -> dict:
+    """The evidence checklist's lists (also the payment order's facts): contracts, confirmations with
+    their reply, demands with number, SHA-256 and delivery, promises, limitation per invoice, gaps."""
+    found = evidence_for(result, log, job.customer_id, job.invoice_nos)
+    serial = log.serial_dates if log is not None else None
+    separator = "、" if lang == "zh" else ", "
+    invoices = found.invoices
+    contracts = []
+    if len(invoices):
+        keyed = invoices.assign(_contract=invoices["contract_no"].fillna("").astype(str))
+        for contract, rows in keyed.groupby("_contract", sort=False):
+            contracts.append({"no": contract or i18n.NO_CONTRACT.get(lang),
+                              "invoices": separator.join(rows["invoice_no"].astype(str)),
+                              "amount": format_money(int(rows["amount_fen"].sum())),
+                              "open": format_money(int(rows["open_fen"].sum()))})
+    limitation = [{
+        "no": str(r.invoice_no),
+        "due_date": _date_text(r.due_date, lang),
+        "event": (i18n.INTERRUPTIONS[r.limitation_event].get(lang) + " " + _date_text(r.limitation_anchor, lang)
+                  if isinstance(r.limitation_event, str) else i18n.INTERRUPTION_NONE.get(lang)),
+        "expiry": _date_text(r.limitation_expiry, lang),
+        "days_left": "" if pd.isna(r.limitation_days_left) else str(int(r.limitation_days_left)),
+        "state": i18n.LIMITATION_STATES[r.limitation_state].get(lang)
+        if r.limitation_state in i18n.LIMITATION_STATES else "",
+    } for r in invoices.itertuples(index=False)]
+    confirmations = [{
+        "letter_no": str(r.letter_no), "date": _date_text(r.date, lang),
+        "status": i18n.LETTER_STATUSES[r.status].get(lang) if r.status in i18n.LETTER_STATUSES else str(r.status or ""),
+        "reply": r.reply.get(lang),
+    } for r in found.confirmations.itertuples(index=False)]
+    demands = [{
+        "kind": i18n.LETTER_KINDS[r.kind].get(lang) if r.kind in i18n.LETTER_KINDS else str(r.kind),
+        "letter_no": str(r.letter_no), "date": _date_text(r.date, lang),
+        "sha256": _sha_groups(r.sha256),
+        "sent": _date_text(r.sent_date, lang, serial), "delivered": _date_text(r.delivered_date, lang, serial),
+        "tracking": "" if r.tracking_no is None or pd.isna(r.tracking_no) else str(r.tracking_no),
+    } for r in found.demands.itertuples(index=False)]
+    promises = [{
+        "date": _date_text(r.contact_date, lang),
+        "channel": i18n.CHANNELS[r.channel].get(lang) if r.channel in i18n.CHANNELS else str(r.channel),
+        "person": "" if not isinstance(r.contact_person, str) else r.contact_person,
+        "promised_date": _date_text(r.promised_date, lang),
+        "amount": format_money(int(r.promised_fen)),
+        "status": i18n.PROMISE_STATES[r.status].get(lang) if r.status in i18n.PROMISE_STATES else str(r.status),
+    } for r in found.promises.itertuples(index=False)]
+    return {"contracts": contracts, "limitation": limitation, "confirmations": confirmations, "demands": demands,
+            "promises": promises, "gaps": [gap.message.get(lang) for gap in found.gaps]}
 
 
 def _interest_context(job: LetterJob, rows: pd.DataFrame, result: RefreshResult, lang: Lang) -> dict:
@@ -208,9 +266,10 @@ def _case_context(job: LetterJob, cases: pd.DataFrame | None, day: dt.date, lang
     }
 
 
-def _timeline(customer_id: str, log: LetterLog | None, events: pd.DataFrame, lang: Lang) -> list[dict[str, str]]:
+def _timeline(customer_id: str, log: LetterLog | None, events: pd.DataFrame, lang: Lang,
+              contacts: pd.DataFrame | None = None) -> list[dict[str, str]]:
     """What happened in a case, in date order: each letter of the Letters log (with its sending and
-    delivery) and each row of the Events sheet."""
+    delivery), each row of the Events sheet and each row of the Contacts sheet (channel, outcome, promise)."""
     def text(value: object) -> str:
         return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
@@ -242,6 +301,19 @@ def _timeline(customer_id: str, log: LetterLog | None, events: pd.DataFrame, lan
             items.append((pd.Timestamp(r.date), 1, {
                 "date": _date_text(r.date, lang), "source": i18n.TIMELINE_WORDS["events"].get(lang),
                 "what": event, "detail": invoices}))
+    if contacts is not None and len(contacts):
+        mine = contacts[contacts["customer_id"] == customer_id]
+        for r in mine.itertuples(index=False):
+            channel = i18n.CHANNELS[r.channel].get(lang) if r.channel in i18n.CHANNELS else text(r.channel)
+            outcome = i18n.OUTCOMES[r.outcome].get(lang) if r.outcome in i18n.OUTCOMES else text(r.outcome)
+            detail = [text(r.contact_person)]
+            if r.outcome == "promise" and pd.notna(r.promised_date):
+                detail.append(i18n.TIMELINE_WORDS["promise"].get(lang) + _date_text(r.promised_date, lang)
+                              + ("" if pd.isna(r.promised_fen) else " ¥" + format_money(int(r.promised_fen))))
+            items.append((pd.Timestamp(r.contact_date), 2, {
+                "date": _date_text(r.contact_date, lang), "source": i18n.TIMELINE_WORDS["contacts"].get(lang),
+                "what": f"{channel} · {outcome}", "detail": ("; " if lang == "en" else "；").join(
+                    part for part in detail if part)}))
     items.sort(key=lambda item: (pd.Timestamp.max if pd.isna(item[0]) else item[0], item[1]))
     return [entry for _, _, entry in items]
 
@@ -255,3 +327,5 @@ COMMON_NAMES = frozenset({"kind", "title", "letter_no", "date", "as_of", "deadli
 CONTEXT_NAMES: dict[str, frozenset[str]] = {kind: COMMON_NAMES for kind in STAGE_KINDS}
 CONTEXT_NAMES["case_review"] = COMMON_NAMES | {"case", "timeline"}
 CONTEXT_NAMES["plan"] = COMMON_NAMES | {"plan", "schedule"}
+CONTEXT_NAMES["evidence"] = COMMON_NAMES | {"evidence"}
+CONTEXT_NAMES["payment_order"] = COMMON_NAMES | {"evidence"}

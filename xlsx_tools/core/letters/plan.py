@@ -16,8 +16,9 @@ from ..refresh import RefreshResult
 
 KINDS: tuple[str, ...] = tuple(i18n.LETTER_KINDS)
 STAGE_KINDS: tuple[str, ...] = ("confirmation", "reminder", "demand", "lawyer")
-DEFAULT_KINDS = STAGE_KINDS                 # case reviews and plan agreements only on request
-ON_REQUEST_KINDS = ("case_review", "plan")
+DEFAULT_KINDS = STAGE_KINDS                 # case reviews, plan agreements and legal drafts only on request
+LEGAL_KINDS = ("evidence", "payment_order")  # the S5 hand-off to the legal department (Policy stages)
+ON_REQUEST_KINDS = ("case_review", "plan") + LEGAL_KINDS
 PRE_DUE_KINDS = ("confirmation", "reminder")
 
 
@@ -82,9 +83,15 @@ def _rows_for(detail: pd.DataFrame, kind: str, stages: frozenset[str], policy: P
         near, far = due_window(policy, kind)
         days_to_due = (live["due_date"] - pd.Timestamp(day)).dt.days
         return live[live["stage"].isin(stages) & days_to_due.between(near, far)]
-    if kind in ("demand", "lawyer"):
-        return live[live["stage"].isin(i18n.LADDER_CODES) & (live["days_past_due"] >= 1)]
+    if kind in ("demand", "lawyer") + LEGAL_KINDS:
+        return overdue_rows(live)
     return live[live["stage"].isin(i18n.LADDER_CODES + ("PLAN", "HOLD"))]
+
+
+def overdue_rows(detail: pd.DataFrame) -> pd.DataFrame:
+    """The open receivables a demand claims: overdue, on the collection ladder (not on hold or in a plan)."""
+    live = detail[detail["open_fen"] > 0]
+    return live[live["stage"].isin(i18n.LADDER_CODES) & (live["days_past_due"] >= 1)]
 
 
 def in_cooldown(log: LetterLog, customer_id: str, kind: str, stage: str, day: dt.date,
@@ -147,7 +154,7 @@ def plan_letters(result: RefreshResult, log: LetterLog, cases: pd.DataFrame | No
         rows = by_customer.get(row.customer_id, detail.iloc[0:0])
         name = row.customer_name if isinstance(row.customer_name, str) else customer_id
         for kind in wanted_kinds:
-            if kind in ON_REQUEST_KINDS:
+            if kind in ON_REQUEST_KINDS and kind not in LEGAL_KINDS:
                 continue
             stages = kind_stages(policy, kind)
             if row.stage not in stages:
@@ -155,9 +162,19 @@ def plan_letters(result: RefreshResult, log: LetterLog, cases: pd.DataFrame | No
             if kind == "reminder" and not (bool(row.high_risk) or customer_id in newcomers):
                 continue
             concerned = _rows_for(rows, kind, stages, policy, day)
+            if kind in LEGAL_KINDS and not len(concerned):
+                served.add(customer_id)
+                notes.append(LetterNote(kind, customer_id, _msg("no_overdue", customer=customer_id)))
+                continue
             if not len(concerned):
                 continue
             served.add(customer_id)
+            if kind == "payment_order":
+                reasons = dispute_reasons(result, customer_id)
+                if reasons:
+                    notes.append(LetterNote(kind, customer_id, _msg("disputed", customer=customer_id,
+                                                                    reason=join_labels(reasons))))
+                    continue
             recent = in_cooldown(log, customer_id, kind, row.stage, day, cooldown)
             if recent is not None:
                 notes.append(LetterNote(kind, customer_id, _msg(
@@ -165,7 +182,9 @@ def plan_letters(result: RefreshResult, log: LetterLog, cases: pd.DataFrame | No
                     date=pd.Timestamp(recent["date"]).date().isoformat(), letter_no=recent["letter_no"],
                     days=cooldown), recent["letter_no"]))
                 continue
-            concerned, repeated = _drop_same_day(concerned, today.get(customer_id, []))
+            # legal drafts go to the legal department, not the customer: the one-letter-a-day rule is not theirs
+            concerned, repeated = (concerned, None) if kind in LEGAL_KINDS else \
+                _drop_same_day(concerned, today.get(customer_id, []))
             if repeated is not None:
                 notes.append(LetterNote(kind, customer_id, _msg(
                     "same_day_invoices", customer=customer_id, invoices=", ".join(repeated[1]),
@@ -196,6 +215,26 @@ def plan_letters(result: RefreshResult, log: LetterLog, cases: pd.DataFrame | No
             elif not set(wanted_kinds) <= set(ON_REQUEST_KINDS):
                 notes.append(LetterNote("", customer_id, _msg("not_in_ledger", customer=customer_id)))
     return jobs, notes
+
+
+def dispute_reasons(result: RefreshResult, customer_id: str) -> list[Label]:
+    """Why a customer's debt counts as disputed (empty: undisputed): each Contacts row with outcome
+    `dispute` up to the as-of date, and each open Ledger row with status `disputed`."""
+    reasons: list[Label] = []
+    contacts = result.contacts
+    if len(contacts):
+        said = contacts[(contacts["customer_id"] == customer_id) & (contacts["outcome"] == "dispute")
+                        & (contacts["contact_date"] <= pd.Timestamp(result.as_of))]
+        reasons += [_msg("dispute_contact", row=int(r.row), date=pd.Timestamp(r.contact_date).date().isoformat())
+                    for r in said.itertuples(index=False)]
+    detail = result.detail
+    held = detail[(detail["customer_id"] == customer_id) & (detail["status"] == "disputed") & (detail["open_fen"] > 0)]
+    reasons += [_msg("dispute_ledger", invoice=str(no)) for no in held["invoice_no"]]
+    return reasons
+
+
+def join_labels(labels: Sequence[Label]) -> Label:
+    return Label("; ".join(label.en for label in labels), "；".join(label.zh for label in labels))
 
 
 def _drop_same_day(concerned: pd.DataFrame, earlier: list[tuple[str | Label, set[str]]]

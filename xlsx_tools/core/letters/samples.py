@@ -40,7 +40,8 @@ def sample_context(kind: str, lang: Lang) -> dict:
                     "law_firm": "上海示例律师事务所" if zh else "Shanghai Example Law Firm",
                     "law_firm_address": "上海市静安区南京西路 1 号" if zh else "1 West Nanjing Road, Jing'an District, Shanghai",
                     "lawyer": "张伟" if zh else "Zhang Wei", "lawyer_phone": "021-6666 0200",
-                    "dispute_resolution": ""},
+                    "dispute_resolution": "",
+                    "court": "上海市浦东新区人民法院" if zh else "Shanghai Pudong New Area People's Court"},
         "invoices": invoices,
         "invoice_count": "2",
         "contracts": "HT-2026-017",
@@ -82,8 +83,45 @@ def sample_context(kind: str, lang: Lang) -> dict:
              "detail": ("已送达；寄出 2026年10月10日；送达 2026年10月12日；单号 SF1234567890" if zh else
                         "delivered; sent 10 October 2026; delivered 12 October 2026; tracking SF1234567890")},
             {"date": format_letter_date(dt.date(2026, 10, 20), lang), "source": events,
-             "what": i18n.EVENT_TYPES["promise_to_pay"].get(lang), "detail": "INV-2026-0101"}]
+             "what": i18n.EVENT_TYPES["promise_to_pay"].get(lang), "detail": "INV-2026-0101"},
+            {"date": format_letter_date(dt.date(2026, 10, 21), lang), "source": i18n.TIMELINE_WORDS["contacts"].get(lang),
+             "what": i18n.CHANNELS["phone"].get(lang) + " · " + i18n.OUTCOMES["promise"].get(lang),
+             "detail": ("王敏；承诺 2026年10月31日 ¥10,000.00" if zh else
+                        "Wang Min; promise 31 October 2026 ¥10,000.00")}]
+    if kind in ("evidence", "payment_order"):
+        context["evidence"] = sample_evidence(lang)
     return context
+
+
+def sample_evidence(lang: Lang) -> dict:
+    """The sample claim's evidence: one confirmation, a delivered demand and an undelivered lawyer's letter,
+    one kept promise, the limitation clock of both invoices and the one gap (the undelivered letter)."""
+    zh = lang == "zh"
+    day = lambda *ymd: format_letter_date(dt.date(*ymd), lang)      # noqa: E731
+    sha = "9f86d081884c7d65 9a2feaa0c55ad015 a3bf4f1b2b0b822c d15d6c15b0f00a08"
+    return {
+        "contracts": [{"no": "HT-2026-017", "invoices": ("、" if zh else ", ").join(["INV-2026-0101", "INV-2026-0135"]),
+                       "amount": "18,409.02", "open": "16,409.02"}],
+        "confirmations": [{"letter_no": "CS-2026-000090", "date": day(2026, 9, 20),
+                           "status": i18n.LETTER_STATUSES["delivered"].get(lang),
+                           "reply": i18n.REPLY_STATES["confirmed"].format(date="2026-09-25").get(lang)}],
+        "demands": [
+            {"kind": i18n.LETTER_KINDS["demand"].get(lang), "letter_no": "CS-2026-000101", "date": day(2026, 10, 9),
+             "sha256": sha, "sent": day(2026, 10, 10), "delivered": day(2026, 10, 12), "tracking": "SF1234567890"},
+            {"kind": i18n.LETTER_KINDS["lawyer"].get(lang), "letter_no": "CS-2026-000118", "date": day(2026, 11, 2),
+             "sha256": sha, "sent": day(2026, 11, 3), "delivered": "", "tracking": "EMS9876543210"}],
+        "promises": [{"date": day(2026, 10, 21), "channel": i18n.CHANNELS["phone"].get(lang),
+                      "person": "王敏" if zh else "Wang Min", "promised_date": day(2026, 10, 31),
+                      "amount": "2,000.00", "status": i18n.PROMISE_STATES["kept"].get(lang)}],
+        "limitation": [
+            {"no": "INV-2026-0101", "due_date": day(2026, 10, 2),
+             "event": i18n.INTERRUPTIONS["demand_delivered"].get(lang) + " " + day(2026, 10, 12),
+             "expiry": day(2029, 10, 12), "days_left": "1066", "state": i18n.LIMITATION_STATES["running"].get(lang)},
+            {"no": "INV-2026-0135", "due_date": day(2026, 10, 31), "event": i18n.INTERRUPTION_NONE.get(lang),
+             "expiry": day(2029, 10, 31), "days_left": "1085", "state": i18n.LIMITATION_STATES["running"].get(lang)}],
+        "gaps": [i18n.LETTER_MESSAGES["gap_undelivered"].format(kind=i18n.LETTER_KINDS["lawyer"],
+                                                                letter_no="CS-2026-000118").get(lang)],
+    }
 
 
 def sample_plan(lang: Lang) -> tuple[dict, list[dict[str, str]]]:

@@ -138,10 +138,10 @@ def plan_acts(plan_invoices: pd.DataFrame | None) -> pd.DataFrame:
 
 # ----- expanding acts to receivables ------------------------------------------------------------------
 def _expand(acts: pd.DataFrame, detail: pd.DataFrame, scope: str) -> pd.DataFrame:
-    """(pos, date, kind) pairs: which receivable (position in `detail`) each act touches."""
+    """(pos, date, kind, event) rows: which receivable (position in `detail`) each act touches."""
     if not len(acts):
         return pd.DataFrame({"pos": pd.Series(dtype="int64"), "date": pd.Series(dtype="datetime64[ns]"),
-                             "kind": pd.Series(dtype=object)})
+                             "kind": pd.Series(dtype=object), "event": pd.Series(dtype=object)})
     receivables = pd.DataFrame({"pos": np.arange(len(detail)), "customer_id": detail["customer_id"].to_numpy(),
                                 "invoice_no": detail["invoice_no"].to_numpy(),
                                 "contract_no": detail["contract_no"].to_numpy() if "contract_no" in detail
@@ -151,30 +151,33 @@ def _expand(acts: pd.DataFrame, detail: pd.DataFrame, scope: str) -> pd.DataFram
     named = acts["invoices"].map(lambda v: v is not None)
     widen = named & (acts["kind"] == "demand") & (scope == "customer")
     whole = acts[~named | widen]
-    pairs = [whole[["act", "customer_id", "date", "kind"]].merge(receivables[["pos", "customer_id"]],
-                                                                 on="customer_id")[["pos", "date", "kind"]]]
+    pairs = [whole[["act", "customer_id", "date", "kind", "event"]].merge(
+        receivables[["pos", "customer_id"]], on="customer_id")[["pos", "date", "kind", "event"]]]
     listed = acts[named & ~widen].explode("invoices").rename(columns={"invoices": "invoice_no"})
     listed = listed[listed["invoice_no"].notna()]
     hits = listed.merge(receivables, on=["customer_id", "invoice_no"])
-    pairs.append(hits[["pos", "date", "kind"]])
+    pairs.append(hits[["pos", "date", "kind", "event"]])
     if scope == "contract":
         demands = hits[(hits["kind"] == "demand") & hits["contract_no"].notna()]
-        same = demands[["customer_id", "contract_no", "date", "kind"]].merge(
+        same = demands[["customer_id", "contract_no", "date", "kind", "event"]].merge(
             receivables[receivables["contract_no"].notna()], on=["customer_id", "contract_no"])
-        pairs.append(same[["pos", "date", "kind"]])
+        pairs.append(same[["pos", "date", "kind", "event"]])
     out = pd.concat(pairs, ignore_index=True)
     out["date"] = pd.to_datetime(out["date"]).astype("datetime64[ns]")
     return out.drop_duplicates().reset_index(drop=True)
 
 
-def _anchor(pairs: pd.DataFrame, due: pd.Series, cutoff: pd.Series, cap: pd.Series, years: int) -> pd.Series:
-    """The latest valid interruption (or the due date) of each receivable, acts up to `cutoff`."""
+def _anchor(pairs: pd.DataFrame, due: pd.Series, cutoff: pd.Series, cap: pd.Series, years: int
+            ) -> tuple[pd.Series, pd.Series]:
+    """The latest valid interruption (or the due date) of each receivable, acts up to `cutoff`,
+    and the event code of that interruption (None where the due date is the anchor)."""
+    events = pd.Series(None, index=due.index, dtype=object)
     relevant = pairs[pairs["kind"].isin(("demand", "debtor"))].copy()
     relevant["due"] = due.to_numpy()[relevant["pos"].to_numpy()]
     relevant["cutoff"] = cutoff.to_numpy()[relevant["pos"].to_numpy()]
     relevant = relevant[(relevant["date"] > relevant["due"]) & (relevant["date"] <= relevant["cutoff"])]
     if not len(relevant):
-        return due.copy()
+        return due.copy(), events
     # Debtor acts before demands on the same day; each debtor act opens a new segment.
     relevant["order"] = (relevant["kind"] == "demand").astype("int64")
     relevant = relevant.sort_values(["pos", "date", "order"], kind="mergesort").reset_index(drop=True)
@@ -189,18 +192,21 @@ def _anchor(pairs: pd.DataFrame, due: pd.Series, cutoff: pd.Series, cap: pd.Seri
     limit = pd.Series(np.minimum(limit.to_numpy(dtype="datetime64[ns]"), pos_cap), index=relevant.index)
     in_time = (debtor | (relevant["date"] <= limit)).astype("int64")
     valid = (in_time.groupby(groups).cummin() > 0) | debtor
-    latest = relevant[valid].groupby("pos")["date"].max()
+    latest = relevant[valid].groupby("pos").tail(1)      # sorted by date: the last act of each receivable
+    positions = latest["pos"].to_numpy()
     anchor = due.copy()
-    anchor.iloc[latest.index.to_numpy()] = latest.to_numpy(dtype="datetime64[ns]")
-    return anchor
+    anchor.iloc[positions] = latest["date"].to_numpy(dtype="datetime64[ns]")
+    events.iloc[positions] = latest["event"].to_numpy()
+    return anchor, events
 
 
 # ----- the clock -----------------------------------------------------------------------------------
 def limitation_clock(detail: pd.DataFrame, as_of: dt.date, policy: Policy, acts: pd.DataFrame
                      ) -> pd.DataFrame:
-    """Per receivable of `detail` (aged, staged): limitation_anchor, limitation_expiry,
-    limitation_days_left (Int64), limitation_state (running / frozen / expired / judgment /
-    closed) and limitation_alert (the alert threshold reached, 0 = expired, <NA> = none)."""
+    """Per receivable of `detail` (aged, staged): limitation_anchor, limitation_event (the event code
+    of the act that last interrupted the period, None when it runs from the due date),
+    limitation_expiry, limitation_days_left (Int64), limitation_state (running / frozen / expired /
+    judgment / closed) and limitation_alert (the alert threshold reached, 0 = expired, <NA> = none)."""
     n = len(detail)
     index = detail.index
     due = pd.Series(detail["due_date"].to_numpy(dtype="datetime64[ns]"))
@@ -218,7 +224,7 @@ def limitation_clock(detail: pd.DataFrame, as_of: dt.date, policy: Policy, acts:
     cutoff = freeze.fillna(as_of_ts)
     cap = add_years(due, cap_years)
 
-    anchor = _anchor(pairs, due, cutoff, cap, years)
+    anchor, event = _anchor(pairs, due, cutoff, cap, years)
     expiry = pd.Series(np.minimum(add_years(anchor, years).to_numpy(dtype="datetime64[ns]"),
                                   cap.to_numpy(dtype="datetime64[ns]")))
 
@@ -244,6 +250,7 @@ def limitation_clock(detail: pd.DataFrame, as_of: dt.date, policy: Policy, acts:
     alert = alert.where(open_rows)
     return pd.DataFrame({
         "limitation_anchor": anchor.where(pd.Series(~closed)).to_numpy(dtype="datetime64[ns]"),
+        "limitation_event": event.where(pd.Series(~closed)).to_numpy(dtype=object),
         "limitation_expiry": shown.to_numpy(dtype="datetime64[ns]"),
         "limitation_days_left": pd.array(days_left, dtype="Int64"),
         "limitation_state": state.astype(object),

@@ -10,13 +10,23 @@ from ..sheet_rows import locate_columns
 from ..tables import RawSheet
 
 
-def read_company(sheet: RawSheet | None) -> tuple[dict[str, str], list[Issue]]:
+class Company(dict):
+    """The Company values by key ('' when blank), with the sheet's name and the cell each value
+    was read from (`cells`), so that a missing value can be reported at its cell."""
+
+    def __init__(self, values: dict[str, str], sheet: str = "", cells: dict[str, str] | None = None):
+        super().__init__(values)
+        self.sheet = sheet
+        self.cells = dict(cells or {})
+
+
+def read_company(sheet: RawSheet | None) -> tuple[Company, list[Issue]]:
     """Company data from the key/value `Company · 公司信息` sheet; blanks are ''.
 
     The Item column holds the key (`name`, `bank_account`, ...) or its description
     in either language.
     """
-    company = {key: "" for key in i18n.COMPANY_FIELDS}
+    company = Company({key: "" for key in i18n.COMPANY_FIELDS}, sheet.name if sheet is not None else "")
     if sheet is None or not len(sheet.frame):
         return company, []
     located, issues = locate_columns(sheet, {k: v for k, v in i18n.COMPANY_COLUMNS.items() if k != "description"},
@@ -38,6 +48,7 @@ def read_company(sheet: RawSheet | None) -> tuple[dict[str, str], list[Issue]]:
             continue
         value = values.loc[row]
         company[found] = "" if pd.isna(value) else _tidy(str(value))
+        company.cells[found] = f"{located.letters['value']}{row}"
     return company, issues
 
 

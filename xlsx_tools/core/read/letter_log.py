@@ -46,7 +46,7 @@ class LetterLog:
     (lists of text or None, same width), `keys` maps log keys to column positions.
     `entries` has one row per data row, indexed by Excel row: letter_no, date, kind (a code,
     else the folded text), customer_id, stage, status, case_ref, sent_date, delivered_date
-    (as typed), delivered_on (its date, NaT when blank or unreadable), tracking_no.
+    (as typed), delivered_on (its date, NaT when blank or unreadable), tracking_no, invoices, total, sha256.
     `letters` maps log keys to column letters; `serial_dates` is the workbook's (see RawSheet).
     """
 
@@ -63,7 +63,7 @@ class LetterLog:
 
 
 ENTRY_COLUMNS = ("letter_no", "date", "kind", "customer_id", "customer_name", "stage", "status", "case_ref",
-                 "sent_date", "delivered_date", "delivered_on", "tracking_no", "invoices", "total")
+                 "sent_date", "delivered_date", "delivered_on", "tracking_no", "invoices", "total", "sha256")
 _DATE_ENTRIES = ("date", "delivered_on")
 
 
@@ -176,6 +176,7 @@ def with_rows(log: LetterLog, new_rows: Sequence[LogRow]) -> LetterLog:
         "tracking_no": [None] * len(new_rows),
         "invoices": [r.invoices for r in new_rows],
         "total": [format_money(r.total_fen) for r in new_rows],
+        "sha256": [r.sha256 for r in new_rows],
     })
     entries = added if not len(log.entries) else pd.concat([log.entries, added], ignore_index=True)
     return replace(log, entries=entries)
