@@ -1005,7 +1005,8 @@ EV_INVOICE_HEADERS = {"zh": ("序号", "合同编号", "单据号", "开票日�
                              "Interest (CNY)")}
 EV_INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.contract_no }}", "{{ inv.no }}", "{{ inv.invoice_date }}",
                     "{{ inv.due_date }}", "{{ inv.amount }}", "{{ inv.open }}", "{{ inv.interest }}")
-EV_INVOICE_WIDTHS = (0.8, 2.3, 2.3, 2.4, 2.4, 2.0, 2.0, 2.0)
+EV_INVOICE_WIDTHS = (0.7, 2.1, 2.0, 2.7, 2.7, 2.0, 2.0, 2.0)    # a date 2026年11月15日 on one line
+EV_TABLE_SIZE = Pt(7.5)
 EV_INVOICE_TOTAL = {"zh": ("合计", "", "", "", "", "", "{{ principal }}", "{{ interest }}"),
                     "en": ("Total", "", "", "", "", "", "{{ principal }}", "{{ interest }}")}
 EV_DEMAND_HEADERS = {"zh": ("类型", "函件编号", "发函日期", "寄出日期", "送达日期", "快递单号", "SHA-256"),
@@ -1026,8 +1027,14 @@ EV_LIMIT_CELLS = ("{{ l.no }}", "{{ l.due_date }}", "{{ l.event }}", "{{ l.expir
                   "{{ l.state }}")
 
 
-def _none_line(letter: Letter, items: str) -> None:
-    letter.conditional(f"not {items}", "（无记录）" if letter.lang == "zh" else "(none recorded)")
+def _listed(letter: Letter, items: str, headers: Sequence[str], cells: Sequence[str], loop: str,
+            widths: Sequence[float], numeric: Iterable[int] = ()) -> None:
+    """A table of `items`, or one line saying there are none (the empty table is left out)."""
+    letter._add(f"{{%p if {items} %}}")
+    letter.loop_table(headers, cells, loop, widths, numeric=numeric, size=EV_TABLE_SIZE)
+    letter._add("{%p else %}")
+    letter.indented("（无记录）" if letter.lang == "zh" else "(none recorded)")
+    letter._add("{%p endif %}")
 
 
 def _evidence(lang: Lang) -> Letter:
@@ -1056,18 +1063,16 @@ def _evidence(lang: Lang) -> Letter:
         ])
     letter.heading("一、合同与发票" if zh else "1. Contracts and invoices")
     letter.loop_table(EV_INVOICE_HEADERS[lang], EV_INVOICE_CELLS, INVOICE_LOOP, EV_INVOICE_WIDTHS,
-                      numeric=(5, 6, 7), total=EV_INVOICE_TOTAL[lang])
+                      numeric=(5, 6, 7), total=EV_INVOICE_TOTAL[lang], size=EV_TABLE_SIZE)
     letter.heading("二、对账单与确认函（函件记录）" if zh else "2. Statements and confirmations (Letters log)")
-    letter.loop_table(EV_CONFIRM_HEADERS[lang], EV_CONFIRM_CELLS, "c in evidence.confirmations", (2.8, 2.6, 2.0, 8.8))
-    _none_line(letter, "evidence.confirmations")
+    _listed(letter, "evidence.confirmations", EV_CONFIRM_HEADERS[lang], EV_CONFIRM_CELLS,
+            "c in evidence.confirmations", (2.8, 2.7, 2.0, 8.7))
     letter.heading("三、催款函与律师函（函件记录）" if zh else "3. Demands and lawyer's letters (Letters log)")
-    letter.loop_table(EV_DEMAND_HEADERS[lang], EV_DEMAND_CELLS, "d in evidence.demands", EV_DEMAND_WIDTHS,
-                      size=Pt(7.5))
-    _none_line(letter, "evidence.demands")
+    _listed(letter, "evidence.demands", EV_DEMAND_HEADERS[lang], EV_DEMAND_CELLS, "d in evidence.demands",
+            EV_DEMAND_WIDTHS)
     letter.heading("四、还款承诺（联络记录）" if zh else "4. Promises to pay (Contacts)")
-    letter.loop_table(EV_PROMISE_HEADERS[lang], EV_PROMISE_CELLS, "p in evidence.promises", (2.6, 2.0, 3.0, 2.6, 2.8, 3.2),
-                      numeric=(4,))
-    _none_line(letter, "evidence.promises")
+    _listed(letter, "evidence.promises", EV_PROMISE_HEADERS[lang], EV_PROMISE_CELLS, "p in evidence.promises",
+            (2.7, 2.0, 3.0, 2.7, 2.8, 3.0), numeric=(4,))
     letter.heading("五、利息主张" if zh else "5. Interest claim")
     if zh:
         letter.text("逾期利息自各笔款项到期日次日起计至{{ as_of }}，{{ interest_basis }}，共计人民币¥{{ interest }}元；"
@@ -1079,8 +1084,8 @@ def _evidence(lang: Lang) -> Letter:
                     "({{ claim_total_words }}).{% if has_interest %} Interest continues at CNY {{ daily_interest }} "
                     "a day until payment in full.{% endif %}")
     letter.heading("六、诉讼时效" if zh else "6. Limitation period")
-    letter.loop_table(EV_LIMIT_HEADERS[lang], EV_LIMIT_CELLS, "l in evidence.limitation", (2.4, 2.4, 4.6, 2.4, 1.6, 2.8),
-                      numeric=(4,))
+    letter.loop_table(EV_LIMIT_HEADERS[lang], EV_LIMIT_CELLS, "l in evidence.limitation", (2.1, 2.7, 4.6, 2.7, 1.4, 2.7),
+                      numeric=(4,), size=EV_TABLE_SIZE)
     letter.heading("七、证据缺口" if zh else "7. Gaps in the evidence")
     letter.repeated("g in evidence.gaps", "{{ loop.index }}. {{ g }}")
     letter.conditional("not evidence.gaps", "未发现缺口。" if zh else "No gaps found.")
@@ -1101,6 +1106,17 @@ def _payment_order(lang: Lang) -> Letter:
     letter = _legal_header(lang, "支付令申请书" if zh else "payment order application")
     letter.title("支付令申请书" if zh else "APPLICATION FOR A PAYMENT ORDER")
     letter.banner(_banner_text(lang))
+    if zh:     # first, so the reviewer reads them before the text; removed before filing
+        letter.line("法务审核提示（提交法院前删除）", bold=True)
+        letter.conditional("evidence.gaps", "证据缺口：{% for g in evidence.gaps %}{{ loop.index }}. {{ g }}"
+                                            "{% if not loop.last %}；{% endif %}{% endfor %}")
+        letter.indented("被申请人收到支付令之日起十五日内可提出书面异议；异议成立的，支付令失效，转入诉讼程序。")
+    else:
+        letter.line("Notes for the legal review (remove before filing)", bold=True)
+        letter.conditional("evidence.gaps", "Gaps: {% for g in evidence.gaps %}{{ loop.index }}. {{ g }}"
+                                            "{% if not loop.last %}; {% endif %}{% endfor %}")
+        letter.indented("The respondent may object in writing within 15 days of service; a valid objection ends the "
+                        "order and the matter goes to proceedings.")
     letter.right("编号：{{ letter_no }}" if zh else "Ref. {{ letter_no }}")
     if zh:
         letter.line("申请人：{{ company.name }}", bold=True)
@@ -1143,7 +1159,7 @@ def _payment_order(lang: Lang) -> Letter:
         letter.text("The applicant and the respondent traded under contract {{ contracts }}. The applicant performed "
                     "its obligations; the following amounts are due and remain unpaid:")
     letter.loop_table(EV_INVOICE_HEADERS[lang], EV_INVOICE_CELLS, INVOICE_LOOP, EV_INVOICE_WIDTHS,
-                      numeric=(5, 6, 7), total=EV_INVOICE_TOTAL[lang])
+                      numeric=(5, 6, 7), total=EV_INVOICE_TOTAL[lang], size=EV_TABLE_SIZE)
     if zh:
         letter.conditional("evidence.demands", "申请人已多次催告：{% for d in evidence.demands %}{{ d.date }}发出"
                            "{{ d.kind }}（编号{{ d.letter_no }}{% if d.delivered %}，{{ d.delivered }}送达{% endif %}）"
@@ -1170,10 +1186,6 @@ def _payment_order(lang: Lang) -> Letter:
         letter.right("法定代表人或授权代表（签字）：________________")
         letter.right("日期：　　　　年　　月　　日")
         letter.end_keep()
-        letter.heading("法务审核提示（提交法院前删除）")
-        letter.conditional("evidence.gaps", "证据缺口：{% for g in evidence.gaps %}{{ loop.index }}. {{ g }}"
-                                            "{% if not loop.last %}；{% endif %}{% endfor %}")
-        letter.indented("被申请人收到支付令之日起十五日内可提出书面异议；异议成立的，支付令失效，转入诉讼程序。")
     else:
         letter.conditional("evidence.demands", "The applicant has demanded payment: {% for d in evidence.demands %}"
                            "{{ d.kind }} {{ d.letter_no }} dated {{ d.date }}{% if d.delivered %}, delivered "
@@ -1202,11 +1214,6 @@ def _payment_order(lang: Lang) -> Letter:
         letter.right("Legal representative or authorised signatory: ________________")
         letter.right("Date:")
         letter.end_keep()
-        letter.heading("Notes for the legal review (remove before filing)")
-        letter.conditional("evidence.gaps", "Gaps: {% for g in evidence.gaps %}{{ loop.index }}. {{ g }}"
-                                            "{% if not loop.last %}; {% endif %}{% endfor %}")
-        letter.indented("The respondent may object in writing within 15 days of service; a valid objection ends the "
-                        "order and the matter goes to proceedings.")
     return letter
 
 

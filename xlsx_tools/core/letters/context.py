@@ -22,7 +22,7 @@ from .plan import LEGAL_KINDS, STAGE_KINDS, LetterJob
 
 
 def _date_text(value: object, lang: Lang, serial_dates: SerialDates | None = None) -> str:
-    if value is None or (not isinstance(value, (dt.date, str)) and pd.isna(value)):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):     # NaT is a datetime too
         return ""
     if isinstance(value, str):
         parsed, bad = parse_dates(pd.Series([value], dtype="string"), serial_dates)
