@@ -125,14 +125,14 @@ def _add_letters_command(command) -> None:
     letters = command(
         "letters", help="write the letters the stages call for (Word, optionally PDF) and log them",
         description="Write one Word letter per customer and kind that the stages call for (confirmation, "
-                    "reminder, demand, lawyer; case_review and plan agreements on request), log each in the Letters sheet with its "
+                    "reminder, demand, lawyer; case_review, plan, and the S5 drafts evidence and payment_order on request), log each in the Letters sheet with its "
                     "SHA-256, and refresh the output sheets, in one atomic save. Re-running within the cool-down "
                     "generates nothing new. With --check-templates, check the letter templates instead.")
     letters.add_argument("workbook", type=Path, nargs="?", help="the collections workbook (.xlsx or .xlsm)")
     letters.add_argument("--out", type=Path, metavar="DIR",
                          help="folder for the letters (default: Policy letters_output_dir next to the workbook)")
     letters.add_argument("--kind", action="append", choices=KINDS, metavar="K",
-                         help=f"only this kind, repeatable: {', '.join(KINDS)} (default: all but case_review and plan)")
+                         help=f"only this kind, repeatable: {', '.join(KINDS)} (default: confirmation, reminder, demand, lawyer)")
     letters.add_argument("--customer", action="append", metavar="ID", help="only this customer ID, repeatable")
     letters.add_argument("--pdf", action="store_true",
                          help="also convert the batch to PDF (LibreOffice) and join it into batch_YYYYMMDD.pdf")

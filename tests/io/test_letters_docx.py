@@ -28,10 +28,12 @@ from xlsx_tools.build.letter_templates import SHIPPED_DIR, write_templates
 LANGS = ("zh", "en")
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "letters"
 TITLES = {"zh": {"confirmation": "账款确认函", "reminder": "还款提醒函", "demand": "催款通知书", "lawyer": "律师函",
-                 "case_review": "催收案例复盘记录", "plan": "分期还款协议"},
+                 "case_review": "催收案例复盘记录", "plan": "分期还款协议", "evidence": "诉讼证据清单",
+                 "payment_order": "支付令申请书"},
           "en": {"confirmation": "ACCOUNT CONFIRMATION", "reminder": "PAYMENT REMINDER",
                  "demand": "PAYMENT DEMAND NOTICE", "lawyer": "LAWYER'S LETTER",
-                 "case_review": "COLLECTION CASE REVIEW", "plan": "INSTALLMENT PAYMENT AGREEMENT"}}
+                 "case_review": "COLLECTION CASE REVIEW", "plan": "INSTALLMENT PAYMENT AGREEMENT",
+                 "evidence": "LITIGATION EVIDENCE CHECKLIST", "payment_order": "APPLICATION FOR A PAYMENT ORDER"}}
 WORDS = "人民币壹万陆仟肆佰零玖元零贰分"
 
 
@@ -82,12 +84,19 @@ def test_render__each_kind_reads_back_with_its_data(rendered, lang, kind):
     assert context["customer"]["name"] in text
     for invoice in context["invoices"]:
         assert invoice["no"] in text
-    assert "16,409.02" in text and WORDS in text
+    legal = kind in ("evidence", "payment_order")
+    assert "16,409.02" in text and (WORDS in text or kind == "evidence")     # the checklist states the claim total
     assert context["date"] in text and ("2026年11月11日" if lang == "zh" else "11 November 2026") in text
     assert "CS-2026-000123" in text
     assert "{{" not in text and "{%" not in text
-    if kind != "case_review":
+    if kind != "case_review" and not legal:
         assert ("盖章" in text) and context["company"]["bank_account"] in text
+    if legal:                                                            # the banner, in both languages
+        assert "草稿，供法务审核" in text and "DRAFT FOR LEGAL REVIEW" in text
+    if kind == "evidence":
+        assert "9f86d081884c7d65 9a2feaa0c55ad015" in text and "CS-2026-000118" in text and "EMS9876543210" in text
+    if kind == "payment_order":
+        assert context["company"]["court"] in text and "盖章" in text
     if kind == "confirmation":
         assert "「信息证明无误」" in text and "「信息不符，请列明不符项目及具体内容」" in text
     if kind == "case_review":
