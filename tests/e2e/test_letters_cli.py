@@ -344,7 +344,7 @@ def test_letters__pdf_without_libreoffice_names_the_package_and_keeps_the_letter
 # ----- templates, errors, progress ----------------------------------------------------------------------------------------
 def test_letters__check_templates(tmp_path):
     code, out, _ = run("letters", "--check-templates")
-    assert code == 0 and "12 templates checked, 0 with problems" in out
+    assert code == 0 and "16 templates checked, 0 with problems" in out
     broken = tmp_path / "t"
     for lang in ("zh", "en"):
         (broken / lang).mkdir(parents=True)
