@@ -33,7 +33,7 @@ def test_group__broken_book_is_reported_and_the_others_go_on(run):
     assert "broken.xlsx: left out" in run["err"]
     sources = read_records(run["path"], "Sources")
     assert [s["Subsidiary"] for s in sources] == ["Alpha Trading Co.", "beta_books", "broken", "Gamma Ltd"]
-    assert [s["Ledger Rows"] for s in sources] == [2, 2, None, 1]
+    assert [s["Ledger Rows"] for s in sources] == [3, 2, None, 1]
     assert [s["Errors"] for s in sources] == [0, 0, None, 1]
     assert sources[3]["Status"] == "Included; input errors (valid rows used)"
     assert sources[2]["Status"].startswith("Left out: ")
@@ -77,11 +77,35 @@ def test_group_aging__subsidiary_by_bucket_and_line_with_group_total(run):
 
 def test_group_kpis__per_subsidiary_and_group(run):
     rows = read_records(run["path"], "Group KPIs")
-    assert [(r["Subsidiary"], r["Receivables"], r["Overdue"], r["Customers with a Balance"]) for r in rows] == [
-        ("Alpha Trading Co.", 140000, 100000, 2), ("beta_books", 45000, 45000, 2), ("Gamma Ltd", 60000, 60000, 1),
-        ("Group", 245000, 205000, 3)]
-    assert rows[-1]["Overdue Share"] == pytest.approx(205000 / 245000)
-    assert rows[-1]["Key Targets"] == 1
+    assert [(r["Subsidiary"], r["Receivables"], r["Overdue balance"], r["Customers with a Balance"])
+            for r in rows[:-1]] == [("Alpha Trading Co.", 140000, 100000, 2), ("beta_books", 45000, 45000, 2),
+                                    ("Gamma Ltd", 60000, 60000, 1), ("Group", 245000, 205000, 3)]
+    assert rows[-2]["Overdue share"] == pytest.approx(0.8367)
+    assert rows[-2]["Key targets"] == 1
+
+
+KPI_COLUMNS = ("Recovery rate", "Average collection cycle (days)", "DSO (days)", "CEI (%)", "Amounts collected",
+               "Overdue amounts collected", "New overdue", "Overdue share")
+
+
+def test_group_kpis__the_kpi_sheets_figures_and_the_group_recomputed_from_added_sums(run):
+    """June 2026 by hand (see books.py).  Alpha: overdue at 31 May 20,000 (A-3) + fell overdue in June
+    100,000 (A-1); collected 10,000 (A-2, before due) + 20,000 (A-3, 41 days late); open 120,000 at
+    31 May, 140,000 at 30 June of which 40,000 not due; sales in June 50,000, in the 90 days to
+    30 June 50,000 (A-1's 1 April is day 91).  Beta: 30,000 overdue at 31 May + 20,000 fell due;
+    5,000 collected late; open 50,000 then 45,000; 90-day sales 20,000.  Gamma: 60,000 overdue,
+    nothing collected, no sales (DSO blank)."""
+    rows = {r["Subsidiary"]: r for r in read_records(run["path"], "Group KPIs")}
+    figures = {name: tuple(rows[name][c] for c in KPI_COLUMNS) for name in ("Alpha Trading Co.", "beta_books",
+                                                                             "Gamma Ltd", "Group")}
+    assert figures["Alpha Trading Co."] == (0.1667, 41, 252, 23.08, 30000, 20000, 100000, 0.7143)
+    assert figures["beta_books"] == (0.1, None, 202.5, 10, 5000, 5000, 20000, 1)
+    assert figures["Gamma Ltd"] == (0, None, None, 0, 0, 0, 0, 1)
+    # Group: 25,000 / (110,000 + 120,000); 245,000 / 70,000 × 90; (280,000 − 245,000) / (280,000 − 40,000)
+    assert figures["Group"] == (0.1087, 41, 315, 14.58, 35000, 25000, 120000, 0.8367)
+    # an average of the subsidiaries' ratios would give 0.0889 and 227.25 days
+    note = list(rows)[-1]
+    assert note.startswith("Note: ") and "not as an average of their ratios" in note
 
 
 def test_group_workbook__opens_in_openpyxl_with_the_four_sheets_only(run):

@@ -56,7 +56,7 @@ def summarise(book: WorkbookPort, fallback_name: str, as_of: dt.date | None = No
     errors = sum(item.severity == "error" for item in result.issues)
     return core.BookFigures(subsidiary, result.as_of, len(result.detail), errors, len(result.issues) - errors,
                             core.book_customers(result, subsidiary), core.book_aging(result, subsidiary, warnings),
-                            core.book_kpis(result))
+                            core.book_kpis(result), result.kpis.as_of_sums, result.kpis.as_of_lost)
 
 
 def book_task(opener: Callable[[str], WorkbookPort], fingerprint: Callable[[str], str], path: str,
