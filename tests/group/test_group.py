@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -39,6 +40,20 @@ def test_group__broken_book_is_reported_and_the_others_go_on(run):
     assert sources[2]["Status"].startswith("Left out: ")
     assert all(s["SHA-256"] and len(s["SHA-256"]) == 64 for s in sources)
     assert "Group view written to" in run["out"]
+
+
+def test_group__one_progress_line_per_book_started_and_done_or_failed_on_stderr(run):
+    lines = [line.split("] ", 1)[1] for line in run["err"].splitlines() if line.startswith("[")]
+    for name in ("alpha.xlsx", "beta_books.xlsx", "broken.xlsx", "gamma.xlsx"):
+        events = [line for line in lines if name in line]
+        assert len(events) == 2 and events[0] == f"started: {name}", events
+    done = [line for line in lines if "started: " not in line]
+    assert [line.split("] ")[0] for line in done] == ["[1/4", "[2/4", "[3/4", "[4/4"]
+    assert any(re.fullmatch(r"\[\d/4\] done: alpha\.xlsx: 3 rows, \d+\.\ds", line) for line in done)
+    assert any(re.fullmatch(r"\[\d/4\] done: gamma\.xlsx: 1 rows, \d+\.\ds", line) for line in done)
+    assert any(line.startswith("[") and "] failed: broken.xlsx: " in line and "workbook" in line.lower()
+               for line in done), done
+    assert not any("started" in line or "done:" in line for line in run["out"].splitlines())
 
 
 def test_group_priority__customers_matched_by_code_then_id_and_name(run):
