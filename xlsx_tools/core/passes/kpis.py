@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -294,7 +295,7 @@ class _History:
         })
 
 
-def figures_from_sums(sums) -> tuple[dict[str, object], dict[str, Label]]:
+def figures_from_sums(sums: Mapping[str, int] | None) -> tuple[dict[str, object], dict[str, Label]]:
     """Every figure but key_targets from one group's month sums (a mapping of `SUM_KEYS`, or None
     for nothing), and the reasons for blanks.  Ratios divide the sums, so the figure of several
     groups or books is this of their added sums, never an average of their ratios."""
@@ -329,8 +330,8 @@ def figures_from_sums(sums) -> tuple[dict[str, object], dict[str, Label]]:
 
 
 SUM_KEYS = ("start_overdue", "new_overdue", "end_overdue", "start_receivables", "end_receivables", "end_current",
-             "sales", "sales_window", "collected", "overdue_collected", "cycle_count", "cycle_days", "cycle_amount",
-             "cycle_weighted")
+            "sales", "sales_window", "collected", "overdue_collected", "cycle_count", "cycle_days", "cycle_amount",
+            "cycle_weighted")
 
 
 def _key_target_counts(key_targets: pd.DataFrame | None) -> dict[tuple[str, str, str | None], int]:
