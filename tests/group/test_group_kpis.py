@@ -1,4 +1,4 @@
-"""The group row of Group KPIs: the books' KPI sums added up, then divided (pure core, no files)."""
+"""The group row of Group KPIs: the books' KPI sums added up, then divided (no files, no book runs)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pandas as pd
 
-from xlsx_tools.core.group import BookFigures, group_kpi_figures
+from xlsx_tools.core.group import KPI_FIGURES, BookFigures, GroupOutcome, group_kpi_figures, group_kpis
 from xlsx_tools.core.passes.kpis import AS_OF_FIGURES, SUM_KEYS, figures_from_sums, period_figures
+from xlsx_tools.present.group_sheets import group_kpis_table
 
 AS_OF = dt.date(2026, 6, 30)
 
@@ -60,3 +61,17 @@ def test_kpi_pass__payments_without_a_date_lose_all_but_the_as_of_balances():
     figures = period_figures(_ledger([("1", "2026-04-01", "2026-05-31", 1000, 400, None)]), AS_OF)
     assert set(figures.as_of_lost) == set(figures_from_sums(None)[0]) - set(AS_OF_FIGURES)
     assert all(figures.value(figure) is None for figure in figures.as_of_lost)
+
+
+def test_group_kpis_sheet__books_of_different_as_of_months_are_said_to_be_mixed():
+    def book(name: str, as_of: dt.date) -> BookFigures:
+        kpis = {"customers": 1, "receivables_fen": 100, "over_limit": 0, "interest_fen": 0, "provision_fen": 0,
+                **dict.fromkeys(KPI_FIGURES, None)}
+        return BookFigures(name, as_of, 1, 0, 0, pd.DataFrame(), pd.DataFrame(), kpis, dict.fromkeys(SUM_KEYS, 0))
+
+    priority = pd.DataFrame({"key_target": [False], "over_limits": [False]})
+    kpis = group_kpis([book("North", AS_OF), book("South", dt.date(2026, 5, 31))], priority)
+    assert kpis["as_of"].tolist()[-1] is None
+    table = group_kpis_table(GroupOutcome([], priority, pd.DataFrame(), kpis, ()), "en")
+    notes = table.frame.iloc[3:, 0].tolist()
+    assert notes[0].startswith("Note: ") and notes[1].startswith("The books have different as-of dates")
