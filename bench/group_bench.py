@@ -1,7 +1,7 @@
 """Group view benchmark: `xlsx-tools group` over many books, local pool (1 and 2 workers) vs Dask.
 
     python bench/group_bench.py                  # 50 books x 20,000 rows
-    python bench/group_bench.py --books 8 --rows 5000
+    python bench/group_bench.py --books 10 --rows 20000   # a loaded machine
 
 The books are copies of a few distinct ledgers (customer IDs overlap across books, as in a group).
 Each run is its own child process; a sampler follows that process and its children (pool
@@ -93,16 +93,21 @@ def main() -> None:
                 "local, --workers 2": cli + ["--workers", "2"],
                 "Dask LocalCluster, 2 workers": [sys.executable, "-c", DASK_RUN, str(books), "{out}",
                                                  AS_OF.isoformat()]}
-        print(f"| run | wall s | books/s | main process peak MB | largest worker peak MB | per-book s (median) |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print(f"| run | wall s | vs workers=1 | books/s | main process peak MB | largest worker peak MB | "
+              f"per-book s (median) | load before |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        first = None
         for name, command in runs.items():
+            load = " / ".join(f"{value:.1f}" for value in os.getloadavg())
             out = Path(folder) / f"group_{len(name)}.xlsx"
             command = [part.replace("{out}", str(out)) for part in command]
             if "--workers" in command:
                 command += ["--out", str(out)]
             wall, own, worker = measure(command)
-            print(f"| {name} | {wall:.1f} | {args.books / wall:.2f} | {own:.0f} | {worker:.0f} | "
-                  f"{per_book_seconds(out):.2f} |", flush=True)
+            first = first or wall
+            print(f"| {name} | {wall:.1f} | {first / wall:.2f}x | {args.books / wall:.2f} | {own:.0f} | {worker:.0f} | "
+                  f"{per_book_seconds(out):.2f} | {load} |", flush=True)
+        print("load average (1/5/15 min) after: " + " / ".join(f"{value:.1f}" for value in os.getloadavg()))
 
 
 if __name__ == "__main__":

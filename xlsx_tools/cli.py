@@ -193,6 +193,18 @@ class ProgressLine:
             self.stream.flush()
 
 
+class ProgressLines:
+    """One line per event on stderr, kept (a log of `group`: each book started, done or failed)."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+        self.started = time.monotonic()
+
+    def __call__(self, message: str) -> None:
+        self.stream.write(f"[{time.monotonic() - self.started:6.1f}s] {message}\n")
+        self.stream.flush()
+
+
 def _pad(text: str, width: int) -> str:
     """Left-justify by display width (CJK characters take two columns)."""
     shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -310,20 +322,8 @@ def _run_group(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     paths = find_books(args.books, leave_out=args.out)
     if not paths:
         raise WorkbookUnusable(texts.zh_en(texts.NO_BOOKS.format(given=" ".join(args.books))))
-    progress = ProgressLine(err)
-    finished: list = []
-
-    def done(book) -> None:
-        finished.append(book)
-        width = 20
-        filled = width * len(finished) // len(paths)
-        progress(f"[{'#' * filled}{'.' * (width - filled)}] {len(finished)}/{len(paths)} {Path(book.path).name}")
-
-    try:
-        outcome, written = group_books(paths, args.out, as_of=args.as_of, lang=lang, workers=args.workers,
-                                       scheduler=args.scheduler, done=done)
-    finally:
-        progress.done()
+    outcome, written = group_books(paths, args.out, as_of=args.as_of, lang=lang, workers=args.workers,
+                                   scheduler=args.scheduler, progress=ProgressLines(err))
     for book in outcome.books:
         if book.figures is None:
             err.write(texts.GROUP_BOOK_LEFT_OUT.format(path=book.path, problem=book.problem).get(lang) + "\n")

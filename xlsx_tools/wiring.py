@@ -9,7 +9,7 @@ import datetime as dt
 import os
 from functools import partial
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 from .core import i18n
 from .core.i18n import Lang
@@ -20,10 +20,10 @@ from .io.letters_journal import BookJournal
 from .io.pdf import batch_pdf
 from .io.xlsx.workbook_file import WorkbookFile
 from .io.zip_guard import Limits
-from .core.group import BookOutcome, GroupOutcome
+from .core.group import GroupOutcome
 from .pipeline.group import book_task, group, write_group
 from .pipeline.letters import LettersOutcome, generate_letters
-from .pipeline.ports import LetterAdapters, WorkbookPort
+from .pipeline.ports import LetterAdapters, Progress, WorkbookPort, quiet
 
 
 def open_workbook(path: str | os.PathLike, *, limits: Limits = Limits(), force: bool = False) -> WorkbookFile:
@@ -49,12 +49,13 @@ def letters(book: WorkbookPort, out_dir: str | os.PathLike | None = None, *,
 
 def group_books(paths: Sequence[str], out: str | os.PathLike, *, as_of: dt.date | None = None, lang: Lang = "zh",
                 workers: int | None = None, scheduler: object = None,
-                done: Callable[[BookOutcome], None] = lambda _: None) -> tuple[GroupOutcome, Path]:
+                progress: Progress = quiet) -> tuple[GroupOutcome, Path]:
     """The group view of `paths` written to `out`: a local process pool, or the Dask cluster at
-    `scheduler` (an address or a `distributed.Client`).  The books are only read."""
+    `scheduler` (an address or a `distributed.Client`).  The books are only read; `progress`
+    gets a line as each book starts and ends."""
     engine = DaskCluster(scheduler) if scheduler is not None else LocalPool(workers)
     try:
-        outcome = group(paths, engine, partial(book_task, open_workbook, file_sha256, as_of=as_of), done)
+        outcome = group(paths, engine, partial(book_task, open_workbook, file_sha256, as_of=as_of), progress, lang)
     finally:
         if isinstance(engine, DaskCluster):
             engine.close()

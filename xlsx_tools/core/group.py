@@ -15,7 +15,9 @@ from typing import Iterable
 import pandas as pd
 
 from .i18n import Label, normalise_name
+from .i18n.kpis import FIGURES
 from .passes.analysis import aging_table
+from .passes.kpis import SUM_KEYS, figures_from_sums
 from .passes.priority import share_exceeds
 from .passes.stages import STAGE_RANK
 from .policy import Policy
@@ -66,6 +68,8 @@ class BookFigures:
     customers: pd.DataFrame      # CUSTOMER_ROW_COLUMNS, one row per customer with an open balance
     aging: pd.DataFrame          # line rows + the subsidiary's total row, group buckets (see `book_aging`)
     kpis: dict                   # see `book_kpis`
+    kpi_sums: dict[str, int]     # the KPI pass's as-of month sums (overall), added up for the group
+    kpi_lost: tuple[str, ...] = ()  # KPI figures those sums cannot give (payments without a date)
 
 
 def book_customers(result: RefreshResult, subsidiary: str) -> pd.DataFrame:
@@ -109,14 +113,19 @@ def book_aging(result: RefreshResult, subsidiary: str, warnings: list[Label]) ->
     return frame.reset_index(drop=True)
 
 
+#: The KPI sheet's figures on Group KPIs, in the KPI sheet's order.
+KPI_FIGURES = tuple(FIGURES)
+
+
 def book_kpis(result: RefreshResult) -> dict:
-    """The subsidiary's row of Group KPIs (balances, overdue, counts; integers in fen)."""
+    """The subsidiary's row of Group KPIs: balances and counts (integers in fen), and the KPI
+    sheet's figures for the as-of month, overall, exactly as that sheet shows them."""
     total = result.aging[result.aging["is_total"]].iloc[0]
     priority = result.priority
     return {"customers": len(priority), "receivables_fen": int(total["receivables_fen"]),
-            "overdue_fen": int(total["overdue_fen"]), "key_targets": int(priority["key_target"].sum()),
             "over_limit": int(priority["over_limit"].sum()), "interest_fen": int(priority["interest_fen"].fillna(0).sum()),
-            "provision_fen": int(total["provision_fen"])}
+            "provision_fen": int(total["provision_fen"]),
+            **{figure: result.kpis.value(figure) for figure in KPI_FIGURES}}
 
 
 def join_customers(rows: pd.DataFrame) -> pd.DataFrame:
@@ -173,17 +182,36 @@ def group_aging(books: list[BookFigures]) -> pd.DataFrame:
     return pd.concat([frame, group[frame.columns]], ignore_index=True)
 
 
+KPI_ROW_COLUMNS = ("subsidiary", "as_of", "customers", "receivables_fen", *KPI_FIGURES, "over_limit",
+                   "interest_fen", "provision_fen")
+
+
+def group_kpi_figures(books: list[BookFigures]) -> dict[str, object]:
+    """The group's KPI figures: the books' sums added up, then divided (`figures_from_sums`), so a
+    ratio weighs each subsidiary by its amounts; a figure any book cannot give is blank."""
+    sums = {key: sum(book.kpi_sums.get(key, 0) for book in books) for key in SUM_KEYS}
+    figures, _ = figures_from_sums(sums)
+    lost = {figure for book in books for figure in book.kpi_lost}
+    return {figure: None if figure in lost else value for figure, value in figures.items()}
+
+
 def group_kpis(books: list[BookFigures], prioritised: pd.DataFrame) -> pd.DataFrame:
-    """One row per subsidiary and the group row (subsidiary None); the group counts its customers once."""
+    """One row per subsidiary and the group row (subsidiary None).
+
+    The group row adds amounts and recomputes ratios from the added sums (`group_kpi_figures`);
+    it counts its customers, key targets and over-limit customers once, on Group Priority.  Its
+    as-of date is the books' common one (None when they differ).
+    """
     rows = [{"subsidiary": book.subsidiary, "as_of": book.as_of, **book.kpis} for book in books]
-    frame = pd.DataFrame(rows, columns=["subsidiary", "as_of", "customers", "receivables_fen", "overdue_fen",
-                                        "key_targets", "over_limit", "interest_fen", "provision_fen"])
-    group = {"subsidiary": None, "as_of": None, "customers": len(prioritised),
-             "receivables_fen": int(frame["receivables_fen"].sum()), "overdue_fen": int(frame["overdue_fen"].sum()),
+    frame = pd.DataFrame(rows, columns=list(KPI_ROW_COLUMNS))
+    dates = {book.as_of for book in books}
+    group = {"subsidiary": None, "as_of": dates.pop() if len(dates) == 1 else None, "customers": len(prioritised),
+             "receivables_fen": int(frame["receivables_fen"].sum()), **group_kpi_figures(books),
              "key_targets": int(prioritised["key_target"].sum()) if len(prioritised) else 0,
              "over_limit": int(prioritised["over_limits"].sum()) if len(prioritised) else 0,
              "interest_fen": int(frame["interest_fen"].sum()), "provision_fen": int(frame["provision_fen"].sum())}
-    return pd.concat([frame, pd.DataFrame([group])], ignore_index=True) if len(frame) else pd.DataFrame([group])
+    group_row = pd.DataFrame([group], columns=list(KPI_ROW_COLUMNS))
+    return pd.concat([frame, group_row], ignore_index=True).astype(object) if len(frame) else group_row
 
 
 @dataclass(frozen=True)

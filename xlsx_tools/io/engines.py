@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any, Callable, Sequence
 
 import pandas as pd
@@ -25,14 +25,29 @@ class LocalPool:
     def __init__(self, workers: int | None = None):
         self.workers = max(1, workers or os.cpu_count() or 1)
 
-    def run_books(self, task: Callable, paths: Sequence[str], done: Callable) -> tuple[list, list[pd.DataFrame]]:
+    def run_books(self, task: Callable, paths: Sequence[str], started: Callable,
+                  done: Callable) -> tuple[list, list[pd.DataFrame]]:
+        """Books are handed out one per free process, so `started` means started."""
         outcomes: list = [None] * len(paths)
+        waiting = iter(enumerate(paths))
         with ProcessPoolExecutor(max_workers=min(self.workers, max(len(paths), 1))) as pool:
-            pending = {pool.submit(task, path): n for n, path in enumerate(paths)}
-            for future in as_completed(pending):
-                outcome = future.result()
-                outcomes[pending[future]] = outcome
-                done(outcome)
+            running: dict = {}
+
+            def start_next() -> None:
+                for n, path in waiting:
+                    started(path)
+                    running[pool.submit(task, path)] = n
+                    return
+
+            for _ in range(self.workers):
+                start_next()
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    outcome = future.result()
+                    outcomes[running.pop(future)] = outcome
+                    done(outcome)
+                    start_next()
         return outcomes, [o.figures.customers for o in outcomes if o.figures is not None]
 
     def join(self, customer_rows: list[pd.DataFrame]) -> pd.DataFrame:
@@ -76,16 +91,31 @@ class DaskCluster:
         if self._owns_client:
             self.client.close()
 
-    def run_books(self, task: Callable, paths: Sequence[str], done: Callable) -> tuple[list, list]:
+    def run_books(self, task: Callable, paths: Sequence[str], started: Callable, done: Callable) -> tuple[list, list]:
+        """Books are handed out one per free worker thread of the cluster, so `started` means started."""
         from distributed import as_completed as completed
-        books = self.client.map(task, list(paths), pure=False)
-        summaries = self.client.map(_without_customers, books, pure=False)
-        order = {summary.key: n for n, summary in enumerate(summaries)}
+        books: list = [None] * len(paths)
         outcomes: list = [None] * len(paths)
-        for summary in completed(summaries):
+        order: dict = {}
+        waiting = iter(enumerate(paths))
+        running = completed()
+
+        def start_next() -> None:
+            for n, path in waiting:
+                started(path)
+                books[n] = self.client.submit(task, path, pure=False)
+                summary = self.client.submit(_without_customers, books[n], pure=False)
+                order[summary.key] = n
+                running.add(summary)
+                return
+
+        for _ in range(max(1, sum(self.client.nthreads().values()))):
+            start_next()
+        for summary in running:
             outcome = summary.result()
             outcomes[order[summary.key]] = outcome
             done(outcome)
+            start_next()
         rows = self.client.map(_customers_of, books, pure=False)
         return outcomes, rows
 

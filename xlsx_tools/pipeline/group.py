@@ -1,6 +1,6 @@
 """The group view: every subsidiary's book computed like `refresh`, then joined into four sheets.
 
-    outcome = group(paths, engine, task=partial(book_task, open_workbook, file_sha256))
+    outcome = group(paths, engine, task=partial(book_task, open_workbook, file_sha256), progress=print)
     write_group(open_or_new(out), outcome, lang)
 
 Books are read, never written.  A book that cannot be used is listed in Sources and left out;
@@ -27,7 +27,7 @@ from ..errors import WorkbookUnusable
 from ..present.group_sheets import group_tables
 from ..present.sheets import aging_warning_texts
 from ..present import texts
-from .ports import WorkbookPort
+from .ports import Progress, WorkbookPort, quiet
 from .refresh import check, read_sheet
 
 
@@ -35,10 +35,10 @@ from .refresh import check, read_sheet
 class GroupEngine(Protocol):
     """Runs the per-book tasks and the cross-book join."""
 
-    def run_books(self, task: Callable[[str], BookOutcome], paths: Sequence[str],
+    def run_books(self, task: Callable[[str], BookOutcome], paths: Sequence[str], started: Callable[[str], None],
                   done: Callable[[BookOutcome], None]) -> tuple[list[BookOutcome], Any]:
-        """Every book's outcome in `paths` order (`done` called as each finishes), and a handle on
-        the customer rows for `join`."""
+        """Every book's outcome in `paths` order, and a handle on the customer rows for `join`.
+        `started(path)` is called as a book is handed to a free worker, `done` as each finishes."""
 
     def join(self, customer_rows: Any) -> pd.DataFrame:
         """`core.finish_join` of the groupby of `core.JOIN_AGGREGATES` over every book's customer rows."""
@@ -56,7 +56,7 @@ def summarise(book: WorkbookPort, fallback_name: str, as_of: dt.date | None = No
     errors = sum(item.severity == "error" for item in result.issues)
     return core.BookFigures(subsidiary, result.as_of, len(result.detail), errors, len(result.issues) - errors,
                             core.book_customers(result, subsidiary), core.book_aging(result, subsidiary, warnings),
-                            core.book_kpis(result))
+                            core.book_kpis(result), result.kpis.as_of_sums, result.kpis.as_of_lost)
 
 
 def book_task(opener: Callable[[str], WorkbookPort], fingerprint: Callable[[str], str], path: str,
@@ -77,10 +77,33 @@ def book_task(opener: Callable[[str], WorkbookPort], fingerprint: Callable[[str]
     return BookOutcome(path, PurePath(path).stem, sha256, time.perf_counter() - started, None, problem)
 
 
+def book_progress(progress: Progress, total: int, lang: Lang) -> tuple[Callable[[str], None],
+                                                                       Callable[[BookOutcome], None]]:
+    """The engine's `started` and `done` callbacks, as one progress line per event."""
+    finished = 0
+
+    def started(path: str) -> None:
+        progress(texts.GROUP_BOOK_STARTED.format(name=PurePath(path).name).get(lang))
+
+    def done(book: BookOutcome) -> None:
+        nonlocal finished
+        finished += 1
+        name = PurePath(book.path).name
+        if book.figures is None:
+            line = texts.GROUP_BOOK_FAILED.format(count=finished, total=total, name=name, problem=book.problem)
+        else:
+            line = texts.GROUP_BOOK_DONE.format(count=finished, total=total, name=name, rows=book.figures.rows,
+                                                seconds=book.seconds)
+        progress(line.get(lang))
+
+    return started, done
+
+
 def group(paths: Sequence[str], engine: GroupEngine, task: Callable[[str], BookOutcome],
-          done: Callable[[BookOutcome], None] = lambda _: None) -> GroupOutcome:
-    """Run every book, join the customers, and compute the group's priority, aging and KPIs."""
-    books, customer_rows = engine.run_books(task, paths, done)
+          progress: Progress = quiet, lang: Lang = "zh") -> GroupOutcome:
+    """Run every book (a progress line as each starts and ends), join the customers, and compute
+    the group's priority, aging and KPIs."""
+    books, customer_rows = engine.run_books(task, paths, *book_progress(progress, len(paths), lang))
     usable = [book.figures for book in books if book.figures is not None]
     joined = engine.join(customer_rows) if usable else core.finish_join(
         pd.DataFrame(columns=list(core.CUSTOMER_ROW_COLUMNS)).set_index("match_key"))

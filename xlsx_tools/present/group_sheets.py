@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..core import i18n
-from ..core.group import GroupOutcome, unpack_names
+from ..core.group import KPI_FIGURES, GroupOutcome, unpack_names
 from ..core.i18n import Lang
+from ..core.i18n.kpis import FIGURES
 from ..core.tables import OutputColumn, OutputTable
 from .sheets import (ERROR_FILL, KEY_TARGET_FILL, STAGE_FILLS, WARNING_FILL, _columns, _fill_where, _ratio,
                      _yes_blank, sheet_name)
@@ -71,30 +72,43 @@ def group_aging_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
     return OutputTable(sheet_name("group_aging", lang), tuple(columns), pd.DataFrame(data), row_fills=fills)
 
 
+KPI_KINDS = {"recovery_rate": "percent", "overdue_share": "percent", "cycle_days": "figure",
+             "cycle_days_weighted": "figure", "dso_days": "figure", "cei": "figure", "key_targets": "int"}
+
+
 def group_kpis_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
+    """Subsidiaries, the group row, then the note on how the group row is made (one text row)."""
     kpis = outcome.kpis
     group_row = kpis["subsidiary"].isna()
-    receivables = kpis["receivables_fen"]
-    group_total = receivables[group_row].sum()
-    frame = pd.DataFrame({
-        "subsidiary": kpis["subsidiary"].where(~group_row, i18n.GROUP_TOTAL.get(lang)),
-        "as_of": pd.to_datetime(kpis["as_of"]),
-        "customers": kpis["customers"],
-        "receivables": receivables,
-        "overdue": kpis["overdue_fen"],
-        "overdue_share": _ratio(kpis["overdue_fen"], receivables),
-        "share_of_group": _ratio(receivables, pd.Series(group_total, index=kpis.index)),
-        "key_targets": kpis["key_targets"],
-        "over_limit": kpis["over_limit"],
-        "interest": kpis["interest_fen"],
-        "provision": kpis["provision_fen"],
-    })
-    kinds = {"as_of": "date", "customers": "int", "receivables": "money", "overdue": "money",
-             "overdue_share": "percent", "share_of_group": "percent", "key_targets": "int", "over_limit": "int",
-             "interest": "money", "provision": "money"}
-    return OutputTable(sheet_name("group_kpis", lang), _columns(i18n.GROUP_KPI_COLUMNS, kinds, lang,
-                                                                {"subsidiary": 24}),
-                       frame, row_fills=_fill_where(group_row, TOTAL_FILL))
+    receivables = kpis["receivables_fen"].astype("Int64")
+    own = i18n.GROUP_KPI_COLUMNS
+    labels = {key: own[key] for key in ("subsidiary", "as_of", "customers", "receivables", "share_of_group")}
+    data = {"subsidiary": kpis["subsidiary"].where(~group_row, i18n.GROUP_TOTAL.get(lang)),
+            "as_of": pd.to_datetime(kpis["as_of"]),
+            "customers": kpis["customers"].astype("Int64"),
+            "receivables": receivables,
+            "share_of_group": _ratio(receivables, pd.Series(receivables[group_row].sum(), index=kpis.index))}
+    kinds = {"as_of": "date", "customers": "int", "receivables": "money", "share_of_group": "percent"}
+    for figure in KPI_FIGURES:
+        labels[figure] = FIGURES[figure]
+        kind = KPI_KINDS.get(figure, "money")
+        kinds[figure] = kind
+        values = kpis[figure]
+        data[figure] = (values.astype("Int64") if kind in ("money", "int") else
+                        pd.Series([float(v) if v is not None else float("nan") for v in values], dtype="float64"))
+    for key, name in (("over_limit", "over_limit"), ("interest", "interest_fen"), ("provision", "provision_fen")):
+        labels[key] = own[key]
+        kinds[key] = "int" if key == "over_limit" else "money"
+        data[key] = kpis[name].astype("Int64")
+    frame = pd.DataFrame(data)
+    notes = [i18n.GROUP_KPI_NOTE.get(lang)]
+    if len(kpis) > 1 and pd.isna(kpis["as_of"].iloc[-1]):
+        notes.append(i18n.GROUP_KPI_MIXED_MONTHS.get(lang))
+    note_rows = pd.DataFrame({"subsidiary": notes})
+    fills = pd.concat([_fill_where(group_row, TOTAL_FILL), pd.Series([None] * len(notes), dtype=object)],
+                      ignore_index=True)
+    return OutputTable(sheet_name("group_kpis", lang), _columns(labels, kinds, lang, {"subsidiary": 24}),
+                       pd.concat([frame, note_rows], ignore_index=True)[list(frame.columns)], row_fills=fills)
 
 
 def sources_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:

@@ -110,6 +110,10 @@ BOOK_FAILED = Message("internal error on this book, left out ({error})", "处理
 NO_BOOKS = Message("no workbooks found in: {given}", "未找到工作簿：{given}")
 GROUP_BOOK_OK = Message("{subsidiary}: {rows} rows, {errors} errors, {warnings} warnings, {seconds:.1f}s",
                         "{subsidiary}：{rows} 行，错误 {errors} 个，警告 {warnings} 个，{seconds:.1f} 秒")
+GROUP_BOOK_STARTED = Message("started: {name}", "开始：{name}")
+GROUP_BOOK_DONE = Message("[{count}/{total}] done: {name}: {rows} rows, {seconds:.1f}s",
+                          "[{count}/{total}] 完成：{name}：{rows} 行，{seconds:.1f} 秒")
+GROUP_BOOK_FAILED = Message("[{count}/{total}] failed: {name}: {problem}", "[{count}/{total}] 失败：{name}：{problem}")
 GROUP_BOOK_LEFT_OUT = Message("{path}: left out: {problem}", "{path}：未汇总：{problem}")
 GROUP_DONE = Message("Group view written to {path}: {books} books ({left_out} left out), {customers} customers, "
                      "open {open}, overdue {overdue}.",

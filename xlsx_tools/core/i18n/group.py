@@ -32,15 +32,14 @@ GROUP_AGING_COLUMNS: dict[str, Label] = {
     "warnings": Label("Warnings (§4, the subsidiary's Policy)", "预警（第4节，按子公司策略）"),
 }
 
+#: Group KPIs' own columns; the KPI sheet's figures (i18n.kpis.FIGURES) sit between share_of_group
+#: and over_limit.
 GROUP_KPI_COLUMNS: dict[str, Label] = {
     "subsidiary": Label("Subsidiary", "子公司"),
     "as_of": Label("As-of Date", "基准日"),
     "customers": Label("Customers with a Balance", "有余额客户数"),
     "receivables": Label("Receivables", "应收余额"),
-    "overdue": Label("Overdue", "逾期金额"),
-    "overdue_share": Label("Overdue Share", "逾期占比"),
     "share_of_group": Label("Share of Group Receivables", "占集团应收比例"),
-    "key_targets": Label("Key Targets", "重点对象数"),
     "over_limit": Label("Customers over Limit", "超额度客户数"),
     "interest": Label("Overdue Interest", "逾期利息"),
     "provision": Label("Bad-debt Provision", "坏账准备"),
@@ -63,3 +62,15 @@ SUBSIDIARY_TOTAL = Label("All lines", "全部业务线")
 SOURCE_OK = Label("Included", "已汇总")
 SOURCE_WITH_ERRORS = Label("Included; input errors (valid rows used)", "已汇总；有输入错误（仅用有效行）")
 SOURCE_UNUSABLE = Label("Left out", "未汇总")
+
+GROUP_KPI_NOTE = Label(
+    "Note: the figures are the KPI sheet's, for the as-of month. The Group row adds up amounts and recomputes "
+    "every ratio (recovery rate, collection cycles, DSO, CEI, overdue share) from the subsidiaries' added "
+    "numerators and denominators, not as an average of their ratios; its customers, key targets and customers "
+    "over limit are counted once, on Group Priority. A blank figure cannot be computed (see each book's KPI sheet).",
+    "注：各项指标取自各账簿的关键指标表（基准日所在月）。集团合计行将金额相加，各比率（回收率、催收周期、"
+    "周转天数、催收有效性指数、逾期占比）均由各子公司的分子、分母分别加总后重新计算，而非对比率取平均；"
+    "客户数、重点对象数和超额度客户数按集团催收优先级表去重计数。空白表示无法计算（见各账簿的关键指标表）。")
+GROUP_KPI_MIXED_MONTHS = Label(
+    "The books have different as-of dates, so the Group row adds up different months.",
+    "各账簿的基准日不同，集团合计行汇总的是不同月份的数据。")

@@ -19,8 +19,9 @@ be computed is None with a reason in `PeriodFigures.blanks`, never 0.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -60,13 +61,19 @@ class BlankFigure:
 class PeriodFigures:
     """`table`: one row per (split, group, figure) in display order, one column per month key
     (oldest first). Values: int fen for amounts, int for counts, Decimal for rates and days,
-    None for blanks."""
+    None for blanks.
+
+    `as_of_sums` are the overall sums the as-of month's figures are made of (`figures_from_sums`
+    turns them into figures, so books can be added up before dividing), and `as_of_lost` the
+    figures those sums cannot give (payments without a date)."""
 
     as_of: dt.date
     months: tuple[str, ...]
     table: pd.DataFrame
     blanks: tuple[BlankFigure, ...]
     notes: tuple[Label, ...]
+    as_of_sums: dict[str, int] = field(default_factory=dict)
+    as_of_lost: tuple[str, ...] = ()
 
     def value(self, figure: str, month: str | None = None, split: str = "all", group: str | None = None):
         """One figure; the as-of month by default."""
@@ -114,6 +121,8 @@ def period_figures(ledger: pd.DataFrame, as_of: dt.date, payments: pd.DataFrame 
 
     values: dict[tuple[str, str | None, str], dict[str, object]] = {}
     blanks: list[BlankFigure] = []
+    as_of_sums: dict[str, int] = dict.fromkeys(SUM_KEYS, 0)
+    as_of_lost: list[str] = []
     for month, start, end in windows:
         sums = history.month_sums(start, end)
         for split in SPLITS:
@@ -121,7 +130,7 @@ def period_figures(ledger: pd.DataFrame, as_of: dt.date, payments: pd.DataFrame 
             by_group = index.sums(sums)
             for code, name in enumerate(index.names):
                 row = pd.Series(by_group[code], index=sums.columns) if len(by_group) else None
-                figures, reasons = _figures(row)
+                figures, reasons = figures_from_sums(row)
                 if pd.isna(first_invoice) or pd.Timestamp(end) < first_invoice:
                     figures = dict.fromkeys(figures)
                     reasons = dict.fromkeys(figures, REASONS["before_ledger"].format())
@@ -129,6 +138,10 @@ def period_figures(ledger: pd.DataFrame, as_of: dt.date, payments: pd.DataFrame 
                     lost = [f for f in figures if end != as_of or f not in AS_OF_FIGURES]
                     reasons.update({f: REASONS["undated_payments"].format(count=undated) for f in lost})
                     figures.update(dict.fromkeys(lost))
+                    if end == as_of and split == "all":
+                        as_of_lost = lost
+                if end == as_of and split == "all" and row is not None:
+                    as_of_sums = {key: int(value) for key, value in row.items()}
                 count = counts.get((month, split, name))
                 figures["key_targets"] = count
                 if count is None:
@@ -141,7 +154,8 @@ def period_figures(ledger: pd.DataFrame, as_of: dt.date, payments: pd.DataFrame 
     columns = {"split": [k[0] for k in keys], "group": [k[1] for k in keys], "figure": [k[2] for k in keys]}
     columns.update({month: [values[k][month] for k in keys] for month, _, _ in windows})
     table = pd.DataFrame({name: pd.Series(cells, dtype=object) for name, cells in columns.items()})
-    return PeriodFigures(as_of, tuple(w[0] for w in windows), table, tuple(blanks), tuple(notes))
+    return PeriodFigures(as_of, tuple(w[0] for w in windows), table, tuple(blanks), tuple(notes), as_of_sums,
+                         tuple(as_of_lost))
 
 
 def owner_bonus(figures: PeriodFigures, bonus_threshold: Decimal = Decimal("0.80"),
@@ -281,9 +295,11 @@ class _History:
         })
 
 
-def _figures(sums: pd.Series | None) -> tuple[dict[str, object], dict[str, Label]]:
-    """Every figure but key_targets from one group's month sums, and the reasons for blanks."""
-    s = {key: int(v) for key, v in sums.items()} if sums is not None else dict.fromkeys(_SUM_KEYS, 0)
+def figures_from_sums(sums: Mapping[str, int] | None) -> tuple[dict[str, object], dict[str, Label]]:
+    """Every figure but key_targets from one group's month sums (a mapping of `SUM_KEYS`, or None
+    for nothing), and the reasons for blanks.  Ratios divide the sums, so the figure of several
+    groups or books is this of their added sums, never an average of their ratios."""
+    s = {key: int(v) for key, v in sums.items()} if sums is not None else dict.fromkeys(SUM_KEYS, 0)
     reasons: dict[str, Label] = {}
 
     def ratio(figure: str, numerator: int, denominator: int, step: Decimal, scale: int, reason: str):
@@ -313,9 +329,9 @@ def _figures(sums: pd.Series | None) -> tuple[dict[str, object], dict[str, Label
     return figures, reasons
 
 
-_SUM_KEYS = ("start_overdue", "new_overdue", "end_overdue", "start_receivables", "end_receivables", "end_current",
-             "sales", "sales_window", "collected", "overdue_collected", "cycle_count", "cycle_days", "cycle_amount",
-             "cycle_weighted")
+SUM_KEYS = ("start_overdue", "new_overdue", "end_overdue", "start_receivables", "end_receivables", "end_current",
+            "sales", "sales_window", "collected", "overdue_collected", "cycle_count", "cycle_days", "cycle_amount",
+            "cycle_weighted")
 
 
 def _key_target_counts(key_targets: pd.DataFrame | None) -> dict[tuple[str, str, str | None], int]:
