@@ -15,9 +15,7 @@ from .core import i18n
 from .core.i18n import Lang
 from .io.engines import DaskCluster, LocalPool
 from .io.group_files import file_sha256, new_workbook
-from .io.letters_docx import DocxRenderer
 from .io.letters_journal import BookJournal
-from .io.pdf import batch_pdf
 from .io.xlsx.workbook_file import WorkbookFile
 from .io.zip_guard import Limits
 from .core.group import GroupOutcome
@@ -34,7 +32,12 @@ def open_workbook(path: str | os.PathLike, *, limits: Limits = Limits(), force: 
 
 
 def letter_adapters(workers: int | None = None) -> LetterAdapters:
-    """Word letters (`workers` processes for large batches), the on-disk journal, LibreOffice PDF."""
+    """Word letters (`workers` processes for large batches), the on-disk journal, LibreOffice PDF.
+
+    The Word and PDF adapters are imported here, not at the top: docxtpl and jinja2 take a
+    noticeable share of a refresh's start-up, and a refresh never writes a letter."""
+    from .io.letters_docx import DocxRenderer
+    from .io.pdf import batch_pdf
     return LetterAdapters(renderer=lambda templates: DocxRenderer(templates, workers),
                           journal=BookJournal, pdf=batch_pdf)
 

@@ -13,6 +13,7 @@ import xlwings as xw
 from tests.excel.conftest import TODAY
 from tests.fakes.xlwings_fake import FakeBook, install_caller
 from xlsx_tools.core import i18n
+from xlsx_tools.core.policy import DEFAULT_POLICY
 from xlsx_tools.excel import functions as f
 
 AS_OF = dt.datetime(2026, 11, 28)          # a UDF receives dates as datetime
@@ -104,29 +105,68 @@ def test_a_single_cell_in_a_range_call_is_repeated_for_every_row():
     assert error(f.XT_BUCKET([day(1), day(2)], AS_OF, "fr")[1][0])      # a bad lang fails every row
 
 
-def test_every_row_of_a_range_call_equals_the_single_cell_call_on_the_demo_ledger(input_book):
-    """The demo ledger's own columns (dates, text dates, text amounts, statuses, blanks, the total row)."""
+def near_an_edge(days) -> bool:
+    """Days on, or one day either side of, a ladder step or a bucket edge of the default Policy."""
+    policy = DEFAULT_POLICY
+    edges = {*policy.ladder_from_days, *(edge + 1 for edge in policy.bucket_edges)}    # first day of each step
+    return isinstance(days, int) and any(abs(days - edge) <= 1 for edge in edges)
+
+
+def stratified(keys: list) -> list[int]:
+    """The first row of each distinct key: every kind of row, one call each.
+
+    A single-cell call costs milliseconds of pandas work, so calling it on each of the demo's
+    rows took minutes; the range call still covers every row."""
+    first: dict = {}
+    for i, key in enumerate(keys):
+        first.setdefault(key, i)
+    return sorted(first.values())
+
+
+def kind(value) -> str:
+    return type(value).__name__
+
+
+def test_every_kind_of_row_of_a_range_call_equals_the_single_cell_call_on_the_demo_ledger(input_book):
+    """The demo ledger's own columns (dates, text dates, text amounts, statuses, blanks, the total row).
+
+    The range calls cover every row; single-cell calls run on a sample holding every combination of
+    input types, status, stage and bucket, and every row at or next to a ladder step or bucket edge."""
     ledger = input_book.sheets[i18n.SHEETS["ledger"].zh]
     rows = ledger.used_range.options(ndim=2).value
     header, data = rows[0], rows[1:]
     column = {key: [row[header.index(label.zh)] for row in data] for key, label in i18n.LEDGER_COLUMNS.items()}
     due, status, hold, amount = column["due_date"], column["status"], column["hold_until"], column["amount"]
     assert len(data) > 600
-    checks = {
-        "days": (f.XT_DAYS_PAST_DUE(due, AS_OF), lambda i: f.XT_DAYS_PAST_DUE(due[i], AS_OF)),
-        "bucket": (f.XT_BUCKET(due, AS_OF, "en"), lambda i: f.XT_BUCKET(due[i], AS_OF, "en")),
-        "stage": (f.XT_STAGE(due, amount, status, hold, AS_OF),
-                  lambda i: f.XT_STAGE(due[i], amount[i], status[i], hold[i], AS_OF)),
+    spilled = {
+        "days": f.XT_DAYS_PAST_DUE(due, AS_OF),
+        "bucket": f.XT_BUCKET(due, AS_OF, "en"),
+        "stage": f.XT_STAGE(due, amount, status, hold, AS_OF),
     }
-    stage_column = [row[0] for row in checks["stage"][0]]
-    checks["name"] = (f.XT_STAGE_NAME(stage_column), lambda i: f.XT_STAGE_NAME(stage_column[i]))
-    checks["action"] = (f.XT_NEXT_ACTION(stage_column), lambda i: f.XT_NEXT_ACTION(stage_column[i]))
-    for name, (spilled, single) in checks.items():
-        assert len(spilled) == len(data), name
-        for i, row in enumerate(spilled):
-            assert row == [single(i)], (name, i + 2)
-    assert {"S1", "S3", "S5", "HOLD", "CLOSED", "CREDIT"} <= set(stage_column)
-    assert any(error(value) for value in stage_column) and None in stage_column   # the blank due dates
+    stage_column = [row[0] for row in spilled["stage"]]
+    spilled["name"] = f.XT_STAGE_NAME(stage_column)
+    spilled["action"] = f.XT_NEXT_ACTION(stage_column)
+    single = {
+        "days": lambda i: f.XT_DAYS_PAST_DUE(due[i], AS_OF),
+        "bucket": lambda i: f.XT_BUCKET(due[i], AS_OF, "en"),
+        "stage": lambda i: f.XT_STAGE(due[i], amount[i], status[i], hold[i], AS_OF),
+        "name": lambda i: f.XT_STAGE_NAME(stage_column[i]),
+        "action": lambda i: f.XT_NEXT_ACTION(stage_column[i]),
+    }
+    days = [row[0] for row in spilled["days"]]
+    sample = stratified([(kind(due[i]), kind(amount[i]), kind(hold[i]), status[i], stage_column[i],
+                          spilled["bucket"][i][0], days[i] if near_an_edge(days[i]) else None)
+                         for i in range(len(data))])
+    one_per_stage = stratified(stage_column)
+    assert len(sample) < len(data) / 3
+    for name, column_out in spilled.items():
+        assert len(column_out) == len(data), name
+        for i in (one_per_stage if name in ("name", "action") else sample):
+            assert column_out[i] == [single[name](i)], (name, i + 2)
+    sampled_stages = {stage_column[i] for i in sample}
+    assert {"S1", "S3", "S5", "HOLD", "CLOSED", "CREDIT"} <= sampled_stages
+    assert any(error(value) for value in sampled_stages) and None in sampled_stages   # the blank due dates
+    assert sum(near_an_edge(days[i]) for i in sample) >= 5
 
 
 # ------------------------------------------------------------------ the rules, through the core
@@ -229,8 +269,10 @@ def records(book: FakeBook, sheet: str) -> list[dict]:
 def test_udfs_agree_with_the_cli_detail_sheet_row_for_row(refreshed_book):
     """Every Detail row: days, bucket, stage, stage name and next action from the UDFs equal the CLI's.
 
-    A UDF sees one row, not the Plans sheet: rows of an installment plan listed there (Detail's
-    Plan No) get their stage from the plan in the CLI, so for them only days and bucket are compared.
+    Range calls cover every row; single-cell calls (equal to the range call's rows, see above) run
+    on a sample holding every stage, bucket and input kind.  A UDF sees one row, not the Plans
+    sheet: rows of an installment plan listed there (Detail's Plan No) get their stage from the plan
+    in the CLI, so for them only days and bucket are compared.
     """
     book = refreshed_book
     ledger = book.sheets[i18n.SHEETS["ledger"].zh]
@@ -242,26 +284,39 @@ def test_udfs_agree_with_the_cli_detail_sheet_row_for_row(refreshed_book):
     detail = records(book, i18n.SHEETS["detail"].zh)
     assert len(detail) > 600
     col = {key: label.zh for key, label in {**i18n.DETAIL_COLUMNS, **i18n.DETAIL_MONEY_LAW_COLUMNS}.items()}
-    stages, in_plans = set(), 0
-    for row in detail:
-        r = int(row[col["row"]])
-        due, open_amount = row[col["due_date"]], row[col["open"]]
-        status, hold = ledger.range((r, status_col)).value, ledger.range((r, hold_col)).value
-        where = f"ledger row {r}"
-        assert f.XT_DAYS_PAST_DUE(due, as_of) == row[col["days_past_due"]], where
-        if ledger.range((r, due_col)).value is not None:              # the ledger's own due-date cell
-            assert f.XT_DAYS_PAST_DUE(ledger.range((r, due_col)).value, as_of) == row[col["days_past_due"]], where
-        assert f.XT_BUCKET(due, as_of) == row[col["bucket"]], where
-        if row[col["plan_no"]] is not None:
-            in_plans += 1
-            continue
-        stage = f.XT_STAGE(due, open_amount, status, hold, as_of)
-        assert stage == row[col["stage"]], where
-        assert f.XT_STAGE_NAME(stage) == row[col["stage_name"]], where
-        assert f.XT_NEXT_ACTION(stage) == row[col["next_action"]], where
-        stages.add(stage)
-    assert stages >= {"S0", "S1", "S2", "S3", "S4", "S5", "HOLD", "PLAN", "CLOSED", "CREDIT"}
-    assert in_plans < len(detail) / 50
+    ledger_rows = [int(row[col["row"]]) for row in detail]
+    due = [row[col["due_date"]] for row in detail]
+    open_amount = [row[col["open"]] for row in detail]
+    status = [ledger.range((r, status_col)).value for r in ledger_rows]
+    hold = [ledger.range((r, hold_col)).value for r in ledger_rows]
+    own_due = [ledger.range((r, due_col)).value for r in ledger_rows]       # the ledger's own due-date cells
+    in_plan = [row[col["plan_no"]] is not None for row in detail]
+    days = [row[0] for row in f.XT_DAYS_PAST_DUE(due, as_of)]
+    days_own = [row[0] for row in f.XT_DAYS_PAST_DUE(own_due, as_of)]
+    buckets = [row[0] for row in f.XT_BUCKET(due, as_of)]
+    stages = [row[0] for row in f.XT_STAGE(due, open_amount, status, hold, as_of)]
+    names = [row[0] for row in f.XT_STAGE_NAME(stages)]
+    actions = [row[0] for row in f.XT_NEXT_ACTION(stages)]
+    for i, row in enumerate(detail):
+        where = f"ledger row {ledger_rows[i]}"
+        assert days[i] == row[col["days_past_due"]], where
+        if own_due[i] is not None:
+            assert days_own[i] == row[col["days_past_due"]], where
+        assert buckets[i] == row[col["bucket"]], where
+        if not in_plan[i]:
+            assert (stages[i], names[i], actions[i]) == (row[col["stage"]], row[col["stage_name"]],
+                                                         row[col["next_action"]]), where
+    for i in stratified([(kind(due[i]), kind(own_due[i]), kind(hold[i]), status[i], row[col["stage"]],
+                          row[col["bucket"]], in_plan[i]) for i, row in enumerate(detail)]):
+        assert f.XT_DAYS_PAST_DUE(due[i], as_of) == days[i]
+        assert f.XT_BUCKET(due[i], as_of) == buckets[i]
+        if not in_plan[i]:
+            assert f.XT_STAGE(due[i], open_amount[i], status[i], hold[i], as_of) == stages[i]
+    for i in stratified(stages):
+        assert (f.XT_STAGE_NAME(stages[i]), f.XT_NEXT_ACTION(stages[i])) == (names[i], actions[i])
+    compared = {stage for stage, planned in zip(stages, in_plan) if not planned}
+    assert compared >= {"S0", "S1", "S2", "S3", "S4", "S5", "HOLD", "PLAN", "CLOSED", "CREDIT"}
+    assert sum(in_plan) < len(detail) / 50
 
 
 def test_table_functions_give_the_cli_priority_and_aging_sheets(input_book, refreshed_book, monkeypatch):

@@ -130,9 +130,13 @@ def parse_money(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     if not present.any():
         return fen, present
     stripped = text[present]
-    misgrouped = stripped.str.contains(_COMMA, regex=True) & ~stripped.str.replace(r"\s", "", regex=True) \
-        .str.match(_GROUPED)
-    stripped = stripped.mask(misgrouped, "not an amount")
+    # Only cells with a comma are checked for grouping: pandas runs `\s` through Python's re, cell by cell.
+    misgrouped = stripped.str.contains(_COMMA, regex=True).to_numpy(dtype=bool)
+    if misgrouped.any():
+        with_comma = stripped[misgrouped]
+        misgrouped[misgrouped] = ~with_comma.str.replace(r"\s", "", regex=True).str.match(_GROUPED) \
+            .to_numpy(dtype=bool)
+        stripped = stripped.mask(misgrouped, "not an amount")
     noisy = stripped.str.contains(r"[^0-9.+-]", regex=True).to_numpy(dtype=bool)
     if noisy.any():
         stripped = stripped.copy()
