@@ -125,3 +125,9 @@ JOURNAL_TIDY_FAILED = Message(
     "工作簿已保存；仅整理函件日志（{folder}）失败（{reason}），下次运行会自动补做")
 STALE_TEMPS_REMOVED = Message("removed {count} temporary file(s) left by an interrupted earlier run",
                               "已删除之前被中断的运行遗留的 {count} 个临时文件")
+REPORT_MONTH_MISSING = Message("no KPI figures for {month}: the report covers the months {first} to {last} "
+                               "that have data (use --month YYYY-MM)",
+                               "{month} 没有关键指标数据：月报可选 {first} 至 {last} 之间有数据的月份（--month YYYY-MM）")
+REPORT_DONE = Message("Monthly report {month}: {pdf} (Word copy {docx}); workbook refreshed: {path}",
+                      "{month} 月报：{pdf}（Word 版 {docx}）；工作簿已刷新：{path}")
+REPORT_NO_PDF = Message("no PDF: {reason}", "未生成 PDF：{reason}")
