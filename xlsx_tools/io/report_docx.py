@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Cm, Mm, Pt, RGBColor
 from docxtpl import DocxTemplate, InlineImage
 
 from ..present.report import MonthlyReport, ReportTable
@@ -27,9 +28,11 @@ from .report_charts import chart_png
 
 TEMPLATE_NAME = "monthly_report.docx"
 CHART_WIDTHS_MM = {"trend": 205, "aging": 225}
-TABLE_SIZE = Pt(8.5)
+TABLE_SIZE = Pt(8)
+TABLE_WIDTH = Cm(26.1)           # the landscape page between the template's margins
 HEAD_FILL = "D9E1F2"
 MORE_COLOUR = RGBColor(0x59, 0x59, 0x59)
+NUMBER = re.compile(r"^[+-]?[\d,]+(\.\d+)?%?( |$)")
 
 
 def template_path(lang: str, folder: Path | None = None) -> Path:
@@ -53,8 +56,8 @@ def _keep_rows_whole(row, header: bool) -> None:
 
 
 def _is_number(text: str) -> bool:
-    stripped = text.replace(",", "").replace("%", "").replace(" pp", "").replace("个百分点", "").strip("+-—() ")
-    return bool(stripped) and stripped.replace(".", "", 1).isdigit()
+    """Amounts, rates, days and changes ("+1,234.50 (+12.0%)") are right-aligned."""
+    return NUMBER.match(text) is not None
 
 
 def table_subdoc(template: DocxTemplate, table: ReportTable):
@@ -63,11 +66,17 @@ def table_subdoc(template: DocxTemplate, table: ReportTable):
     grid = sub.add_table(rows=1 + len(table.rows), cols=len(table.heads))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    grid.autofit = False
+    weights = table.weights or (1,) * len(table.heads)
+    widths = [int(TABLE_WIDTH * w / sum(weights)) for w in weights]
+    for column, width in zip(grid.columns, widths):
+        column.width = width
     for r, values in enumerate((table.heads, *table.rows)):
         row = grid.rows[r]
         _keep_rows_whole(row, header=r == 0)
         for c, text in enumerate(values):
             cell = row.cells[c]
+            cell.width = widths[c]
             paragraph = cell.paragraphs[0]
             paragraph.paragraph_format.space_after = Pt(0)
             if r and c and _is_number(text):
@@ -77,6 +86,8 @@ def table_subdoc(template: DocxTemplate, table: ReportTable):
             run.bold = r == 0
             if r == 0:
                 _shade(cell, HEAD_FILL)
+            if r == len(table.rows) and table.more:
+                paragraph.paragraph_format.keep_with_next = True   # the "more" line never stands alone
     if table.more:
         paragraph = sub.add_paragraph()
         run = paragraph.add_run(table.more)

@@ -45,6 +45,7 @@ class ReportTable:
     heads: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     more: str = ""
+    weights: tuple[float, ...] = ()      # relative column widths; equal when empty
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def kpi_rows(figures: PeriodFigures, month: str, lang: Lang) -> ReportTable:
                      _change_text(figure, now, before, lang)))
     heads = tuple(KPI_HEADS[key].get(lang) for key in KPI_HEADS)
     heads = (heads[0], f"{heads[1]} {month}", f"{heads[2]} {previous or ''}".strip(), heads[3])
-    return ReportTable(heads, tuple(rows))
+    return ReportTable(heads, tuple(rows), weights=(3, 2, 2, 2.4))
 
 
 def _cell_text(value: object, kind: str) -> str:
@@ -133,7 +134,7 @@ def aging_rows(aging: OutputTable, buckets: int) -> ReportTable:
     heads = tuple(aging.columns[p].header for p in positions)
     rows = tuple(tuple(_cell_text(aging.frame.iloc[r, p], aging.columns[p].kind) for p in positions)
                  for r in range(len(aging.frame)))
-    return ReportTable(heads, rows)
+    return ReportTable(heads, rows, weights=(1.2, *[1] * (len(heads) - 1)))
 
 
 def agenda_lines(aging: OutputTable, lang: Lang) -> tuple[str, ...]:
@@ -144,10 +145,10 @@ def agenda_lines(aging: OutputTable, lang: Lang) -> tuple[str, ...]:
         or (NO_WARNINGS.get(lang),)
 
 
-def _cut(heads: dict[str, Label], rows: list[tuple[str, ...]], lang: Lang) -> ReportTable:
+def _cut(heads: dict[str, Label], rows: list[tuple[str, ...]], lang: Lang, weights: tuple[float, ...]) -> ReportTable:
     more = MORE_ROWS.format(count=len(rows) - LISTED).get(lang) if len(rows) > LISTED else ""
     shown = tuple(rows[:LISTED]) or ((NONE_LISTED.get(lang), *[""] * (len(heads) - 1)),)
-    return ReportTable(tuple(label.get(lang) for label in heads.values()), shown, more)
+    return ReportTable(tuple(label.get(lang) for label in heads.values()), shown, more, weights)
 
 
 def target_rows(result: RefreshResult, lang: Lang) -> ReportTable:
@@ -159,7 +160,7 @@ def target_rows(result: RefreshResult, lang: Lang) -> ReportTable:
              i18n.STAGE_NAMES[row.stage].get(lang) if row.stage in i18n.STAGE_NAMES else str(row.stage),
              separator.join(FLAGS[flag].get(lang) for flag in FLAGS if bool(getattr(row, flag))))
             for row in listed.itertuples(index=False)]
-    return _cut(TARGET_HEADS, rows, lang)
+    return _cut(TARGET_HEADS, rows, lang, (0.6, 4, 1.6, 1.2, 1.2, 2))
 
 
 def _day(value: object) -> str:
@@ -186,7 +187,7 @@ def promise_lines(result: RefreshResult, month: str, lang: Lang) -> tuple[str, R
              format_money(int(row.promised_fen)) if pd.notna(row.promised_fen) else "",
              format_money(int(row.paid_fen)) if pd.notna(row.paid_fen) else "", _day(row.broken_on))
             for row in in_month.sort_values("broken_on").itertuples(index=False)]
-    return summary, _cut(BROKEN_HEADS, rows, lang)
+    return summary, _cut(BROKEN_HEADS, rows, lang, (4, 1.5, 1.6, 1.6, 1.5))
 
 
 def expiry_rows(result: RefreshResult, lang: Lang) -> ReportTable:
@@ -198,7 +199,7 @@ def expiry_rows(result: RefreshResult, lang: Lang) -> ReportTable:
     rows = [(str(row.customer_name), str(row.invoice_no), _day(row.limitation_expiry),
              str(int(row.limitation_days_left)), format_money(int(row.open_fen)))
             for row in due.itertuples(index=False)]
-    return _cut(EXPIRY_HEADS, rows, lang)
+    return _cut(EXPIRY_HEADS, rows, lang, (4, 2, 1.6, 1.1, 1.6))
 
 
 def monthly_report(result: RefreshResult, tables: dict[str, OutputTable], month: str | None, lang: Lang,
