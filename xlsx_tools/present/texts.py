@@ -46,6 +46,8 @@ LETTERS_DONE = Message("Letters: {generated} generated, {skipped} skipped, {fail
 LETTERS_SAVED = Label("The workbook was saved with the Letters log.", "工作簿已保存（含函件记录）。")
 NOT_SAVED_BOOK = Label("Save the workbook to a folder first: letters are written next to it.",
                        "请先将工作簿保存到文件夹：函件写在工作簿旁边。")
+REPORT_NOT_SAVED_BOOK = Label("Save the workbook to a folder first: the monthly report is written next to it.",
+                              "请先将工作簿保存到文件夹：月报写在工作簿旁边。")
 UNUSABLE = Message("The workbook cannot be used: {reason}", "工作簿无法使用：{reason}")
 FAILED = Message("{action} failed: {error}\n\nDetails: {log}", "{action}失败：{error}\n\n详细信息：{log}")
 RUNNING = Message("xlsx_tools: {step}", "xlsx_tools：{step}")
@@ -53,6 +55,7 @@ ACTIONS = {
     "refresh": Label("Refresh", "刷新"),
     "generate_letters": Label("Generate letters", "生成函件"),
     "check": Label("Check", "检查"),
+    "monthly_report": Label("Monthly report", "月报"),
 }
 SUMMARY = Message("{errors} errors, {warnings} warnings", "{errors} 个错误，{warnings} 个警告")
 NO_EXCEL = Message(
