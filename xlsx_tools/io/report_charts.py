@@ -37,7 +37,7 @@ def chart_png(chart: OutputChart) -> bytes:
                          "font.size": 9}):
         figure, axis = plt.subplots(figsize=SIZE_INCHES, dpi=DPI)
         try:
-            _draw(chart, axis)
+            draw(chart, axis)
             axis.set_title(chart.title, fontsize=11)
             figure.tight_layout()
             buffer = io.BytesIO()
@@ -47,7 +47,8 @@ def chart_png(chart: OutputChart) -> bytes:
             plt.close(figure)
 
 
-def _draw(chart: OutputChart, axis) -> None:
+def draw(chart: OutputChart, axis) -> None:
+    """Plot `chart` on a matplotlib axis (the test reads the plotted numbers back from its artists)."""
     categories = list(chart.series[0].categories)
     positions = range(len(categories))
     if chart.kind == "stacked_columns":
