@@ -19,7 +19,8 @@ from xlsx_tools.build.demo import build_demo_workbook
 from xlsx_tools.core import i18n
 from xlsx_tools.io.pdf import convert_to_pdf
 from xlsx_tools.io.report_charts import draw
-from xlsx_tools.io.report_docx import render_report
+from xlsx_tools.build.report_template import build_report_template
+from xlsx_tools.io.report_docx import render_report, template_path
 from xlsx_tools.present.report import MonthUnavailable, _change_text, monthly_report, report_month
 from xlsx_tools.present.sheets import output_tables
 from xlsx_tools.wiring import open_workbook, report
@@ -143,3 +144,9 @@ def test_cli_month_without_data_is_a_clear_error_and_writes_nothing(tmp_path, ca
     assert "2024-01" in capsys.readouterr().err
     assert book.read_bytes() == before
     assert not list(tmp_path.glob("monthly_report_*"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_shipped_report_template_equals_a_fresh_build(lang):
+    assert build_report_template(lang) == template_path(lang).read_bytes(), \
+        "rebuild: python -m xlsx_tools.build.report_template"
