@@ -3,8 +3,8 @@
 `build_macro_workbook(lang)` starts from the same workbook as the `.xlsx` template
 (`templates.build_template`) and adds:
 
-* a **Control** sheet (控制面板) with three form-control buttons (Refresh / Generate letters /
-  Check, captions in both languages) wired to the Subs of `macros/XlsxTools.bas`.  The
+* a **Control** sheet (控制面板) with form-control buttons (Refresh / Generate letters /
+  Check / Monthly report, captions in both languages) wired to the Subs of `macros/XlsxTools.bas`.  The
   buttons are not on the Priority sheet: Priority is rewritten on every refresh, and the
   file adapter drops a rewritten sheet's drawings, so the buttons would vanish.  No code
   writes to the Control sheet;
