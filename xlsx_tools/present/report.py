@@ -72,7 +72,7 @@ def report_month(figures: PeriodFigures, month: str | None) -> str:
     if chosen not in figures.months:
         raise MonthUnavailable(chosen, figures.months)
     overall = figures.table[figures.table["split"] == "all"][chosen]
-    if all(value is None or (not hasattr(value, "as_tuple") and pd.isna(value)) for value in overall):
+    if all(value is None or pd.isna(value) for value in overall):
         raise MonthUnavailable(chosen, figures.months)
     return chosen
 
