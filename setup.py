@@ -6,7 +6,8 @@ the top of the repository (users edit them there); they are mapped into the pack
 """
 from setuptools import find_packages, setup
 
-TEMPLATE_FOLDERS = {f"xlsx_tools._templates.{name}": name for name in ("workbook_templates", "letter_templates")}
+TEMPLATE_FOLDERS = {f"xlsx_tools._templates.{name}": name for name in ("workbook_templates", "letter_templates",
+                                                                      "report_templates")}
 
 setup(
     packages=find_packages(include=["xlsx_tools*"]) + list(TEMPLATE_FOLDERS),
@@ -14,5 +15,6 @@ setup(
     package_data={
         "xlsx_tools._templates.workbook_templates": ["*.xlsx", "*.xlsm"],
         "xlsx_tools._templates.letter_templates": ["*/*.docx"],
+        "xlsx_tools._templates.report_templates": ["*/*.docx"],
     },
 )

@@ -20,6 +20,10 @@ Public Sub XT_Check()
     RunPython "import xlsx_tools.excel.buttons as b; b.check()"
 End Sub
 
+Public Sub XT_MonthlyReport()
+    RunPython "import xlsx_tools.excel.buttons as b; b.monthly_report()"
+End Sub
+
 ' xlwings' RunPython, called late-bound through Application.Run: the workbook then opens and
 ' compiles even where the xlwings add-in is missing, and a button says so instead of
 ' stopping with "Sub or Function not defined".

@@ -24,7 +24,8 @@ from .core.refresh import RefreshResult  # noqa: E402
 from .errors import WorkbookUnusable  # noqa: E402
 from .pipeline.letters import GeneratedLetter, LettersOutcome  # noqa: E402
 from .pipeline.refresh import RefreshOutcome, check, refresh  # noqa: E402
-from .wiring import letters, open_workbook  # noqa: E402
+from .pipeline.report import ReportOutcome  # noqa: E402
+from .wiring import letters, open_workbook, report  # noqa: E402
 
 __all__ = ["open_workbook", "check", "refresh", "letters", "RefreshResult", "RefreshOutcome", "LettersOutcome",
-           "GeneratedLetter", "Issue", "WorkbookUnusable", "__version__"]
+           "GeneratedLetter", "Issue", "WorkbookUnusable", "__version__", "report", "ReportOutcome"]

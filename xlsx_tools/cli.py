@@ -29,7 +29,7 @@ from .io import locks, signals, write_faults
 from .io.zip_guard import Limits
 from .pipeline.refresh import check, choose_lang, refresh
 from .present import texts
-from .wiring import letters, open_workbook
+from .wiring import letters, open_workbook, report
 
 EXIT_OK, EXIT_INPUT_ERRORS, EXIT_UNUSABLE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = signals.EXIT_INTERRUPTED
@@ -98,7 +98,36 @@ def build_parser() -> argparse.ArgumentParser:
     _add_letters_command(command)
     _add_build_templates_command(command)
     _add_group_command(command)
+    _add_report_command(command)
     return parser
+
+
+def _month(text: str) -> str:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").strftime("%Y-%m")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a month YYYY-MM / 不是 YYYY-MM 格式的月份: {text!r}") from None
+
+
+def _add_report_command(command) -> None:
+    monthly = command(
+        "report", help="refresh the workbook and write the monthly report (PDF and a Word copy)",
+        description="Refresh the workbook, then write the managers' monthly report from the same figures: "
+                    "KPIs with the month-over-month change, the aging chart and table, the §4 warnings, key "
+                    "targets and high-risk customers, promises, limitation expiries in the next 180 days and "
+                    "the provision total. The Word copy (.docx) is written next to the PDF.")
+    monthly.add_argument("workbook", type=Path, help="the collections workbook (.xlsx or .xlsm)")
+    monthly.add_argument("--month", type=_month, metavar="YYYY-MM",
+                         help="month of the KPI columns (default: the as-of month)")
+    monthly.add_argument("--out", type=Path, metavar="PDF",
+                         help="the report's PDF (default: monthly_report_YYYY-MM.pdf next to the workbook)")
+    monthly.add_argument("--output", type=Path, metavar="PATH",
+                         help="write the refreshed workbook to PATH instead of updating WORKBOOK in place")
+    monthly.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
+                         help="aging date (default: Policy sheet, else today)")
+    monthly.add_argument("--lang", choices=i18n.LANGS,
+                         help="language of the report and the sheets (default: Policy sheet, else zh)")
+    _safety_options(monthly, writes=True)
 
 
 def _add_group_command(command) -> None:
@@ -449,9 +478,26 @@ def _disk_full(exc: BaseException, err: TextIO) -> int:
     return saved
 
 
+def _run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    progress = ProgressLine(err)
+    try:
+        with _run_lock(args, "report", err):
+            outcome = report(_open(args), args.out, month=args.month, as_of=args.as_of, lang=args.lang,
+                             output=args.output, base_dir=args.workbook.resolve().parent, progress=progress)
+    finally:
+        progress.done()
+    lang = outcome.lang
+    _print_issues(outcome.result.issues, lang, err)
+    if outcome.pdf_error:
+        err.write(f"xlsx-tools: {texts.REPORT_NO_PDF.format(reason=outcome.pdf_error).get(lang)}\n")
+    out.write(texts.REPORT_DONE.format(month=outcome.report.month, pdf=outcome.pdf or "—", docx=outcome.docx,
+                                       path=outcome.written).get(lang) + "\n")
+    return outcome.exit_code
+
+
 COMMANDS = {"refresh": _run_refresh, "check": _run_check, "new": _run_new, "demo": _run_demo,
             "letters": _run_letters, "build-templates": _run_build_templates,
-            "group": _run_group}
+            "group": _run_group, "report": _run_report}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:

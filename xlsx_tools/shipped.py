@@ -21,3 +21,4 @@ def shipped_folder(name: str) -> Path:
 
 LETTER_TEMPLATES = shipped_folder("letter_templates")
 WORKBOOK_TEMPLATES = shipped_folder("workbook_templates")
+REPORT_TEMPLATES = shipped_folder("report_templates")

@@ -22,6 +22,7 @@ from .core.group import GroupOutcome
 from .pipeline.group import book_task, group, write_group
 from .pipeline.letters import LettersOutcome, generate_letters
 from .pipeline.ports import LetterAdapters, Progress, WorkbookPort, quiet
+from .pipeline.report import ReportAdapters, ReportOutcome, make_report
 
 
 def open_workbook(path: str | os.PathLike, *, limits: Limits = Limits(), force: bool = False) -> WorkbookFile:
@@ -75,3 +76,17 @@ def write_group_workbook(outcome: GroupOutcome, out: Path, lang: Lang) -> Path:
         return write_group(open_workbook(blank), outcome, lang, output=out)
     finally:
         blank.unlink(missing_ok=True)
+
+
+def report_adapters(templates: str | os.PathLike | None = None) -> ReportAdapters:
+    """The report's Word file from the shipped template (or the one in `templates`), LibreOffice PDF."""
+    from .io.report_docx import render_report, report_pdf   # matplotlib loads only for a report
+    folder = Path(templates) if templates is not None else None
+    return ReportAdapters(render=lambda report, path: render_report(report, path, folder), pdf=report_pdf)
+
+
+def report(book: WorkbookPort, out: str | os.PathLike | None = None, *, adapters: ReportAdapters | None = None,
+           **options) -> ReportOutcome:
+    """The monthly report with the default adapters; `options` are those of `pipeline.report.make_report`
+    (month, as_of, lang, output, today, pdf, base_dir, progress)."""
+    return make_report(book, out, adapters=adapters or report_adapters(), **options)

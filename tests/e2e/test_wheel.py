@@ -40,6 +40,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     names = zipfile.ZipFile(wheel).namelist()
     assert "xlsx_tools/_templates/letter_templates/zh/demand.docx" in names
     assert "xlsx_tools/_templates/workbook_templates/collections_en.xlsm" in names
+    assert "xlsx_tools/_templates/report_templates/zh/monthly_report.docx" in names
     env_dir = root / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"

@@ -32,7 +32,7 @@ def cells(sheet) -> dict:
 
 
 def test_entry_points_take_no_arguments():
-    for entry in (buttons.refresh, buttons.generate_letters, buttons.check):
+    for entry in (buttons.refresh, buttons.generate_letters, buttons.check, buttons.monthly_report):
         assert not inspect.signature(entry).parameters
 
 
@@ -158,6 +158,35 @@ def test_generate_letters__an_unsaved_book_is_told_to_save_first(monkeypatch):
     install_caller(monkeypatch, book)
     buttons.generate_letters()
     assert "请先将工作簿保存到文件夹" in book.app.alerts[-1]["prompt"]
+
+
+def test_monthly_report__refreshes_and_writes_the_report_next_to_the_workbook(tmp_path, monkeypatch):
+    from tests.letters_support import AS_OF
+    from xlsx_tools.io import report_docx
+    path = write_letters_book(tmp_path / "report_book.xlsx")
+    wb = openpyxl.load_workbook(path)
+    for row in wb[i18n.SHEETS["policy"].zh].iter_rows(min_row=2):
+        if row[0].value == "as_of":
+            row[1].value = AS_OF
+    wb.save(path)
+    book = FakeBook.from_xlsx(path)
+    install_caller(monkeypatch, book)
+    monkeypatch.setattr(report_docx, "report_pdf", lambda docx: (docx.with_suffix(".pdf"), None))  # no LibreOffice here
+    buttons.monthly_report()
+    month = f"{AS_OF.year:04d}-{AS_OF.month:02d}"
+    docx = tmp_path / f"monthly_report_{month}.docx"
+    assert docx.exists()
+    assert book.app.alerts[-1]["prompt"].startswith(f"{month} 月报：")
+    assert i18n.SHEETS["kpis"].zh in [sheet.name for sheet in book.sheets]   # the same run refreshed the book
+    assert book.saved_to == []                                               # ... and, like Refresh, left saving to the user
+
+
+def test_monthly_report__an_unsaved_book_is_told_to_save_first(monkeypatch):
+    book = FakeBook("Book1")
+    book.sheets.add("Ledger")
+    install_caller(monkeypatch, book)
+    buttons.monthly_report()
+    assert "月报写在工作簿旁边" in book.app.alerts[-1]["prompt"]
 
 
 # ------------------------------------------------------------------ python -m xlsx_tools.excel.buttons

@@ -3,8 +3,8 @@
 `build_macro_workbook(lang)` starts from the same workbook as the `.xlsx` template
 (`templates.build_template`) and adds:
 
-* a **Control** sheet (控制面板) with three form-control buttons (Refresh / Generate letters /
-  Check, captions in both languages) wired to the Subs of `macros/XlsxTools.bas`.  The
+* a **Control** sheet (控制面板) with form-control buttons (Refresh / Generate letters /
+  Check / Monthly report, captions in both languages) wired to the Subs of `macros/XlsxTools.bas`.  The
   buttons are not on the Priority sheet: Priority is rewritten on every refresh, and the
   file adapter drops a rewritten sheet's drawings, so the buttons would vanish.  No code
   writes to the Control sheet;
@@ -113,6 +113,10 @@ BUTTONS: tuple[Button, ...] = (
     Button("XT_Check", Label("Check", "检查"),
            Label("Check the input sheets and list the problems; nothing is written.",
                  "检查输入工作表并列出问题；不写入任何内容。"), 11),
+    Button("XT_MonthlyReport", Label("Monthly report", "月报"),
+           Label("Refresh, then write the month's report for the managers' meeting (PDF and a Word copy) next to "
+                 "this workbook.",
+                 "刷新后在本工作簿旁生成经理例会用的月报（PDF 及 Word 副本）。"), 15),
 )
 
 #: The xlwings.conf sheet, from A1 down, as xlwings documents it (key in A, value in B).

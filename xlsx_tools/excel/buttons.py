@@ -1,4 +1,4 @@
-"""RunPython entry points behind the workbook's buttons: refresh, generate letters, check.
+"""RunPython entry points behind the workbook's buttons: refresh, generate letters, check, monthly report.
 
 The macros in `macros/XlsxTools.bas` call, through xlwings' RunPython::
 
@@ -39,9 +39,9 @@ from ..io.locks import RunLock
 from ..io.workbook_xlwings import XlwingsWorkbook
 from ..pipeline import refresh as refresh_steps
 from ..present import texts
-from ..wiring import letters
+from ..wiring import letters, report
 
-__all__ = ["refresh", "generate_letters", "check", "main"]
+__all__ = ["refresh", "generate_letters", "check", "monthly_report", "main"]
 
 ISSUES_SHOWN = 15
 FAILURES_SHOWN = 5
@@ -63,6 +63,11 @@ def generate_letters() -> None:
 def check() -> None:
     """Button 'Check': validate the input sheets and list the problems; nothing is written."""
     _run("check", _check)
+
+
+def monthly_report() -> None:
+    """Button 'Monthly report': refresh, then the as-of month's report (PDF and Word) next to the workbook."""
+    _run("monthly_report", _monthly_report)
 
 
 # ---------------------------------------------------------------- the runs
@@ -146,6 +151,22 @@ def _generate_letters(book: Any, status: _Status) -> tuple[str, str]:
     return "\n".join(lines), "critical" if outcome.failed or outcome.result.has_errors else "info"
 
 
+def _monthly_report(book: Any, status: _Status) -> tuple[str, str]:
+    port = XlwingsWorkbook(book)
+    folder = port.folder
+    if folder is None:
+        raise WorkbookUnusable(texts.zh_en(texts.REPORT_NOT_SAVED_BOOK))
+    outcome = report(port, None, base_dir=folder, progress=status)
+    lang = outcome.lang
+    status.lang = lang
+    lines = [texts.REPORT_DONE.format(month=outcome.report.month, pdf=outcome.pdf or "—", docx=outcome.docx,
+                                      path=str(book.name)).get(lang)]
+    if outcome.pdf_error:
+        lines.append(texts.REPORT_NO_PDF.format(reason=outcome.pdf_error).get(lang))
+    lines.append(_summary(outcome.result.issues, lang))
+    return "\n".join(lines), "critical" if outcome.exit_code else "info"
+
+
 def _caller() -> Any:
     return xw.Book.caller()
 
@@ -193,12 +214,14 @@ ENTRY_POINTS: dict[str, Callable[[], None]] = {
     "generate_letters": generate_letters,
     "letters": generate_letters,
     "check": check,
+    "monthly_report": monthly_report,
 }
 CLI_EQUIVALENT = {
     "refresh": "xlsx-tools refresh {book}",
     "generate_letters": "xlsx-tools letters {book}",
     "letters": "xlsx-tools letters {book}",
     "check": "xlsx-tools check {book}",
+    "monthly_report": "xlsx-tools report {book}",
 }
 
 

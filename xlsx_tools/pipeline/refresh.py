@@ -63,14 +63,16 @@ def choose_lang(requested: Lang | None, result: RefreshResult) -> Lang:
     return requested or result.policy.lang
 
 
-def write_outputs(book: WorkbookPort, result: RefreshResult, lang: Lang) -> None:
+def write_outputs(book: WorkbookPort, result: RefreshResult, lang: Lang,
+                  tables: dict[str, OutputTable] | None = None) -> None:
     """Stage every output sheet (Priority, Detail, Aging, Snapshots, Plan Schedule, Credit, Issues).
 
     An output sheet that exists keeps its name when the language changes (its headers and
     contents follow `lang`): print titles, defined names, formulas, charts and links that
-    point at it by name keep working (issue 9).  Readers accept either language's name."""
+    point at it by name keep working (issue 9).  Readers accept either language's name.
+    `tables` are `output_tables(result, lang)` when the caller laid them out already (the report)."""
     names = book.sheet_names()
-    tables = output_tables(result, lang)
+    tables = output_tables(result, lang) if tables is None else tables
     existing = {key: i18n.find_sheet(names, key) for key in tables}
     kept = {table.name: existing[key] for key, table in tables.items() if existing[key] is not None}
     for key, table in tables.items():

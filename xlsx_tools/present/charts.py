@@ -3,7 +3,10 @@
 - Aging · 账龄分析: stacked columns, one series per bucket, one column per business line
   (the total row left out), placed below the table;
 - KPIs · 关键指标: the overall overdue balance by month, and the recovery rate (%) on a right
-  axis, placed right of the month columns;
+  axis, placed right of the month columns. It plots the KPI sheet's overall rows, not the
+  Snapshots rows: Snapshots hold balances only (no recovery rate), one row per month and split
+  (a month's total is not a contiguous range), and only for the months the tool was run, while
+  the KPI rows give all 12 months, rebuilt from the ledger and Payments where no snapshot exists;
 - Priority · 催收优先级: the first 10 customers' overdue amounts as bars, right of the table.
 
 Each series points at the cells it plots and caches the values those cells show, so the

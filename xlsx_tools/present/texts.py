@@ -46,6 +46,8 @@ LETTERS_DONE = Message("Letters: {generated} generated, {skipped} skipped, {fail
 LETTERS_SAVED = Label("The workbook was saved with the Letters log.", "工作簿已保存（含函件记录）。")
 NOT_SAVED_BOOK = Label("Save the workbook to a folder first: letters are written next to it.",
                        "请先将工作簿保存到文件夹：函件写在工作簿旁边。")
+REPORT_NOT_SAVED_BOOK = Label("Save the workbook to a folder first: the monthly report is written next to it.",
+                              "请先将工作簿保存到文件夹：月报写在工作簿旁边。")
 UNUSABLE = Message("The workbook cannot be used: {reason}", "工作簿无法使用：{reason}")
 FAILED = Message("{action} failed: {error}\n\nDetails: {log}", "{action}失败：{error}\n\n详细信息：{log}")
 RUNNING = Message("xlsx_tools: {step}", "xlsx_tools：{step}")
@@ -53,6 +55,7 @@ ACTIONS = {
     "refresh": Label("Refresh", "刷新"),
     "generate_letters": Label("Generate letters", "生成函件"),
     "check": Label("Check", "检查"),
+    "monthly_report": Label("Monthly report", "月报"),
 }
 SUMMARY = Message("{errors} errors, {warnings} warnings", "{errors} 个错误，{warnings} 个警告")
 NO_EXCEL = Message(
@@ -129,3 +132,9 @@ JOURNAL_TIDY_FAILED = Message(
     "工作簿已保存；仅整理函件日志（{folder}）失败（{reason}），下次运行会自动补做")
 STALE_TEMPS_REMOVED = Message("removed {count} temporary file(s) left by an interrupted earlier run",
                               "已删除之前被中断的运行遗留的 {count} 个临时文件")
+REPORT_MONTH_MISSING = Message("no KPI figures for {month}: the report covers the months {first} to {last} "
+                               "that have data (use --month YYYY-MM)",
+                               "{month} 没有关键指标数据：月报可选 {first} 至 {last} 之间有数据的月份（--month YYYY-MM）")
+REPORT_DONE = Message("Monthly report {month}: {pdf} (Word copy {docx}); workbook refreshed: {path}",
+                      "{month} 月报：{pdf}（Word 版 {docx}）；工作簿已刷新：{path}")
+REPORT_NO_PDF = Message("no PDF: {reason}", "未生成 PDF：{reason}")

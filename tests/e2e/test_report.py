@@ -1,0 +1,152 @@
+"""The monthly report (`xlsx-tools report`): its charts plot the numbers of the workbook's charts,
+it renders in both languages for the demo (one LibreOffice call), and a month without data is
+a clear error that writes nothing."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+from tests.io.test_refresh_charts import book_with_user_chart, series, sheet_charts
+from tests.libreoffice import soffice_or_skip
+from tests.workbooks import read_rows
+from xlsx_tools import cli
+from xlsx_tools.build.demo import build_demo_workbook
+from xlsx_tools.core import i18n
+from xlsx_tools.io.pdf import convert_to_pdf
+from xlsx_tools.io.report_charts import draw
+from xlsx_tools.build.report_template import build_report_template
+from xlsx_tools.io.report_docx import render_report, template_path
+from xlsx_tools.present.report import MonthUnavailable, _change_text, monthly_report, report_month
+from xlsx_tools.present.sheets import output_tables
+from xlsx_tools.wiring import open_workbook, report
+
+AS_OF = dt.date(2026, 11, 30)
+LANGS = ("zh", "en")
+FRAMES = {"trend": ("kpis", "xlsx-tools:trend"), "aging": ("aging", "xlsx-tools:aging")}
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """The demo reported in zh through the pipeline (Word only); the en report laid out from the same
+    run's result and rendered too (one refresh keeps the module fast)."""
+    folder = tmp_path_factory.mktemp("report")
+    demo = build_demo_workbook(folder / "demo.xlsx", AS_OF)
+    outcome = report(open_workbook(demo), folder / "report_zh.pdf", lang="zh", as_of=AS_OF, today=AS_OF, pdf=False)
+    english = monthly_report(outcome.result, output_tables(outcome.result, "en"), None, "en", AS_OF)
+    docx = {"zh": outcome.docx, "en": render_report(english, folder / "report_en.docx")}
+    return folder, outcome, docx
+
+
+def plotted(chart) -> list[list[float]]:
+    """The numbers matplotlib drew for `chart`: each line's points, or each bar series' heights."""
+    figure, axis = plt.subplots()
+    try:
+        draw(chart, axis)
+        lines = [line for ax in figure.axes for line in ax.get_lines()]
+        if lines:
+            return [[float(y) for y in line.get_ydata()] for line in lines]
+        return [[bar.get_height() for bar in container] for container in axis.containers]
+    finally:
+        plt.close(figure)
+
+
+@pytest.mark.parametrize("key", sorted(FRAMES))
+def test_report_charts_plot_the_numbers_of_the_workbooks_charts(reports, key):
+    _, outcome, _ = reports
+    sheet = i18n.SHEETS[FRAMES[key][0]].get("zh")
+    frames = dict(sheet_charts(outcome.written, sheet))
+    cached = series(frames[FRAMES[key][1]])
+    chart = outcome.report.charts[key]
+    drawn = plotted(chart)
+    assert len(cached) == len(chart.series) == len(drawn)
+    for (name, categories, values), ours, points in zip(cached, chart.series, drawn):
+        assert name == ours.name
+        assert categories == list(ours.categories)
+        assert values == pytest.approx([v for v in ours.values if v is not None])
+        assert [p for p in points if p == p] == pytest.approx(values)     # NaN = a blank month, not drawn
+
+
+def test_trend_chart_numbers_are_the_kpi_sheets_cells(reports):
+    _, outcome, _ = reports
+    rows = read_rows(outcome.written, i18n.SHEETS["kpis"].get("zh"))
+    chart = outcome.report.charts["trend"]
+    for ours in chart.series:
+        cells = ours.values_range
+        row = rows[cells.first_row - 1][cells.first_col - 1:cells.last_col]
+        assert [None if v is None else float(v) for v in row] == pytest.approx(list(ours.values))
+    assert list(chart.series[0].categories) == rows[0][cells.first_col - 1:cells.last_col]
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                                  text=True, check=True).stdout.splitlines()
+                     if line.startswith("Pages:")))
+    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout for n in range(1, pages + 1)]
+
+
+def test_report_renders_in_both_languages_with_no_page_nearly_empty(reports):
+    soffice_or_skip()
+    folder, _, docx = reports
+    pdfs = convert_to_pdf([docx[lang] for lang in LANGS], folder / "pdf")     # one soffice call
+    titles = {"zh": "应收账款催收月报 2026-11", "en": "Collections monthly report 2026-11"}
+    for lang, pdf in zip(LANGS, pdfs):
+        pages = _pdf_pages(pdf)
+        assert 2 <= len(pages) <= 6, (lang, len(pages))
+        assert titles[lang] in pages[0]
+        for text in pages:
+            body = [line for line in text.splitlines() if line.strip()]
+            assert len(body) > 8, (lang, body)        # more than a header, a footer and a stray line
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert "CJK" in fonts
+    assert all(docx[lang].exists() for lang in LANGS)
+
+
+def test_the_default_month_is_the_as_of_month_and_an_earlier_one_can_be_chosen(reports):
+    figures = reports[1].result.kpis
+    assert report_month(figures, None) == "2026-11"
+    assert report_month(figures, "2026-10") == "2026-10"
+
+
+def test_a_month_outside_the_kpi_months_or_all_blank_is_unavailable(reports):
+    figures = reports[1].result.kpis
+    with pytest.raises(MonthUnavailable):
+        report_month(figures, "2025-11")          # the month before the 12 KPI months
+    blank = figures.table.copy()
+    blank["2026-01"] = None
+    with pytest.raises(MonthUnavailable):
+        report_month(type(figures)(figures.as_of, figures.months, blank, figures.blanks, figures.notes), "2026-01")
+
+
+@pytest.mark.parametrize("figure, now, before, lang, expected", [
+    ("recovery_rate", 18.07, 9.16, "en", "+8.91 pp"),
+    ("recovery_rate", 9.16, 18.07, "zh", "-8.91 个百分点"),
+    ("overdue_fen", 150.0, 100.0, "en", "+50.00 (+50.0%)"),
+    ("overdue_fen", 50.0, 100.0, "en", "-50.00 (-50.0%)"),
+    ("overdue_fen", 50.0, 0.0, "en", "+50.00"),                 # no share of a zero base
+    ("dso_days", 31.5, float("nan"), "en", "—"),               # the month before has no figure
+    ("key_targets", 2.0, 2.0, "en", "0 (0.0%)"),
+])
+def test_month_over_month_change(figure, now, before, lang, expected):
+    assert _change_text(figure, now, before, lang) == expected
+
+
+def test_cli_month_without_data_is_a_clear_error_and_writes_nothing(tmp_path, capsys):
+    book = book_with_user_chart(tmp_path / "book.xlsx")
+    before = book.read_bytes()
+    code = cli.main(["report", str(book), "--as-of", "2026-03-31", "--month", "2024-01"])
+    assert code == cli.EXIT_UNUSABLE
+    assert "2024-01" in capsys.readouterr().err
+    assert book.read_bytes() == before
+    assert not list(tmp_path.glob("monthly_report_*"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_shipped_report_template_equals_a_fresh_build(lang):
+    assert build_report_template(lang) == template_path(lang).read_bytes(), \
+        "rebuild: python -m xlsx_tools.build.report_template"
