@@ -185,13 +185,13 @@ def _write_control(ws, lang: Lang) -> None:
     notes = {
         "zh": [
             "工作表函数（“导入函数”后可用）：XT_DAYS_PAST_DUE、XT_BUCKET、XT_STAGE、XT_STAGE_NAME、XT_NEXT_ACTION、"
-            "XT_RMB_UPPER、XT_AGING_TABLE、XT_PRIORITY。",
+            "XT_RMB_UPPER、XT_AGING_TABLE、XT_PRIORITY、XT_LAST_CONTACT、XT_PROMISE_STATUS。",
             "Python 的位置和函数模块在 xlwings.conf 工作表中设置（Interpreter_Win、UDF Modules）。",
             "不用 Excel 也可运行同一流程：xlsx-tools refresh 工作簿.xlsm",
         ],
         "en": [
             "Worksheet functions (after Import Functions): XT_DAYS_PAST_DUE, XT_BUCKET, XT_STAGE, XT_STAGE_NAME, "
-            "XT_NEXT_ACTION, XT_RMB_UPPER, XT_AGING_TABLE, XT_PRIORITY.",
+            "XT_NEXT_ACTION, XT_RMB_UPPER, XT_AGING_TABLE, XT_PRIORITY, XT_LAST_CONTACT, XT_PROMISE_STATUS.",
             "Where Python is and which module holds the functions is set in the xlwings.conf sheet "
             "(Interpreter_Win, UDF Modules).",
             "The same pipeline runs without Excel: xlsx-tools refresh WORKBOOK.xlsm",

@@ -21,6 +21,7 @@ ARG_AS_OF = Label("as_of", "基准日")
 ARG_LANG = Label("lang", "语言")
 ARG_STAGE = Label("stage", "催收阶段")
 ARG_AMOUNT = Label("amount", "金额")
+ARG_CUSTOMER = Label("customer_id", "客户编号")
 
 LANG_EXPECTED = Label("zh or en is expected", "应为 zh 或 en")
 STAGE_UNKNOWN = Message("unknown stage '{value}' (allowed: {allowed})", "未知催收阶段 '{value}'（可用：{allowed}）")
