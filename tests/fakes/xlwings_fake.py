@@ -17,7 +17,8 @@ It follows xlwings' documented behaviour on Windows (COM), not our adapter's wis
   (Excel's UsedRange); an empty sheet's used range is A1.
 * ``sheet.clear()`` removes values and formats (not column widths); ``sheets.add(name,
   before=, after=)`` inserts a sheet (a duplicate name is an error, as in Excel);
-  ``sheet.name = ...`` renames; ``sheet.delete()`` removes it.
+  ``sheet.name = ...`` renames; ``sheet.delete()`` removes it; ``sheet.activate()`` makes it the
+  active sheet (``book.active``).
 * ``app.status_bar`` (False = Excel's own), ``app.alert(prompt, title, buttons, mode)``
   returns "ok" and is recorded in ``app.alerts``.
 
@@ -347,6 +348,11 @@ class FakeSheet:
 
     def delete(self) -> None:
         self.book.sheets._remove(self)
+
+    def activate(self) -> "FakeSheet":
+        """Bring the sheet to the front (xlwings' ``Sheet.activate``)."""
+        self.book.active = self
+        return self
 
     @property
     def index(self) -> int:

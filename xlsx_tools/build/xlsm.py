@@ -3,8 +3,8 @@
 `build_macro_workbook(lang)` starts from the same workbook as the `.xlsx` template
 (`templates.build_template`) and adds:
 
-* a **Control** sheet (控制面板) with three form-control buttons (Refresh / Generate letters /
-  Check, captions in both languages) wired to the Subs of `macros/XlsxTools.bas`.  The
+* a **Control** sheet (控制面板) with four form-control buttons (Refresh / Generate letters /
+  Check / Today's calls, captions in both languages) wired to the Subs of `macros/XlsxTools.bas`.  The
   buttons are not on the Priority sheet: Priority is rewritten on every refresh, and the
   file adapter drops a rewritten sheet's drawings, so the buttons would vanish.  No code
   writes to the Control sheet;
@@ -113,6 +113,9 @@ BUTTONS: tuple[Button, ...] = (
     Button("XT_Check", Label("Check", "检查"),
            Label("Check the input sheets and list the problems; nothing is written.",
                  "检查输入工作表并列出问题；不写入任何内容。"), 11),
+    Button("XT_TodayCalls", Label("Today's calls", "今日待办"),
+           Label("Refresh, then open the Calls sheet: the customers to contact today, with channel and script.",
+                 "刷新后打开今日待办工作表：今天要联络的客户及建议渠道和话术。"), 15),
 )
 
 #: The xlwings.conf sheet, from A1 down, as xlwings documents it (key in A, value in B).

@@ -50,8 +50,12 @@ NOT_SAVED_BOOK = Label("Save the workbook to a folder first: letters are written
 UNUSABLE = Message("The workbook cannot be used: {reason}", "工作簿无法使用：{reason}")
 FAILED = Message("{action} failed: {error}\n\nDetails: {log}", "{action}失败：{error}\n\n详细信息：{log}")
 RUNNING = Message("xlsx_tools: {step}", "xlsx_tools：{step}")
+CALLS_TODAY = Message("{count} customers to contact today: see the {sheet} sheet.",
+                      "今日需联络 {count} 个客户：见【{sheet}】工作表。")
+NO_CALLS_SHEET = Label("The refresh wrote no Calls sheet.", "刷新未写出今日待办工作表。")
 ACTIONS = {
     "refresh": Label("Refresh", "刷新"),
+    "today_calls": Label("Today's calls", "今日待办"),
     "generate_letters": Label("Generate letters", "生成函件"),
     "check": Label("Check", "检查"),
 }
