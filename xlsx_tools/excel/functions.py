@@ -474,7 +474,10 @@ _picture_cache: dict[tuple, tuple[Policy, tuple[pd.DataFrame, pd.DataFrame, pd.I
 
 
 def _frozen(values: Any) -> tuple:
-    return tuple(tuple(row) for row in _rows(values))
+    """A range argument as a hashable cache key (xlwings passes ndim=2 ranges as lists of lists)."""
+    if isinstance(values, list) and values and isinstance(values[0], list):
+        return tuple(map(tuple, values))
+    return tuple(map(tuple, _rows(values)))
 
 
 def _contact_picture(contacts_range: Any, ledger_range: Any, payments_range: Any, day: dt.date,
