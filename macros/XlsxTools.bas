@@ -12,6 +12,10 @@ Public Sub XT_Refresh()
     RunPython "import xlsx_tools.excel.buttons as b; b.refresh()"
 End Sub
 
+Public Sub XT_TodayCalls()
+    RunPython "import xlsx_tools.excel.buttons as b; b.today_calls()"
+End Sub
+
 Public Sub XT_GenerateLetters()
     RunPython "import xlsx_tools.excel.buttons as b; b.generate_letters()"
 End Sub

@@ -329,6 +329,28 @@ def test_instructions_are_short_wrapped_and_name_the_sheets(built):
         assert all(ord(ch) < 0x3000 for ch in lines[0])
 
 
+def test_instructions_print_one_page_wide_with_rows_as_tall_as_their_wrapped_text(built):
+    """Printed, the sheet was cut at the right edge and the wrapped lines overlapped (issue 9)."""
+    from xlsx_tools.build.templates import INSTRUCTION_CHARS_PER_LINE, display_width
+    lang, wb = built
+    ws = sheet(wb, "instructions", lang)
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "portrait")
+    long_rows = 0
+    for cell in ws["A"]:
+        if not cell.value:
+            continue
+        lines = -(-display_width(cell.value) // INSTRUCTION_CHARS_PER_LINE)
+        height = ws.row_dimensions[cell.row].height
+        if lines > 1:
+            long_rows += 1
+            assert height is not None and height >= 15 * lines, (cell.row, cell.value[:30])
+    assert long_rows >= 3
+    assert ws.page_margins.left == ws.page_margins.right <= 0.5
+    assert display_width("应收台账 ab") == 11
+
+
 def test_input_sheets_have_tab_colours(built):
     lang, wb = built
     for key in ("ledger", "customers", "policy"):

@@ -274,9 +274,24 @@ def test_rules__third_party_and_wording_name_their_cells_and_summary_by_collecto
         "联络记录!K3: Note contains banned wording '曝光'",
         "联络记录!K4: Note contains banned wording 'sue immediately'",
         "联络记录!A6: Contact at 23:15, outside 08:00–22:00"]
-    summary = compliance_summary(found, AS_OF)
+    summary = compliance_summary(found, log.frame, AS_OF)
     assert summary[["month", "collector", "third_party", "wording", "window", "total"]].values.tolist() == [
-        ["2026-11", "王", 1, 1, 0, 2], ["2026-11", None, 0, 1, 0, 1]]
+        ["2026-11", "王", 1, 1, 0, 2], ["2026-11", None, 0, 1, 0, 1], ["2026-11", "李", 0, 0, 0, 0],
+        ["2026-10", "李", 0, 0, 1, 1]]
+
+
+def test_compliance__every_month_of_contacts_up_to_the_as_of_month_each_collector_who_made_contact():
+    log, _ = contacts("""
+2026-09-03 10:00 | C1 | phone | | | other | | | | 赵 |
+2026-10-20 23:15 | C1 | phone | | | other | | | | 李 |
+2026-11-20 10:15 | C1 | email | | | other | | | | 李 |
+2026-12-01 23:30 | C1 | phone | | | other | | | | 李 |
+""")
+    found, _ = contact_breaches(log)
+    summary = compliance_summary(found, log.frame, AS_OF)        # December is after the as-of month
+    assert summary[["month", "collector", "window", "total"]].values.tolist() == [
+        ["2026-11", "李", 0, 0], ["2026-10", "李", 1, 1], ["2026-09", "赵", 0, 0]]
+    assert compliance_summary(found.iloc[:0], log.frame.iloc[:0], AS_OF).empty
 
 
 # ----- today's call list -----------------------------------------------------------------------
@@ -354,7 +369,8 @@ def test_iso_week__year_boundaries(day, week):
 
 def test_weekly__week_across_new_year_compares_with_the_week_before_and_reruns_replace():
     keys = pd.Index(["C1", "C2"])
-    balances = pd.DataFrame({"customer_name": ["甲", "乙"], "open_fen": [500, 300], "overdue_fen": [400, 100]},
+    balances = pd.DataFrame({"customer_name": ["甲", "乙"], "open_fen": [500, 300], "overdue_fen": [400, 100],
+                             "stage": ["S3", "S1"]},
                             index=pd.Index(["C1", "C2"], name="customer_id"))
     log, _ = contacts("""
 2026-12-28 10:00 | C1 | phone | | | other | | | | |
@@ -376,6 +392,7 @@ def test_weekly__week_across_new_year_compares_with_the_week_before_and_reruns_r
         ["C1", 70, 2, 100], ["C2", 0, 0, 0]]
     assert block["flags"].tolist() == [("overdue_grew",), ("no_contact",)]
     assert block.loc[0, "open_promise_fen"] == 200
+    assert block["stage"].tolist() == ["S3", "S1"]
     merged = merge_weeks(history, block, "2026-W53")
     rerun = merge_weeks(merged, block.assign(overdue_fen=0), "2026-W53")
     assert rerun["week"].tolist() == ["2026-W51", "2026-W52", "2026-W52", "2026-W53", "2026-W53"]

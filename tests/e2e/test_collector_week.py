@@ -143,3 +143,41 @@ def test_priority__avoiders_are_high_risk_and_a_broken_promise_moves_next_action
     dropped = priority[priority["order_drop"].notna()]["customer_id"]
     assert len(dropped) == 1 and "orders down" in rows[dropped.iloc[0]][header(i18n.PRIORITY_COLUMNS, "tags")]
     assert header(i18n.PRIORITY_CONTACT_COLUMNS, "broken_promises") in next(iter(rows.values()))
+
+
+@pytest.mark.parametrize("key, columns", [("calls", i18n.CALL_COLUMNS), ("weekly", i18n.WEEKLY_COLUMNS)])
+def test_calls_and_weekly_show_the_stage_name_beside_the_code(demo, key, columns):
+    path, _, _ = demo
+    written = read_records(path, sheet(key))
+    assert written
+    names = list(columns)
+    assert names.index("stage_name") == names.index("stage") + 1
+    for row in written:
+        code = row[header(columns, "stage")]
+        assert row[header(columns, "stage_name")] == (i18n.STAGE_NAMES[code].get(LANG) if code else None)
+
+
+def test_the_stage_name_follows_the_sheet_language(demo):
+    from xlsx_tools.present.collector import calls_table, weekly_table
+    _, result, _ = demo
+    for layout in (calls_table, weekly_table):
+        table = layout(result, "zh")
+        position = [column.header for column in table.columns].index("阶段名称")
+        stage = table.frame.iloc[:, position - 1]
+        assert table.frame.iloc[:, position].tolist() == [i18n.STAGE_NAMES[code].zh for code in stage]
+
+
+def test_weekly_reads_back_its_stage_column(demo):
+    from xlsx_tools.core.read.weekly import read_weekly
+    from xlsx_tools.io.xlsx.workbook_file import WorkbookFile
+    path, result, _ = demo
+    history, issues = read_weekly(WorkbookFile(path).read_sheet(sheet("weekly")))
+    assert not issues and history["stage"].tolist() == result.weekly["stage"].tolist()
+
+
+def test_weekly_sheet_written_before_the_stage_column_still_reads():
+    from xlsx_tools.core.read.weekly import read_weekly
+    from xlsx_tools.io.workbook_xlwings import raw_sheet
+    header_row = [i18n.WEEKLY_COLUMNS[key].en for key in ("week", "customer_id", "overdue")]
+    history, issues = read_weekly(raw_sheet("Weekly", [header_row, ["2026-W47", "C1", 100.0]]))
+    assert not issues and history["stage"].tolist() == [None] and history["overdue_fen"].tolist() == [10000]

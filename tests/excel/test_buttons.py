@@ -206,3 +206,19 @@ def test_mock_caller_runner_as_a_module(tmp_path):
     done = subprocess.run([sys.executable, "-m", "xlsx_tools.excel.buttons", "check", str(tmp_path / "b.xlsx")],
                           capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], timeout=120)
     assert done.returncode == 2 and "xlsx-tools check" in done.stderr
+
+
+def test_today_calls__refreshes_then_brings_the_calls_sheet_to_the_front(excel_demo, refreshed_book, demo_result):
+    book = excel_demo
+    assert not inspect.signature(buttons.today_calls).parameters
+    book.active = book.sheets[0]
+    buttons.today_calls()
+    calls = i18n.SHEETS["calls"].zh
+    assert book.active is book.sheets[calls]
+    for key in ("priority", "calls"):                      # the Refresh button's own writing
+        name = i18n.SHEETS[key].zh
+        assert cells(book.sheets[name]) == cells(refreshed_book.sheets[name]), name
+    alert = book.app.alerts[-1]
+    assert len(demo_result.calls) > 0 and alert["title"] == "xlsx_tools · 今日待办"
+    assert alert["prompt"].startswith(f"今日需联络 {len(demo_result.calls)} 个客户：见【{calls}】工作表。\n已刷新")
+    assert alert["mode"] == "info"

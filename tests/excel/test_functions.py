@@ -371,11 +371,11 @@ def windows_udfs(monkeypatch):
     sys.modules.pop("xlwings.udfs", None)
 
 
-NAMES = ["XT_AGING_TABLE", "XT_BUCKET", "XT_DAYS_PAST_DUE", "XT_NEXT_ACTION", "XT_PRIORITY", "XT_RMB_UPPER",
-         "XT_STAGE", "XT_STAGE_NAME"]
+NAMES = ["XT_AGING_TABLE", "XT_BUCKET", "XT_DAYS_PAST_DUE", "XT_LAST_CONTACT", "XT_NEXT_ACTION", "XT_PRIORITY",
+         "XT_PROMISE_STATUS", "XT_RMB_UPPER", "XT_STAGE", "XT_STAGE_NAME"]
 
 
-def test_excel_sees_eight_documented_functions_with_the_issue_signatures(windows_udfs):
+def test_excel_sees_ten_documented_functions_with_the_issue_signatures(windows_udfs):
     udfs, module = windows_udfs
     found = sorted(name for name in dir(module) if hasattr(getattr(module, name), "__xlfunc__"))
     assert found == NAMES
@@ -388,6 +388,8 @@ def test_excel_sees_eight_documented_functions_with_the_issue_signatures(windows
             assert not arg["doc"].startswith("Positional argument"), (name, arg["name"])
             assert len(arg["doc"]) <= 255 and any("\u4e00" <= ch <= "\u9fff" for ch in arg["doc"])
     assert module.XT_PRIORITY.__xlfunc__["argmap"]["ledger_range"]["options"] == {"ndim": 2}
+    for name in ("contacts", "ledger", "payments"):
+        assert module.XT_PROMISE_STATUS.__xlfunc__["argmap"][name]["options"] == {"ndim": 2}
     vba = io.StringIO()
     udfs.generate_vba_wrapper("xlsx_tools.excel.functions", module, vba, types.SimpleNamespace(Name="c.xlsm"))
     code = vba.getvalue()
@@ -396,6 +398,9 @@ def test_excel_sees_eight_documented_functions_with_the_issue_signatures(windows
                       "Function XT_STAGE(due_date, open_amount, Optional status, Optional hold_until, Optional as_of)",
                       "Function XT_STAGE_NAME(stage, Optional lang)", "Function XT_NEXT_ACTION(stage, Optional lang)",
                       "Function XT_RMB_UPPER(amount)", "Function XT_AGING_TABLE(ledger_range, Optional as_of)",
-                      "Function XT_PRIORITY(ledger_range, customers_range, Optional as_of)"):
+                      "Function XT_PRIORITY(ledger_range, customers_range, Optional as_of)",
+                      "Function XT_LAST_CONTACT(customer_id, contacts, ledger, Optional as_of)",
+                      "Function XT_PROMISE_STATUS(customer_id, contacts, ledger, Optional payments, Optional as_of, "
+                      "Optional lang)"):
         assert signature in code
     assert module.XT_STAGE(day(10), 100.0, None, None, AS_OF) == "S3"     # still plain functions

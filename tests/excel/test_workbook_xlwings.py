@@ -221,3 +221,40 @@ def test_fill_areas__runs_of_equal_fill_per_column():
     areas = fill_areas(table())
     assert areas["FFFFF2CC"] == ["A2", "B2", "C2", "D2", "E2"]
     assert areas["FFFF9F9F"] == ["B3"]
+
+
+# ------------------------------------------------------------------ print setup, as the file writer sets it
+def printed_table() -> OutputTable:
+    frame = pd.DataFrame({"id": ["C1", "C2"], "tags": ["overdue & disputed; " * 8, "short"]})
+    return OutputTable("Priority", (OutputColumn("ID", "text"), OutputColumn("Tags", "text", 20, wrap=True)),
+                       frame, footer="As of 2026-11-28 & later")
+
+
+def test_commit__prints_like_the_file_writer_landscape_a4_one_page_wide_titles_footer_wrap():
+    book = book_with([["x"]])
+    port = XlwingsWorkbook(book)
+    port.write_table(printed_table())
+    port.commit()
+    sheet = book.sheets["Priority"]
+    setup = sheet.api.PageSetup
+    assert (setup.Orientation, setup.PaperSize) == (2, 9)            # xlLandscape, xlPaperA4
+    assert (setup.Zoom, setup.FitToPagesWide, setup.FitToPagesTall) == (False, 1, False)
+    assert setup.PrintTitleRows == "$1:$1"
+    assert (setup.LeftFooter, setup.CenterFooter, setup.RightFooter) == ("&A", "As of 2026-11-28 && later", "&P / &N")
+    # the same footer as the file writer's <oddFooter>
+    from xlsx_tools.io.xlsx.sheet_xml import SheetXml
+    assert SheetXml(printed_table()).footer_codes() == "&L&A&CAs of 2026-11-28 && later&R&P / &N"
+    assert sheet.range("B2").wrap_text and sheet.range("B3").wrap_text and not sheet.range("A2").wrap_text
+    assert sheet.autofitted_rows == [(2, 3)]                         # wrapped rows get their height
+    assert book.app.api.PrintCommunication is True                   # switched off while setting, then back on
+
+
+def test_commit__without_wrapped_columns_no_row_autofit_and_page_setup_failure_does_not_stop_the_write():
+    book = book_with([["x"]])
+    port = XlwingsWorkbook(book)
+    table = OutputTable("Aging", (OutputColumn("Line", "text"),), pd.DataFrame({"line": ["East"]}))
+    port.write_table(table)
+    book.app.api.fail_print_setup = True                             # e.g. no printer driver, or Excel on macOS
+    port.commit()
+    sheet = book.sheets["Aging"]
+    assert sheet.range("A2").value == "East" and sheet.autofitted_rows == []

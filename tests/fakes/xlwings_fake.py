@@ -17,9 +17,13 @@ It follows xlwings' documented behaviour on Windows (COM), not our adapter's wis
   (Excel's UsedRange); an empty sheet's used range is A1.
 * ``sheet.clear()`` removes values and formats (not column widths); ``sheets.add(name,
   before=, after=)`` inserts a sheet (a duplicate name is an error, as in Excel);
-  ``sheet.name = ...`` renames; ``sheet.delete()`` removes it.
+  ``sheet.name = ...`` renames; ``sheet.delete()`` removes it; ``sheet.activate()`` makes it the
+  active sheet (``book.active``).
 * ``app.status_bar`` (False = Excel's own), ``app.alert(prompt, title, buttons, mode)``
-  returns "ok" and is recorded in ``app.alerts``.
+  returns "ok" and is recorded in ``app.alerts``;
+* ``range.wrap_text`` (None when mixed), ``range.rows.autofit()`` (recorded); the COM objects
+  the print setup needs: ``sheet.api.PageSetup`` (Excel's property names and defaults) and
+  ``app.api.PrintCommunication``.
 
 `FakeBook.from_xlsx(path)` loads a real workbook with openpyxl (cached values of formulas,
 date cells as datetime, number formats and the cells Excel would count as used).
@@ -115,8 +119,53 @@ def _stored(value: Any, number_format: str | None) -> Any:
     raise TypeError(f"xlwings cannot write a {type(value).__name__} to a cell")
 
 
+class FakeAppApi:
+    """The COM Application object (``app.api`` on Windows), only ``PrintCommunication``.
+
+    `fail_print_setup` (a test switch) makes every PageSetup assignment raise, as COM does when
+    there is no printer driver."""
+
+    def __init__(self) -> None:
+        self.PrintCommunication = True
+        self.fail_print_setup = False
+
+
+class FakePageSetup:
+    """The COM ``PageSetup`` of a sheet (``sheet.api.PageSetup``): Excel's defaults, only Excel's
+    property names (a misspelt one raises, as COM does), constants as Excel's numbers."""
+
+    DEFAULTS = {"Orientation": 1, "PaperSize": 9, "Zoom": 100, "FitToPagesWide": 1, "FitToPagesTall": 1,
+                "PrintTitleRows": "", "LeftFooter": "", "CenterFooter": "", "RightFooter": "", "PrintArea": ""}
+
+    def __init__(self, app_api: FakeAppApi) -> None:
+        object.__setattr__(self, "_app_api", app_api)
+        object.__setattr__(self, "_values", dict(self.DEFAULTS))
+
+    def __getattr__(self, name: str) -> Any:
+        values = object.__getattribute__(self, "_values")
+        if name not in values:
+            raise AttributeError(f"PageSetup has no property {name!r}")
+        return values[name]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in self.DEFAULTS:
+            raise AttributeError(f"PageSetup has no property {name!r}")
+        if self._app_api.fail_print_setup:
+            raise Exception("(-2147352567, 'Exception occurred.', (0, 'Microsoft Excel', "
+                            "'Unable to set the Orientation property of the PageSetup class'))")
+        self._values[name] = value
+
+
+class FakeSheetApi:
+    """The COM Worksheet object (``sheet.api``), only its ``PageSetup``."""
+
+    def __init__(self, app_api: FakeAppApi) -> None:
+        self.PageSetup = FakePageSetup(app_api)
+
+
 class FakeApp:
     def __init__(self) -> None:
+        self.api = FakeAppApi()
         self._status: str | bool = False
         self.status_history: list[str | bool] = []
         self.alerts: list[dict[str, Any]] = []
@@ -266,6 +315,25 @@ class FakeRange:
                 self.sheet.touched.add(cell)
 
     @property
+    def wrap_text(self) -> bool | None:
+        """True or False for the whole range, None when mixed (as xlwings)."""
+        states = {cell in self.sheet.wraps for cell in self._cells()}
+        return states.pop() if len(states) == 1 else None
+
+    @wrap_text.setter
+    def wrap_text(self, value: bool) -> None:
+        for cell in self._cells():
+            if value:
+                self.sheet.wraps.add(cell)
+                self.sheet.touched.add(cell)
+            else:
+                self.sheet.wraps.discard(cell)
+
+    @property
+    def rows(self) -> "FakeRows":
+        return FakeRows(self)
+
+    @property
     def column_width(self) -> float:
         return self.sheet.widths.get(self.areas[0][1], 8.43)
 
@@ -274,6 +342,17 @@ class FakeRange:
         for _, c1, _, c2 in self.areas:
             for c in range(c1, c2 + 1):
                 self.sheet.widths[c] = float(width)
+
+
+class FakeRows:
+    """``range.rows``: only ``autofit()``, recorded as (first row, last row) on the sheet."""
+
+    def __init__(self, owner: FakeRange) -> None:
+        self._owner = owner
+
+    def autofit(self) -> None:
+        r1, _, r2, _ = self._owner._area
+        self._owner.sheet.autofitted_rows.append((r1, r2))
 
 
 @dataclass
@@ -292,6 +371,9 @@ class FakeSheet:
         self.colors: dict[tuple[int, int], tuple[int, int, int]] = {}
         self.widths: dict[int, float] = {}
         self.touched: set[tuple[int, int]] = set()   # cells with a value or a format (UsedRange)
+        self.wraps: set[tuple[int, int]] = set()     # cells formatted to wrap their text
+        self.autofitted_rows: list[tuple[int, int]] = []
+        self.api = FakeSheetApi(book.app.api)
 
     def __repr__(self) -> str:
         return f"<FakeSheet {self._name!r}>"
@@ -339,14 +421,20 @@ class FakeSheet:
         self.cells.clear()
         self.formats.clear()
         self.colors.clear()
+        self.wraps.clear()
         self.touched.clear()
 
     def clear_contents(self) -> None:
         self.cells.clear()
-        self.touched = set(self.formats) | set(self.colors)
+        self.touched = set(self.formats) | set(self.colors) | self.wraps
 
     def delete(self) -> None:
         self.book.sheets._remove(self)
+
+    def activate(self) -> "FakeSheet":
+        """Bring the sheet to the front (xlwings' ``Sheet.activate``)."""
+        self.book.active = self
+        return self
 
     @property
     def index(self) -> int:

@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import os
 import tempfile
+import unicodedata
 import zipfile
 from os import PathLike
 from pathlib import Path
@@ -192,18 +193,48 @@ def _instruction_lines(lang: Lang) -> list[tuple[str, str]]:
     ]
 
 
+#: The Instructions column fits the printable width of A4 portrait (margins 0.4 in) on its own:
+#: fitting to one page wide is set as well, but LibreOffice never shrinks a single column that is
+#: wider than the page, it cuts it (80 widths are ~420 pt with Calibri, ~500 pt with LibreOffice's
+#: wider fallback font, of 537 pt).
+INSTRUCTION_WIDTH = 80
+#: Characters of 11-point text on one wrapped line of that column, counted low so that rows are
+#: rather too tall than overlapping (a CJK character counts two).
+INSTRUCTION_CHARS_PER_LINE = 74
+INSTRUCTION_SIDE_MARGIN = 0.4
+LINE_HEIGHT = 15
+
+
+def display_width(text: str) -> int:
+    """Width of `text` in narrow characters: wide (CJK) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _write_instructions(ws: Worksheet, lang: Lang) -> None:
-    ws.column_dimensions["A"].width = 110
+    """One wrapped line of text per row; each row as tall as its wrapped lines (Excel and
+    LibreOffice keep the default height on open, so long text would overlap the next row);
+    printed A4 portrait, fitted to one page wide."""
+    ws.column_dimensions["A"].width = INSTRUCTION_WIDTH
     ws.sheet_view.showGridLines = False
     for row, (style, text) in enumerate(_instruction_lines(lang), start=1):
         cell = ws.cell(row=row, column=1, value=text)
         cell.alignment = WRAP_TOP
+        lines = -(-display_width(text) // INSTRUCTION_CHARS_PER_LINE)
         if style == "title":
             cell.font = TITLE_FONT
             ws.row_dimensions[row].height = 24
-        elif style == "section":
-            cell.font = SECTION_FONT
+        else:
+            if style == "section":
+                cell.font = SECTION_FONT
+            if lines > 1:
+                ws.row_dimensions[row].height = LINE_HEIGHT * lines
     ws.sheet_properties.tabColor = TAB_INSTRUCTIONS
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_margins.left = ws.page_margins.right = INSTRUCTION_SIDE_MARGIN
 
 
 def _write_header(ws: Worksheet, columns: dict[str, Label], lang: Lang, widths: dict[str, float],

@@ -3,8 +3,8 @@
 `build_macro_workbook(lang)` starts from the same workbook as the `.xlsx` template
 (`templates.build_template`) and adds:
 
-* a **Control** sheet (控制面板) with form-control buttons (Refresh / Generate letters /
-  Check / Monthly report, captions in both languages) wired to the Subs of `macros/XlsxTools.bas`.  The
+* a **Control** sheet (控制面板) with five form-control buttons (Refresh / Generate letters /
+  Check / Today's calls / Monthly report, captions in both languages) wired to the Subs of `macros/XlsxTools.bas`.  The
   buttons are not on the Priority sheet: Priority is rewritten on every refresh, and the
   file adapter drops a rewritten sheet's drawings, so the buttons would vanish.  No code
   writes to the Control sheet;
@@ -113,10 +113,13 @@ BUTTONS: tuple[Button, ...] = (
     Button("XT_Check", Label("Check", "检查"),
            Label("Check the input sheets and list the problems; nothing is written.",
                  "检查输入工作表并列出问题；不写入任何内容。"), 11),
+    Button("XT_TodayCalls", Label("Today's calls", "今日待办"),
+           Label("Refresh, then open the Calls sheet: the customers to contact today, with channel and script.",
+                 "刷新后打开今日待办工作表：今天要联络的客户及建议渠道和话术。"), 15),
     Button("XT_MonthlyReport", Label("Monthly report", "月报"),
            Label("Refresh, then write the month's report for the managers' meeting (PDF and a Word copy) next to "
                  "this workbook.",
-                 "刷新后在本工作簿旁生成经理例会用的月报（PDF 及 Word 副本）。"), 15),
+                 "刷新后在本工作簿旁生成经理例会用的月报（PDF 及 Word 副本）。"), 19),
 )
 
 #: The xlwings.conf sheet, from A1 down, as xlwings documents it (key in A, value in B).
@@ -189,13 +192,13 @@ def _write_control(ws, lang: Lang) -> None:
     notes = {
         "zh": [
             "工作表函数（“导入函数”后可用）：XT_DAYS_PAST_DUE、XT_BUCKET、XT_STAGE、XT_STAGE_NAME、XT_NEXT_ACTION、"
-            "XT_RMB_UPPER、XT_AGING_TABLE、XT_PRIORITY。",
+            "XT_RMB_UPPER、XT_AGING_TABLE、XT_PRIORITY、XT_LAST_CONTACT、XT_PROMISE_STATUS。",
             "Python 的位置和函数模块在 xlwings.conf 工作表中设置（Interpreter_Win、UDF Modules）。",
             "不用 Excel 也可运行同一流程：xlsx-tools refresh 工作簿.xlsm",
         ],
         "en": [
             "Worksheet functions (after Import Functions): XT_DAYS_PAST_DUE, XT_BUCKET, XT_STAGE, XT_STAGE_NAME, "
-            "XT_NEXT_ACTION, XT_RMB_UPPER, XT_AGING_TABLE, XT_PRIORITY.",
+            "XT_NEXT_ACTION, XT_RMB_UPPER, XT_AGING_TABLE, XT_PRIORITY, XT_LAST_CONTACT, XT_PROMISE_STATUS.",
             "Where Python is and which module holds the functions is set in the xlwings.conf sheet "
             "(Interpreter_Win, UDF Modules).",
             "The same pipeline runs without Excel: xlsx-tools refresh WORKBOOK.xlsm",

@@ -1,4 +1,5 @@
-"""RunPython entry points behind the workbook's buttons: refresh, generate letters, check, monthly report.
+"""RunPython entry points behind the workbook's buttons: refresh, today's calls, generate letters, check,
+monthly report.
 
 The macros in `macros/XlsxTools.bas` call, through xlwings' RunPython::
 
@@ -41,7 +42,7 @@ from ..pipeline import refresh as refresh_steps
 from ..present import texts
 from ..wiring import letters, report
 
-__all__ = ["refresh", "generate_letters", "check", "monthly_report", "main"]
+__all__ = ["refresh", "today_calls", "generate_letters", "check", "monthly_report", "main"]
 
 ISSUES_SHOWN = 15
 FAILURES_SHOWN = 5
@@ -53,6 +54,11 @@ log = logging.getLogger("xlsx_tools.excel")
 def refresh() -> None:
     """Button 'Refresh': recompute and rewrite the output sheets of the calling workbook."""
     _run("refresh", _refresh)
+
+
+def today_calls() -> None:
+    """Button "Today's calls": refresh, then bring the Calls sheet to the front."""
+    _run("today_calls", _today_calls)
 
 
 def generate_letters() -> None:
@@ -104,6 +110,23 @@ def _summary(issues: Sequence[Issue], lang: Lang) -> str:
 
 
 def _refresh(book: Any, status: _Status) -> tuple[str, str]:
+    return _refreshed(book, status)[1:]
+
+
+def _today_calls(book: Any, status: _Status) -> tuple[str, str]:
+    """The refresh of the Refresh button, then the Calls sheet selected; the message counts the calls."""
+    outcome, message, mode = _refreshed(book, status)
+    lang = outcome.lang
+    name = i18n.find_sheet([sheet.name for sheet in book.sheets], "calls")
+    if name is None:                # refresh always writes it; a missing sheet would be a bug worth saying
+        return texts.NO_CALLS_SHEET.get(lang) + "\n" + message, "critical"
+    book.sheets[name].activate()
+    calls = texts.CALLS_TODAY.format(count=len(outcome.result.calls), sheet=name).get(lang)
+    return calls + "\n" + message, mode
+
+
+def _refreshed(book: Any, status: _Status) -> tuple[Any, str, str]:
+    """Run the refresh pipeline on the book: (its outcome, the message for the box, the box's mode)."""
     outcome = refresh_steps.refresh(XlwingsWorkbook(book), progress=status)
     result, lang = outcome.result, outcome.lang
     status.lang = lang
@@ -112,7 +135,7 @@ def _refresh(book: Any, status: _Status) -> tuple[str, str]:
                                         summary=_summary(result.issues, lang)).get(lang)
     if problems(result.issues):
         message += "\n" + texts.SEE_ISSUES.format(sheet=i18n.SHEETS["issues"].get(lang)).get(lang)
-    return message, "critical" if result.has_errors else "info"
+    return outcome, message, "critical" if result.has_errors else "info"
 
 
 def _check(book: Any, status: _Status) -> tuple[str, str]:
@@ -211,6 +234,7 @@ def _log_exception(action: str) -> None:
 # ---------------------------------------------------------------- mock caller (python -m ...)
 ENTRY_POINTS: dict[str, Callable[[], None]] = {
     "refresh": refresh,
+    "today_calls": today_calls,
     "generate_letters": generate_letters,
     "letters": generate_letters,
     "check": check,
@@ -218,6 +242,7 @@ ENTRY_POINTS: dict[str, Callable[[], None]] = {
 }
 CLI_EQUIVALENT = {
     "refresh": "xlsx-tools refresh {book}",
+    "today_calls": "xlsx-tools refresh {book}",
     "generate_letters": "xlsx-tools letters {book}",
     "letters": "xlsx-tools letters {book}",
     "check": "xlsx-tools check {book}",

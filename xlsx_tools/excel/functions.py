@@ -37,10 +37,12 @@ import xlwings as xw
 
 from ..core import i18n
 from ..core.passes.aging import age_receivables, bucket_index, days_past_due
+from ..core.passes.promises import contact_summary, latest_promises, promise_status
 from ..core.cells import parse_dates, parse_money
 from ..core.i18n import Label, Lang
 from ..core.read.ledger import status_codes          # the ledger reader's own status rule
 from ..core.policy import DEFAULT_POLICY, Policy, InvalidSetting, parse_lang, load_policy
+from ..core.read import read_inputs
 from ..core.refresh import RefreshInputs, compute, resolve_as_of
 from ..core.rmb import fen_capitals
 from ..core.passes.stages import assign_stages
@@ -62,7 +64,7 @@ LANG_DOC = "Optional language: zh or en; blank = Policy sheet. 可选语言：zh
 STAGE_DOC = "Stage code: S0-S5, HOLD, PLAN, CLOSED, CREDIT. 催收阶段代码。"
 
 __all__ = ["XT_DAYS_PAST_DUE", "XT_BUCKET", "XT_STAGE", "XT_STAGE_NAME", "XT_NEXT_ACTION", "XT_RMB_UPPER",
-           "XT_AGING_TABLE", "XT_PRIORITY", "workbook_policy"]
+           "XT_AGING_TABLE", "XT_PRIORITY", "XT_LAST_CONTACT", "XT_PROMISE_STATUS", "workbook_policy"]
 
 
 # ---------------------------------------------------------------- errors
@@ -453,3 +455,119 @@ def XT_PRIORITY(ledger_range, customers_range, as_of=None):
     """Dynamic array: the ranked collection priority list, as the Priority sheet.
     动态数组：催收优先级列表。"""
     return _table(ledger_range, customers_range, as_of, priority_table)
+
+
+# ---------------------------------------------------------------- the contact log
+# The contact functions take every sheet they read as a range argument (header row first), so
+# Excel recalculates them when a contact or payment is added: a function that read the other
+# sheets by itself would keep its old answer until a full recalculation (Ctrl+Alt+F9).
+CUSTOMER_DOC = "Customer ID (a cell or a column of IDs). 客户编号（单元格或一列编号）。"
+CONTACTS_DOC = ("The Contacts sheet with its header row, e.g. 'Contacts'!A1:M2000. "
+                "含表头的联络记录区域，例如 '联络记录'!A1:M2000。")
+LEDGER_DOC = ("The ledger with its header row (knows the customers; its Paid Amount counts when a "
+              "Payments row is missing). 含表头的应收台账区域。")
+PAYMENTS_DOC = "Optional: the Payments sheet with its header row. 可选：含表头的收款记录区域。"
+
+
+_PICTURE_CACHE_SIZE = 4
+_picture_cache: dict[tuple, tuple[Policy, tuple[pd.DataFrame, pd.DataFrame, pd.Index]]] = {}
+
+
+def _frozen(values: Any) -> tuple:
+    """A range argument as a hashable cache key (xlwings passes ndim=2 ranges as lists of lists)."""
+    if isinstance(values, list) and values and isinstance(values[0], list):
+        return tuple(map(tuple, values))
+    return tuple(map(tuple, _rows(values)))
+
+
+def _contact_picture(contacts_range: Any, ledger_range: Any, payments_range: Any, day: dt.date,
+                     policy: Policy) -> tuple[pd.DataFrame, pd.DataFrame, pd.Index]:
+    """`_read_contact_picture`, remembered for the last few argument sets: a column of cells
+    calling one function with the same ranges reads the sheets once, not once per cell."""
+    key = (_frozen(contacts_range), _frozen(ledger_range), _frozen(payments_range), day, id(policy))
+    known = _picture_cache.get(key)
+    if known is not None and known[0] is policy:
+        return known[1]
+    picture = _read_contact_picture(contacts_range, ledger_range, payments_range, day, policy)
+    if len(_picture_cache) >= _PICTURE_CACHE_SIZE:
+        _picture_cache.pop(next(iter(_picture_cache)))
+    _picture_cache[key] = (policy, picture)
+    return picture
+
+
+def _read_contact_picture(contacts_range: Any, ledger_range: Any, payments_range: Any, day: dt.date,
+                          policy: Policy) -> tuple[pd.DataFrame, pd.DataFrame, pd.Index]:
+    """(promises, per-customer summary, known customer IDs) exactly as a refresh derives them:
+    the same readers (rows with errors are left out, as Check lists them) and the same passes."""
+    lang = policy.lang
+    ledger = raw_sheet(i18n.SHEETS["ledger"].get(lang), _rows(ledger_range))
+    payments = raw_sheet(i18n.SHEETS["payments"].get(lang), _rows(payments_range))
+    contacts = raw_sheet(i18n.SHEETS["contacts"].get(lang), _rows(contacts_range))
+    inputs = read_inputs(RefreshInputs(ledger=ledger, contacts=contacts,
+                                       payments=payments if len(payments.frame) else None), policy)
+    if not len(inputs.ledger.frame):
+        first = next((item for item in inputs.issues["ledger"] if item.severity == "error"), None)
+        raise BadInput(first.message if first is not None else texts.NO_LEDGER_ROWS)
+    promises = promise_status(inputs.contacts.frame, inputs.paid, day, policy["promise_grace_days"])
+    summary = contact_summary(inputs.contacts.frame, promises, day, policy["broken_promise_window_days"])
+    return promises, summary, pd.Index(inputs.ledger.frame["customer_id"].unique())
+
+
+def _per_customer(customer_id: Any, contacts_range: Any, ledger_range: Any, payments_range: Any, as_of: Any,
+                  lang: Any, answer: Callable[[pd.Series, pd.DataFrame, pd.DataFrame, Lang], pd.Series]) -> Any:
+    """XT_LAST_CONTACT and XT_PROMISE_STATUS: one answer per customer ID (blank ID, blank answer);
+    an ID the ledger does not know is an error on its row."""
+    policy = workbook_policy()
+    columns = _columns(customer_id)
+    ids = columns.cells(customer_id)
+    language = _setting(columns, lambda: _lang(lang, policy))
+    day = _setting(columns, lambda: _as_of(as_of, policy))
+    if day is None:
+        return _answer(columns, np.full(columns.length, None, dtype=object), columns.ok, (customer_id,))
+    promises, summary, known = _contact_picture(contacts_range, ledger_range, payments_range, day, policy)
+    unknown = (ids.notna() & ~ids.isin(known)).to_numpy(dtype=bool)
+    for position in np.flatnonzero(unknown):
+        message = i18n.MESSAGES["contact_unknown_customer"].format(value=ids.iloc[position])
+        columns.fail(position, _error_text(message, texts.ARG_CUSTOMER))
+    ok = columns.ok & ids.notna().to_numpy()
+    found = np.full(columns.length, None, dtype=object)
+    if ok.any():
+        found[ok] = answer(ids[ok].astype(object), promises, summary, language or policy.lang).to_numpy(dtype=object)
+    return _answer(columns, found, ok, (customer_id,))
+
+
+def _last_contacts(ids: pd.Series, promises: pd.DataFrame, summary: pd.DataFrame, lang: Lang) -> pd.Series:
+    last = summary["last_contact"].reindex(ids.to_numpy())
+    return pd.Series([None if pd.isna(stamp) else stamp.to_pydatetime() for stamp in last], dtype=object)
+
+
+def _promise_states(ids: pd.Series, promises: pd.DataFrame, summary: pd.DataFrame, lang: Lang) -> pd.Series:
+    words = {code: label.get(lang) for code, label in i18n.PROMISE_STATES.items()}
+    latest = latest_promises(promises)["status"].map(words).reindex(ids.to_numpy())
+    return pd.Series([None if pd.isna(word) else word for word in latest], dtype=object)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("customer_id", doc=CUSTOMER_DOC)
+@xw.arg("contacts", ndim=2, doc=CONTACTS_DOC)
+@xw.arg("ledger", ndim=2, doc=LEDGER_DOC)
+@xw.arg("as_of", doc=AS_OF_DOC)
+@_guarded
+def XT_LAST_CONTACT(customer_id, contacts, ledger, as_of=None):
+    """Date and time of the customer's last contact on or before the as-of date (blank: none yet).
+    客户最近一次联络的时间（基准日及以前；空白＝尚无联络）。"""
+    return _per_customer(customer_id, contacts, ledger, None, as_of, None, _last_contacts)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("customer_id", doc=CUSTOMER_DOC)
+@xw.arg("contacts", ndim=2, doc=CONTACTS_DOC)
+@xw.arg("ledger", ndim=2, doc=LEDGER_DOC)
+@xw.arg("payments", ndim=2, doc=PAYMENTS_DOC)
+@xw.arg("as_of", doc=AS_OF_DOC)
+@xw.arg("lang", doc=LANG_DOC)
+@_guarded
+def XT_PROMISE_STATUS(customer_id, contacts, ledger, payments=None, as_of=None, lang=None):
+    """State of the customer's latest promise to pay: open, kept or broken (after the Policy grace days); blank: no promise.
+    客户最近一次付款承诺的状态：待兑现、已兑现或已违约；空白＝无承诺。"""
+    return _per_customer(customer_id, contacts, ledger, payments, as_of, lang, _promise_states)

@@ -13,7 +13,9 @@ fake can stand in for Excel in tests (`tests/fakes/xlwings_fake.py`):
   ``"B2:B9,D4"``; a range's ``row``, ``column``, ``options(ndim=2, err_to_str=True).value``
   (a 2-D list in, a 2-D list out), ``number_format``, ``color``, ``column_width``;
 * ``book.app.status_bar``, ``book.app.alert(prompt, title, buttons, mode)``, ``book.fullname``,
-  ``book.save()``.
+  ``book.save()``;
+* ``range.wrap_text``, ``range.rows.autofit()``, and for print setup (which classic xlwings does
+  not cover) the COM objects ``sheet.api.PageSetup`` and ``book.app.api.PrintCommunication``.
 
 Excel's quirks live here and nowhere else: what a cell value read through COM looks like
 (datetime for date cells, float for numbers, None for blanks, "#N/A" for errors with
@@ -24,6 +26,7 @@ text so that Excel keeps it as text (a leading apostrophe: without it Excel woul
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import os
 from collections.abc import Callable
@@ -35,7 +38,8 @@ import pandas as pd
 
 from xlsx_tools.core.tables import OutputTable, RawSheet, column_letter
 from xlsx_tools.io.xlsx.dates import SERIAL_DATES_1900
-from xlsx_tools.io.xlsx.sheet_xml import HEADER_FILL, NUMBER_FORMATS, SheetXml, normalize_fill, validate_sheet_name
+from xlsx_tools.io.xlsx.sheet_xml import (FOOTER_LEFT, FOOTER_RIGHT, HEADER_FILL, NUMBER_FORMATS, PAPER_A4, SheetXml,
+                                          footer_centre, normalize_fill, validate_sheet_name)
 
 __all__ = ["XlwingsWorkbook", "cell_text", "raw_sheet", "table_rows", "EXCEL_MAX_ADDRESS"]
 
@@ -43,6 +47,9 @@ __all__ = ["XlwingsWorkbook", "cell_text", "raw_sheet", "table_rows", "EXCEL_MAX
 EXCEL_MAX_ADDRESS = 255
 #: Rows written per `range.value = ...` call (xlwings chunks big writes itself as well).
 WRITE_CHUNK_ROWS = 20_000
+#: Excel's XlPageOrientation.xlLandscape (PageSetup.Orientation).
+XL_LANDSCAPE = 2
+log = logging.getLogger("xlsx_tools.excel")
 
 
 # ---------------------------------------------------------------- reading
@@ -311,3 +318,37 @@ class XlwingsWorkbook:
         for fill, areas in fill_areas(table).items():
             for address in union_addresses(areas):
                 sheet.range(address).color = _rgb(fill)
+        wrapped = [j for j, column in enumerate(table.columns, start=1) if column.wrap]
+        if wrapped and nrows:
+            for j in wrapped:
+                sheet.range((2, j), (nrows + 1, j)).wrap_text = True
+            sheet.range((2, 1), (nrows + 1, ncols)).rows.autofit()      # rows as tall as their wrapped text
+        self._print_setup(sheet, table)
+
+    def _print_setup(self, sheet: Any, table: OutputTable) -> None:
+        """The file writer's print setup (see `sheet_xml`), through Excel's PageSetup object.
+
+        Classic xlwings has no print setup of its own, so this uses the sheet's COM object
+        (Windows).  Page setup talks to the printer driver: it is done with Excel's printer
+        communication paused, and a failure (no printer, Excel on macOS) leaves Excel's
+        defaults and is logged, never failing the refresh that wrote the data."""
+        app = getattr(self.book, "app", None)
+        try:
+            app.api.PrintCommunication = False
+            setup = sheet.api.PageSetup
+            setup.Orientation = XL_LANDSCAPE
+            setup.PaperSize = PAPER_A4
+            setup.Zoom = False                  # FitToPages* apply only without a zoom
+            setup.FitToPagesWide = 1
+            setup.FitToPagesTall = False        # as many pages down as needed
+            setup.PrintTitleRows = "$1:$1"
+            setup.LeftFooter = FOOTER_LEFT
+            setup.CenterFooter = footer_centre(table.footer)
+            setup.RightFooter = FOOTER_RIGHT
+        except Exception:
+            log.warning("print setup of %s left at Excel's defaults", table.name, exc_info=True)
+        finally:
+            try:
+                app.api.PrintCommunication = True
+            except Exception:
+                pass

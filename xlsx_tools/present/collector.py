@@ -73,6 +73,7 @@ def calls_table(result: RefreshResult, lang: Lang) -> OutputTable:
         "customer_id": calls["customer_id"],
         "customer_name": calls["customer_name"],
         "stage": calls["stage"],
+        "stage_name": _names(calls["stage"], i18n.STAGE_NAMES, lang),
         "reasons": calls["reasons"].map(lambda codes: separator(lang).join(i18n.CALL_REASONS[c].get(lang)
                                                                           for c in codes)).astype(object),
         "channel": _names(calls["channel"], i18n.CHANNELS, lang),
@@ -85,7 +86,8 @@ def calls_table(result: RefreshResult, lang: Lang) -> OutputTable:
     broken = calls["reasons"].map(lambda codes: "promise_broken" in codes).astype(bool)
     return OutputTable(i18n.SHEETS["calls"].get(lang),
                        _columns(i18n.CALL_COLUMNS, kinds, lang,
-                                {"customer_name": 28, "reasons": 24, "script": 60, "last_contact": 17}),
+                                {"customer_name": 28, "stage_name": 20, "reasons": 24, "script": 60,
+                                 "last_contact": 17}),
                        frame, row_fills=pd.Series(np.where(broken, WARNING_FILL, None), dtype=object))
 
 
@@ -108,6 +110,8 @@ def weekly_table(result: RefreshResult, lang: Lang) -> OutputTable:
         "week": weeks["week"],
         "customer_id": weeks["customer_id"],
         "customer_name": weeks["customer_name"],
+        "stage": weeks["stage"],
+        "stage_name": _names(weeks["stage"], i18n.STAGE_NAMES, lang),
         "open": weeks["open_fen"],
         "overdue": weeks["overdue_fen"],
         "paid_week": weeks["paid_week_fen"],
@@ -123,7 +127,7 @@ def weekly_table(result: RefreshResult, lang: Lang) -> OutputTable:
              "open_promise_date": "date", "open_promise": "money", "overdue_change": "money"}
     flagged = [len(codes) > 0 for codes in weeks["flags"]]
     return OutputTable(i18n.SHEETS["weekly"].get(lang),
-                       _columns(i18n.WEEKLY_COLUMNS, kinds, lang, {"customer_name": 28, "flag": 28}),
+                       _columns(i18n.WEEKLY_COLUMNS, kinds, lang, {"customer_name": 28, "stage_name": 20, "flag": 28}),
                        frame, row_fills=pd.Series(np.where(flagged, WARNING_FILL, None), dtype=object))
 
 

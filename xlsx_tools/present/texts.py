@@ -21,6 +21,7 @@ ARG_AS_OF = Label("as_of", "基准日")
 ARG_LANG = Label("lang", "语言")
 ARG_STAGE = Label("stage", "催收阶段")
 ARG_AMOUNT = Label("amount", "金额")
+ARG_CUSTOMER = Label("customer_id", "客户编号")
 
 LANG_EXPECTED = Label("zh or en is expected", "应为 zh 或 en")
 STAGE_UNKNOWN = Message("unknown stage '{value}' (allowed: {allowed})", "未知催收阶段 '{value}'（可用：{allowed}）")
@@ -51,8 +52,12 @@ REPORT_NOT_SAVED_BOOK = Label("Save the workbook to a folder first: the monthly 
 UNUSABLE = Message("The workbook cannot be used: {reason}", "工作簿无法使用：{reason}")
 FAILED = Message("{action} failed: {error}\n\nDetails: {log}", "{action}失败：{error}\n\n详细信息：{log}")
 RUNNING = Message("xlsx_tools: {step}", "xlsx_tools：{step}")
+CALLS_TODAY = Message("{count} customers to contact today: see the {sheet} sheet.",
+                      "今日需联络 {count} 个客户：见【{sheet}】工作表。")
+NO_CALLS_SHEET = Label("The refresh wrote no Calls sheet.", "刷新未写出今日待办工作表。")
 ACTIONS = {
     "refresh": Label("Refresh", "刷新"),
+    "today_calls": Label("Today's calls", "今日待办"),
     "generate_letters": Label("Generate letters", "生成函件"),
     "check": Label("Check", "检查"),
     "monthly_report": Label("Monthly report", "月报"),

@@ -1,6 +1,6 @@
 """The contact rules (prc-law-defaults.md, "Collection conduct defaults"): each breach is a
 warning naming the Contacts cell, and the Compliance · 合规检查 summary counts them by
-collector and rule for a month.  A breach never stops a refresh.
+month (each month of the log up to the as-of month), collector and rule.  A breach never stops a refresh.
 
 Rules: contact only between `window_start` and `window_end` (both inclusive, timed rows
 only); per customer per day at most `max_connected` connected phone calls and at most
@@ -87,24 +87,36 @@ def contact_breaches(log: ContactLog, window_start: dt.time = WINDOW_START, wind
     return breaches, issues
 
 
-def compliance_summary(breaches: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
-    """Breaches in the month of as_of: one row per collector (None = not filled in), one count
-    column per rule (CONTACT_RULES order) and a total; collectors by most breaches first."""
+def compliance_summary(breaches: pd.DataFrame, contacts: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """Breaches by month, collector and rule, for every month of the contact log up to the month
+    of as_of: one row per collector (None = not filled in) who made a contact or a breach that
+    month, so a clean month shows its zeros (the proof that the rules were kept); one count
+    column per rule (CONTACT_RULES order) and a total.  Newest month first, then collectors by
+    most breaches."""
     month = pd.Timestamp(as_of).to_period("M")
-    mine = breaches[breaches["contact_date"].dt.to_period("M") == month]
-    table = pd.crosstab(mine["collector"].fillna("\0"), mine["rule"]) if len(mine) else pd.DataFrame()
-    table = table.reindex(columns=list(CONTACT_RULES), fill_value=0).astype("int64")
+    blank = "\0"                      # sorts first; a missing collector is shown last
+    made = pd.DataFrame({"month": contacts["contact_date"].dt.to_period("M"),
+                         "collector": contacts["collector"].fillna(blank)})
+    broke = pd.DataFrame({"month": breaches["contact_date"].dt.to_period("M"),
+                          "collector": breaches["collector"].fillna(blank), "rule": breaches["rule"]})
+    made, broke = made[made["month"] <= month], broke[broke["month"] <= month]
+    counts = broke.groupby(["month", "collector", "rule"]).size().unstack("rule")
+    everyone = pd.MultiIndex.from_frame(pd.concat([made, broke[["month", "collector"]]]).drop_duplicates())
+    table = counts.reindex(index=everyone, columns=list(CONTACT_RULES)).fillna(0).astype("int64")
     table["total"] = table.sum(axis=1)
-    table = table.reset_index(names="collector").sort_values(["total", "collector"], ascending=[False, True])
-    table["collector"] = table["collector"].astype(object).where(table["collector"] != "\0", None)
-    table.insert(0, "month", str(month))
-    return table.reset_index(drop=True)
+    table = table.reset_index()
+    table["has_collector"] = table["collector"] != blank
+    table = table.sort_values(["month", "total", "has_collector", "collector"], ascending=[False, False, False, True])
+    table["collector"] = table["collector"].astype(object).where(table["has_collector"], None)
+    table["month"] = table["month"].astype(str)
+    return table[["month", "collector", *CONTACT_RULES, "total"]].reset_index(drop=True)
 
 
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
-    """Every breach of the Policy's contact rules as a warning, and the month's Compliance summary."""
+    """Every breach of the Policy's contact rules as a warning, and the Compliance summary by month."""
     policy = inputs.policy
     breaches, issues = contact_breaches(inputs.contacts, policy["contact_window_start"], policy["contact_window_end"],
                                         policy["max_connected_calls"], policy["max_call_attempts"],
                                         tuple(policy["banned_words"]))
-    return replace(state, breaches=breaches, compliance=compliance_summary(breaches, state.as_of)), tuple(issues)
+    compliance = compliance_summary(breaches, inputs.contacts.frame, state.as_of)
+    return replace(state, breaches=breaches, compliance=compliance), tuple(issues)

@@ -55,8 +55,8 @@ def weekly_block(keys: pd.Index, balances: pd.DataFrame, payments: pd.DataFrame,
                  summary: pd.DataFrame, history: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """This ISO week's rows (WEEKLY_FIELDS), one per key customer in `keys` order.
 
-    `balances`: indexed by customer_id with customer_name, open_fen, overdue_fen (customers with
-    nothing open may be absent: zero).  Paid and contacts count from Monday to as_of.  The change
+    `balances`: indexed by customer_id with customer_name, stage, open_fen, overdue_fen (customers
+    with nothing open may be absent: zero, no stage).  Paid and contacts count from Monday to as_of.  The change
     is against the latest earlier week in `history`; flags: overdue_grew, no_contact.
     """
     week = iso_week(as_of)
@@ -72,6 +72,7 @@ def weekly_block(keys: pd.Index, balances: pd.DataFrame, payments: pd.DataFrame,
         "week": week,
         "customer_id": keys.to_numpy(),
         "customer_name": here["customer_name"].to_numpy(),
+        "stage": here["stage"].astype(object).where(here["stage"].notna(), None).to_numpy(),
         "open_fen": here["open_fen"].fillna(0).astype("int64").to_numpy(),
         "overdue_fen": here["overdue_fen"].fillna(0).astype("int64").to_numpy(),
         "paid_week_fen": paid.sum().reindex(keys).fillna(0).astype("int64").to_numpy(),
@@ -102,7 +103,7 @@ def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     ledger = inputs.ledger.frame
     keys = key_customers(ledger, inputs.customers.frame, state.as_of,
                          int(inputs.policy["key_customer_sales"] * 100))
-    balances = state.priority.set_index("customer_id")[["customer_name", "open_fen", "overdue_fen"]]
+    balances = state.priority.set_index("customer_id")[["customer_name", "stage", "open_fen", "overdue_fen"]]
     names = ledger.groupby("customer_id")["customer_name"].first()
     balances = balances.reindex(balances.index.union(keys))
     balances["customer_name"] = balances["customer_name"].fillna(names.reindex(balances.index))

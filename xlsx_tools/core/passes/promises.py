@@ -69,6 +69,12 @@ def promise_status(contacts: pd.DataFrame, payments: pd.DataFrame, as_of: dt.dat
     return out
 
 
+def latest_promises(promises: pd.DataFrame) -> pd.DataFrame:
+    """Each customer's latest promise (by contact time, then row), indexed by customer_id."""
+    latest = promises.sort_values(["contact_time", "row"]).drop_duplicates("customer_id", keep="last")
+    return latest.set_index("customer_id")
+
+
 def contact_summary(contacts: pd.DataFrame, promises: pd.DataFrame, as_of: dt.date,
                     broken_window_days: int = BROKEN_PROMISE_WINDOW_DAYS) -> pd.DataFrame:
     """Per customer (index customer_id): last_contact, open_promise_date and open_promise_fen
@@ -82,8 +88,7 @@ def contact_summary(contacts: pd.DataFrame, promises: pd.DataFrame, as_of: dt.da
     first_open = open_.drop_duplicates("customer_id").set_index("customer_id")
     recent = promises["promised_date"] > day - pd.Timedelta(days=broken_window_days)
     broken = promises[(promises["status"] == "broken") & recent]
-    latest = promises.sort_values(["contact_time", "row"]).drop_duplicates("customer_id", keep="last")
-    latest = latest.set_index("customer_id")
+    latest = latest_promises(promises)
     last_day = past.groupby("customer_id")["contact_date"].max().reindex(latest.index)
     waiting = (latest["status"] == "broken") & ~(last_day >= latest["broken_on"])
     due_today = open_[open_["promised_date"] == day]["customer_id"].unique()

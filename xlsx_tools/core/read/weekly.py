@@ -12,7 +12,7 @@ from ..issues import Issue, issue
 from ..sheet_rows import locate_columns
 from ..tables import RawSheet
 
-WEEKLY_FIELDS = ("week", "customer_id", "customer_name", "open_fen", "overdue_fen", "paid_week_fen",
+WEEKLY_FIELDS = ("week", "customer_id", "customer_name", "stage", "open_fen", "overdue_fen", "paid_week_fen",
                  "contacts_week", "open_promise_date", "open_promise_fen", "compared_with", "overdue_change_fen",
                  "flags")
 _MONEY = {"open": "open_fen", "overdue": "overdue_fen", "paid_week": "paid_week_fen",
@@ -46,7 +46,8 @@ def read_weekly(sheet: RawSheet | None) -> tuple[pd.DataFrame, list[Issue]]:
     week = raw["week"].astype("string").str.strip()
     bad = ~week.str.match(r"^\d{4}-W\d{2}$").fillna(False).astype(bool) | raw["customer_id"].isna()
     frame = pd.DataFrame({"week": week, "customer_id": raw["customer_id"],
-                          "customer_name": raw.get("customer_name"), "compared_with": raw.get("compared_with")})
+                          "customer_name": raw.get("customer_name"), "stage": raw.get("stage"),
+                          "compared_with": raw.get("compared_with")})
     for key, field in _MONEY.items():
         values, unreadable = parse_money(raw[key]) if key in raw else (pd.Series(pd.NA, index=raw.index), None)
         frame[field] = values.astype("Int64")
@@ -67,5 +68,6 @@ def read_weekly(sheet: RawSheet | None) -> tuple[pd.DataFrame, list[Issue]]:
     frame = frame[~bad & ~blank].reset_index(drop=True)
     for field in ("open_fen", "overdue_fen", "paid_week_fen", "contacts_week"):
         frame[field] = frame[field].fillna(0).astype("int64")
-    frame["compared_with"] = frame["compared_with"].where(frame["compared_with"].notna(), None)
+    for field in ("stage", "compared_with"):          # text columns: blank is None (older sheets have no Stage)
+        frame[field] = frame[field].astype(object).where(frame[field].notna(), None)
     return frame[list(WEEKLY_FIELDS)], issues

@@ -39,8 +39,12 @@ from xlsx_tools.io.xlsx.opc import NS_MAIN, NS_R
 
 __all__ = [
     "CellStyle",
+    "FOOTER_LEFT",
+    "FOOTER_RIGHT",
     "HEADER_FILL",
     "NUMBER_FORMATS",
+    "PAPER_A4",
+    "footer_centre",
     "SheetXml",
     "normalize_fill",
     "validate_sheet_name",
@@ -59,6 +63,19 @@ NUMBER_FORMATS: dict[str, str | None] = {
 
 #: Light grey-blue header background (ARGB).
 HEADER_FILL = "FFDDEBF7"
+
+#: Print setup of every output sheet (the live-Excel adapter sets the same through PageSetup):
+#: A4 landscape, one page wide, the header row repeated, and a footer of sheet name (left),
+#: the table's footer text (centre) and page / pages (right), in Excel's header/footer codes.
+PAPER_A4 = 9
+FOOTER_LEFT = "&A"
+FOOTER_RIGHT = "&P / &N"
+
+
+def footer_centre(text: str) -> str:
+    """The table's footer text as a footer section (a literal '&' doubled)."""
+    return text.replace("&", "&&")
+
 
 MAX_CELL_CHARS = 32767
 ROW_HEIGHT = 15  # points per line of text, the sheets' default row height
@@ -509,7 +526,7 @@ class SheetXml:
         if self.table.autofilter and self.ncols:
             parts.append(f'<autoFilter ref="{self.ref}"/>')
         parts.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.7" header="0.3" footer="0.3"/>'
-                     '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+                     f'<pageSetup paperSize="{PAPER_A4}" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
                      f"<headerFooter><oddFooter>{_xml_text(self.footer_codes())}</oddFooter></headerFooter>")
         if drawing_rel:
             parts.append(f'<drawing r:id="{drawing_rel}"/>')
@@ -519,7 +536,7 @@ class SheetXml:
     def footer_codes(self) -> str:
         """The printed footer: sheet name on the left, the table's footer text in the centre
         (a literal '&' doubled), page / pages on the right."""
-        return f"&L&A&C{self.table.footer.replace('&', '&&')}&R&P / &N"
+        return f"&L{FOOTER_LEFT}&C{footer_centre(self.table.footer)}&R{FOOTER_RIGHT}"
 
     # ------------------------------------------------------------ body
     def _values(self, j: int, a: int, b: int) -> tuple[pa.Array, pa.Array | None]:
