@@ -196,7 +196,7 @@ def _add_build_templates_command(command) -> None:
         "build-templates", help="write the workbook templates (.xlsx and macro-enabled .xlsm)",
         description="Write collections_{zh,en}.xlsx and collections_{zh,en}.xlsm. The .xlsm files get the VBA "
                     "project compiled from macros/*.bas (no Excel needed), the xlwings.conf sheet and the "
-                    "Refresh / Generate letters / Check buttons. Same sources, byte-identical files.")
+                    "Refresh / Generate letters / Check / Today's calls / Monthly report buttons. Same sources, byte-identical files.")
     build.add_argument("--out", type=Path, metavar="DIR",
                        help="folder to write to (default: workbook_templates/ of the checkout)")
     build.add_argument("--macros", type=Path, metavar="DIR",
