@@ -18,6 +18,7 @@ from .limitation import add_months
 from ..issues import Issue
 from ..read import Inputs
 from . import State
+from .fx import payments_in_cny
 
 KEY_CUSTOMER_SALES_FEN = int(DEFAULT_POLICY["key_customer_sales"] * 100)
 
@@ -106,6 +107,6 @@ def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     names = ledger.groupby("customer_id")["customer_name"].first()
     balances = balances.reindex(balances.index.union(keys))
     balances["customer_name"] = balances["customer_name"].fillna(names.reindex(balances.index))
-    block = weekly_block(keys, balances, inputs.paid, inputs.contacts.frame, state.contact_summary, inputs.weekly,
+    block = weekly_block(keys, balances, payments_in_cny(inputs.paid, state.detail), inputs.contacts.frame, state.contact_summary, inputs.weekly,
                          state.as_of)
     return replace(state, weekly=merge_weeks(inputs.weekly, block, iso_week(state.as_of))), ()
