@@ -106,3 +106,20 @@ def test_totals_are_in_cny_and_leave_the_rateless_row_out(converted):
     total = converted.aging[converted.aging["is_total"]].iloc[0]
     assert total["receivables_fen"] == 136_007 and total["bucket_2"] == 136_007
     assert total["provision_fen"] == 5_000 + 1_800         # 5 % of each CNY open amount
+
+
+def test_foreign_debt_interest_is_in_its_currency_at_the_foreign_rate():
+    rows = """单据号 | 客户编号 | 业务线 | 开票日期 | 到期日 | 币种 | 金额
+U1 | C1 | L | 2026-01-01 | 2026-01-31 | USD | 1000.00
+R1 | C1 | L | 2026-01-01 | 2026-01-31 | CNY | 1000.00
+"""
+    policy = raw_sheet("催收策略", "设置项 | 值\nforeign_interest_rate | 4")
+    result = compute(RefreshInputs(ledger=raw_sheet("应收台账", rows), fx=raw_sheet("汇率", FX), policy=policy),
+                     as_of=dt.date(2026, 3, 31))
+    detail = result.detail.set_index("invoice_no")
+    # 59 days: USD 1,000.00 × 4 % × 59 / 365 = USD 6.4657… -> 6.47, in dollars, not yuan
+    assert detail.loc["U1", "interest_basis"] == "foreign" and detail.loc["U1", "interest_fen"] == 647
+    assert detail.loc["U1", "interest_cny_fen"] == 4_658                 # 6.47 × 7.2 = 46.584
+    # the CNY row keeps 1.5 × the LPR of 3.00 %: 1,000.00 × 4.5 % × 59 / 365 = 7.27
+    assert detail.loc["R1", "interest_basis"] == "lpr" and detail.loc["R1", "interest_fen"] == 727
+    assert not [item for item in result.issues if item.severity == "error"]

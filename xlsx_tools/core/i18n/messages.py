@@ -172,6 +172,7 @@ INTEREST_BASIS_SHORT: dict[str, Message] = {
     "lpr": Message("LPR {rate} × {multiplier}", "一年期LPR {rate}×{multiplier}"),
     "daily": Message("{rate} per day", "每日{rate}"),
     "contract": Message("contract {rate} a year", "合同年利率{rate}"),
+    "foreign": Message("{rate} a year (foreign currency)", "外币年利率{rate}"),
 }
 
 INTEREST_BASIS_TEXT: dict[str, Message] = {
@@ -180,6 +181,7 @@ INTEREST_BASIS_TEXT: dict[str, Message] = {
                          "按各笔逾期次日适用的一年期LPR（{rate}）的{multiplier}倍计算"),
     "daily": Message("at {rate} per day", "按每日{rate}计算"),
     "contract": Message("at the contract rate of {rate} a year", "按合同约定年利率{rate}计算"),
+    "foreign": Message("at {rate} a year, the rate for debts in a foreign currency", "按外币欠款年利率{rate}计算"),
     "mixed": Message("at the agreed or statutory rate of each invoice ({rate})", "按各笔单据约定或法定利率（{rate}）计算"),
     "none": Message("no overdue interest", "无逾期利息"),
 }
