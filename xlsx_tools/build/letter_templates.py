@@ -447,6 +447,37 @@ def _invoice_table(letter: Letter, total: bool = True, interest: bool = False) -
                       total=TOTAL_ROW[lang] + ("{{ interest }}",) if total else None, size=INTEREST_TABLE_SIZE)
 
 
+CURRENCY_CAPTION = {"zh": "币种：{{ cur.code }}", "en": "Currency: {{ cur.code }}"}
+CURRENCY_TOTAL = {
+    "zh": "以上 {{ cur.code }} 款项合计 {{ cur.total }}{% if cur.words %}（{% if cur.is_cny %}大写{% else %}英文{% endif %}："
+          "{{ cur.words }}）{% endif %}。",
+    "en": "These {{ cur.code }} amounts total {{ cur.code }} {{ cur.total }}{% if cur.words %} "
+          "({% if cur.is_cny %}in Chinese capitals{% else %}in words{% endif %}: {{ cur.words }}){% endif %}.",
+}
+
+
+def _currency_tables(letter: Letter, zh_lead: str, en_lead: str) -> None:
+    """One invoice table per currency with its total (issue 12); a CNY-only letter reads as before:
+    one table, then the total in figures and 大写."""
+    lang = letter.lang
+    headers = tuple(header.replace("（元）", "（{{ cur.unit }}）").replace("(CNY)", "({{ cur.unit }})")
+                    for header in INVOICE_HEADERS[lang])
+    total = tuple(cell.replace("{{ total }}", "{{ cur.total }}") for cell in TOTAL_ROW[lang])
+    letter.line("{%p for cur in currency_tables %}")
+    letter.line("{%p if not single_cny %}")
+    letter.line(CURRENCY_CAPTION[lang], bold=True)
+    letter.line("{%p endif %}")
+    letter.loop_table(headers, INVOICE_CELLS, "inv in cur.invoices", INVOICE_WIDTHS[lang], numeric=(4, 5, 6, 7),
+                      total=total)
+    letter.line("{%p if not single_cny %}")
+    letter.text(CURRENCY_TOTAL[lang])
+    letter.line("{%p endif %}")
+    letter.line("{%p endfor %}")
+    letter.line("{%p if single_cny %}")
+    _amount_line(letter, zh_lead, en_lead)
+    letter.line("{%p endif %}")
+
+
 def _interest_lines(letter: Letter, lawyer: bool = False) -> None:
     """The interest up to the as-of date, its basis, and principal + interest in figures and capitals."""
     if letter.lang == "zh":
@@ -589,8 +620,7 @@ def _reminder(lang: Lang) -> Letter:
         _recipient(letter)
         letter.text("感谢贵司一直以来对我司（{{ company.name }}）的信任与支持。根据双方合同（编号：{{ contracts }}）约定，"
                     "贵司下列款项即将到期，特此提醒：")
-        _invoice_table(letter)
-        _amount_line(letter, "以上款项合计", "")
+        _currency_tables(letter, "以上款项合计", "")
         letter.text("请贵司于各单据到期日前安排付款，最早一笔款项于{{ deadline }}到期。收款账户如下：")
         _account(letter)
         letter.text("温馨提示：逾期付款的，贵司须按合同约定承担逾期付款责任，并可能影响贵司在我司的信用评级和信用额度。")
@@ -600,8 +630,7 @@ def _reminder(lang: Lang) -> Letter:
         _recipient(letter)
         letter.text("Thank you for your continued business with {{ company.name }}. Under contract {{ contracts }}, "
                     "the following amounts will soon fall due:")
-        _invoice_table(letter)
-        _amount_line(letter, "", "These amounts total")
+        _currency_tables(letter, "", "These amounts total")
         letter.text("Please arrange payment by each due date; the first amount falls due on {{ deadline }}. "
                     "Our account:")
         _account(letter)

@@ -35,6 +35,10 @@ CUSTOMER_FIELD_LABELS: dict[str, Label] = {
 CNY_WORDS = frozenset({"CNY", "RMB", "人民币"})
 
 
+# Letters whose template states each currency in its own table (issue 12); the others still
+# state CNY only and refuse foreign-currency invoices.
+PER_CURRENCY_KINDS = frozenset({"reminder"})
+
 def customer_record(result: RefreshResult, job: LetterJob) -> dict[str, str]:
     customers = result.customers
     record = customers.loc[job.customer_id] if job.customer_id in customers.index else None
@@ -63,7 +67,7 @@ def check_job(job: LetterJob, result: RefreshResult, company: Mapping[str, str])
         fields = Label(", ".join(CUSTOMER_FIELD_LABELS[k].en for k in missing),
                        "、".join(CUSTOMER_FIELD_LABELS[k].zh for k in missing))
         return _msg("customer_missing", customer=job.customer_id, fields=fields)
-    if job.invoice_nos:
+    if job.invoice_nos and job.kind not in PER_CURRENCY_KINDS:
         rows = result.detail[result.detail["invoice_no"].isin(job.invoice_nos)]
         foreign = sorted(set(rows["currency"].fillna("CNY").str.upper()) - CNY_WORDS)
         if foreign:

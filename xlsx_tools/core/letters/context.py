@@ -14,7 +14,9 @@ from ..interest import daily_interest_fen, interest_statements
 from ..policy import percent_text
 from ..read.letter_log import LetterLog
 from ..refresh import RefreshResult
+from ..read.fx import CNY, currency_code
 from ..rmb import fen_capitals, format_letter_date
+from ..words import amount_words, has_words
 from ..tables import SerialDates
 from .checks import customer_record
 from .plan import STAGE_KINDS, LetterJob
@@ -94,6 +96,7 @@ def letter_context(job: LetterJob, letter_no: str, result: RefreshResult, compan
         "stage": job.stage,
         "stage_name": i18n.STAGE_NAMES[job.stage].get(lang) if job.stage in i18n.STAGE_NAMES else "",
         "max_days": str(max(max_days, 0)),
+        **currency_tables(rows, invoices, lang),
         **_interest_context(job, rows, result, lang),
     }
     if job.kind == "plan":
@@ -102,6 +105,26 @@ def letter_context(job: LetterJob, letter_no: str, result: RefreshResult, compan
         context["case"] = _case_context(job, cases, day, lang)
         context["timeline"] = _timeline(job.customer_id, log, result.events, lang)
     return context
+
+
+def currency_tables(rows: pd.DataFrame, invoices: list[dict], lang: Lang) -> dict:
+    """The invoices split by currency, CNY first (issue 12): letters keep the invoice currency, one
+    table per currency with its own total, in 大写 for CNY and in English words for USD, EUR, HKD.
+    `single_cny`: the letter is in CNY only (then the classic one table and total lines apply)."""
+    codes = [currency_code(code) for code in rows["currency"]] if len(rows) else []
+    order = sorted(dict.fromkeys(codes), key=lambda code: code != CNY)
+    tables = []
+    for code in order:
+        mine = [n for n, own in enumerate(codes) if own == code]
+        total = int(rows["open_fen"].iloc[mine].sum())
+        if code == CNY:
+            words = fen_capitals(max(total, 0))
+        else:
+            words = amount_words(max(total, 0), code) if has_words(code) else ""
+        tables.append({"code": code, "unit": ("元" if code == CNY else code) if lang == "zh" else code,
+                       "is_cny": code == CNY, "invoices": [invoices[n] for n in mine],
+                       "total": format_money(total), "words": words})
+    return {"currency_tables": tables, "single_cny": order in ([], [CNY])}
 
 
 def _interest_context(job: LetterJob, rows: pd.DataFrame, result: RefreshResult, lang: Lang) -> dict:
@@ -251,7 +274,8 @@ COMMON_NAMES = frozenset({"kind", "title", "letter_no", "date", "as_of", "deadli
                           "customer", "company", "invoices", "invoice_count", "contracts", "total", "total_words",
                           "open_total", "open_total_words", "stage", "stage_name", "max_days",
                           "principal", "principal_words", "interest", "interest_words", "interest_basis",
-                          "has_interest", "claim_total", "claim_total_words", "daily_interest"})
+                          "has_interest", "claim_total", "claim_total_words", "daily_interest",
+                          "currency_tables", "single_cny"})
 CONTEXT_NAMES: dict[str, frozenset[str]] = {kind: COMMON_NAMES for kind in STAGE_KINDS}
 CONTEXT_NAMES["case_review"] = COMMON_NAMES | {"case", "timeline"}
 CONTEXT_NAMES["plan"] = COMMON_NAMES | {"plan", "schedule"}

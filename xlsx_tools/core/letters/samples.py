@@ -62,6 +62,10 @@ def sample_context(kind: str, lang: Lang) -> dict:
         "daily_interest": "2.02",
         "claim_total": "16,467.03",
         "claim_total_words": "人民币壹万陆仟肆佰陆拾柒元零叁分",
+        # one currency: the classic single table (issue 12 splits a letter's invoices by currency)
+        "currency_tables": [{"code": "CNY", "unit": "元" if zh else "CNY", "is_cny": True, "invoices": invoices,
+                             "total": "16,409.02", "words": "人民币壹万陆仟肆佰零玖元零贰分"}],
+        "single_cny": True,
     }
     if kind == "plan":
         context["plan"], context["schedule"] = sample_plan(lang)
