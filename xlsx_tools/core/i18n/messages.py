@@ -150,6 +150,9 @@ LETTER_MESSAGES: dict[str, Message] = {
                                 "客户 {customer}：客户档案缺少 {fields}"),
     "foreign_currency": Message("invoices in {currency}: letters state CNY amounts only",
                                 "单据币种为 {currency}：函件只能列示人民币金额"),
+    "plan_currencies": Message("the plan's invoices are in {currency}: an installment agreement is in one "
+                               "currency, so make one plan per currency",
+                               "计划所列单据涉及 {currency} 多个币种：分期还款协议只能使用一种币种，请按币种分别制定计划"),
     "render_failed": Message("rendering failed: {reason}", "生成失败：{reason}"),
     "template_broken": Message("template {template} cannot be used: {reason}", "模板 {template} 无法使用：{reason}"),
     "log_unknown_kind": Message("Unknown letter kind '{value}'", "函件类型无法识别 '{value}'"),

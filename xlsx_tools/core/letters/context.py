@@ -96,7 +96,7 @@ def letter_context(job: LetterJob, letter_no: str, result: RefreshResult, compan
         "stage": job.stage,
         "stage_name": i18n.STAGE_NAMES[job.stage].get(lang) if job.stage in i18n.STAGE_NAMES else "",
         "max_days": str(max(max_days, 0)),
-        **currency_tables(rows, invoices, lang),
+        **currency_tables(rows, invoices, lang, lambda part, words: _interest_context(job, part, result, lang, words)),
         **_interest_context(job, rows, result, lang),
     }
     if job.kind == "plan":
@@ -107,9 +107,17 @@ def letter_context(job: LetterJob, letter_no: str, result: RefreshResult, compan
     return context
 
 
-def currency_tables(rows: pd.DataFrame, invoices: list[dict], lang: Lang) -> dict:
+def money_words(fen: int, code: str) -> str:
+    """An amount in words for a letter: 大写 for CNY, English for USD/EUR/HKD, none for others."""
+    if code == CNY:
+        return fen_capitals(max(fen, 0))
+    return amount_words(max(fen, 0), code) if has_words(code) else ""
+
+
+def currency_tables(rows: pd.DataFrame, invoices: list[dict], lang: Lang, interest=None) -> dict:
     """The invoices split by currency, CNY first (issue 12): letters keep the invoice currency, one
     table per currency with its own total, in 大写 for CNY and in English words for USD, EUR, HKD.
+    `interest(rows, words)` adds each currency's principal, interest and claim (demand, lawyer).
     `single_cny`: the letter is in CNY only (then the classic one table and total lines apply)."""
     codes = [currency_code(code) for code in rows["currency"]] if len(rows) else []
     order = sorted(dict.fromkeys(codes), key=lambda code: code != CNY)
@@ -117,18 +125,19 @@ def currency_tables(rows: pd.DataFrame, invoices: list[dict], lang: Lang) -> dic
     for code in order:
         mine = [n for n, own in enumerate(codes) if own == code]
         total = int(rows["open_fen"].iloc[mine].sum())
-        if code == CNY:
-            words = fen_capitals(max(total, 0))
-        else:
-            words = amount_words(max(total, 0), code) if has_words(code) else ""
-        tables.append({"code": code, "unit": ("元" if code == CNY else code) if lang == "zh" else code,
-                       "is_cny": code == CNY, "invoices": [invoices[n] for n in mine],
-                       "total": format_money(total), "words": words})
+        table = {"code": code, "unit": ("元" if code == CNY else code) if lang == "zh" else code,
+                 "is_cny": code == CNY, "invoices": [invoices[n] for n in mine],
+                 "total": format_money(total), "words": money_words(total, code)}
+        if interest is not None:
+            table.update(interest(rows.iloc[mine], lambda fen, code=code: money_words(fen, code)))
+        tables.append(table)
     return {"currency_tables": tables, "single_cny": order in ([], [CNY])}
 
 
-def _interest_context(job: LetterJob, rows: pd.DataFrame, result: RefreshResult, lang: Lang) -> dict:
-    """Principal, interest to the as-of date, its basis and the total of the invoices the letter lists."""
+def _interest_context(job: LetterJob, rows: pd.DataFrame, result: RefreshResult, lang: Lang,
+                      words=fen_capitals) -> dict:
+    """Principal, interest to the as-of date, its basis and the total of the invoices the letter lists
+    (`words`: the amount in words of the rows' currency)."""
     statement = None
     if len(rows):
         statement = interest_statements(rows, result.policy, result.as_of, customer_ids=[job.customer_id],
@@ -142,14 +151,14 @@ def _interest_context(job: LetterJob, rows: pd.DataFrame, result: RefreshResult,
     claim = principal + interest
     return {
         "principal": format_money(principal),
-        "principal_words": fen_capitals(max(principal, 0)),
+        "principal_words": words(max(principal, 0)),
         "interest": format_money(interest),
-        "interest_words": fen_capitals(max(interest, 0)),
+        "interest_words": words(max(interest, 0)),
         "interest_basis": basis.get(lang),
         "has_interest": interest > 0,
         "daily_interest": format_money(daily_interest_fen(rows) if len(rows) else 0),
         "claim_total": format_money(claim),
-        "claim_total_words": fen_capitals(max(claim, 0)),
+        "claim_total_words": words(max(claim, 0)),
     }
 
 
@@ -175,6 +184,8 @@ def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang) -> tuple[di
     principal = int(rows["principal_fen"].sum()) if len(rows) else 0
     fees = int(rows["fee_fen"].sum()) if len(rows) else 0
     extension = terms.plan_type == "extension"
+    listed = result.detail[result.detail["invoice_no"].isin(terms.invoices)]["currency"]
+    code = currency_code(listed.iloc[0]) if len(listed) else CNY     # one currency (checks.ONE_CURRENCY_KINDS)
     separator = "、" if lang == "zh" else ", "
     status = str(rows["plan_status"].iloc[0]) if len(rows) else ""
     plan = {
@@ -193,11 +204,14 @@ def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang) -> tuple[di
                               if terms.prepayment is not None and len(rows) else ""),
         "invoices": separator.join(terms.invoices),
         "total": format_money(terms.total_fen),
-        "total_words": fen_capitals(terms.total_fen),
+        "total_words": money_words(terms.total_fen, code),
         "principal_total": format_money(principal),
         "fee_total": format_money(fees),
         "amount_total": format_money(principal + fees),
-        "amount_total_words": fen_capitals(principal + fees),
+        "amount_total_words": money_words(principal + fees, code),
+        "currency": code,
+        "is_cny": code == CNY,
+        "unit": ("元" if code == CNY else code) if lang == "zh" else code,
         "grace_days": str(int(result.policy["plan_grace_days"])),
         "status": i18n.PLAN_STATUSES[status].get(lang) if status in i18n.PLAN_STATUSES else "",
     }
