@@ -264,7 +264,7 @@ def test_context__one_table_and_claim_per_currency(two_currencies):
     assert not zh["single_cny"]
     cny, usd = zh["currency_tables"]
     assert (cny["code"], cny["unit"], [inv["no"] for inv in cny["invoices"]]) == ("CNY", "元", ["INV-1"])
-    assert (usd["code"], usd["unit"], [inv["no"] for inv in usd["invoices"]]) == ("USD", "USD", ["INV-2", "INV-3"])
+    assert (usd["code"], usd["unit"], [inv["no"] for inv in usd["invoices"]]) == ("USD", "美元", ["INV-2", "INV-3"])
     assert cny["total"] == "1,000.00" and cny["words"] == "人民币壹仟元整"
     assert usd["total"] == "2,100.50" and usd["words"] == "Two thousand one hundred US dollars and fifty cents"
     # USD at the foreign rate of the Policy (default), in dollars: 2,000.50 for 20 days and 100 for 30

@@ -455,13 +455,19 @@ INTEREST_TABLE_SIZE = Pt(7.5)       # nine columns on the page width
 INTEREST_HEADER = {"zh": "逾期利息（元）", "en": "Interest (CNY)"}
 
 
-CURRENCY_CAPTION = {"zh": "币种：{{ cur.code }}", "en": "Currency: {{ cur.code }}"}
 CURRENCY_TOTAL = {
-    "zh": "以上 {{ cur.code }} 款项合计 {{ cur.total }}{% if cur.words %}（{% if cur.is_cny %}大写{% else %}英文{% endif %}："
+    "zh": "以上{{ cur.name }}款项合计 {{ cur.code }} {{ cur.total }}{% if cur.words %}（{% if cur.is_cny %}大写{% else %}英文{% endif %}："
           "{{ cur.words }}）{% endif %}。",
     "en": "These {{ cur.code }} amounts total {{ cur.code }} {{ cur.total }}{% if cur.words %} "
           "({% if cur.is_cny %}in Chinese capitals{% else %}in words{% endif %}: {{ cur.words }}){% endif %}.",
 }
+
+
+def _in_table_unit(header: str) -> str:
+    """A header in the table's currency: 金额（元） as before; 金额(美元) with narrow brackets, which keep
+    the header on one line in the column."""
+    return (header.replace("（元）", "{% if cur.is_cny %}（元）{% else %}({{ cur.unit }}){% endif %}")
+            .replace("(CNY)", "({{ cur.unit }})"))
 
 
 def _currency_tables(letter: Letter, zh_lead: str, en_lead: str, interest: bool = False,
@@ -469,24 +475,20 @@ def _currency_tables(letter: Letter, zh_lead: str, en_lead: str, interest: bool 
     """One invoice table per currency with its total (issue 12); a CNY-only letter reads as before:
     one table, then the total in figures and 大写 (`amount_line`, by default `_amount_line`)."""
     lang = letter.lang
-    headers = tuple(header.replace("（元）", "（{{ cur.unit }}）").replace("(CNY)", "({{ cur.unit }})")
-                    for header in INVOICE_HEADERS[lang])
+    headers = tuple(_in_table_unit(header) for header in INVOICE_HEADERS[lang])
     total = tuple(cell.replace("{{ total }}", "{{ cur.total }}") for cell in TOTAL_ROW[lang])
-    letter.line("{%p for cur in currency_tables %}")
-    letter.line("{%p if not single_cny %}")
-    letter.line(CURRENCY_CAPTION[lang], bold=True)
-    letter.line("{%p endif %}")
+    letter.line("{%p for cur in currency_tables %}")     # the headers name each table's currency
     if interest:
-        letter.loop_table(headers + (INTEREST_HEADER[lang].replace("（元）", "（{{ cur.unit }}）")
-                                     .replace("(CNY)", "({{ cur.unit }})"),),
+        letter.loop_table(headers + (_in_table_unit(INTEREST_HEADER[lang]),),
                           INVOICE_CELLS + ("{{ inv.interest }}",), "inv in cur.invoices", INTEREST_WIDTHS[lang],
                           numeric=(4, 5, 6, 7, 8), total=total + ("{{ cur.interest }}",), size=INTEREST_TABLE_SIZE)
     else:
         letter.loop_table(headers, INVOICE_CELLS, "inv in cur.invoices", INVOICE_WIDTHS[lang], numeric=(4, 5, 6, 7),
                           total=total)
-    letter.line("{%p if not single_cny %}")
-    letter.text(CURRENCY_TOTAL[lang])
-    letter.line("{%p endif %}")
+    if not interest:                # with interest, `_currency_interest_lines` states each principal
+        letter.line("{%p if not single_cny %}")
+        letter.text(CURRENCY_TOTAL[lang])
+        letter.line("{%p endif %}")
     letter.line("{%p endfor %}")
     letter.line("{%p if single_cny %}")
     if amount_line is None:
@@ -498,13 +500,12 @@ def _currency_tables(letter: Letter, zh_lead: str, en_lead: str, interest: bool 
 
 # A letter in several currencies states the interest and the claim per currency, each in its own money.
 CURRENCY_CLAIM = {
-    "zh": "{{ cur.code }}：本金 {{ cur.code }} {{ cur.principal }}{% if cur.has_interest %}，逾期利息 {{ cur.code }} "
-          "{{ cur.interest }}（{{ cur.interest_basis }}，目前每日 {{ cur.code }} {{ cur.daily_interest }}）{% endif %}，"
-          "本息合计 {{ cur.code }} {{ cur.claim_total }}{% if cur.claim_total_words %}（{% if cur.is_cny %}大写"
+    "zh": "{{ cur.name }}：本金 {{ cur.principal }}{% if cur.has_interest %}，逾期利息 {{ cur.interest }}"
+          "（{{ cur.interest_basis }}，目前每日{{ cur.daily_interest }}）{% endif %}，"
+          "本息合计 {{ cur.claim_total }}{% if cur.claim_total_words %}（{% if cur.is_cny %}大写"
           "{% else %}英文{% endif %}：{{ cur.claim_total_words }}）{% endif %}。",
-    "en": "{{ cur.code }}: principal {{ cur.code }} {{ cur.principal }}{% if cur.has_interest %}, interest "
-          "{{ cur.code }} {{ cur.interest }} ({{ cur.interest_basis }}; currently {{ cur.code }} "
-          "{{ cur.daily_interest }} a day){% endif %}; total {{ cur.code }} {{ cur.claim_total }}"
+    "en": "{{ cur.code }}: principal {{ cur.principal }}{% if cur.has_interest %}, interest "
+          "{{ cur.interest }} ({{ cur.interest_basis }}; currently {{ cur.daily_interest }} a day){% endif %}; total {{ cur.code }} {{ cur.claim_total }}"
           "{% if cur.claim_total_words %} ({% if cur.is_cny %}in Chinese capitals{% else %}in words{% endif %}: "
           "{{ cur.claim_total_words }}){% endif %}.",
 }
@@ -517,17 +518,15 @@ def _currency_interest_lines(letter: Letter, lawyer: bool = False) -> None:
     letter.line("{%p else %}")
     if letter.lang == "zh":
         who = "委托人" if lawyer else "我司"
-        letter.text("{% if has_interest %}贵司逾期付款，应赔偿" + who + "逾期付款损失：自各笔款项到期日次日起至{{ as_of }}止的"
-                    "逾期利息按币种列示如下（各笔明细见上表），自{{ as_of }}次日起至实际付清之日止按同一标准继续计算。"
-                    "{% endif %}合同对逾期付款责任另有约定的，" + who + "保留按约定主张的权利。截至{{ as_of }}，贵司应付：")
+        letter.text("{% if has_interest %}贵司逾期付款，应赔偿" + who + "逾期付款损失，逾期利息自各笔款项到期日次日起算"
+                    "（明细见上表），至实际付清之日止按同一标准继续计算。{% endif %}合同另有约定的，" + who +
+                    "保留按约定主张的权利。截至{{ as_of }}，贵司应付：")
     else:
-        whom = "our client" if lawyer else "us"
-        letter.text("{% if has_interest %}Your company is liable for the loss caused to " + whom + " by late payment: "
-                    "interest from the day after each due date to {{ as_of }}, per currency below (see the tables "
-                    "for each item), continuing on the same basis until payment in full. {% endif %}Where the "
-                    "contract provides otherwise for late payment, " + ("our client reserves its" if lawyer else
-                                                                         "we reserve our") +
-                    " rights under it. As at {{ as_of }} your company owes:")
+        letter.text("{% if has_interest %}Your company is liable for " + ("our client's" if lawyer else "our") +
+                    " loss from late payment: interest from the day after each due date (see the tables), accruing "
+                    "on the same basis until payment in full. {% endif %}Where the contract provides otherwise, " +
+                    ("our client reserves its" if lawyer else "we reserve our") + " rights under it. As at "
+                    "{{ as_of }} your company owes:")
     letter.line("{%p for cur in currency_tables %}")
     letter.indented(CURRENCY_CLAIM[letter.lang])
     letter.line("{%p endfor %}")
@@ -705,7 +704,7 @@ SIGNER_EN = "{% if customer.individual %}ID card no.:{% else %}Signed by:{% endi
 
 # What the reply confirms: the CNY total as before, or each currency's total.
 OWED_ZH = ("{% if single_cny %}人民币{{ total }}元（{{ total_words }}）{% else %}{% for cur in currency_tables %}"
-           "{{ cur.code }} {{ cur.total }}{% if cur.words %}（{{ cur.words }}）{% endif %}{% if not loop.last %}及"
+           "{{ cur.name }}{{ cur.total }}{% if cur.words %}（{{ cur.words }}）{% endif %}{% if not loop.last %}及"
            "{% endif %}{% endfor %}{% endif %}")
 OWED_EN = ("{% if single_cny %}CNY {{ total }} ({{ total_words }}){% else %}{% for cur in currency_tables %}"
            "{{ cur.code }} {{ cur.total }}{% if cur.words %} ({{ cur.words }}){% endif %}{% if not loop.last %} and "

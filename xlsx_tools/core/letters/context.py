@@ -114,6 +114,10 @@ def money_words(fen: int, code: str) -> str:
     return amount_words(max(fen, 0), code) if has_words(code) else ""
 
 
+# What a Chinese letter calls the currencies it has words for; others go by their code.
+CURRENCY_NAMES_ZH = {CNY: "人民币", "USD": "美元", "EUR": "欧元", "HKD": "港元"}
+
+
 def currency_tables(rows: pd.DataFrame, invoices: list[dict], lang: Lang, interest=None) -> dict:
     """The invoices split by currency, CNY first (issue 12): letters keep the invoice currency, one
     table per currency with its own total, in 大写 for CNY and in English words for USD, EUR, HKD.
@@ -125,7 +129,8 @@ def currency_tables(rows: pd.DataFrame, invoices: list[dict], lang: Lang, intere
     for code in order:
         mine = [n for n, own in enumerate(codes) if own == code]
         total = int(rows["open_fen"].iloc[mine].sum())
-        table = {"code": code, "unit": ("元" if code == CNY else code) if lang == "zh" else code,
+        name = CURRENCY_NAMES_ZH.get(code, code) if lang == "zh" else code
+        table = {"code": code, "name": name, "unit": ("元" if code == CNY else name) if lang == "zh" else code,
                  "is_cny": code == CNY, "invoices": [invoices[n] for n in mine],
                  "total": format_money(total), "words": money_words(total, code)}
         if interest is not None:
@@ -211,7 +216,7 @@ def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang) -> tuple[di
         "amount_total_words": money_words(principal + fees, code),
         "currency": code,
         "is_cny": code == CNY,
-        "unit": ("元" if code == CNY else code) if lang == "zh" else code,
+        "unit": ("元" if code == CNY else CURRENCY_NAMES_ZH.get(code, code)) if lang == "zh" else code,
         "grace_days": str(int(result.policy["plan_grace_days"])),
         "status": i18n.PLAN_STATUSES[status].get(lang) if status in i18n.PLAN_STATUSES else "",
     }
