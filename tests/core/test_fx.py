@@ -123,3 +123,21 @@ R1 | C1 | L | 2026-01-01 | 2026-01-31 | CNY | 1000.00
     # the CNY row keeps 1.5 × the LPR of 3.00 %: 1,000.00 × 4.5 % × 59 / 365 = 7.27
     assert detail.loc["R1", "interest_basis"] == "lpr" and detail.loc["R1", "interest_fen"] == 727
     assert not [item for item in result.issues if item.severity == "error"]
+
+
+def test_promises_channels_and_key_customers_compare_cny():
+    """A promise of CNY 3,000 is kept by a payment of USD 500 (CNY 3,600); USD 1,500,000 of sales
+    (CNY 10.8 million) reach the CNY 10 million key-customer threshold; a call is credited CNY."""
+    rows = """单据号 | 客户编号 | 业务线 | 开票日期 | 到期日 | 币种 | 金额 | 已收金额
+U1 | C1 | L | 2026-02-01 | 2026-03-10 | USD | 1500000.00 | 500
+"""
+    contacts = ("联络时间 | 客户编号 | 渠道 | 对方身份 | 是否接通 | 联络结果 | 承诺还款日 | 承诺金额 | 单据号 | 催收人 | 备注\n"
+                "2026-03-12 10:00 | C1 | phone | | 是 | promise | 2026-03-20 | 3000 | | |\n")
+    inputs = RefreshInputs(ledger=raw_sheet("应收台账", rows), fx=raw_sheet("汇率", FX),
+                           payments=raw_sheet("收款记录", "单据号 | 收款日期 | 收款金额\nU1 | 2026-03-18 | 500\n"),
+                           contacts=raw_sheet("联络记录", contacts))
+    result = compute(inputs, as_of=dt.date(2026, 3, 31))
+    assert result.promises["status"].tolist() == ["kept"]
+    assert result.weekly["customer_id"].tolist() == ["C1"]
+    assert result.weekly["paid_week_fen"].tolist() == [0]
+    assert result.channels["collected_fen"].sum() == 360_000             # USD 500 credited as CNY 3,600
