@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..issues import Issue, issue
 from ..read import Inputs
-from ..read.fx import CNY, FxRates, currency_code, to_cny_fen
+from ..read.fx import CNY, FxRates, currency_codes, to_cny_fen
 from . import State
 
 MONEY = ("amount_fen", "paid_fen", "open_fen")
@@ -26,7 +26,7 @@ CONVERTED = (*MONEY, "interest_fen")      # interest is owed in the invoice curr
 def convert(detail: pd.DataFrame, fx: FxRates, day) -> pd.DataFrame:
     """The detail plus currency, fx_rate and the CNY amount columns (see the module docstring)."""
     out = detail.copy(deep=False)
-    codes = out["currency"].map(currency_code) if "currency" in out else pd.Series(CNY, index=out.index)
+    codes = currency_codes(out["currency"]) if "currency" in out else pd.Series(CNY, index=out.index)
     out["currency"] = codes.astype(object)
     foreign = (codes != CNY).to_numpy()
     positions, uniques = pd.factorize(codes)
@@ -64,13 +64,16 @@ def payments_in_cny(payments: pd.DataFrame, detail: pd.DataFrame) -> pd.DataFram
     payments of invoices without a rate are left out.  CNY-only: returned as they are."""
     if payments is None or "fx_rate" not in detail or (detail["currency"] == CNY).all():
         return payments
-    rate = detail.drop_duplicates("invoice_no").set_index("invoice_no")["fx_rate"]
+    invoices = detail.drop_duplicates("invoice_no").set_index("invoice_no")
+    rate = invoices["fx_rate"]
     rates = payments["invoice_no"].map(rate)
     own = payments["invoice_no"].isin(rate.index)
     out = payments[~own | rates.notna()].copy()
-    rates = rates[out.index]
-    out["amount_fen"] = [fen if pd.isna(r) else to_cny_fen(fen, r) for fen, r in zip(out["amount_fen"], rates)]
-    out["amount_fen"] = out["amount_fen"].astype("int64")
+    foreign = out["invoice_no"].map(invoices["currency"]).fillna(CNY).to_numpy() != CNY
+    at = np.flatnonzero(foreign)                  # only these need a conversion (CNY's rate is 1)
+    amounts = out["amount_fen"].to_numpy(dtype="int64").copy()
+    amounts[at] = [to_cny_fen(fen, r) for fen, r in zip(amounts[at], rates[out.index].to_numpy()[at])]
+    out["amount_fen"] = amounts
     return out
 
 

@@ -42,7 +42,7 @@ import pandas as pd
 from ..cells import fen_to_decimal
 from ..issues import Issue, issue
 from ..policy import Policy
-from ..read.fx import CNY, currency_code
+from ..read.fx import CNY, currency_codes
 from ..read import Inputs
 from . import State
 
@@ -109,7 +109,7 @@ def row_rates(ledger: pd.DataFrame, policy: Policy, contract: pd.Series | None, 
             fallback = int((~given & ledger["due_date"].notna().to_numpy()).sum())
             if fallback:
                 issues.append(issue("warning", sheet, "", "contract_rate_missing", count=fallback))
-        foreign = ledger["currency"].map(currency_code).to_numpy() != CNY if "currency" in ledger else None
+        foreign = currency_codes(ledger["currency"]).to_numpy() != CNY if "currency" in ledger else None
         if foreign is not None and foreign.any():
             lpr_rows = (codes >= 0) & np.isin(codes, [n for n, kind in enumerate(kinds) if kind == "lpr"])
             codes = codes.copy()

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+import numpy as np
 import pandas as pd
 
 from .. import i18n
@@ -32,6 +33,13 @@ def currency_code(text: object) -> str:
         return CNY
     code = str(text).strip().upper()
     return CNY if not code or code in CNY_WORDS else code
+
+
+def currency_codes(values: pd.Series) -> pd.Series:
+    """`currency_code` of each value, worked out once per distinct value (a ledger has a handful)."""
+    positions, uniques = pd.factorize(values, use_na_sentinel=True)
+    codes = np.asarray([currency_code(text) for text in uniques] + [CNY], dtype=object)
+    return pd.Series(codes[positions], index=values.index, dtype=object)
 
 
 @dataclass(frozen=True)
