@@ -24,8 +24,8 @@ What the data shows (see `build_demo_workbook`):
 - the collector's week (build/demo_contacts.py): ~400 contacts over 3 months with kept and
   broken promises, two avoiders and one breach of each contact rule, a lawsuit against the
   customer whose orders fell, and a key-customer threshold its biggest customers reach;
-- export invoices in USD, EUR and HKD for two overseas customers, one of them owing in two
-  currencies, and month-end rates on the FX sheet (build/demo_fx.py).
+- export invoices in USD, EUR and HKD for two companies, one at S3 owing in CNY and USD (its
+  demand has a table per currency), and month-end rates on the FX sheet (build/demo_fx.py).
 """
 from __future__ import annotations
 

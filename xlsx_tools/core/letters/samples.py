@@ -64,7 +64,8 @@ def sample_context(kind: str, lang: Lang) -> dict:
         "claim_total_words": "人民币壹万陆仟肆佰陆拾柒元零叁分",
         # one currency: the classic single table (issue 12 splits a letter's invoices by currency)
         "currency_tables": [{"code": "CNY", "name": "人民币" if zh else "CNY", "unit": "元" if zh else "CNY",
-                             "is_cny": True, "invoices": invoices, "total": "16,409.02", "words": "人民币壹万陆仟肆佰零玖元零贰分"}],
+                             "is_cny": True, "invoices": invoices, "total": "16,409.02",
+                             "words": "人民币壹万陆仟肆佰零玖元零贰分"}],
         "single_cny": True,
     }
     context["currency_tables"][0].update({key: context[key] for key in (
