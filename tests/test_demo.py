@@ -48,7 +48,7 @@ class Demo:
     result: RefreshResult
 
 
-INPUTS = ("ledger", "customers", "policy", *i18n.MONEY_LAW_INPUT_SHEETS)
+INPUTS = ("ledger", "customers", "policy", *i18n.MONEY_LAW_INPUT_SHEETS, "fx")
 
 
 def make_demo(folder, lang: str, as_of: dt.date, seed: int = DEMO_SEED) -> Demo:
@@ -239,6 +239,21 @@ def test_events_restart_the_limitation_clock(demo):
     rows = detail[(detail["customer_id"] == demand["customer_id"]) & (detail["open_fen"] > 0)]
     expected = day.iloc[0] + pd.DateOffset(years=3)
     assert (rows["limitation_expiry"] >= expected).all() and (rows["limitation_expiry"] == expected).any()
+
+
+def test_export_invoices_in_three_currencies_converted_at_the_fx_sheet_rates(demo):
+    detail = demo.result.detail
+    foreign = detail[~detail["currency"].fillna("CNY").isin(["CNY", "RMB"])]
+    assert sorted(set(foreign["currency"])) == ["EUR", "HKD", "USD"]
+    assert foreign["open_cny_fen"].notna().all()                     # every one has a rate
+    usd = foreign[foreign["currency"] == "USD"].iloc[0]
+    assert 6.5 < usd["open_cny_fen"] / usd["open_fen"] < 8           # near the demo's level of 7.18
+    # one customer owes in CNY and USD and is at S3: its payment demand has a table per currency
+    mixed = detail[detail["customer_id"].isin(foreign["customer_id"])].groupby("customer_id")["currency"]
+    two = [customer for customer, codes in mixed if {"CNY", "USD"} <= set(codes.fillna("CNY").replace("RMB", "CNY"))]
+    assert len(two) == 1
+    priority = demo.result.priority.set_index("customer_id")
+    assert priority.loc[two[0], "stage"] == "S3"
 
 
 def test_same_seed_gives_the_same_mix_on_any_day_and_language(demos):

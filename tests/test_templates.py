@@ -19,7 +19,7 @@ from xlsx_tools.build.templates import (DATE_FORMAT, LAST_FORMATTED_ROW, MONEY_F
 
 LANGS = ("zh", "en")
 TEMPLATE_SHEETS = ("instructions", "ledger", "customers", "policy", "company", "cases", "letters",
-                   "payments", "plans", "events", "contacts")
+                   "payments", "plans", "events", "contacts", "fx")
 
 
 @pytest.fixture(scope="module", params=LANGS)

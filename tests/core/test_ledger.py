@@ -167,14 +167,14 @@ def test_ledger__missing_required_column_is_one_error_on_the_header_row():
     assert clean.empty
 
 
-def test_ledger__overpaid_and_foreign_currency_are_warnings_and_row_is_kept():
+def test_ledger__overpaid_is_a_warning_and_a_foreign_currency_row_is_kept_for_the_fx_pass():
     sheet = raw_sheet("应收台账", """
     单据号 | 客户编号 | 开票日期 | 到期日 | 金额 | 已收金额 | 币种
     INV1 | C1 | 2026-10-01 | 2026-11-01 | 100 | 120.5 | USD
     """)
     clean, issues = clean_ledger(sheet)
-    assert texts(issues) == ["应收台账!F2: 已收金额超出金额 20.50", "应收台账!G2: 币种 USD 未经折算即与人民币合计"]
-    assert len(clean) == 1
+    assert texts(issues) == ["应收台账!F2: 已收金额超出金额 20.50"]     # USD is converted by the FX pass
+    assert len(clean) == 1 and clean["currency"].iloc[0] == "USD"
 
 
 def test_ledger__status_words_in_both_languages():

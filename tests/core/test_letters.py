@@ -228,13 +228,54 @@ def test_check_job__names_what_is_missing(result):
     assert "Address" in check_job(no_address, result, company).en
 
 
-def test_check_job__foreign_currency_is_refused():
-    text = "单据号 | 客户编号 | 开票日期 | 到期日 | 金额 | 币种\nINV-1 | C001 | 2026-10-01 | 2026-11-10 | 100 | USD\n"
-    usd = compute(RefreshInputs(ledger=raw_sheet("应收台账", text),
-                                customers=raw_sheet("客户档案", CUSTOMERS)), as_of=AS_OF)
+TWO_CURRENCIES = """单据号 | 客户编号 | 开票日期 | 到期日 | 金额 | 已收金额 | 币种
+INV-1 | C001 | 2026-10-01 | 2026-11-10 | 1000.00 | 0 | CNY
+INV-2 | C001 | 2026-10-01 | 2026-11-10 | 2500.50 | 500 | USD
+INV-3 | C001 | 2026-10-01 | 2026-10-31 | 100 | 0 | USD
+"""
+
+
+@pytest.fixture(scope="module")
+def two_currencies():
+    fx = raw_sheet("汇率", "币种 | 日期 | 折合人民币汇率\nUSD | 2026-11-01 | 7.1\n")
+    return compute(RefreshInputs(ledger=raw_sheet("应收台账", TWO_CURRENCIES), customers=raw_sheet("客户档案", CUSTOMERS),
+                                 fx=fx), as_of=AS_OF)
+
+
+@pytest.mark.parametrize("kind, refused", [("demand", None), ("lawyer", None), ("confirmation", None),
+                                           ("reminder", None), ("case_review", "foreign_currency"),
+                                           ("plan", "plan_currencies")])
+def test_check_job__foreign_invoices_by_kind(two_currencies, kind, refused):
     company = {key: "x" for key in i18n.COMPANY_FIELDS}
-    reason = check_job(LetterJob("demand", "C001", "x", "S3", ("INV-1",), 100), usd, company)
-    assert "USD" in reason.en
+    reason = check_job(LetterJob(kind, "C001", "x", "S3", ("INV-1", "INV-2"), 100), two_currencies, company)
+    if refused is None:
+        assert reason is None
+    else:
+        expected = i18n.LETTER_MESSAGES[refused].en.split("{")[0]
+        assert reason.en.startswith(expected) and "USD" in reason.en
+    one_currency = check_job(LetterJob(kind, "C001", "x", "S3", ("INV-2", "INV-3"), 100), two_currencies, company)
+    assert (one_currency is None) == (kind != "case_review")
+
+
+def test_context__one_table_and_claim_per_currency(two_currencies):
+    job = LetterJob("demand", "C001", "x", "S3", ("INV-2", "INV-1", "INV-3"), 0)
+    company = {key: "x" for key in i18n.COMPANY_FIELDS}
+    zh = letter_context(job, "CS-2026-000001", two_currencies, company, "zh")
+    assert not zh["single_cny"]
+    cny, usd = zh["currency_tables"]
+    assert (cny["code"], cny["unit"], [inv["no"] for inv in cny["invoices"]]) == ("CNY", "元", ["INV-1"])
+    assert (usd["code"], usd["unit"], [inv["no"] for inv in usd["invoices"]]) == ("USD", "美元", ["INV-2", "INV-3"])
+    assert cny["total"] == "1,000.00" and cny["words"] == "人民币壹仟元整"
+    assert usd["total"] == "2,100.50" and usd["words"] == "Two thousand one hundred US dollars and fifty cents"
+    # USD at the foreign rate of the Policy (default), in dollars: 2,000.50 for 20 days and 100 for 30
+    assert usd["has_interest"] and "外币" in usd["interest_basis"]
+    assert usd["principal"] == "2,100.50"
+    claim = int(usd["claim_total"].replace(",", "").replace(".", ""))
+    assert claim == 210_050 + int(usd["interest"].replace(",", "").replace(".", ""))
+    assert usd["claim_total_words"].endswith("cents") or usd["claim_total_words"].endswith("dollars")
+    assert cny["claim_total_words"].startswith("人民币")
+    cny_only = letter_context(LetterJob("demand", "C001", "x", "S3", ("INV-1",), 0), "n", two_currencies, company, "en")
+    assert cny_only["single_cny"] and cny_only["currency_tables"][0]["unit"] == "CNY"
 
 
 def test_context__amounts_dates_and_text_values(result):

@@ -23,7 +23,9 @@ What the data shows (see `build_demo_workbook`):
   acknowledgement and a promise to pay, which restart the limitation clock;
 - the collector's week (build/demo_contacts.py): ~400 contacts over 3 months with kept and
   broken promises, two avoiders and one breach of each contact rule, a lawsuit against the
-  customer whose orders fell, and a key-customer threshold its biggest customers reach.
+  customer whose orders fell, and a key-customer threshold its biggest customers reach;
+- export invoices in USD, EUR and HKD for two companies, one at S3 owing in CNY and USD (its
+  demand has a table per currency), and month-end rates on the FX sheet (build/demo_fx.py).
 """
 from __future__ import annotations
 
@@ -43,6 +45,7 @@ from ..core.policy import DEFAULT_POLICY
 from ..core.passes.stages import assign_stages
 from ..core.read.plans import PlanTerms
 from .ledger_formulas import add_aging_columns
+from .demo_fx import add_export_invoices, fx_rows
 from .demo_contacts import (ContactMaker, add_order_drop_lawsuit, contact_rows, key_customer_threshold,
                             set_policy_value)
 from .templates import build_template, save_workbook
@@ -865,8 +868,9 @@ def build_demo_workbook(path: str | PathLike[str], as_of: dt.date, seed: int = D
     builder.build()
     contacts = ContactMaker(builder, seed + 11).make()
     add_order_drop_lawsuit(builder, _Event)
+    exports = add_export_invoices(builder, _Invoice, _stages, LINE_OVERSEAS)
     wb = build_template(lang)
-    ledger_rows = _ledger_rows(builder.invoices, as_of, lang)
+    ledger_rows = _ledger_rows(builder.invoices + exports, as_of, lang)
     _fill(wb[i18n.SHEETS["ledger"].get(lang)], i18n.LEDGER_COLUMNS, ledger_rows)
     add_aging_columns(wb[i18n.SHEETS["ledger"].get(lang)], lang, last_row=len(ledger_rows) + 1)
     _fill(wb[i18n.SHEETS["customers"].get(lang)], i18n.CUSTOMER_COLUMNS,
@@ -876,6 +880,7 @@ def build_demo_workbook(path: str | PathLike[str], as_of: dt.date, seed: int = D
     _fill(wb[i18n.SHEETS["plans"].get(lang)], i18n.PLAN_COLUMNS, _plan_rows(builder.plans, as_of, lang))
     _fill(wb[i18n.SHEETS["events"].get(lang)], i18n.EVENT_COLUMNS, _event_rows(builder.events, as_of, lang))
     _fill(wb[i18n.SHEETS["contacts"].get(lang)], i18n.CONTACT_COLUMNS, contact_rows(contacts, as_of, lang))
+    _fill(wb[i18n.SHEETS["fx"].get(lang)], i18n.FX_COLUMNS, fx_rows(as_of, seed))
     set_policy_value(wb[i18n.SHEETS["policy"].get(lang)], "key_customer_sales", key_customer_threshold(builder))
     wb.properties.title = ("应收账款催收工作簿（演示数据）" if lang == "zh" else "Collections workbook (demo data)")
     return save_workbook(wb, path)

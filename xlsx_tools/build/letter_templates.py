@@ -15,14 +15,16 @@ import datetime as dt
 import io
 import sys
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
+from docx.oxml.ns import nsmap as docx_nsmap
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
@@ -126,14 +128,15 @@ class Letter:
         tag.set(qn("w:eastAsia"), "zh-CN")
         lang.append(tag)
         self._chinese_everywhere(latin, east)
-        props = self.doc.core_properties
-        props.author = "xlsx_tools"
-        props.last_modified_by = "xlsx_tools"
-        props.created = FIXED_TIME
-        props.modified = FIXED_TIME
-        props.revision = 1
-        props.comments = ""
-        props.language = "zh-CN" if self.lang == "zh" else "en-GB"
+        with _core_properties_prefix():
+            props = self.doc.core_properties
+            props.author = "xlsx_tools"
+            props.last_modified_by = "xlsx_tools"
+            props.created = FIXED_TIME
+            props.modified = FIXED_TIME
+            props.revision = 1
+            props.comments = ""
+            props.language = "zh-CN" if self.lang == "zh" else "en-GB"
 
     def _chinese_everywhere(self, latin: str, east: str) -> None:
         """East Asian text is Simplified Chinese in every style: document defaults in zh-CN with named
@@ -438,6 +441,22 @@ class Letter:
         return _fixed_zip(buffer.getvalue())
 
 
+CORE_PROPERTIES_NS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+
+
+@contextmanager
+def _core_properties_prefix() -> Iterator[None]:
+    """python-docx's own meaning of the `cp:` prefix while the core properties are set: docxcompose
+    (imported with docxtpl) re-points it at the custom-properties namespace, and the built bytes
+    then depended on whether the letter renderer had been imported first."""
+    saved = docx_nsmap["cp"]
+    docx_nsmap["cp"] = CORE_PROPERTIES_NS
+    try:
+        yield
+    finally:
+        docx_nsmap["cp"] = saved
+
+
 def _fixed_zip(data: bytes) -> bytes:
     """The same parts in the same order with fixed timestamps: reproducible bytes."""
     out = io.BytesIO()
@@ -470,15 +489,82 @@ INTEREST_TABLE_SIZE = Pt(7.5)       # nine columns on the page width
 INTEREST_HEADER = {"zh": "逾期利息（元）", "en": "Interest (CNY)"}
 
 
-def _invoice_table(letter: Letter, total: bool = True, interest: bool = False) -> None:
+CURRENCY_TOTAL = {
+    "zh": "以上{{ cur.name }}款项合计 {{ cur.code }} {{ cur.total }}{% if cur.words %}（{% if cur.is_cny %}大写{% else %}英文{% endif %}："
+          "{{ cur.words }}）{% endif %}。",
+    "en": "These {{ cur.code }} amounts total {{ cur.code }} {{ cur.total }}{% if cur.words %} "
+          "({% if cur.is_cny %}in Chinese capitals{% else %}in words{% endif %}: {{ cur.words }}){% endif %}.",
+}
+
+
+def _in_table_unit(header: str) -> str:
+    """A header in the table's currency: 金额（元） as before; 金额(美元) with narrow brackets, which keep
+    the header on one line in the column."""
+    return (header.replace("（元）", "{% if cur.is_cny %}（元）{% else %}({{ cur.unit }}){% endif %}")
+            .replace("(CNY)", "({{ cur.unit }})"))
+
+
+def _currency_tables(letter: Letter, zh_lead: str, en_lead: str, interest: bool = False,
+                     amount_line: Callable[[], None] | None = None) -> None:
+    """One invoice table per currency with its total (issue 12); a CNY-only letter reads as before:
+    one table, then the total in figures and 大写 (`amount_line`, by default `_amount_line`)."""
     lang = letter.lang
-    if not interest:
-        letter.loop_table(INVOICE_HEADERS[lang], INVOICE_CELLS, INVOICE_LOOP, INVOICE_WIDTHS[lang],
-                          numeric=(4, 5, 6, 7), total=TOTAL_ROW[lang] if total else None)
-        return
-    letter.loop_table(INVOICE_HEADERS[lang] + (INTEREST_HEADER[lang],), INVOICE_CELLS + ("{{ inv.interest }}",),
-                      INVOICE_LOOP, INTEREST_WIDTHS[lang], numeric=(4, 5, 6, 7, 8),
-                      total=TOTAL_ROW[lang] + ("{{ interest }}",) if total else None, size=INTEREST_TABLE_SIZE)
+    headers = tuple(_in_table_unit(header) for header in INVOICE_HEADERS[lang])
+    total = tuple(cell.replace("{{ total }}", "{{ cur.total }}") for cell in TOTAL_ROW[lang])
+    letter.line("{%p for cur in currency_tables %}")     # the headers name each table's currency
+    if interest:
+        letter.loop_table(headers + (_in_table_unit(INTEREST_HEADER[lang]),),
+                          INVOICE_CELLS + ("{{ inv.interest }}",), "inv in cur.invoices", INTEREST_WIDTHS[lang],
+                          numeric=(4, 5, 6, 7, 8), total=total + ("{{ cur.interest }}",), size=INTEREST_TABLE_SIZE)
+    else:
+        letter.loop_table(headers, INVOICE_CELLS, "inv in cur.invoices", INVOICE_WIDTHS[lang], numeric=(4, 5, 6, 7),
+                          total=total)
+    if not interest:                # with interest, `_currency_interest_lines` states each principal
+        letter.line("{%p if not single_cny %}")
+        letter.text(CURRENCY_TOTAL[lang])
+        letter.line("{%p endif %}")
+    letter.line("{%p endfor %}")
+    letter.line("{%p if single_cny %}")
+    if amount_line is None:
+        _amount_line(letter, zh_lead, en_lead)
+    else:
+        amount_line()
+    letter.line("{%p endif %}")
+
+
+# A letter in several currencies states the interest and the claim per currency, each in its own money.
+CURRENCY_CLAIM = {
+    "zh": "{{ cur.name }}：本金 {{ cur.principal }}{% if cur.has_interest %}，逾期利息 {{ cur.interest }}"
+          "（{{ cur.interest_basis }}，目前每日{{ cur.daily_interest }}）{% endif %}，"
+          "本息合计 {{ cur.claim_total }}{% if cur.claim_total_words %}（{% if cur.is_cny %}大写"
+          "{% else %}英文{% endif %}：{{ cur.claim_total_words }}）{% endif %}。",
+    "en": "{{ cur.code }}: principal {{ cur.principal }}{% if cur.has_interest %}, interest "
+          "{{ cur.interest }} ({{ cur.interest_basis }}; currently {{ cur.daily_interest }} a day){% endif %}; total {{ cur.code }} {{ cur.claim_total }}"
+          "{% if cur.claim_total_words %} ({% if cur.is_cny %}in Chinese capitals{% else %}in words{% endif %}: "
+          "{{ cur.claim_total_words }}){% endif %}.",
+}
+
+
+def _currency_interest_lines(letter: Letter, lawyer: bool = False) -> None:
+    """`_interest_lines` for a CNY-only letter; else the interest and claim of each currency."""
+    letter.line("{%p if single_cny %}")
+    _interest_lines(letter, lawyer)
+    letter.line("{%p else %}")
+    if letter.lang == "zh":
+        who = "委托人" if lawyer else "我司"
+        letter.text("{% if has_interest %}贵司逾期付款，应赔偿" + who + "逾期付款损失，逾期利息自各笔款项到期日次日起算"
+                    "（明细见上表），至实际付清之日止按同一标准继续计算。{% endif %}合同另有约定的，" + who +
+                    "保留按约定主张的权利。截至{{ as_of }}，贵司应付：")
+    else:
+        letter.text("{% if has_interest %}Your company is liable for " + ("our client's" if lawyer else "our") +
+                    " loss from late payment: interest from the day after each due date (see the tables), accruing "
+                    "on the same basis until payment in full. {% endif %}Where the contract provides otherwise, " +
+                    ("our client reserves its" if lawyer else "we reserve our") + " rights under it. As at "
+                    "{{ as_of }} your company owes:")
+    letter.line("{%p for cur in currency_tables %}")
+    letter.indented(CURRENCY_CLAIM[letter.lang])
+    letter.line("{%p endfor %}")
+    letter.line("{%p endif %}")
 
 
 def _interest_lines(letter: Letter, lawyer: bool = False) -> None:
@@ -584,10 +670,9 @@ def _demand(lang: Lang) -> Letter:
         _recipient(letter)
         letter.text("贵司与我司（{{ company.name }}）在合同（编号：{{ contracts }}）项下发生业务往来。截至{{ as_of }}，"
                     "贵司下列款项已超过约定付款期限，至今尚未支付：")
-        _invoice_table(letter, interest=True)
-        _amount_line(letter, "上述逾期未付款项本金合计", "")
+        _currency_tables(letter, "上述逾期未付款项本金合计", "", interest=True)
         letter.text("根据双方合同约定，贵司应按期足额支付上述款项。")
-        _interest_lines(letter)
+        _currency_interest_lines(letter)
         letter.text("请贵司于{{ deadline }}前将上述本息合计款项支付至以下账户：")
         _account(letter)
         letter.text("如贵司在收到本通知前已付清上述款项，请忽略本通知，并将付款凭证发送给我司联系人以便核对。"
@@ -599,10 +684,9 @@ def _demand(lang: Lang) -> Letter:
         _recipient(letter)
         letter.text("Under contract {{ contracts }} between your company and {{ company.name }} (\"we\"), the "
                     "following amounts were due for payment and, as at {{ as_of }}, remain unpaid:")
-        _invoice_table(letter, interest=True)
-        _amount_line(letter, "", "The overdue principal totals")
+        _currency_tables(letter, "", "The overdue principal totals", interest=True)
         letter.text("Under the contract these amounts were payable in full when due.")
-        _interest_lines(letter)
+        _currency_interest_lines(letter)
         letter.text("Please pay the total above, principal and interest, by {{ deadline }} into the following "
                     "account:")
         _account(letter)
@@ -623,8 +707,7 @@ def _reminder(lang: Lang) -> Letter:
         _recipient(letter)
         letter.text("感谢贵司一直以来对我司（{{ company.name }}）的信任与支持。根据双方合同（编号：{{ contracts }}）约定，"
                     "贵司下列款项即将到期，特此提醒：")
-        _invoice_table(letter)
-        _amount_line(letter, "以上款项合计", "")
+        _currency_tables(letter, "以上款项合计", "")
         letter.text("请贵司于各单据到期日前安排付款，最早一笔款项于{{ deadline }}到期。收款账户如下：")
         _account(letter)
         letter.text("温馨提示：逾期付款的，贵司须按合同约定承担逾期付款责任，并可能影响贵司在我司的信用评级和信用额度。")
@@ -634,8 +717,7 @@ def _reminder(lang: Lang) -> Letter:
         _recipient(letter)
         letter.text("Thank you for your continued business with {{ company.name }}. Under contract {{ contracts }}, "
                     "the following amounts will soon fall due:")
-        _invoice_table(letter)
-        _amount_line(letter, "", "These amounts total")
+        _currency_tables(letter, "", "These amounts total")
         letter.text("Please arrange payment by each due date; the first amount falls due on {{ deadline }}. "
                     "Our account:")
         _account(letter)
@@ -654,14 +736,22 @@ SIGN_EN = "{% if customer.individual %}(signature){% else %}(company seal 盖章
 SIGNER_EN = "{% if customer.individual %}ID card no.:{% else %}Signed by:{% endif %}"
 
 
+# What the reply confirms: the CNY total as before, or each currency's total.
+OWED_ZH = ("{% if single_cny %}人民币{{ total }}元（{{ total_words }}）{% else %}{% for cur in currency_tables %}"
+           "{{ cur.name }}{{ cur.total }}{% if cur.words %}（{{ cur.words }}）{% endif %}{% if not loop.last %}及"
+           "{% endif %}{% endfor %}{% endif %}")
+OWED_EN = ("{% if single_cny %}CNY {{ total }} ({{ total_words }}){% else %}{% for cur in currency_tables %}"
+           "{{ cur.code }} {{ cur.total }}{% if cur.words %} ({{ cur.words }}){% endif %}{% if not loop.last %} and "
+           "{% endif %}{% endfor %}{% endif %}")
+
+
 def _confirmation(lang: Lang) -> Letter:
     letter = _company_letter(lang)
     if lang == "zh":
         letter.title("账款确认函")
         _recipient(letter)
         letter.text("为核对双方往来账目，现将截至{{ as_of }}贵司应付我司（{{ company.name }}）的款项列示如下，请核对：")
-        _invoice_table(letter)
-        _amount_line(letter, "以上款项合计", "")
+        _currency_tables(letter, "以上款项合计", "")
         letter.text("如上述信息无误，请在下方「信息证明无误」处签章，确认贵司对上述款项负有付款义务，"
                     "并按约定于各单据到期日前支付至以下账户；如信息不符，请在「信息不符，请列明不符项目及具体内容」处"
                     "列明并签章。请于{{ deadline }}前将签章后的回执寄回或扫描发送至我司联系人。"
@@ -672,9 +762,8 @@ def _confirmation(lang: Lang) -> Letter:
         letter.doc.paragraphs[-1].paragraph_format.keep_with_next = True
         letter.reply_table([
             ["「信息证明无误」",
-             "{% if customer.individual %}本人确认：截至{{ as_of }}，本人尚欠{{ company.name }}款项人民币{{ total }}元"
-             "（{{ total_words }}），上述信息无误，本人将按约定付款。{% else %}本公司确认：截至{{ as_of }}，本公司尚欠"
-             "{{ company.name }}款项人民币{{ total }}元（{{ total_words }}），上述信息无误，本公司将按约定付款。{% endif %}",
+             "{% if customer.individual %}本人确认：截至{{ as_of }}，本人尚欠{{ company.name }}款项" + OWED_ZH + "，上述信息无误，本人将按约定付款。{% else %}本公司确认：截至{{ as_of }}，本公司尚欠"
+             "{{ company.name }}款项" + OWED_ZH + "，上述信息无误，本公司将按约定付款。{% endif %}",
              "", SIGN_ZH, SIGNER_ZH, "日期：　　　　年　　月　　日"],
             ["「信息不符，请列明不符项目及具体内容」",
              "不符项目及具体内容：", "", "", SIGN_ZH, SIGNER_ZH, "日期：　　　　年　　月　　日"],
@@ -684,8 +773,7 @@ def _confirmation(lang: Lang) -> Letter:
         _recipient(letter)
         letter.text("To reconcile our accounts, please check the amounts payable by your company to {{ company.name }} "
                     "as at {{ as_of }}:")
-        _invoice_table(letter)
-        _amount_line(letter, "", "These amounts total")
+        _currency_tables(letter, "", "These amounts total")
         letter.text("If the information is correct, please sign and seal under \u201cInformation correct\u201d "
                     "below, confirming that your company owes these amounts and will pay them by their due dates "
                     "into the account below. If it is not, please list the differences under \u201cInformation "
@@ -698,8 +786,7 @@ def _confirmation(lang: Lang) -> Letter:
         letter.reply_table([
             ["\u201cInformation correct\u201d (「信息证明无误」)",
              "{% if customer.individual %}I confirm{% else %}We confirm{% endif %} that as at {{ as_of }} "
-             "{% if customer.individual %}I owe{% else %}we owe{% endif %} {{ company.name }} CNY {{ total }} "
-             "({{ total_words }}); the information is correct and {% if customer.individual %}I{% else %}we"
+             "{% if customer.individual %}I owe{% else %}we owe{% endif %} {{ company.name }} " + OWED_EN + "; the information is correct and {% if customer.individual %}I{% else %}we"
              "{% endif %} will pay as agreed.",
              "", SIGN_EN, SIGNER_EN, "Date:"],
             ["\u201cInformation incorrect: list the items and details\u201d "
@@ -721,9 +808,12 @@ def _lawyer(lang: Lang) -> Letter:
         letter.heading("二、事实")
         letter.text("根据委托人提供的合同（编号：{{ contracts }}）、发票及对账资料，截至{{ as_of }}，"
                     "贵司下列款项逾期未付：")
-        _invoice_table(letter, interest=True)
-        letter.text("逾期未付款项本金合计人民币（小写）¥{{ total }}元，（大写）{{ total_words }}，最长已逾期{{ max_days }}天。")
-        _interest_lines(letter, lawyer=True)
+        _currency_tables(letter, "", "", interest=True, amount_line=lambda: letter.text(
+            "逾期未付款项本金合计人民币（小写）¥{{ total }}元，（大写）{{ total_words }}，最长已逾期{{ max_days }}天。"))
+        letter.line("{%p if not single_cny %}")
+        letter.text("最长已逾期{{ max_days }}天。")
+        letter.line("{%p endif %}")
+        _currency_interest_lines(letter, lawyer=True)
         letter.heading("三、法律依据")
         letter.text("《中华人民共和国民法典》第五百零九条规定，当事人应当按照约定全面履行自己的义务；第五百七十七条规定，"
                     "当事人一方不履行合同义务或者履行合同义务不符合约定的，应当承担继续履行、采取补救措施或者赔偿损失等"
@@ -763,10 +853,13 @@ def _lawyer(lang: Lang) -> Letter:
         letter.heading("2. Facts")
         letter.text("According to contract {{ contracts }}, the invoices and the statements provided by our client, "
                     "the following amounts were overdue and unpaid as at {{ as_of }}:")
-        _invoice_table(letter, interest=True)
-        letter.text("The overdue principal totals CNY {{ total }} (in Chinese capitals: {{ total_words }}); the oldest "
-                    "item is {{ max_days }} days overdue.")
-        _interest_lines(letter, lawyer=True)
+        _currency_tables(letter, "", "", interest=True, amount_line=lambda: letter.text(
+            "The overdue principal totals CNY {{ total }} (in Chinese capitals: {{ total_words }}); the oldest "
+            "item is {{ max_days }} days overdue."))
+        letter.line("{%p if not single_cny %}")
+        letter.text("The oldest item is {{ max_days }} days overdue.")
+        letter.line("{%p endif %}")
+        _currency_interest_lines(letter, lawyer=True)
         letter.heading("3. Legal basis")
         letter.text("Article 509 of the Civil Code of the People's Republic of China requires parties to perform their "
                     "obligations in full as agreed; under Article 577 a party that fails to perform bears liability "
@@ -867,6 +960,24 @@ SCHEDULE_TOTAL = {"zh": ("合计", "", "{{ plan.principal_total }}", "{{ plan.fe
                          "{{ plan.amount_total }}")}
 
 
+def _plan_money(lang: Lang, amount: str, words: str = "") -> str:
+    """An amount of the plan in its currency (issue 12): 人民币…元 and 大写 as before for CNY; the code and
+    English words otherwise."""
+    value = f"{{{{ plan.{amount} }}}}"
+    said = f"{{{{ plan.{words} }}}}" if words else ""
+    if lang == "en":
+        return "{{ plan.currency }} " + value + (
+            f"{{% if plan.{words} %}} ({{% if plan.is_cny %}}in Chinese capitals{{% else %}}in words{{% endif %}}: "
+            f"{said}){{% endif %}}" if words else "")
+    cny = f"人民币（小写）¥{value}元，（大写）{said}" if words else f"人民币¥{value}元"
+    other = "{{ plan.currency }} " + value + (f"{{% if plan.{words} %}}（英文：{said}）{{% endif %}}" if words else "")
+    return "{% if plan.is_cny %}" + cny + "{% else %}" + other + "{% endif %}"
+
+
+def _in_plan_unit(headers: Sequence[str]) -> tuple[str, ...]:
+    return tuple(h.replace("（元）", "（{{ plan.unit }}）").replace("(CNY)", "({{ plan.unit }})") for h in headers)
+
+
 def _plan(lang: Lang) -> Letter:
     """分期还款协议: the Plans row and its schedule, for both parties to sign and seal."""
     zh = lang == "zh"
@@ -896,34 +1007,37 @@ def _plan(lang: Lang) -> Letter:
                     "{% if customer.phone %}    Tel: {{ customer.phone }}{% endif %}")
         letter.text("From its business with Party A (contract {{ contracts }}), Party B owes amounts under the "
                     "following invoices:")
-    letter.loop_table(PLAN_INVOICE_HEADERS[lang], PLAN_INVOICE_CELLS, INVOICE_LOOP, (1.0, 2.8, 2.8, 2.7, 2.4, 2.1, 2.4),
+    letter.loop_table(_in_plan_unit(PLAN_INVOICE_HEADERS[lang]), PLAN_INVOICE_CELLS, INVOICE_LOOP,
+                      (1.0, 2.8, 2.8, 2.7, 2.4, 2.1, 2.4),
                       numeric=(4, 5, 6), total=PLAN_INVOICE_TOTAL[lang])
     if zh:
         letter.text("为妥善解决上述欠款，甲乙双方经友好协商，就上述欠款的分期偿还达成如下协议：")
         letter.heading("第一条　欠款确认")
-        letter.text("乙方确认，截至本协议签订之日，乙方尚欠甲方上述单据项下款项共计人民币（小写）¥{{ plan.total }}元，"
-                    "（大写）{{ plan.total_words }}，乙方对此负有付款义务。上述款项全部纳入本协议分期偿还。")
+        letter.text("乙方确认，截至本协议签订之日，乙方尚欠甲方上述单据项下款项共计" +
+                    _plan_money(lang, "total", "total_words") + "，乙方对此负有付款义务。上述款项全部纳入本协议分期偿还。")
         letter.heading("第二条　还款计划")
-        letter.text("{% if plan.prepayment %}乙方首期支付本金总额的{{ plan.prepayment }}，即人民币¥{{ plan.prepayment_amount }}元，"
+        letter.text("{% if plan.prepayment %}乙方首期支付本金总额的{{ plan.prepayment }}，即" +
+                    _plan_money(lang, "prepayment_amount") + "，"
                     "余款分期支付。{% endif %}乙方分{{ plan.installments }}期，按下表所列日期和金额按期足额还款：")
     else:
         letter.text("To settle these amounts, the parties agree on the following installment arrangement:")
         letter.heading("1. Acknowledgement of the debt")
-        letter.text("Party B acknowledges that, on the date of this agreement, it owes Party A CNY {{ plan.total }} "
-                    "(in Chinese capitals: {{ plan.total_words }}) under the invoices above, all of which is to be "
+        letter.text("Party B acknowledges that, on the date of this agreement, it owes Party A " +
+                    _plan_money(lang, "total", "total_words") + " under the invoices above, all of which is to be "
                     "repaid under this agreement.")
         letter.heading("2. Repayment schedule")
-        letter.text("{% if plan.prepayment %}Party B first pays {{ plan.prepayment }} of the principal, CNY "
-                    "{{ plan.prepayment_amount }}, and the rest in installments. {% endif %}Party B pays in "
-                    "{{ plan.installments }} installments, in full, on the dates and in the amounts below:")
-    letter.loop_table(SCHEDULE_HEADERS[lang], SCHEDULE_CELLS, "s in schedule", (1.6, 4.0, 3.6, 3.4, 3.6),
+        letter.text("{% if plan.prepayment %}Party B first pays {{ plan.prepayment }} of the principal, " +
+                    _plan_money(lang, "prepayment_amount") + ", and the rest in installments. {% endif %}"
+                    "Party B pays in {{ plan.installments }} installments, in full, on the dates and in the amounts below:")
+    letter.loop_table(_in_plan_unit(SCHEDULE_HEADERS[lang]), SCHEDULE_CELLS, "s in schedule",
+                      (1.6, 4.0, 3.6, 3.4, 3.6),
                       numeric=(2, 3, 4), total=SCHEDULE_TOTAL[lang])
     if zh:
         letter.text("{% if plan.is_extension %}本协议为展期安排，各期按该期之前未还本金每日{{ plan.daily_rate }}计收资金占用费。"
                     "{% elif plan.has_fee %}前{{ plan.interest_free }}期免收利息，其后各期按该期之前未还本金"
                     "每日{{ plan.daily_rate }}计收利息。{% else %}各期均免收利息。{% endif %}"
-                    "本金合计人民币¥{{ plan.principal_total }}元，利息/费用合计人民币¥{{ plan.fee_total }}元，"
-                    "应还金额合计人民币（小写）¥{{ plan.amount_total }}元，（大写）{{ plan.amount_total_words }}。")
+                    "本金合计" + _plan_money(lang, "principal_total") + "，利息/费用合计" +
+                    _plan_money(lang, "fee_total") + "，应还金额合计" + _plan_money(lang, "amount_total", "amount_total_words") + "。")
         letter.heading("第三条　付款方式")
         letter.text("乙方应将各期款项支付至甲方以下账户，并在付款附言中注明协议编号：")
         _account(letter)
@@ -952,9 +1066,9 @@ def _plan(lang: Lang) -> Letter:
                     "of {{ plan.daily_rate }} per day on the principal unpaid before it. {% elif plan.has_fee %}The "
                     "first {{ plan.interest_free }} installments are interest-free; each later installment carries "
                     "interest of {{ plan.daily_rate }} per day on the principal unpaid before it. {% else %}No "
-                    "installment carries interest. {% endif %}Principal CNY {{ plan.principal_total }}, interest and "
-                    "fees CNY {{ plan.fee_total }}, total payable CNY {{ plan.amount_total }} (in Chinese capitals: "
-                    "{{ plan.amount_total_words }}).")
+                    "installment carries interest. {% endif %}Principal " + _plan_money(lang, "principal_total") +
+                    ", interest and fees " + _plan_money(lang, "fee_total") + ", total payable " +
+                    _plan_money(lang, "amount_total", "amount_total_words") + ".")
         letter.heading("3. Payment")
         letter.text("Party B pays each installment into Party A's account below, quoting the agreement number:")
         _account(letter)

@@ -451,6 +451,19 @@ def _write_payments(ws: Worksheet, lang: Lang) -> None:
     ws.sheet_properties.tabColor = TAB_MONEY_LAW
 
 
+FX_WIDTHS = {"currency": 10, "date": 12, "rate": 16}
+
+
+def _write_fx(ws: Worksheet, lang: Lang) -> None:
+    """The FX · 汇率 sheet (issue 12): one rate to CNY per currency and date."""
+    letters = _write_header(ws, i18n.FX_COLUMNS, lang, FX_WIDTHS, ("currency", "date", "rate"))
+    position = {key: n for n, key in enumerate(i18n.FX_COLUMNS, start=1)}
+    _format_rows(ws, [position["date"]], DATE_FORMAT)
+    _format_rows(ws, [position["rate"]], "0.0000##")
+    ws.add_data_validation(_date_validation([letters["date"]], lang))
+    ws.sheet_properties.tabColor = TAB_MONEY_LAW
+
+
 def _write_plans(ws: Worksheet, lang: Lang) -> None:
     letters = _write_header(ws, i18n.PLAN_COLUMNS, lang, PLAN_WIDTHS, PLAN_REQUIRED)
     position = {key: n for n, key in enumerate(i18n.PLAN_COLUMNS, start=1)}
@@ -520,6 +533,7 @@ def build_template(lang: Lang = "zh") -> Workbook:
     _write_plans(wb.create_sheet(i18n.SHEETS["plans"].get(lang)), lang)
     _write_events(wb.create_sheet(i18n.SHEETS["events"].get(lang)), lang)
     _write_contacts(wb.create_sheet(i18n.SHEETS["contacts"].get(lang)), lang)
+    _write_fx(wb.create_sheet(i18n.SHEETS["fx"].get(lang)), lang)
     add_policy_names(wb, lang)
     add_aging_columns(wb[i18n.SHEETS["ledger"].get(lang)], lang, last_row=2)
     wb.active = 1  # open on the Ledger

@@ -50,7 +50,7 @@ def rate_text(basis: str | None, rate: Decimal | None, policy: Policy) -> Label 
         return i18n.INTEREST_BASIS_SHORT["lpr"].format(rate=_percent(rate, 2), multiplier=_multiplier(policy))
     if basis == "daily":
         return i18n.INTEREST_BASIS_SHORT["daily"].format(rate=_percent(rate))
-    return i18n.INTEREST_BASIS_SHORT["contract"].format(rate=_percent(Decimal(rate) / 100))
+    return i18n.INTEREST_BASIS_SHORT[basis].format(rate=_percent(Decimal(rate) / 100))   # contract, foreign
 
 
 def basis_description(pairs: Iterable[tuple[str, Decimal]], policy: Policy) -> Label:
@@ -68,8 +68,8 @@ def basis_description(pairs: Iterable[tuple[str, Decimal]], policy: Policy) -> L
                                          multiplier=_multiplier(policy))
     if kinds == {"daily"} and len(pairs) == 1:
         return texts["daily"].format(rate=_percent(pairs[0][1]))
-    if kinds == {"contract"} and len(pairs) == 1:
-        return texts["contract"].format(rate=_percent(Decimal(pairs[0][1]) / 100))
+    if len(kinds) == 1 and kinds <= {"contract", "foreign"} and len(pairs) == 1:
+        return texts[pairs[0][0]].format(rate=_percent(Decimal(pairs[0][1]) / 100))
     shorts = [rate_text(basis, rate, policy) for basis, rate in pairs]
     return texts["mixed"].format(rate=Label(", ".join(s.en for s in shorts), "、".join(s.zh for s in shorts)))
 

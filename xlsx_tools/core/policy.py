@@ -162,6 +162,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("interest_payment_order", "payment_order", "principal_first",
             Label("How a payment is applied: principal_first or interest_first", "收款冲抵顺序：principal_first（先本后息）或 "
                   "interest_first（先息后本）")),
+    Setting("foreign_interest_rate", "decimal", Decimal("5"),
+            Label("Overdue interest on a debt in a foreign currency (USD, EUR, HKD ...), annual %: used instead of the "
+                  "LPR, which is a CNY rate; a contract rate still comes first under the contract basis",
+                  "外币欠款（USD、EUR、HKD 等）的逾期利息年利率（%）：LPR 为人民币利率，外币欠款改按此利率；"
+                  "计息依据为 contract 时仍先按合同利率")),
     Setting("extension_fee_daily_rate", "ratio", Decimal("0.0003"),
             Label("Fund-occupation fee per day of an extension plan (term adjustment + fee)",
                   "展期方案的资金占用费日费率（调整账期+收费）")),

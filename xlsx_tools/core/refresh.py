@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .issues import Issue, has_errors
-from .passes import (Pass, State, aging, analysis, calls, channels, contact_rules, credit, early_warning, interest,
+from .passes import (Pass, State, aging, analysis, calls, channels, contact_rules, credit, early_warning, fx, interest,
                      key_customers, kpis, limitation, plans, priority, promises, provisions, stages)
 from .passes.kpis import PeriodFigures
 from .policy import Policy
@@ -35,6 +35,7 @@ class Step:
 PASSES: tuple[Step, ...] = (
     Step(interest.run, reports=("policy", "customers", "ledger", "payments")),
     Step(aging.run),
+    Step(fx.run, reports=("fx",)),          # CNY columns at the as-of date's rate (issue 12)
     Step(stages.run),
     Step(plans.run),
     Step(limitation.run, reports=("events",)),

@@ -20,7 +20,7 @@ from ..present.sheets import output_tables
 from .ports import Progress, WorkbookPort, quiet
 
 INPUT_SHEETS = ("ledger", "customers", "policy", "snapshots", *i18n.MONEY_LAW_INPUT_SHEETS, "letters", "contacts",
-                "weekly")
+                "weekly", "fx")
 
 
 @dataclass(frozen=True)

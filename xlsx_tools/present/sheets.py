@@ -86,8 +86,10 @@ def detail_table(result: RefreshResult, lang: Lang) -> OutputTable:
     })
     frame = pd.concat([frame, _detail_money_law(result, lang)], axis=1)
     labels = {**i18n.DETAIL_COLUMNS, **i18n.DETAIL_MONEY_LAW_COLUMNS}
+    frame, labels = _with_cny_columns(frame, labels, detail)
     kinds = {"row": "int", "invoice_date": "date", "due_date": "date", "amount": "money", "paid": "money",
-             "open": "money", "days_past_due": "int", **DETAIL_MONEY_LAW_KINDS}
+             "open": "money", "amount_cny": "money", "open_cny": "money", "days_past_due": "int",
+             **DETAIL_MONEY_LAW_KINDS}
     stage_position = list(labels).index("stage")
     fills = map_few(detail["stage"], STAGE_FILLS)
     days_position = list(labels).index("days_left")
@@ -96,6 +98,17 @@ def detail_table(result: RefreshResult, lang: Lang) -> OutputTable:
                                 wrap=frozenset({"next_action"})),
                        frame,
                        cell_fills={stage_position: fills, days_position: alert_fills(detail["limitation_alert"])})
+
+
+def _with_cny_columns(frame: pd.DataFrame, labels: dict, detail: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Currency, Amount (CNY) and Open (CNY) just after the invoice-currency Open Amount (issue 12);
+    blank CNY cells where the FX sheet has no rate (an error in Issues says so)."""
+    cny = pd.DataFrame({"currency": detail["currency"], "amount_cny": detail["amount_cny_fen"],
+                        "open_cny": detail["open_cny_fen"]}, index=detail.index)
+    after = list(labels).index("open") + 1
+    keys = list(labels)[:after] + list(cny.columns) + list(labels)[after:]
+    merged = pd.concat([frame, cny], axis=1)[keys]
+    return merged, {key: labels.get(key) or i18n.DETAIL_FX_COLUMNS[key] for key in keys}
 
 
 # ----- money and law columns (issue 5) -----

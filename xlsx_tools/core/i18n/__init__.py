@@ -38,3 +38,5 @@ from .enums import (CALL_REASONS, CHANNEL_ALIASES, CHANNELS, CONNECTED, CONNECTE
 from .messages import BEST_CHANNEL, NO_BEST_CHANNEL, PROMISE_SCRIPTS, SCRIPTS  # noqa: E402
 # the legal hand-off (issue 11)
 from .enums import DRAFT_BANNER, INTERRUPTION_NONE, INTERRUPTIONS, REPLY_STATES  # noqa: E402
+# foreign currency (issue 12)
+from .columns import DETAIL_FX_COLUMNS, FX_COLUMNS  # noqa: E402

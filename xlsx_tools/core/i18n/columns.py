@@ -351,3 +351,17 @@ COMPLIANCE_COLUMNS: dict[str, Label] = {
     "total": Label("Total", "合计"),
 }
 
+
+
+# ----- foreign currency (issue 12): the FX input sheet and Detail's CNY columns -----
+FX_COLUMNS: dict[str, Label] = {
+    "currency": Label("Currency", "币种"),
+    "date": Aliases("Date", "日期", ("Rate Date", "汇率日期")),
+    "rate": Aliases("Rate to CNY", "折合人民币汇率", ("Rate", "汇率")),
+}
+
+DETAIL_FX_COLUMNS: dict[str, Label] = {
+    "currency": Label("Currency", "币种"),
+    "amount_cny": Label("Amount (CNY)", "金额（人民币）"),
+    "open_cny": Label("Open (CNY)", "未收金额（人民币）"),
+}

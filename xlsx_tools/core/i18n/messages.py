@@ -30,8 +30,6 @@ MESSAGES: dict[str, Message] = {
     "no_header": Message("The sheet has no header row", "工作表没有表头行"),
     "overpaid": Message("Paid amount exceeds the amount by {value}", "已收金额超出金额 {value}"),
     "negative_paid": Message("Paid amount is negative '{value}'", "已收金额为负数 '{value}'"),
-    "currency_mixed": Message("Currency {value} is summed with CNY without conversion",
-                              "币种 {value} 未经折算即与人民币合计"),
     "unknown_customer": Message("Customer ID '{value}' is not in the Customers sheet",
                                 "客户编号 '{value}' 不在客户档案中"),
     "customer_type_unknown": Message("Unknown customer type '{value}' (allowed: {allowed})",
@@ -53,6 +51,15 @@ MESSAGES: dict[str, Message] = {
     "contract_rate_missing": Message("{count} receivable(s) have no contract rate; the LPR basis is used",
                                      "{count} 笔单据未填合同利率，按LPR计算"),
     "payment_unknown_invoice": Message("Invoice No '{value}' is not in the ledger", "单据号 '{value}' 不在应收台账中"),
+    "fx_currency_bad": Message("Currency code must be three letters such as USD, EUR or HKD '{value}'",
+                               "币种应为三个字母的代码，如 USD、EUR、HKD '{value}'"),
+    "fx_cny_row": Message("CNY needs no rate: row ignored", "人民币无需汇率：该行不使用"),
+    "fx_rate_not_positive": Message("Rate to CNY must be a positive number '{value}'", "折合人民币汇率应为正数 '{value}'"),
+    "fx_duplicate": Message("Rate for {currency} on {date} duplicates row {first}",
+                            "{currency} 在 {date} 的汇率与第 {first} 行重复"),
+    "fx_rate_missing": Message("No rate for {currency} on or before {date} in the FX sheet: this row is left out "
+                               "of CNY totals (Priority, Aging, KPIs)",
+                               "汇率表中没有 {currency} 在 {date} 或之前的汇率：该行不计入人民币合计（催收优先级、账龄分析、关键指标）"),
     "payment_not_positive": Message("Payment amount must be positive '{value}'", "收款金额应为正数 '{value}'"),
     "payment_overpaid": Message("Payments exceed amount and interest by {value}", "收款超出本金和利息 {value}"),
     "paid_taken_on_due_date": Message("{count} Paid Amount(s) have no Payments rows and are taken as received on "
@@ -143,6 +150,9 @@ LETTER_MESSAGES: dict[str, Message] = {
                                 "客户 {customer}：客户档案缺少 {fields}"),
     "foreign_currency": Message("invoices in {currency}: letters state CNY amounts only",
                                 "单据币种为 {currency}：函件只能列示人民币金额"),
+    "plan_currencies": Message("the plan's invoices are in {currency}: an installment agreement is in one "
+                               "currency, so make one plan per currency",
+                               "计划所列单据涉及 {currency} 多个币种：分期还款协议只能使用一种币种，请按币种分别制定计划"),
     "render_failed": Message("rendering failed: {reason}", "生成失败：{reason}"),
     "template_broken": Message("template {template} cannot be used: {reason}", "模板 {template} 无法使用：{reason}"),
     "log_unknown_kind": Message("Unknown letter kind '{value}'", "函件类型无法识别 '{value}'"),
@@ -180,6 +190,7 @@ INTEREST_BASIS_SHORT: dict[str, Message] = {
     "lpr": Message("LPR {rate} × {multiplier}", "一年期LPR {rate}×{multiplier}"),
     "daily": Message("{rate} per day", "每日{rate}"),
     "contract": Message("contract {rate} a year", "合同年利率{rate}"),
+    "foreign": Message("{rate} a year (foreign currency)", "外币年利率{rate}"),
 }
 
 INTEREST_BASIS_TEXT: dict[str, Message] = {
@@ -188,6 +199,7 @@ INTEREST_BASIS_TEXT: dict[str, Message] = {
                          "按各笔逾期次日适用的一年期LPR（{rate}）的{multiplier}倍计算"),
     "daily": Message("at {rate} per day", "按每日{rate}计算"),
     "contract": Message("at the contract rate of {rate} a year", "按合同约定年利率{rate}计算"),
+    "foreign": Message("at {rate} a year, the rate for debts in a foreign currency", "按外币欠款年利率{rate}计算"),
     "mixed": Message("at the agreed or statutory rate of each invoice ({rate})", "按各笔单据约定或法定利率（{rate}）计算"),
     "none": Message("no overdue interest", "无逾期利息"),
 }

@@ -20,6 +20,7 @@ SHEETS: dict[str, Label] = {
     "payments": Label("Payments", "收款记录"),
     "plans": Label("Plans", "分期计划"),
     "events": Label("Events", "法律事件"),
+    "fx": Label("FX", "汇率"),                   # rates to CNY by date (issue 12)
     "plan_schedule": Label("Plan Schedule", "还款计划表"),
     "credit": Label("Credit", "信用管理"),
     "kpis": Label("KPIs", "关键指标"),

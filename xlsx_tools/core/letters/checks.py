@@ -8,6 +8,7 @@ import pandas as pd
 from .. import i18n
 from ..i18n import Label
 from ..issues import Issue
+from ..read.fx import CNY, currency_code
 from ..refresh import RefreshResult
 from .plan import LetterJob, _msg
 
@@ -37,8 +38,10 @@ CUSTOMER_FIELD_LABELS: dict[str, Label] = {
     "name": i18n.CUSTOMER_COLUMNS["customer_name"],
     "address": i18n.CUSTOMER_COLUMNS["address"],
 }
-CNY_WORDS = frozenset({"CNY", "RMB", "人民币"})
-
+# Letters whose template states each currency in its own table (issue 12); an installment
+# agreement is in one currency, whichever it is; the case review states CNY only.
+PER_CURRENCY_KINDS = frozenset({"reminder", "demand", "lawyer", "confirmation"})
+ONE_CURRENCY_KINDS = frozenset({"plan"})
 
 def customer_record(result: RefreshResult, job: LetterJob) -> dict[str, str]:
     customers = result.customers
@@ -68,11 +71,14 @@ def check_job(job: LetterJob, result: RefreshResult, company: Mapping[str, str])
         fields = Label(", ".join(CUSTOMER_FIELD_LABELS[k].en for k in missing),
                        "、".join(CUSTOMER_FIELD_LABELS[k].zh for k in missing))
         return _msg("customer_missing", customer=job.customer_id, fields=fields)
-    if job.invoice_nos:
+    if job.invoice_nos and job.kind not in PER_CURRENCY_KINDS:
         rows = result.detail[result.detail["invoice_no"].isin(job.invoice_nos)]
-        foreign = sorted(set(rows["currency"].fillna("CNY").str.upper()) - CNY_WORDS)
-        if foreign:
-            return _msg("foreign_currency", currency=", ".join(foreign))
+        codes = sorted(set(map(currency_code, rows["currency"])))
+        if job.kind in ONE_CURRENCY_KINDS:
+            if len(codes) > 1:
+                return _msg("plan_currencies", currency=", ".join(codes))
+        elif set(codes) - {CNY}:
+            return _msg("foreign_currency", currency=", ".join(sorted(set(codes) - {CNY})))
     return None
 
 

@@ -14,7 +14,9 @@ from ..interest import daily_interest_fen, interest_statements
 from ..policy import percent_text
 from ..read.letter_log import LetterLog
 from ..refresh import RefreshResult
+from ..read.fx import CNY, currency_code
 from ..rmb import fen_capitals, format_letter_date
+from ..words import amount_words, has_words
 from ..tables import SerialDates
 from .checks import customer_record
 from .evidence import evidence_for
@@ -95,6 +97,7 @@ def letter_context(job: LetterJob, letter_no: str, result: RefreshResult, compan
         "stage": job.stage,
         "stage_name": i18n.STAGE_NAMES[job.stage].get(lang) if job.stage in i18n.STAGE_NAMES else "",
         "max_days": str(max(max_days, 0)),
+        **currency_tables(rows, invoices, lang, lambda part, words: _interest_context(job, part, result, lang, words)),
         **_interest_context(job, rows, result, lang),
     }
     if job.kind == "plan":
@@ -162,8 +165,42 @@ def _evidence_context(job: LetterJob, result: RefreshResult, log: LetterLog | No
             "promises": promises, "gaps": [gap.message.get(lang) for gap in found.gaps]}
 
 
-def _interest_context(job: LetterJob, rows: pd.DataFrame, result: RefreshResult, lang: Lang) -> dict:
-    """Principal, interest to the as-of date, its basis and the total of the invoices the letter lists."""
+def money_words(fen: int, code: str) -> str:
+    """An amount in words for a letter: 大写 for CNY, English for USD/EUR/HKD, none for others."""
+    if code == CNY:
+        return fen_capitals(max(fen, 0))
+    return amount_words(max(fen, 0), code) if has_words(code) else ""
+
+
+# What a Chinese letter calls the currencies it has words for; others go by their code.
+CURRENCY_NAMES_ZH = {CNY: "人民币", "USD": "美元", "EUR": "欧元", "HKD": "港元"}
+
+
+def currency_tables(rows: pd.DataFrame, invoices: list[dict], lang: Lang, interest=None) -> dict:
+    """The invoices split by currency, CNY first (issue 12): letters keep the invoice currency, one
+    table per currency with its own total, in 大写 for CNY and in English words for USD, EUR, HKD.
+    `interest(rows, words)` adds each currency's principal, interest and claim (demand, lawyer).
+    `single_cny`: the letter is in CNY only (then the classic one table and total lines apply)."""
+    codes = [currency_code(code) for code in rows["currency"]] if len(rows) else []
+    order = sorted(dict.fromkeys(codes), key=lambda code: code != CNY)
+    tables = []
+    for code in order:
+        mine = [n for n, own in enumerate(codes) if own == code]
+        total = int(rows["open_fen"].iloc[mine].sum())
+        name = CURRENCY_NAMES_ZH.get(code, code) if lang == "zh" else code
+        table = {"code": code, "name": name, "unit": ("元" if code == CNY else name) if lang == "zh" else code,
+                 "is_cny": code == CNY, "invoices": [invoices[n] for n in mine],
+                 "total": format_money(total), "words": money_words(total, code)}
+        if interest is not None:
+            table.update(interest(rows.iloc[mine], lambda fen, code=code: money_words(fen, code)))
+        tables.append(table)
+    return {"currency_tables": tables, "single_cny": order in ([], [CNY])}
+
+
+def _interest_context(job: LetterJob, rows: pd.DataFrame, result: RefreshResult, lang: Lang,
+                      words=fen_capitals) -> dict:
+    """Principal, interest to the as-of date, its basis and the total of the invoices the letter lists
+    (`words`: the amount in words of the rows' currency)."""
     statement = None
     if len(rows):
         statement = interest_statements(rows, result.policy, result.as_of, customer_ids=[job.customer_id],
@@ -177,14 +214,14 @@ def _interest_context(job: LetterJob, rows: pd.DataFrame, result: RefreshResult,
     claim = principal + interest
     return {
         "principal": format_money(principal),
-        "principal_words": fen_capitals(max(principal, 0)),
+        "principal_words": words(max(principal, 0)),
         "interest": format_money(interest),
-        "interest_words": fen_capitals(max(interest, 0)),
+        "interest_words": words(max(interest, 0)),
         "interest_basis": basis.get(lang),
         "has_interest": interest > 0,
         "daily_interest": format_money(daily_interest_fen(rows) if len(rows) else 0),
         "claim_total": format_money(claim),
-        "claim_total_words": fen_capitals(max(claim, 0)),
+        "claim_total_words": words(max(claim, 0)),
     }
 
 
@@ -210,6 +247,8 @@ def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang) -> tuple[di
     principal = int(rows["principal_fen"].sum()) if len(rows) else 0
     fees = int(rows["fee_fen"].sum()) if len(rows) else 0
     extension = terms.plan_type == "extension"
+    listed = result.detail[result.detail["invoice_no"].isin(terms.invoices)]["currency"]
+    code = currency_code(listed.iloc[0]) if len(listed) else CNY     # one currency (checks.ONE_CURRENCY_KINDS)
     separator = "、" if lang == "zh" else ", "
     status = str(rows["plan_status"].iloc[0]) if len(rows) else ""
     plan = {
@@ -228,11 +267,14 @@ def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang) -> tuple[di
                               if terms.prepayment is not None and len(rows) else ""),
         "invoices": separator.join(terms.invoices),
         "total": format_money(terms.total_fen),
-        "total_words": fen_capitals(terms.total_fen),
+        "total_words": money_words(terms.total_fen, code),
         "principal_total": format_money(principal),
         "fee_total": format_money(fees),
         "amount_total": format_money(principal + fees),
-        "amount_total_words": fen_capitals(principal + fees),
+        "amount_total_words": money_words(principal + fees, code),
+        "currency": code,
+        "is_cny": code == CNY,
+        "unit": ("元" if code == CNY else CURRENCY_NAMES_ZH.get(code, code)) if lang == "zh" else code,
         "grace_days": str(int(result.policy["plan_grace_days"])),
         "status": i18n.PLAN_STATUSES[status].get(lang) if status in i18n.PLAN_STATUSES else "",
     }
@@ -323,7 +365,8 @@ COMMON_NAMES = frozenset({"kind", "title", "letter_no", "date", "as_of", "deadli
                           "customer", "company", "invoices", "invoice_count", "contracts", "total", "total_words",
                           "open_total", "open_total_words", "stage", "stage_name", "max_days",
                           "principal", "principal_words", "interest", "interest_words", "interest_basis",
-                          "has_interest", "claim_total", "claim_total_words", "daily_interest"})
+                          "has_interest", "claim_total", "claim_total_words", "daily_interest",
+                          "currency_tables", "single_cny"})
 CONTEXT_NAMES: dict[str, frozenset[str]] = {kind: COMMON_NAMES for kind in STAGE_KINDS}
 CONTEXT_NAMES["case_review"] = COMMON_NAMES | {"case", "timeline"}
 CONTEXT_NAMES["plan"] = COMMON_NAMES | {"plan", "schedule"}

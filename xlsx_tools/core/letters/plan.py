@@ -35,7 +35,7 @@ class LetterJob:
     customer_name: str
     stage: str
     invoice_nos: tuple[str, ...]
-    total_fen: int
+    total_fen: int                  # in CNY (foreign invoices at the as-of rate, issue 12)
     case_ref: str = ""
 
 
@@ -192,7 +192,7 @@ def plan_letters(result: RefreshResult, log: LetterLog, cases: pd.DataFrame | No
                 if not len(concerned):
                     continue
             job = LetterJob(kind, customer_id, name, row.stage, tuple(concerned["invoice_no"].astype(str)),
-                            int(concerned["open_fen"].sum()))
+                            int(concerned["open_cny_fen"].fillna(0).sum()))
             jobs.append(job)
             today.setdefault(customer_id, []).append((_msg("this_batch", kind=i18n.LETTER_KINDS[kind]),
                                                       set(job.invoice_nos)))

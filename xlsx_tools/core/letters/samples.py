@@ -63,7 +63,15 @@ def sample_context(kind: str, lang: Lang) -> dict:
         "daily_interest": "2.02",
         "claim_total": "16,467.03",
         "claim_total_words": "人民币壹万陆仟肆佰陆拾柒元零叁分",
+        # one currency: the classic single table (issue 12 splits a letter's invoices by currency)
+        "currency_tables": [{"code": "CNY", "name": "人民币" if zh else "CNY", "unit": "元" if zh else "CNY",
+                             "is_cny": True, "invoices": invoices, "total": "16,409.02",
+                             "words": "人民币壹万陆仟肆佰零玖元零贰分"}],
+        "single_cny": True,
     }
+    context["currency_tables"][0].update({key: context[key] for key in (
+        "principal", "principal_words", "interest", "interest_words", "interest_basis", "has_interest",
+        "daily_interest", "claim_total", "claim_total_words")})
     if kind == "plan":
         context["plan"], context["schedule"] = sample_plan(lang)
     if kind == "case_review":
@@ -145,5 +153,6 @@ def sample_plan(lang: Lang) -> tuple[dict, list[dict[str, str]]]:
         "total": "16,409.02", "total_words": "人民币壹万陆仟肆佰零玖元零贰分", "principal_total": "16,409.02",
         "fee_total": "22.97", "amount_total": "16,431.99", "amount_total_words": "人民币壹万陆仟肆佰叁拾壹元玖角玖分",
         "grace_days": "7", "status": i18n.PLAN_STATUSES["active"].get(lang),
+        "currency": "CNY", "is_cny": True, "unit": "元" if zh else "CNY",
     }
     return plan, schedule

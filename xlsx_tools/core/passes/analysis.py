@@ -17,6 +17,7 @@ from ..issues import Issue
 from ..policy import Policy
 from ..read import Inputs
 from . import State
+from .fx import in_cny
 from .priority import share_exceeds
 from .provisions import provision_totals
 
@@ -91,5 +92,6 @@ def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     """The analysis pass: the aging table with provisions and warnings against last month's line rows."""
     history = inputs.snapshots
     previous = history[(history["month"] == previous_month_key(state.as_of)) & (history["split"] == "business_line")]
-    aging = provision_totals(aging_table(state.detail, inputs.policy, previous), state.detail)
+    staged = in_cny(state.detail)
+    aging = provision_totals(aging_table(staged, inputs.policy, previous), staged)
     return replace(state, aging=aging), ()

@@ -19,6 +19,7 @@ from ..policy import DEFAULT_POLICY
 from ..issues import Issue
 from ..read import Inputs
 from . import State
+from .fx import payments_in_cny
 
 SUCCESS_DAYS: int = DEFAULT_POLICY["channel_success_days"]
 CHANNEL_MIN_ATTEMPTS: int = DEFAULT_POLICY["channel_min_attempts"]
@@ -134,7 +135,8 @@ def best_channel_lines(table: pd.DataFrame, min_attempts: int = CHANNEL_MIN_ATTE
 
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     """The channel × days-past-due success table and its best-channel lines."""
-    table = channel_success(inputs.contacts.frame, inputs.paid, state.promises, inputs.ledger.frame,
+    table = channel_success(inputs.contacts.frame, payments_in_cny(inputs.paid, state.detail), state.promises,
+                            inputs.ledger.frame,
                             inputs.policy["channel_success_days"])
     lines = tuple(best_channel_lines(table, inputs.policy["channel_min_attempts"]))
     return replace(state, channels=table, channel_lines=lines), tuple(Issue("info", "channels", "", line)

@@ -27,6 +27,7 @@ from ..policy import Policy
 from ..read import Inputs
 from ..read.customers import FIVE_C
 from . import State
+from .fx import in_cny
 from .interest import round_fraction
 from .limitation import add_months
 from .priority import share_exceeds
@@ -116,5 +117,5 @@ def credit_table(staged: pd.DataFrame, customers: pd.DataFrame, five_c: pd.DataF
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     """The credit pass: exposure, limits, red line and 5C score per customer."""
     customers = inputs.customers
-    return replace(state, credit=credit_table(state.detail, customers.frame, customers.scores, state.as_of,
+    return replace(state, credit=credit_table(in_cny(state.detail), customers.frame, customers.scores, state.as_of,
                                               inputs.policy)), ()

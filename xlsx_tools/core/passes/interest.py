@@ -8,6 +8,8 @@ Rules (issue 5, prc-law-defaults.md; every number is a Policy setting):
   - `daily`: a fixed daily rate (`interest_daily_rate`, 0.05 % a day);
   - `contract`: the ledger's optional `Interest Rate · 合同利率` column (annual %); rows
     without a rate fall back to `lpr`.
+  - a debt in a foreign currency is computed in that currency, and where the LPR would apply
+    (a CNY rate) it takes `foreign_interest_rate` (annual %) instead (issue 12).
 - **Period.** From the day after the due date to the as-of date: `as_of - due_date` days.
 - **Without a Payments sheet** the ledger's paid amount is taken as received on the due
   date: interest = open amount × daily rate × days (vectorised over the whole ledger).
@@ -40,6 +42,7 @@ import pandas as pd
 from ..cells import fen_to_decimal
 from ..issues import Issue, issue
 from ..policy import Policy
+from ..read.fx import CNY, currency_codes
 from ..read import Inputs
 from . import State
 
@@ -106,6 +109,14 @@ def row_rates(ledger: pd.DataFrame, policy: Policy, contract: pd.Series | None, 
             fallback = int((~given & ledger["due_date"].notna().to_numpy()).sum())
             if fallback:
                 issues.append(issue("warning", sheet, "", "contract_rate_missing", count=fallback))
+        foreign = currency_codes(ledger["currency"]).to_numpy() != CNY if "currency" in ledger else None
+        if foreign is not None and foreign.any():
+            lpr_rows = (codes >= 0) & np.isin(codes, [n for n, kind in enumerate(kinds) if kind == "lpr"])
+            codes = codes.copy()
+            codes[foreign & (lpr_rows | (codes < 0))] = len(rates)
+            rate = policy["foreign_interest_rate"]
+            rates, fractions, kinds = rates + [rate], fractions + [daily_fraction("foreign", rate, policy)], \
+                kinds + ["foreign"]
         missing = (codes < 0) & (ledger["amount_fen"].to_numpy() > 0)
         if missing.any():
             first = policy["lpr_1y_history"][0][0].isoformat()

@@ -18,6 +18,7 @@ from .limitation import add_months
 from ..issues import Issue
 from ..read import Inputs
 from . import State
+from .fx import in_cny, payments_in_cny
 
 KEY_CUSTOMER_SALES_FEN = int(DEFAULT_POLICY["key_customer_sales"] * 100)
 
@@ -101,12 +102,12 @@ def merge_weeks(history: pd.DataFrame, block: pd.DataFrame, week: str) -> pd.Dat
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     """This week's block of the key customers, merged into the earlier weeks of the Weekly sheet."""
     ledger = inputs.ledger.frame
-    keys = key_customers(ledger, inputs.customers.frame, state.as_of,
+    keys = key_customers(in_cny(state.detail), inputs.customers.frame, state.as_of,      # sales in CNY
                          int(inputs.policy["key_customer_sales"] * 100))
     balances = state.priority.set_index("customer_id")[["customer_name", "stage", "open_fen", "overdue_fen"]]
     names = ledger.groupby("customer_id")["customer_name"].first()
     balances = balances.reindex(balances.index.union(keys))
     balances["customer_name"] = balances["customer_name"].fillna(names.reindex(balances.index))
-    block = weekly_block(keys, balances, inputs.paid, inputs.contacts.frame, state.contact_summary, inputs.weekly,
-                         state.as_of)
+    block = weekly_block(keys, balances, payments_in_cny(inputs.paid, state.detail), inputs.contacts.frame,
+                         state.contact_summary, inputs.weekly, state.as_of)
     return replace(state, weekly=merge_weeks(inputs.weekly, block, iso_week(state.as_of))), ()

@@ -33,6 +33,7 @@ from ..issues import Issue
 from ..policy import Policy, percent_text
 from ..read import Inputs
 from . import State
+from .fx import in_cny, payments_in_cny
 from .analysis import merge_snapshots, month_key
 
 MONTHS = 12
@@ -405,9 +406,10 @@ def blank_issues(blanks: tuple[BlankFigure, ...]) -> tuple[Issue, ...]:
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     """The KPI pass: this month's Snapshots rows, the period figures of 12 months and the owner bonus."""
     policy = inputs.policy
-    current = month_snapshot(state.detail, state.priority, state.as_of, policy)
+    staged = in_cny(state.detail)
+    current = month_snapshot(staged, state.priority, state.as_of, policy)
     snapshots = merge_snapshots(inputs.snapshots, current)
-    figures = period_figures(state.detail, state.as_of, inputs.payments, key_target_counts(snapshots),
+    figures = period_figures(staged, state.as_of, payments_in_cny(inputs.payments, state.detail), key_target_counts(snapshots),
                              to_fen(policy["closed_tolerance"]))
     bonus = owner_bonus(figures, policy["bonus_threshold"], policy["bonus_rate"])
     scheme = Issue("info", "kpis", "", BONUS_SCHEME.format(threshold=percent_text(policy["bonus_threshold"]),

@@ -18,6 +18,7 @@ from ..issues import Issue
 from ..policy import Policy
 from ..read import Inputs
 from . import State
+from .fx import in_cny
 from .aging import bucket_index
 from .stages import STAGE_RANK
 
@@ -126,5 +127,6 @@ def with_money_and_law(priority: pd.DataFrame, staged: pd.DataFrame, credit: pd.
 
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     """The priority pass: customers ranked, with their interest, limitation, plan and credit flags."""
-    ranked = rank_customers(state.detail, inputs.customers.frame, inputs.policy)
-    return replace(state, priority=with_money_and_law(ranked, state.detail, state.credit)), ()
+    staged = in_cny(state.detail)
+    ranked = rank_customers(staged, inputs.customers.frame, inputs.policy)
+    return replace(state, priority=with_money_and_law(ranked, staged, state.credit)), ()

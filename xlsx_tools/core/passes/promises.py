@@ -17,6 +17,7 @@ from ..policy import DEFAULT_POLICY
 from ..issues import Issue
 from ..read import Inputs
 from . import State
+from .fx import payments_in_cny
 
 PROMISE_GRACE_DAYS: int = DEFAULT_POLICY["promise_grace_days"]
 BROKEN_PROMISE_WINDOW_DAYS: int = DEFAULT_POLICY["broken_promise_window_days"]
@@ -137,7 +138,8 @@ def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     """Promises and avoidance onto Priority: Last Contact, Open Promise, Broken Promises, the
     avoider's High Risk, and the stage whose Next Action applies (one up after a broken promise)."""
     policy, contacts = inputs.policy, inputs.contacts.frame
-    promises = promise_status(contacts, inputs.paid, state.as_of, policy["promise_grace_days"])
+    promises = promise_status(contacts, payments_in_cny(inputs.paid, state.detail), state.as_of,
+                              policy["promise_grace_days"])      # promised amounts are CNY
     summary = contact_summary(contacts, promises, state.as_of, policy["broken_promise_window_days"])
     priority = state.priority.copy()
     by_customer = priority.set_index("customer_id")

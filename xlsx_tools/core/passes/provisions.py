@@ -20,6 +20,7 @@ from ..issues import Issue
 from ..policy import Policy
 from ..read import Inputs
 from . import State
+from .fx import in_cny
 from .interest import accrue_fen
 
 
@@ -65,4 +66,5 @@ def provision_totals(aging: pd.DataFrame, staged: pd.DataFrame) -> pd.DataFrame:
 
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     """The provision pass: bucket, rate and provision of every row."""
-    return replace(state, detail=state.detail.join(provisions(state.detail, state.as_of, inputs.policy))), ()
+    staged = in_cny(state.detail, keep_all=True)       # provisions are in CNY
+    return replace(state, detail=state.detail.join(provisions(staged, state.as_of, inputs.policy))), ()

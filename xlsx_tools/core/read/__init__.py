@@ -1,7 +1,7 @@
 """Read once, then compute: every input sheet turned into typed frames and located issues.
 
 One reader per input sheet (`ledger`, `customers`, `payments`, `plans`, `events`,
-`snapshots`, `letter_log`, `contacts`, `weekly`; the Policy sheet is read by `policy.load_policy`, next to
+`snapshots`, `letter_log`, `contacts`, `weekly`, `fx`; the Policy sheet is read by `policy.load_policy`, next to
 its settings registry).  `read_inputs` runs them in dependency order, once: the Customers sheet
 before the Ledger (unknown customers, missing names), the Ledger before the sheets that
 name its invoices.  Passes receive the result, `Inputs`, and never parse a cell.
@@ -20,6 +20,7 @@ from ..tables import RawSheet
 from .contacts import ContactLog, read_contacts
 from .customers import Customers, read_customers
 from .events import read_events
+from .fx import FxRates, read_fx
 from .ledger import Ledger, read_ledger
 from .letter_log import LetterLog, read_letter_log
 from .payments import customer_payments, read_payments
@@ -42,6 +43,7 @@ class RefreshInputs:
     letters: RawSheet | None = None     # the Letters · 函件记录 log: delivered demands interrupt the limitation
     contacts: RawSheet | None = None    # the Contacts · 联络记录 log (issue 11)
     weekly: RawSheet | None = None      # the tool's own Weekly · 重点客户周跟踪 history
+    fx: RawSheet | None = None          # the FX · 汇率 rates to CNY (issue 12)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Inputs:
     # Each reading's issues by name ("policy", "customers", "ledger", ...), reported by the pass
     # that first uses it (see refresh.PASSES); the log's ("letters") only by the letters pipeline.
     issues: Mapping[str, tuple[Issue, ...]]
+    fx: FxRates = FxRates()             # rates to CNY by currency and date (issue 12)
 
 
 def read_inputs(raw: RefreshInputs, policy: Policy | None = None) -> Inputs:
@@ -77,10 +80,11 @@ def read_inputs(raw: RefreshInputs, policy: Policy | None = None) -> Inputs:
     letters, letter_issues = read_letter_log(raw.letters, numbered=False)
     contacts, contact_issues = read_contacts(raw.contacts, ledger.frame, customers.frame)
     weekly, weekly_issues = read_weekly(raw.weekly)
+    fx, fx_issues = read_fx(raw.fx)
     issues = {"policy": policy_issues, "customers": customer_issues, "ledger": ledger_issues,
               "payments": payment_issues, "events": event_issues, "scores": customers.score_issues,
               "snapshots": snapshot_issues, "letters": letter_issues, "contacts": contact_issues,
-              "weekly": weekly_issues}
+              "weekly": weekly_issues, "fx": fx_issues}
     return Inputs(policy, ledger, customers, payments, read_plans(raw.plans, policy), events, snapshots, letters,
                   contacts, customer_payments(payments, ledger.frame), weekly,
-                  MappingProxyType({name: tuple(found) for name, found in issues.items()}))
+                  MappingProxyType({name: tuple(found) for name, found in issues.items()}), fx)

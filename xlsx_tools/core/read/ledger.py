@@ -121,9 +121,7 @@ def _clean_rows(located: LocatedTable, customers: pd.DataFrame | None,
     overpaid_by = (paid - amount).where((amount >= 0) & (paid > amount))
     found.add(overpaid_by.notna() & live, "paid_amount", "overpaid", severity="warning",
               value=lambda row: f"{int(overpaid_by.loc[row]) / 100:.2f}")
-    currency = text["currency"].str.upper()
-    foreign = currency.notna() & (currency != "CNY") & (currency != "RMB") & (currency != "人民币")
-    found.add(foreign & live, "currency", "currency_mixed", severity="warning")
+    currency = text["currency"].str.upper()     # converted to CNY by the FX pass (issue 12)
 
     first_seen = text["invoice_no"].where(live & ~found.bad_rows)
     duplicated = first_seen.duplicated(keep="first") & first_seen.notna()

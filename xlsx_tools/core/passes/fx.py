@@ -1,0 +1,88 @@
+"""Foreign currency: each receivable's amounts in CNY at the as-of date's rate (issue 12).
+
+Detail keeps every row in its invoice currency (letters and interest use that) and gains
+`currency` (a code, CNY for blank/RMB/人民币), `fx_rate` (Decimal, None without a rate),
+`amount_cny_fen`, `paid_cny_fen` and `open_cny_fen` (Int64, <NA> without a rate).  Totals
+(Priority, Aging, Snapshots, KPIs, provisions, credit exposure) read `in_cny(detail)`: the rows
+with CNY figures in the amount columns.  A foreign row without a rate on or before the as-of date
+is an error on its Currency cell and is left out of those totals only.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from ..issues import Issue, issue
+from ..read import Inputs
+from ..read.fx import CNY, FxRates, currency_codes, to_cny_fen
+from . import State
+
+MONEY = ("amount_fen", "paid_fen", "open_fen")
+CONVERTED = (*MONEY, "interest_fen")      # interest is owed in the invoice currency too
+
+
+def convert(detail: pd.DataFrame, fx: FxRates, day) -> pd.DataFrame:
+    """The detail plus currency, fx_rate and the CNY amount columns (see the module docstring)."""
+    out = detail.copy(deep=False)
+    codes = currency_codes(out["currency"]) if "currency" in out else pd.Series(CNY, index=out.index)
+    out["currency"] = codes.astype(object)
+    foreign = (codes != CNY).to_numpy()
+    positions, uniques = pd.factorize(codes)
+    rates = np.asarray([fx.rate_on(code, day) for code in uniques] + [None], dtype=object)
+    out["fx_rate"] = pd.Series(rates[positions], index=out.index, dtype=object)
+    for column in (name for name in CONVERTED if name in out):
+        cny = out[column].astype("Int64")
+        if foreign.any():
+            at = np.flatnonzero(foreign)
+            values = [None if rate is None or pd.isna(fen) else to_cny_fen(fen, rate)
+                      for fen, rate in zip(out[column].to_numpy()[at], out["fx_rate"].to_numpy()[at])]
+            cny = cny.copy()
+            cny.iloc[at] = pd.array(values, dtype="Int64")
+        out[column.replace("_fen", "_cny_fen")] = cny
+    if foreign.any():   # paid follows from amount and open, so the three CNY figures always add up
+        out["paid_cny_fen"] = out["amount_cny_fen"] - out["open_cny_fen"]
+    return out
+
+
+def in_cny(detail: pd.DataFrame, keep_all: bool = False) -> pd.DataFrame:
+    """The rows with CNY figures, their amount and interest columns in CNY: what every total adds
+    up.  `keep_all` keeps the rows without a rate, at zero (for per-row figures such as provisions).
+    A CNY-only detail is returned as it is."""
+    if "fx_rate" not in detail or (detail["currency"] == CNY).all():
+        return detail
+    out = detail.copy() if keep_all else detail[detail["fx_rate"].notna()].copy()
+    for column in (name for name in CONVERTED if name in out):
+        cny = out[column.replace("_fen", "_cny_fen")]
+        out[column] = cny.fillna(0).astype("int64") if column in MONEY else cny
+    return out
+
+
+def payments_in_cny(payments: pd.DataFrame, detail: pd.DataFrame) -> pd.DataFrame:
+    """Payments (invoice_no, date, amount_fen, ...) with amounts in CNY at their invoice's rate;
+    payments of invoices without a rate are left out.  CNY-only: returned as they are."""
+    if payments is None or "fx_rate" not in detail or (detail["currency"] == CNY).all():
+        return payments
+    invoices = detail.drop_duplicates("invoice_no").set_index("invoice_no")
+    rate = invoices["fx_rate"]
+    rates = payments["invoice_no"].map(rate)
+    own = payments["invoice_no"].isin(rate.index)
+    out = payments[~own | rates.notna()].copy()
+    foreign = out["invoice_no"].map(invoices["currency"]).fillna(CNY).to_numpy() != CNY
+    at = np.flatnonzero(foreign)                  # only these need a conversion (CNY's rate is 1)
+    amounts = out["amount_fen"].to_numpy(dtype="int64").copy()
+    amounts[at] = [to_cny_fen(fen, r) for fen, r in zip(amounts[at], rates[out.index].to_numpy()[at])]
+    out["amount_fen"] = amounts
+    return out
+
+
+def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
+    """The FX pass: CNY columns on the detail; an error per foreign row without a rate."""
+    detail = convert(state.detail, inputs.fx, state.as_of)
+    missing = detail[detail["fx_rate"].isna()]
+    letter = inputs.ledger.letters.get("currency", "")
+    issues = tuple(issue("error", inputs.ledger.sheet, f"{letter}{int(row)}", "fx_rate_missing",
+                         currency=code, date=state.as_of.isoformat())
+                   for row, code in zip(missing["row"], missing["currency"]))
+    return replace(state, detail=detail), issues
