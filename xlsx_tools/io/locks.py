@@ -44,7 +44,7 @@ def real_path(path: str | os.PathLike) -> Path:
 
 
 def lock_file_of(path: str | os.PathLike) -> Path:
-    """The run-lock file of a workbook: hidden, beside the real file."""
+    """The run-lock file of a workbook (or a letters folder): hidden, beside the real one."""
     real = real_path(path)
     return real.with_name(f".{real.name}.xlsx-tools.lock")
 
@@ -97,13 +97,14 @@ def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-def busy_message(book: str, holder: LockHolder) -> str:
-    """The clerk's message when another run holds the lock (zh / en)."""
+def busy_message(book: str, holder: LockHolder, folder: bool = False) -> str:
+    """The clerk's message when another run holds the lock (zh / en); `folder`: a letters folder's lock."""
     who = f"{holder.command} " if holder.command else ""
     pid = f"，进程 {holder.pid}" if holder.pid else ""
     pid_en = f", process {holder.pid}" if holder.pid else ""
-    return (f"工作簿 {book} 上另一个 {who}运行正在进行（自 {holder.since()} 起{pid}），请等它结束后再试 / "
-            f"another {who}run is in progress on {book} since {holder.since()}{pid_en}; "
+    place, place_en = (f"信件文件夹 {book}", f"the letters folder {book}") if folder else (f"工作簿 {book}", book)
+    return (f"{place} 上另一个 {who}运行正在进行（自 {holder.since()} 起{pid}），请等它结束后再试 / "
+            f"another {who}run is in progress on {place_en} since {holder.since()}{pid_en}; "
             f"try again when it has finished")
 
 
@@ -111,17 +112,19 @@ class RunLock:
     """An exclusive lock on one workbook for a whole run (letters batch or refresh).
 
     A second run waits up to `wait_seconds`, then raises WorkbookBusy naming
-    the holder's command and start time.  The lock file records pid, start
+    the holder's command and start time.  With `folder=True` it locks a letters
+    folder (journal and letter files) that several workbooks may share.  The lock file records pid, start
     time and command; it is never deleted (deleting a lock file that another
     process has just opened would let two runs lock two different files).
     """
 
     def __init__(self, workbook: str | os.PathLike, command: str = "letters",
-                 wait_seconds: float = DEFAULT_WAIT_SECONDS) -> None:
+                 wait_seconds: float = DEFAULT_WAIT_SECONDS, *, folder: bool = False) -> None:
         self.workbook = real_path(workbook)
         self.path = lock_file_of(workbook)
         self.command = command
         self.wait_seconds = wait_seconds
+        self.folder = folder  # a letters folder shared by workbooks, named by its full path
         self._fd: int | None = None
 
     @property
@@ -139,7 +142,8 @@ class RunLock:
         while not _try_lock(fd):
             if time.monotonic() >= deadline:
                 os.close(fd)
-                raise WorkbookBusy(busy_message(self.workbook.name, _read_holder(self.path)))
+                shown = str(self.workbook) if self.folder else self.workbook.name
+                raise WorkbookBusy(busy_message(shown, _read_holder(self.path), self.folder))
             time.sleep(_POLL_SECONDS)
         record = json.dumps({"pid": os.getpid(), "started": dt.datetime.now().isoformat(timespec="seconds"),
                              "command": self.command, "workbook": str(self.workbook)}).encode("utf-8")
