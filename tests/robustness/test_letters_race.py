@@ -43,13 +43,14 @@ KINDS = {"催款通知书": "demand", "律师函": "lawyer"}  # the log's kind n
 PAIRS = [(["demand"], ["demand"], "60"), (["demand"], ["lawyer"], "60"), (["lawyer"], ["demand"], "0")]
 
 
-def _letters(argv: list[str], barrier, results, tag: int) -> None:
-    """One letters process: wait for the other, then run the real command."""
+def _letters(argv: list[str], barrier, results, tag: tuple[int, int]) -> None:
+    """One letters process: wait for the other, then run the real command (its CPU seconds go back too)."""
+    import time
     from xlsx_tools.cli import main
     out, err = io.StringIO(), io.StringIO()
     barrier.wait()
     code = main(argv, out, err)
-    results.put((tag, code, out.getvalue(), err.getvalue()))
+    results.put((tag, code, out.getvalue(), err.getvalue(), time.process_time()))
 
 
 @pytest.fixture(scope="module")
@@ -71,25 +72,30 @@ def argv(book: Path, out: Path, kinds: list[str], wait: str) -> list[str]:
 
 
 def race(ctx, trials: list[list[list[str]]]) -> list[list[tuple[int, str, str]]]:
-    """Run each trial's argvs as processes started together; trials go SIDE_BY_SIDE at a time."""
+    """Run each trial's argvs as processes started together; trials go SIDE_BY_SIDE at a time.
+    Each trial's outcomes come back in the order of its argvs."""
     outcomes: list[list[tuple[int, str, str]]] = []
+    cpu = 0.0
     for start in range(0, len(trials), SIDE_BY_SIDE):
         batch = trials[start:start + SIDE_BY_SIDE]
         results = ctx.Queue()
         processes, barriers = [], []  # kept: a started Process drops its args, and a freed barrier is unlinked
         for n, runs in enumerate(batch):
             barriers.append(ctx.Barrier(len(runs)))
-            processes += [ctx.Process(target=_letters, args=(each, barriers[-1], results, n)) for each in runs]
+            processes += [ctx.Process(target=_letters, args=(each, barriers[-1], results, (n, k)))
+                          for k, each in enumerate(runs)]
         for process in processes:
             process.start()
-        got: dict[int, list] = {n: [] for n in range(len(batch))}
+        got: dict[tuple[int, int], tuple[int, str, str]] = {}
         for _ in processes:
-            tag, code, out, err = results.get(timeout=120)
-            got[tag].append((code, out, err))
+            tag, code, out, err, seconds = results.get(timeout=120)
+            got[tag] = (code, out, err)
+            cpu += seconds
         for process in processes:
             process.join(timeout=60)
             assert process.exitcode == 0
-        outcomes += [got[n] for n in range(len(batch))]
+        outcomes += [[got[n, k] for k in range(len(runs))] for n, runs in enumerate(batch)]
+    print(f"letters processes: {cpu:.1f} CPU seconds in all")
     return outcomes
 
 

@@ -30,6 +30,8 @@ __all__ = ["RunLock", "WorkbookBusy", "OwnerLock", "owner_lock", "check_can_repl
 #: How long a second run waits for the first before giving up (seconds).
 DEFAULT_WAIT_SECONDS = 10.0
 _POLL_SECONDS = 0.05
+#: A run that gives up waits at most this much longer for the holder's record, so its message names it.
+_RECORD_GRACE_SECONDS = 1.0
 #: Windows locks a byte range; lock one byte far past the record so readers can still read it.
 _WINDOWS_LOCK_OFFSET = 1 << 30
 
@@ -140,7 +142,11 @@ class RunLock:
                 f"cannot create the lock file in {self.path.parent} ({exc.strerror or exc})") from None
         deadline = time.monotonic() + max(self.wait_seconds, 0.0)
         while not _try_lock(fd):
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
+                if now < deadline + _RECORD_GRACE_SECONDS and _read_holder(self.path).started is None:
+                    time.sleep(_POLL_SECONDS)  # the holder has locked but not yet written who it is
+                    continue
                 os.close(fd)
                 shown = str(self.workbook) if self.folder else self.workbook.name
                 raise WorkbookBusy(busy_message(shown, _read_holder(self.path), self.folder))
