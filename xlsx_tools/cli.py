@@ -186,7 +186,7 @@ def _safety_options(sub: argparse.ArgumentParser, *, writes: bool) -> None:
                           f"at most 4095)")
     if writes:
         sub.add_argument("--wait", type=float, default=locks.DEFAULT_WAIT_SECONDS, metavar="SECONDS",
-                         help=f"wait this long for another run on the same workbook to finish "
+                         help=f"wait this long for another run on the same workbook (or letters folder) to finish "
                               f"(default {locks.DEFAULT_WAIT_SECONDS:g})")
         sub.add_argument("--force", action="store_true", help="replace the workbook even if it is read-only")
 
@@ -383,7 +383,7 @@ def _run_letters(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             outcome = letters(
                 _open(args), args.out, as_of=args.as_of, kinds=args.kind, customers=args.customer,
                 pdf=args.pdf, dry_run=args.dry_run, lang=args.lang, output=args.output, templates=args.templates,
-                base_dir=args.workbook.resolve().parent, progress=progress)
+                base_dir=args.workbook.resolve().parent, wait_seconds=args.wait, progress=progress)
     finally:
         progress.done()
     lang = outcome.lang

@@ -5,6 +5,7 @@ a workbook file, Word letters from templates, the on-disk number journal and Lib
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from functools import partial
@@ -16,6 +17,7 @@ from .core.i18n import Lang
 from .io.engines import DaskCluster, LocalPool
 from .io.group_files import file_sha256, new_workbook
 from .io.letters_journal import BookJournal
+from .io.locks import DEFAULT_WAIT_SECONDS
 from .io.xlsx.workbook_file import WorkbookFile
 from .io.zip_guard import Limits
 from .core.group import GroupOutcome
@@ -32,23 +34,31 @@ def open_workbook(path: str | os.PathLike, *, limits: Limits = Limits(), force: 
     return WorkbookFile(Path(path), limits=limits, force=force)
 
 
-def letter_adapters(workers: int | None = None) -> LetterAdapters:
+def letter_adapters(workers: int | None = None, *, held: contextlib.ExitStack,
+                    wait_seconds: float = DEFAULT_WAIT_SECONDS) -> LetterAdapters:
     """Word letters (`workers` processes for large batches), the on-disk journal, LibreOffice PDF.
 
+    Each journal locks its letters folders (waiting up to `wait_seconds`) until `held` closes.
     The Word and PDF adapters are imported here, not at the top: docxtpl and jinja2 take a
     noticeable share of a refresh's start-up, and a refresh never writes a letter."""
     from .io.letters_docx import DocxRenderer
     from .io.pdf import batch_pdf
-    return LetterAdapters(renderer=lambda templates: DocxRenderer(templates, workers),
-                          journal=BookJournal, pdf=batch_pdf)
+
+    def journal(folder: Path, book: str) -> BookJournal:
+        return held.enter_context(BookJournal(folder, book, wait_seconds))
+    return LetterAdapters(renderer=lambda templates: DocxRenderer(templates, workers), journal=journal, pdf=batch_pdf)
 
 
 def letters(book: WorkbookPort, out_dir: str | os.PathLike | None = None, *,
-            adapters: LetterAdapters | None = None, **options) -> LettersOutcome:
+            adapters: LetterAdapters | None = None, wait_seconds: float = DEFAULT_WAIT_SECONDS,
+            **options) -> LettersOutcome:
     """The letter batch with the default adapters; `options` are those of
     `pipeline.letters.generate_letters` (as_of, kinds, customers, pdf, dry_run, lang, output,
-    templates, base_dir, progress)."""
-    return generate_letters(book, out_dir, adapters=adapters or letter_adapters(), **options)
+    templates, base_dir, progress).  A letters folder another workbook's batch is using is
+    waited for up to `wait_seconds`, then the run stops with WorkbookBusy (nothing written)."""
+    with contextlib.ExitStack() as held:  # the letters folders stay locked for the whole batch
+        return generate_letters(book, out_dir, adapters=adapters or letter_adapters(held=held, wait_seconds=wait_seconds),
+                                **options)
 
 
 def group_books(paths: Sequence[str], out: str | os.PathLike, *, as_of: dt.date | None = None, lang: Lang = "zh",

@@ -1,13 +1,25 @@
 """Fuzz: hypothesis-generated Ledger cells of every type, and random byte flips in a small workbook.
 
 Whatever the input: never exit 3, never a traceback, and the input parts stay byte-identical
-(a refused run leaves the whole file as it was).  The pipeline runs in-process: 500 examples
-(FUZZ_SCALE scales them).
+(a refused run leaves the whole file as it was).  The pipeline runs in-process on a template
+stripped of its blank rows; FUZZ_SCALE scales the example counts (FUZZ_SCALE=5 for a long run).
+
+Kept quick without proving less:
+- a Ledger example carries up to 30 rows of 15 cells (one run checks many cells: each bad
+  cell is a located issue on its own row, the rest computed), so fewer examples cover more;
+- half of the byte flips land on the zip's structure (local headers, central directory, end
+  record), where readers disagree; flips inside deflated data mostly fail the CRC the same way;
+- the pure core's computation is memoised on its inputs: a flip the readers shrug off yields
+  the inputs of an earlier example, and the same inputs give the same result; reading, laying
+  out, staging and the atomic save (where bytes matter) still run for every example.
 """
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
 import os
+import pickle
 import re
 import shutil
 import zipfile
@@ -23,11 +35,29 @@ from tests.workbooks import sheet_part_names
 
 COLUMNS = "ABCDEFGHIJKLMNO"
 INPUT_SHEETS = ("应收台账", "客户档案", "催收策略", "公司信息", "案例库", "收款记录", "分期计划", "法律事件")
-# 500 examples in all: a full refresh per Ledger example, while most byte flips are refused early.
 SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
-QUIET = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
-CELLS = settings(max_examples=max(1, int(60 * SCALE)), deadline=None, suppress_health_check=QUIET)
-FLIPS = settings(max_examples=max(1, int(440 * SCALE)), deadline=None, suppress_health_check=QUIET)
+QUIET = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
+CELLS = settings(max_examples=max(1, int(20 * SCALE)), deadline=None, suppress_health_check=QUIET)
+FLIPS = settings(max_examples=max(1, int(300 * SCALE)), deadline=None, suppress_health_check=QUIET)
+LEDGER_ROWS = 30
+
+
+@pytest.fixture(scope="module", autouse=True)
+def memoised_core():
+    """The same inputs give the same result: compute each distinct input once."""
+    from xlsx_tools.pipeline import refresh as pipeline
+    computed: dict[bytes, object] = {}
+    compute = pipeline.compute_result
+
+    def compute_once(inputs, as_of, today, progress):
+        key = hashlib.sha256(pickle.dumps((inputs, as_of, today))).digest()
+        if key not in computed:
+            computed[key] = compute(inputs, as_of, today, progress)
+        return computed[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "compute_result", compute_once)
+        yield
 
 
 _BLANK_ROW = re.compile(rb'<row [^>]*>(?:<c [^>]*?/>|<c [^>]*?></c>)*</row>')
@@ -114,7 +144,7 @@ def _cell_xml(ref: str, cell) -> str:
 
 
 @CELLS
-@given(rows=st.lists(st.lists(_cell, min_size=len(COLUMNS), max_size=len(COLUMNS)), min_size=1, max_size=4))
+@given(rows=st.lists(st.lists(_cell, min_size=len(COLUMNS), max_size=len(COLUMNS)), min_size=1, max_size=LEDGER_ROWS))
 def test_any_ledger_cells_never_crash_and_never_touch_the_input(small_book, tmp_path, rows):
     source, part, header = small_book
     body = "".join(f'<row r="{r}">' + "".join(_cell_xml(f"{col}{r}", cell) for col, cell in zip(COLUMNS, row))
@@ -130,14 +160,39 @@ def test_any_ledger_cells_never_crash_and_never_touch_the_input(small_book, tmp_
 
 
 # ---------------------------------------------------------------- random byte flips in the package
+@functools.lru_cache(maxsize=1)
+def zip_structure(path: Path) -> list[int]:
+    """Offsets of the zip's own records: each local header with its name, the central directory, the end record."""
+    raw = path.read_bytes()
+    with zipfile.ZipFile(path) as package:
+        infos = package.infolist()
+        start = package.start_dir
+    offsets = [at for info in infos
+               for at in range(info.header_offset, info.header_offset + 30 + len(info.orig_filename.encode()))]
+    return offsets + list(range(start, len(raw)))
+
+
 @FLIPS
 @given(data=st.data())
 def test_random_byte_flips_never_crash_and_a_refused_file_stays_as_it_was(small_book, tmp_path, data):
     source, _, _ = small_book
     raw = bytearray(source.read_bytes())
+    anywhere, structure = st.integers(0, len(raw) - 1), st.sampled_from(zip_structure(source))
     for _ in range(data.draw(st.integers(1, 8), label="flips")):
-        at = data.draw(st.integers(0, len(raw) - 1), label="offset")
+        at = data.draw(st.one_of(anywhere, structure), label="offset")
         raw[at] ^= data.draw(st.integers(1, 255), label="mask")
     path = tmp_path / "book.xlsx"
     path.write_bytes(bytes(raw))
     judge(path, bytes(raw))
+
+
+def test_a_damaged_version_needed_in_the_central_directory_is_a_damaged_file(small_book, tmp_path):
+    """Found by the fuzz: zipfile raises NotImplementedError for 'zip file version 8.4' (was exit 3)."""
+    source, _, _ = small_book
+    raw = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as package:
+        start = package.start_dir
+    raw[start + 6] = 84  # the first entry's "version needed to extract": 8.4
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(bytes(raw))
+    assert judge(path, bytes(raw)) == 2

@@ -193,3 +193,20 @@ def test_stale_temp_files_of_this_workbook_only_are_removed_under_the_lock(tmp_p
         assert remove_stale_temp_files(book, lock) == [Path(leftover)]
     assert not Path(leftover).exists()
     assert all(other.exists() for other in others)
+
+
+def test_a_run_that_gives_up_at_once_still_names_a_holder_that_has_just_locked(tmp_path):
+    """The holder locks first and writes its record next: a loser in between waits for the record."""
+    import threading
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(b"PK")
+    holder = RunLock(book, command="refresh")
+    holder.acquire()
+    record = lock_file_of(book).read_bytes()
+    os.truncate(lock_file_of(book), 0)  # the moment between flock and writing the record
+    threading.Timer(0.3, lambda: lock_file_of(book).write_bytes(record)).start()
+    try:
+        with pytest.raises(WorkbookBusy, match=r"another refresh run is in progress on book\.xlsx since \d\d:\d\d"):
+            RunLock(book, command="letters", wait_seconds=0).acquire()
+    finally:
+        holder.release()

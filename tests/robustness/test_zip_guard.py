@@ -194,3 +194,25 @@ def test_greater_numbers_of_the_same_length():
         assert not pattern.match(str(n).encode())
     for n in (1048577, 1048580, 1049000, 1100000, 2000000, 9999999):
         assert pattern.match(str(n).encode())
+
+
+@pytest.mark.parametrize("chunk", [5, 7, 13, 64, 4096])
+def test_a_cell_beyond_the_claim_split_by_a_chunk_seam_is_still_seen(tmp_path, monkeypatch, chunk):
+    rows = list(_dense_rows(300, "AB"))
+    rows[150] = rows[150].replace(b"</row>", b'<c r="XFD151"><v>1</v></c></row>')
+    book = _package(tmp_path / "seam.xlsx", [HEADER_ROW, *rows], dimension="A1:B301")
+    monkeypatch.setattr(zip_guard, "_CHUNK", chunk)
+    extent = scan_sheet(book, SHEET)
+    assert (extent.columns, extent.farthest) == (16_384, "XFD151")
+
+
+def test_a_claim_whose_last_row_is_all_nines_needs_no_same_length_search(tmp_path):
+    assert zip_guard._greater_numbers("999999") == b""
+    book = _package(tmp_path / "nines.xlsx", [HEADER_ROW, *_dense_rows(50, "AB")], dimension="A1:B999999")
+    extent = guard_sheet(book, SHEET)
+    assert (extent.columns, extent.rows) == (2, 999_999)
+
+
+def test_a_sheet_without_cells_has_no_extent(tmp_path):
+    extent = scan_sheet(_package(tmp_path / "empty.xlsx", [], dimension="A1:B5"), SHEET)
+    assert (extent.rows, extent.columns, extent.cells) == (0, 0, 0)

@@ -18,6 +18,11 @@ highest number ever issued, which stays a floor even if log rows are deleted.
 Each workbook also keeps, beside itself, the list of folders it has reserved numbers
 in (`LetterFolders`), so a run with a different output folder still sees, recovers and
 never reissues the numbers an interrupted run reserved elsewhere.
+
+Two workbooks may write into one folder.  The workbook's run lock does not guard that,
+so a `BookJournal` holds each of its folders' locks (`RunLock(folder=True)`, a hidden file
+beside the folder) from the moment it reads the journals until it is closed: the second
+workbook's batch waits, numbers after the first one's letters, or exits 2 naming the folder.
 """
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ from typing import Iterable, Sequence
 from ..core.letters.numbering import format_letter_no, parse_letter_no
 from ..core.read.letter_log import LogRow
 from .letter_files import file_sha256, is_complete_docx, numbers_in_folder
+from .locks import DEFAULT_WAIT_SECONDS, RunLock
 from .xlsx.workbook_file import fsync_dir
 
 JOURNAL_NAME = "letters-journal.jsonl"
@@ -167,15 +173,39 @@ class LetterFolders:
 
 class BookJournal:
     """The pipeline's `NumberJournal` for one workbook: the journals of every folder it reserved
-    numbers in (`LetterFolders`), the current letters folder first."""
+    numbers in (`LetterFolders`), the current letters folder first.
 
-    def __init__(self, folder: Path, book: str):
+    It locks those folders (in one global order, so two batches never wait on each other)
+    before reading them, and keeps them locked until `close()`: numbers are chosen, reserved,
+    rendered and settled while no other workbook's batch can use the same folder."""
+
+    def __init__(self, folder: Path, book: str, wait_seconds: float = DEFAULT_WAIT_SECONDS):
         self.folder = folder
         self.book = book
         self.registry = LetterFolders(book)
         self.folders = list(dict.fromkeys([folder.resolve(), *self.registry.read()]))
-        self.journals = [LettersJournal(each) for each in self.folders]
-        self.states = [each.read() for each in self.journals]
+        self.locks = [RunLock(each, command="letters", wait_seconds=wait_seconds, folder=True)
+                      for each in sorted(self.folders)]
+        try:
+            for lock in self.locks:
+                lock.path.parent.mkdir(parents=True, exist_ok=True)
+                lock.acquire()
+            self.journals = [LettersJournal(each) for each in self.folders]
+            self.states = [each.read() for each in self.journals]
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Release the folders' locks (the batch is over, or failed)."""
+        for lock in reversed(self.locks):
+            lock.release()
+
+    def __enter__(self) -> "BookJournal":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
 
     def unlogged(self, logged: set[str]) -> list[tuple[LogRow, str | None]]:
         found = []

@@ -30,6 +30,8 @@ __all__ = ["RunLock", "WorkbookBusy", "OwnerLock", "owner_lock", "check_can_repl
 #: How long a second run waits for the first before giving up (seconds).
 DEFAULT_WAIT_SECONDS = 10.0
 _POLL_SECONDS = 0.05
+#: A run that gives up waits at most this much longer for the holder's record, so its message names it.
+_RECORD_GRACE_SECONDS = 1.0
 #: Windows locks a byte range; lock one byte far past the record so readers can still read it.
 _WINDOWS_LOCK_OFFSET = 1 << 30
 
@@ -44,7 +46,7 @@ def real_path(path: str | os.PathLike) -> Path:
 
 
 def lock_file_of(path: str | os.PathLike) -> Path:
-    """The run-lock file of a workbook: hidden, beside the real file."""
+    """The run-lock file of a workbook (or a letters folder): hidden, beside the real one."""
     real = real_path(path)
     return real.with_name(f".{real.name}.xlsx-tools.lock")
 
@@ -97,13 +99,14 @@ def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-def busy_message(book: str, holder: LockHolder) -> str:
-    """The clerk's message when another run holds the lock (zh / en)."""
+def busy_message(book: str, holder: LockHolder, folder: bool = False) -> str:
+    """The clerk's message when another run holds the lock (zh / en); `folder`: a letters folder's lock."""
     who = f"{holder.command} " if holder.command else ""
     pid = f"，进程 {holder.pid}" if holder.pid else ""
     pid_en = f", process {holder.pid}" if holder.pid else ""
-    return (f"工作簿 {book} 上另一个 {who}运行正在进行（自 {holder.since()} 起{pid}），请等它结束后再试 / "
-            f"another {who}run is in progress on {book} since {holder.since()}{pid_en}; "
+    place, place_en = (f"信件文件夹 {book}", f"the letters folder {book}") if folder else (f"工作簿 {book}", book)
+    return (f"{place} 上另一个 {who}运行正在进行（自 {holder.since()} 起{pid}），请等它结束后再试 / "
+            f"another {who}run is in progress on {place_en} since {holder.since()}{pid_en}; "
             f"try again when it has finished")
 
 
@@ -111,17 +114,19 @@ class RunLock:
     """An exclusive lock on one workbook for a whole run (letters batch or refresh).
 
     A second run waits up to `wait_seconds`, then raises WorkbookBusy naming
-    the holder's command and start time.  The lock file records pid, start
+    the holder's command and start time.  With `folder=True` it locks a letters
+    folder (journal and letter files) that several workbooks may share.  The lock file records pid, start
     time and command; it is never deleted (deleting a lock file that another
     process has just opened would let two runs lock two different files).
     """
 
     def __init__(self, workbook: str | os.PathLike, command: str = "letters",
-                 wait_seconds: float = DEFAULT_WAIT_SECONDS) -> None:
+                 wait_seconds: float = DEFAULT_WAIT_SECONDS, *, folder: bool = False) -> None:
         self.workbook = real_path(workbook)
         self.path = lock_file_of(workbook)
         self.command = command
         self.wait_seconds = wait_seconds
+        self.folder = folder  # a letters folder shared by workbooks, named by its full path
         self._fd: int | None = None
 
     @property
@@ -137,9 +142,14 @@ class RunLock:
                 f"cannot create the lock file in {self.path.parent} ({exc.strerror or exc})") from None
         deadline = time.monotonic() + max(self.wait_seconds, 0.0)
         while not _try_lock(fd):
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            if now >= deadline:
+                if now < deadline + _RECORD_GRACE_SECONDS and _read_holder(self.path).started is None:
+                    time.sleep(_POLL_SECONDS)  # the holder has locked but not yet written who it is
+                    continue
                 os.close(fd)
-                raise WorkbookBusy(busy_message(self.workbook.name, _read_holder(self.path)))
+                shown = str(self.workbook) if self.folder else self.workbook.name
+                raise WorkbookBusy(busy_message(shown, _read_holder(self.path), self.folder))
             time.sleep(_POLL_SECONDS)
         record = json.dumps({"pid": os.getpid(), "started": dt.datetime.now().isoformat(timespec="seconds"),
                              "command": self.command, "workbook": str(self.workbook)}).encode("utf-8")

@@ -115,7 +115,8 @@ class WorkbookFile:
                                     "Binary .xlsb workbooks are not supported; save as .xlsx/.xlsm")
                 self._parse_workbook(source.read(source.workbook_part))
                 self._parts = self._sheet_parts(source)
-        except (zipfile.BadZipFile, zlib.error, EOFError, etree.XMLSyntaxError, KeyError, ValueError):
+        except (zipfile.BadZipFile, zlib.error, EOFError, etree.XMLSyntaxError, KeyError, ValueError,
+                NotImplementedError):  # zipfile: a damaged 'version needed' or compression method
             raise not_workbook from None
         except OSError as exc:
             raise _unusable(f"无法读取工作簿 {name}（{exc.strerror or exc}）",
@@ -242,7 +243,7 @@ class WorkbookFile:
             return
         try:
             zip_guard.guard_sheet(self.path, part, sheet_name=name, limits=self._limits)
-        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError, NotImplementedError) as exc:
             raise _unusable(f"工作簿 {self.path.name} 已损坏，无法读取",
                             f"The workbook {self.path.name} is damaged and can't be read ({exc})") from None
         self._guarded.add(part)
