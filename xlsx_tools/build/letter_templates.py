@@ -483,7 +483,7 @@ INVOICE_HEADERS = {
 TOTAL_ROW = {"zh": ("合计", "", "", "", "", "", "{{ total }}", ""),
              "en": ("Total", "", "", "", "", "", "{{ total }}", "")}
 # Demand notices and lawyer's letters add each invoice's interest up to the as-of date.
-INTEREST_WIDTHS = {"zh": (0.8, 2.1, 2.6, 2.6, 1.8, 2.0, 1.8, 0.9, 1.6),
+INTEREST_WIDTHS = {"zh": (0.8, 1.7, 2.6, 2.6, 1.85, 1.75, 1.85, 1.45, 1.6),   # 逾期天数 and dates on one line
                    "en": (0.8, 2.3, 2.3, 2.3, 1.9, 1.9, 1.9, 1.2, 1.6)}
 INTEREST_TABLE_SIZE = Pt(7.5)       # nine columns on the page width
 INTEREST_HEADER = {"zh": "逾期利息（元）", "en": "Interest (CNY)"}
