@@ -45,22 +45,40 @@ def days_past_due_at_contact(contacts: pd.DataFrame, ledger: pd.DataFrame, payme
     named = contacts["invoice_no"].notna()
     due_at = due.reindex(contacts.loc[named, "invoice_no"]).to_numpy()
     result[named] = ((contacts.loc[named, "contact_date"] - due_at) / _DAY).fillna(0).astype("int64")
-    # Contacts about the customer as a whole: each distinct (customer, day) against that
-    # customer's invoices in one join on integer keys, then the oldest one open that day.
+    # Contacts about the customer as a whole: the oldest receivable of that customer open
+    # that day, worked out once per distinct (customer, day).
     whole = contacts.loc[~named]
     names = pd.Index(invoices["customer_id"].unique())
-    asked = pd.DataFrame({"who": names.get_indexer(whole["customer_id"]),
-                          "day": whole["contact_date"].to_numpy().astype("datetime64[D]").astype("int64")},
-                         index=whole.index)
-    pairs = asked[asked["who"] >= 0].drop_duplicates().merge(pd.DataFrame({
-        "who": names.get_indexer(invoices["customer_id"]),
-        "start": _days(invoices["invoice_date"]), "due": _days(invoices["due_date"]),
-        "end": _days(invoices["settled"], missing=np.iinfo("int64").max)}), on="who")
-    pairs = pairs[(pairs["start"] <= pairs["day"]) & (pairs["end"] >= pairs["day"])]
-    oldest = (pairs["day"] - pairs["due"]).groupby([pairs["who"], pairs["day"]]).max().rename("oldest")
-    found = asked.join(oldest, on=["who", "day"])["oldest"]
-    result[found.index] = found.fillna(0).astype("int64")
+    who = names.get_indexer(whole["customer_id"])
+    asked = who >= 0
+    day = _days(whole["contact_date"])[asked]
+    base = day.min() if len(day) else 0
+    span = day.max() - base + 1 if len(day) else 1
+    pairs, pair_of = np.unique(who[asked] * span + (day - base), return_inverse=True)
+    result[whole.index[asked]] = _oldest_open(pairs // span, pairs % span + base, names, invoices)[pair_of]
     return result
+
+
+def _oldest_open(who: np.ndarray, day: np.ndarray, names: pd.Index, invoices: pd.DataFrame) -> np.ndarray:
+    """Days past due of customer `who`'s oldest invoice open on `day` (0 when none was), per pair.
+
+    Every pair is checked against each invoice of its customer: the invoices are grouped by
+    customer once and each pair's rows are found by index arithmetic, without a join."""
+    owner = names.get_indexer(invoices["customer_id"])
+    order = np.argsort(owner, kind="stable")
+    start, due = _days(invoices["invoice_date"])[order], _days(invoices["due_date"])[order]
+    end = _days(invoices["settled"], missing=np.iinfo("int64").max)[order]
+    counts = np.bincount(owner, minlength=len(names))
+    per_pair = counts[who]                                     # ≥ 1: `who` come from the invoices
+    if not len(per_pair):
+        return np.zeros(0, dtype="int64")
+    segment = np.cumsum(per_pair) - per_pair                   # each pair's first row
+    pair = np.repeat(np.arange(len(who)), per_pair)
+    invoice = (np.cumsum(counts) - counts)[who][pair] + np.arange(len(pair)) - segment[pair]
+    on_day = day[pair]
+    open_then = (start[invoice] <= on_day) & (end[invoice] >= on_day)
+    lateness = np.where(open_then, on_day - due[invoice], np.iinfo("int64").min)
+    return np.where(np.logical_or.reduceat(open_then, segment), np.maximum.reduceat(lateness, segment), 0)
 
 
 def _days(dates: pd.Series, missing: int = np.iinfo("int64").min) -> np.ndarray:

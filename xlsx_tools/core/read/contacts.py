@@ -145,7 +145,9 @@ def read_contacts(sheet: RawSheet | None, ledger: pd.DataFrame, customers: pd.Da
     found.add(unknown_customer, "customer_id", "contact_unknown_customer")
 
     invoices = ledger.drop_duplicates("invoice_no")
-    position = pd.Index(invoices["invoice_no"]).get_indexer(text["invoice_no"])    # -1: not in the ledger
+    named = text["invoice_no"].notna().to_numpy()
+    position = np.full(len(named), -1)                                               # -1: not in the ledger
+    position[named] = pd.Index(invoices["invoice_no"]).get_indexer(text["invoice_no"][named])  # blanks hash slowly
     owners = np.append(invoices["customer_id"].to_numpy(dtype=object), None)
     invoice_owner = pd.Series(owners[position], index=text["invoice_no"].index, dtype=object)
     foreign = text["invoice_no"].notna() & (invoice_owner != text["customer_id"]).fillna(True).astype(bool)
