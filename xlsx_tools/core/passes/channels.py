@@ -73,9 +73,8 @@ def _oldest_open(who: np.ndarray, day: np.ndarray, names: pd.Index, invoices: pd
     if not len(per_pair):
         return np.zeros(0, dtype="int64")
     segment = np.cumsum(per_pair) - per_pair                   # each pair's first row
-    pair = np.repeat(np.arange(len(who)), per_pair)
-    invoice = (np.cumsum(counts) - counts)[who][pair] + np.arange(len(pair)) - segment[pair]
-    on_day = day[pair]
+    invoice = np.arange(per_pair.sum()) + np.repeat((np.cumsum(counts) - counts)[who] - segment, per_pair)
+    on_day = np.repeat(day, per_pair)
     open_then = (start[invoice] <= on_day) & (end[invoice] >= on_day)
     lateness = np.where(open_then, on_day - due[invoice], np.iinfo("int64").min)
     return np.where(np.logical_or.reduceat(open_then, segment), np.maximum.reduceat(lateness, segment), 0)

@@ -106,6 +106,13 @@ def _codes(text: pd.Series, labels: dict[str, Label], extra: dict[str, str]) -> 
     return codes, (text.notna() & codes.isna()).astype(bool), allowed
 
 
+def _text_values(text: pd.Series) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """The column as the frame holds it: pandas' `str` when any cell is filled, else objects
+    (what pandas infers from the cells' Python strings, without converting every cell to one
+    and back)."""
+    return text.astype("str").array if text.notna().any() else text.astype(object).to_numpy()
+
+
 def read_contacts(sheet: RawSheet | None, ledger: pd.DataFrame, customers: pd.DataFrame
                   ) -> tuple[ContactLog, list[Issue]]:
     """The contact log and its located issues.
@@ -161,18 +168,18 @@ def read_contacts(sheet: RawSheet | None, ledger: pd.DataFrame, customers: pd.Da
         "contact_time": stamps.to_numpy(),
         "contact_date": stamps.dt.normalize().to_numpy(),
         "has_time": has_time.to_numpy(),
-        "customer_id": text["customer_id"].astype(object).to_numpy(),
+        "customer_id": _text_values(text["customer_id"]),
         "channel": coded["channel"].to_numpy(),
-        "contact_person": text["contact_person"].astype(object).to_numpy(),
+        "contact_person": _text_values(text["contact_person"]),
         "relation": coded["relation"].fillna("debtor").to_numpy(),
         "connected": connected.fillna(pd.Series(np.where(outcome == "no_answer", "N", "Y"), index=outcome.index))
                                .eq("Y").to_numpy(),
         "outcome": outcome.to_numpy(),
         "promised_date": promised_date.where(promise).to_numpy(),
         "promised_fen": promised_fen.where(promise).astype("Int64").to_numpy(),
-        "invoice_no": text["invoice_no"].where(~foreign).astype(object).to_numpy(),
-        "collector": text["collector"].astype(object).to_numpy(),
-        "note": text["note"].astype(object).to_numpy(),
+        "invoice_no": _text_values(text["invoice_no"].where(~foreign)),
+        "collector": _text_values(text["collector"]),
+        "note": _text_values(text["note"]),
     }, columns=list(CONTACT_FIELDS))
     frame = frame[good.to_numpy()].reset_index(drop=True)
     for key in ("contact_person", "invoice_no", "collector", "note"):
