@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
+from ..frames import positions
 from ..policy import DEFAULT_POLICY
 from ..issues import Issue
 from ..read import Inputs
@@ -31,9 +32,9 @@ def _paid_through(keys: pd.Series, days: pd.Series, payments: pd.DataFrame, scop
     ledger["total"] = ledger.groupby(scope)["amount_fen"].cumsum()
     ledger = ledger.drop_duplicates([scope, "date"], keep="last")
     names = pd.Index(ledger[scope].unique())
-    ledger = pd.DataFrame({"code": names.get_indexer(ledger[scope]), "date": ledger["date"].to_numpy(),
+    ledger = pd.DataFrame({"code": positions(names, ledger[scope]), "date": ledger["date"].to_numpy(),
                            "total": ledger["total"].to_numpy()}).sort_values("date")
-    wanted = pd.DataFrame({"code": names.get_indexer(keys), "date": days.to_numpy(), "n": np.arange(len(keys))})
+    wanted = pd.DataFrame({"code": positions(names, keys), "date": days.to_numpy(), "n": np.arange(len(keys))})
     matched = pd.merge_asof(wanted.sort_values("date"), ledger, on="date", by="code", direction="backward")
     return matched.sort_values("n")["total"].fillna(0).to_numpy(dtype="int64")
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import i18n
 from ..cells import FIRST_DATE, parse_dates, parse_money
+from ..frames import positions
 from ..i18n import (CHANNEL_ALIASES, CHANNELS, CONNECTED, CONNECTED_ALIASES, CONTACT_COLUMNS, OUTCOME_ALIASES,
                     OUTCOMES, RELATION_ALIASES, RELATIONS, Label)
 from ..issues import Issue
@@ -148,7 +149,7 @@ def read_contacts(sheet: RawSheet | None, ledger: pd.DataFrame, customers: pd.Da
     found.add(promise & (promised_fen <= 0).fillna(False).astype(bool), "promised_amount", "promise_not_positive")
 
     known = pd.Index(ledger["customer_id"].unique()).union(customers.index)
-    unknown_customer = text["customer_id"].notna() & ~text["customer_id"].isin(known)
+    unknown_customer = text["customer_id"].notna() & (positions(known, text["customer_id"]) < 0)
     found.add(unknown_customer, "customer_id", "contact_unknown_customer")
 
     invoices = ledger.drop_duplicates("invoice_no")
