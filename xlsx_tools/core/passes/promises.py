@@ -83,14 +83,15 @@ def contact_summary(contacts: pd.DataFrame, promises: pd.DataFrame, as_of: dt.da
     `broken_window_days`), promise_due_today, and promise_broken: the customer's latest
     promise is broken and nobody has contacted it since it broke (so it must not wait)."""
     day = pd.Timestamp(as_of)
-    past = contacts[contacts["contact_date"] <= day]
-    summary = pd.DataFrame({"last_contact": past.groupby("customer_id")["contact_time"].max()})
+    past = contacts.loc[contacts["contact_date"] <= day, ["customer_id", "contact_time", "contact_date"]]
+    last = past.groupby("customer_id").agg(last_contact=("contact_time", "max"), last_day=("contact_date", "max"))
+    summary = last[["last_contact"]]
     open_ = promises[promises["status"] == "open"].sort_values(["promised_date", "row"])
     first_open = open_.drop_duplicates("customer_id").set_index("customer_id")
     recent = promises["promised_date"] > day - pd.Timedelta(days=broken_window_days)
     broken = promises[(promises["status"] == "broken") & recent]
     latest = latest_promises(promises)
-    last_day = past.groupby("customer_id")["contact_date"].max().reindex(latest.index)
+    last_day = last["last_day"].reindex(latest.index)
     waiting = (latest["status"] == "broken") & ~(last_day >= latest["broken_on"])
     due_today = open_[open_["promised_date"] == day]["customer_id"].unique()
     index = summary.index.union(promises["customer_id"].unique())
