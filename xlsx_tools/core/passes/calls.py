@@ -73,13 +73,15 @@ def call_list(priority: pd.DataFrame, summary: pd.DataFrame, promises: pd.DataFr
     due_today = info["promise_due_today"].fillna(False).astype(bool).to_numpy()
     waiting = info["promise_broken"].fillna(False).astype(bool).to_numpy()
     broken = promises[promises["status"] == "broken"].sort_values(["contact_time", "row"])
-    last_broken = broken.drop_duplicates("customer_id", keep="last").set_index("customer_id")
+    last_broken = broken.drop_duplicates("customer_id", keep="last")
+    last_broken = dict(zip(last_broken["customer_id"], zip(last_broken["promised_date"], last_broken["promised_fen"])))
     full = set(at_daily_caps(contacts, as_of, max_connected, max_attempts))
     last_contact = info["last_contact"].tolist()
     open_date = info["open_promise_date"].tolist()
     open_fen = info["open_promise_fen"].tolist()
     rows = []
-    for n, item in enumerate(priority.itertuples(index=False)):
+    needed = priority[["customer_id", "customer_name", "stage", "key_target", "customer_type"]]
+    for n, item in enumerate(needed.itertuples(index=False)):
         if item.customer_id in full:
             continue
         reasons = []
@@ -96,8 +98,8 @@ def call_list(priority: pd.DataFrame, summary: pd.DataFrame, promises: pd.DataFr
             continue
         reasons = tuple(code for code in CALL_REASONS if code in reasons)
         if "promise_broken" in reasons:
-            promise_date, promise_fen = (last_broken.at[item.customer_id, "promised_date"],
-                                         int(last_broken.at[item.customer_id, "promised_fen"]))
+            promise_date, promise_fen = last_broken[item.customer_id]
+            promise_fen = int(promise_fen)
         elif "promise_due" in reasons:
             promise_date, promise_fen = open_date[n], int(open_fen[n])
         else:

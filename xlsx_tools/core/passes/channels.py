@@ -14,6 +14,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from ..frames import positions
 from ..i18n import BEST_CHANNEL, CHANNELS, DPD_BANDS, NO_BEST_CHANNEL, Label
 from ..policy import DEFAULT_POLICY
 from ..issues import Issue
@@ -46,22 +47,50 @@ def days_past_due_at_contact(contacts: pd.DataFrame, ledger: pd.DataFrame, payme
     named = contacts["invoice_no"].notna()
     due_at = due.reindex(contacts.loc[named, "invoice_no"]).to_numpy()
     result[named] = ((contacts.loc[named, "contact_date"] - due_at) / _DAY).fillna(0).astype("int64")
-    # Contacts about the customer as a whole: each distinct (customer, day) against that
-    # customer's invoices in one join on integer keys, then the oldest one open that day.
+    # Contacts about the customer as a whole: the oldest receivable of that customer open
+    # that day, worked out once per distinct (customer, day).
     whole = contacts.loc[~named]
     names = pd.Index(invoices["customer_id"].unique())
-    asked = pd.DataFrame({"who": names.get_indexer(whole["customer_id"]),
-                          "day": whole["contact_date"].to_numpy().astype("datetime64[D]").astype("int64")},
-                         index=whole.index)
-    pairs = asked[asked["who"] >= 0].drop_duplicates().merge(pd.DataFrame({
-        "who": names.get_indexer(invoices["customer_id"]),
-        "start": _days(invoices["invoice_date"]), "due": _days(invoices["due_date"]),
-        "end": _days(invoices["settled"], missing=np.iinfo("int64").max)}), on="who")
-    pairs = pairs[(pairs["start"] <= pairs["day"]) & (pairs["end"] >= pairs["day"])]
-    oldest = (pairs["day"] - pairs["due"]).groupby([pairs["who"], pairs["day"]]).max().rename("oldest")
-    found = asked.join(oldest, on=["who", "day"])["oldest"]
-    result[found.index] = found.fillna(0).astype("int64")
+    who = positions(names, whole["customer_id"])
+    asked = who >= 0
+    day = _days(whole["contact_date"])[asked]
+    base = day.min() if len(day) else 0
+    span = day.max() - base + 1 if len(day) else 1
+    pairs, pair_of = np.unique(who[asked] * span + (day - base), return_inverse=True)
+    result[whole.index[asked]] = _oldest_open(pairs // span, pairs % span + base, names, invoices)[pair_of]
     return result
+
+
+def _oldest_open(who: np.ndarray, day: np.ndarray, names: pd.Index, invoices: pd.DataFrame) -> np.ndarray:
+    """Days past due of customer `who`'s oldest invoice open on `day` (0 when none was), per pair.
+
+    Each pair is checked against those invoices of its customer that were open at some time
+    between the customer's first and last contact day: the invoices are grouped by customer
+    once and each pair's rows are found by index arithmetic, without a join."""
+    owner = positions(names, invoices["customer_id"])
+    start, due = _days(invoices["invoice_date"]), _days(invoices["due_date"])
+    end = _days(invoices["settled"], missing=np.iinfo("int64").max)
+    first_day = np.full(len(names), np.iinfo("int64").max)
+    last_day = np.full(len(names), np.iinfo("int64").min)
+    np.minimum.at(first_day, who, day)
+    np.maximum.at(last_day, who, day)
+    order = np.flatnonzero((start <= last_day[owner]) & (end >= first_day[owner]))
+    order = order[np.argsort(owner[order], kind="stable")]
+    start, due, end = start[order], due[order], end[order]
+    counts = np.bincount(owner[order], minlength=len(names))
+    oldest = np.zeros(len(who), dtype="int64")
+    checked = counts[who] > 0
+    who, day = who[checked], day[checked]
+    per_pair = counts[who]
+    if not len(per_pair):
+        return oldest
+    segment = np.cumsum(per_pair) - per_pair                   # each pair's first row
+    invoice = np.arange(per_pair.sum()) + np.repeat((np.cumsum(counts) - counts)[who] - segment, per_pair)
+    on_day = np.repeat(day, per_pair)
+    open_then = (start[invoice] <= on_day) & (end[invoice] >= on_day)
+    lateness = np.where(open_then, on_day - due[invoice], np.iinfo("int64").min)
+    oldest[checked] = np.where(np.logical_or.reduceat(open_then, segment), np.maximum.reduceat(lateness, segment), 0)
+    return oldest
 
 
 def _days(dates: pd.Series, missing: int = np.iinfo("int64").min) -> np.ndarray:
@@ -86,10 +115,10 @@ def channel_success(contacts: pd.DataFrame, payments: pd.DataFrame, promises: pd
     attempts, successes, rate (float), collected_fen."""
     customers = pd.Index(pd.concat([contacts["customer_id"], payments["customer_id"],
                                     promises["customer_id"]]).unique())
-    contact_key = _keys(customers.get_indexer(contacts["customer_id"]), contacts["contact_date"])
-    pay_key = _keys(customers.get_indexer(payments["customer_id"]), payments["date"])
+    contact_key = _keys(positions(customers, contacts["customer_id"]), contacts["contact_date"])
+    pay_key = _keys(positions(customers, payments["customer_id"]), payments["date"])
     kept = promises[promises["status"] == "kept"]
-    kept_key = np.sort(_keys(customers.get_indexer(kept["customer_id"]), kept["contact_date"]))
+    kept_key = np.sort(_keys(positions(customers, kept["customer_id"]), kept["contact_date"]))
     pay_sorted = np.sort(pay_key)
 
     def any_within(sorted_keys: np.ndarray) -> np.ndarray:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from ..i18n import CONTACT_RULES
@@ -35,8 +36,15 @@ def _seconds(clock: dt.time) -> int:
 
 def _call_number(calls: pd.DataFrame) -> pd.Series:
     """1, 2, 3 ... for each call of a customer on a day, in time order (then sheet order)."""
-    ordered = calls.sort_values(["contact_time", "row"])
-    return ordered.groupby(["customer_id", "contact_date"]).cumcount().add(1).reindex(calls.index)
+    who = pd.factorize(calls["customer_id"])[0]
+    day = calls["contact_date"].to_numpy()
+    order = np.lexsort((calls["row"].to_numpy(), calls["contact_time"].to_numpy(), day, who))
+    starts_day = np.ones(len(order), dtype=bool)         # the first call of its customer and day
+    starts_day[1:] = (who[order][1:] != who[order][:-1]) | (day[order][1:] != day[order][:-1])
+    position = np.arange(len(order))
+    number = np.empty(len(order), dtype="int64")
+    number[order] = position - np.maximum.accumulate(np.where(starts_day, position, 0)) + 1
+    return pd.Series(number, index=calls.index)
 
 
 def contact_breaches(log: ContactLog, window_start: dt.time = WINDOW_START, window_end: dt.time = WINDOW_END,
@@ -66,11 +74,13 @@ def contact_breaches(log: ContactLog, window_start: dt.time = WINDOW_START, wind
     for row in frame.loc[frame["relation"] == "third_party", "row"]:
         found.append((row, "relation", "third_party", {}))
 
-    notes = frame["note"].astype("string").str.casefold()
-    matched = pd.Series(pd.NA, index=frame.index, dtype="string")
+    note_of, notes = pd.factorize(frame["note"])          # each distinct note is searched once
+    folded = pd.Series(notes, dtype="string").str.casefold()
+    word_of = pd.Series(pd.NA, index=folded.index, dtype="string")
     for word in banned_words:
-        hit = notes.str.contains(word.casefold(), regex=False).fillna(False).astype(bool) & matched.isna()
-        matched[hit] = word
+        hit = folded.str.contains(word.casefold(), regex=False).fillna(False).astype(bool) & word_of.isna()
+        word_of[hit] = word
+    matched = pd.Series(word_of.array.take(note_of, allow_fill=True), index=frame.index)
     for row, word in zip(frame.loc[matched.notna(), "row"], matched.dropna()):
         found.append((row, "note", "wording", {"word": word}))
 

@@ -59,7 +59,7 @@ def credit_table(staged: pd.DataFrame, customers: pd.DataFrame, five_c: pd.DataF
     red_line_fen, red_line_breach, score (Decimal or None), band (Int64), band_share (Decimal
     or None), suggested_limit_fen.  Flagged customers first, then by customer ID.
     """
-    live = staged[staged["stage"] != "CLOSED"]
+    live = staged.loc[staged["stage"] != "CLOSED", ["customer_id", "open_fen"]]
     exposure = live.groupby("customer_id")["open_fen"].sum()
     ids = list(customers.index)
     ids += sorted(set(exposure.index[exposure != 0]) - set(ids))

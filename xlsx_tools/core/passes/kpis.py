@@ -108,14 +108,13 @@ def period_figures(ledger: pd.DataFrame, as_of: dt.date, payments: pd.DataFrame 
     written_off = (ledger["status"] == "written_off").to_numpy()
     if written_off.any():
         notes.append(NOTE_WRITTEN_OFF.format(count=int(written_off.sum())))
-    book = ledger[~written_off].reset_index(drop=True)
+    book = (ledger[~written_off] if written_off.any() else ledger).reset_index(drop=True)
     events, undated = _payment_events(book, payments, as_of)
     history = _History(book, events, paid_tolerance_fen)
     # Group codes are computed once: grouping 12 months by integer codes, not by text, keeps
     # the pass cheap on large ledgers (see bench/kpis_bench.py).
-    groups = {"all": _GroupIndex(np.full(len(book), ""), whole=True),
-              "business_line": _GroupIndex(book["business_line"].fillna("").astype(str).to_numpy()),
-              "owner": _GroupIndex(book["sales_owner"].fillna("").astype(str).to_numpy())}
+    groups = _Groups(book["business_line"].fillna("").astype(str).to_numpy(),
+                     book["sales_owner"].fillna("").astype(str).to_numpy())
     first_invoice = book["invoice_date"].min() if len(book) else pd.NaT
     windows = month_windows(as_of)
     counts = _key_target_counts(key_targets)
@@ -126,10 +125,10 @@ def period_figures(ledger: pd.DataFrame, as_of: dt.date, payments: pd.DataFrame 
     as_of_lost: list[str] = []
     for month, start, end in windows:
         sums = history.month_sums(start, end)
+        sums_by_split = groups.sums(sums)
         for split in SPLITS:
-            index = groups[split]
-            by_group = index.sums(sums)
-            for code, name in enumerate(index.names):
+            by_group = sums_by_split[split]
+            for code, name in enumerate(groups.names[split]):
                 row = pd.Series(by_group[code], index=sums.columns) if len(by_group) else None
                 figures, reasons = figures_from_sums(row)
                 if pd.isna(first_invoice) or pd.Timestamp(end) < first_invoice:
@@ -181,22 +180,31 @@ def owner_bonus(figures: PeriodFigures, bonus_threshold: Decimal = Decimal("0.80
     return pd.DataFrame(out, columns=["owner", "recovery_rate", "recovered_fen", "earned", "bonus_fen"])
 
 
-class _GroupIndex:
-    """The groups of one split as integer codes, factorized once: a month's sums per group are
-    then a grouping by integers, not by text (exact int64 sums)."""
+class _Groups:
+    """The receivables' groups of every split as integer codes, factorized once, and the finest
+    grouping they share (business line × owner): a month's sums are grouped once, by integers,
+    then added up per split from those few rows (exact int64 sums)."""
 
-    def __init__(self, keys: np.ndarray, whole: bool = False):
-        self.codes, uniques = pd.factorize(keys, sort=True)
-        self.whole = whole
-        self.names: list[str | None] = [None] if whole else [str(u) for u in uniques]
+    def __init__(self, lines: np.ndarray, owners: np.ndarray):
+        line_codes, line_names = pd.factorize(lines, sort=True)
+        owner_codes, owner_names = pd.factorize(owners, sort=True)
+        self.names: dict[str, list[str | None]] = {"all": [None], "business_line": [str(u) for u in line_names],
+                                                   "owner": [str(u) for u in owner_names]}
+        self.fine, pairs = pd.factorize(line_codes * max(len(owner_names), 1) + owner_codes, sort=True)
+        self.of_fine = {"all": np.zeros(len(pairs), dtype="int64"),
+                        "business_line": pairs // max(len(owner_names), 1),
+                        "owner": pairs % max(len(owner_names), 1)}
 
-    def sums(self, frame: pd.DataFrame) -> np.ndarray:
-        """One row of column sums per group, in `names` order."""
+    def sums(self, frame: pd.DataFrame) -> dict[str, np.ndarray]:
+        """Per split, one row of column sums per group, in `names` order."""
         if not len(frame):
-            return frame.to_numpy()
-        if self.whole:
-            return frame.sum().to_numpy(dtype="int64")[None, :]
-        return frame.groupby(self.codes).sum().to_numpy(dtype="int64")
+            return dict.fromkeys(self.names, frame.to_numpy())
+        fine = frame.groupby(self.fine).sum().to_numpy(dtype="int64")
+        out = {}
+        for split, codes in self.of_fine.items():
+            out[split] = np.zeros((len(self.names[split]), fine.shape[1]), dtype="int64")
+            np.add.at(out[split], codes, fine)
+        return out
 
 
 # ----- rebuilding the history ---------------------------------------------------------------------

@@ -49,7 +49,7 @@ def rank_customers(staged: pd.DataFrame, customers: pd.DataFrame, policy: Policy
     key_target, high_risk, downgraded, customer_type, aging_tag (bucket index of
     max_days), share_band.
     """
-    live = staged[staged["stage"] != "CLOSED"]
+    live = staged.loc[staged["stage"] != "CLOSED", ["customer_id", "customer_name", "open_fen", "days_past_due", "stage"]]
     positive = live[live["open_fen"] > 0]
     total = int(live["open_fen"].sum())
     groups = live.groupby("customer_id", sort=False)
@@ -102,24 +102,24 @@ def with_money_and_law(priority: pd.DataFrame, staged: pd.DataFrame, credit: pd.
     `interest_fen` is the interest on open receivables, the figure a letter claims;
     `late_paid_interest_fen` is the interest still owed on invoices already paid (late), kept
     apart because no letter claims it (issue 9)."""
-    groups = staged.groupby("customer_id")
     owed = staged["interest_fen"].fillna(0).astype("int64")
     open_receivable = (staged["stage"] != "CLOSED") & (staged["open_fen"] > 0)
-    interest = owed.where(open_receivable, 0).groupby(staged["customer_id"]).sum()
-    late_paid = owed.where(~open_receivable, 0).groupby(staged["customer_id"]).sum()
-    open_rows = staged[staged["limitation_expiry"].notna() & (staged["open_fen"] > 0)]
-    expiry = open_rows.groupby("customer_id")["limitation_expiry"].min()
-    alert = staged.groupby("customer_id")["limitation_alert"].min() if len(staged) else pd.Series(dtype="Int64")
-    broken = groups["plan_broken"].any() if len(staged) else pd.Series(dtype=bool)
+    rows = pd.DataFrame({"customer_id": staged["customer_id"], "interest": owed.where(open_receivable, 0),
+                         "late_paid": owed.where(~open_receivable, 0),
+                         "expiry": staged["limitation_expiry"].where(staged["open_fen"] > 0),
+                         "alert": staged["limitation_alert"], "broken": staged["plan_broken"]})
+    per = rows.groupby("customer_id").agg(interest=("interest", "sum"), late_paid=("late_paid", "sum"),
+                                          expiry=("expiry", "min"), alert=("alert", "min"),
+                                          broken=("broken", "any"))   # one grouping for every figure
     flags = credit.set_index("customer_id")[["over_limit", "red_line_breach"]] if len(credit) else None
     out = priority.copy()
     ids = out["customer_id"]
-    out["interest_fen"] = pd.array(ids.map(interest).fillna(0).astype("int64"), dtype="Int64")
-    out["late_paid_interest_fen"] = pd.array(ids.map(late_paid).fillna(0).astype("int64"), dtype="Int64")
-    out["earliest_expiry"] = pd.Series(expiry.astype("datetime64[ns]").reindex(ids).to_numpy(dtype="datetime64[ns]"),
-                                       index=out.index)
-    out["limitation_alert"] = pd.array(ids.map(alert), dtype="Int64")
-    out["plan_broken"] = ids.map(broken).fillna(False).astype(bool)
+    mine = per.reindex(ids)
+    out["interest_fen"] = pd.array(mine["interest"].fillna(0).astype("int64"), dtype="Int64")
+    out["late_paid_interest_fen"] = pd.array(mine["late_paid"].fillna(0).astype("int64"), dtype="Int64")
+    out["earliest_expiry"] = pd.Series(mine["expiry"].to_numpy(dtype="datetime64[ns]"), index=out.index)
+    out["limitation_alert"] = pd.array(mine["alert"], dtype="Int64")
+    out["plan_broken"] = mine["broken"].fillna(False).astype(bool).to_numpy()
     for flag in ("over_limit", "red_line_breach"):
         out[flag] = ids.map(flags[flag]).fillna(False).astype(bool) if flags is not None else False
     return out

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
+from ..frames import positions
 from ..policy import DEFAULT_POLICY
 from ..issues import Issue
 from ..read import Inputs
@@ -32,9 +33,9 @@ def _paid_through(keys: pd.Series, days: pd.Series, payments: pd.DataFrame, scop
     ledger["total"] = ledger.groupby(scope)["amount_fen"].cumsum()
     ledger = ledger.drop_duplicates([scope, "date"], keep="last")
     names = pd.Index(ledger[scope].unique())
-    ledger = pd.DataFrame({"code": names.get_indexer(ledger[scope]), "date": ledger["date"].to_numpy(),
+    ledger = pd.DataFrame({"code": positions(names, ledger[scope]), "date": ledger["date"].to_numpy(),
                            "total": ledger["total"].to_numpy()}).sort_values("date")
-    wanted = pd.DataFrame({"code": names.get_indexer(keys), "date": days.to_numpy(), "n": np.arange(len(keys))})
+    wanted = pd.DataFrame({"code": positions(names, keys), "date": days.to_numpy(), "n": np.arange(len(keys))})
     matched = pd.merge_asof(wanted.sort_values("date"), ledger, on="date", by="code", direction="backward")
     return matched.sort_values("n")["total"].fillna(0).to_numpy(dtype="int64")
 
@@ -83,14 +84,15 @@ def contact_summary(contacts: pd.DataFrame, promises: pd.DataFrame, as_of: dt.da
     `broken_window_days`), promise_due_today, and promise_broken: the customer's latest
     promise is broken and nobody has contacted it since it broke (so it must not wait)."""
     day = pd.Timestamp(as_of)
-    past = contacts[contacts["contact_date"] <= day]
-    summary = pd.DataFrame({"last_contact": past.groupby("customer_id")["contact_time"].max()})
+    past = contacts.loc[contacts["contact_date"] <= day, ["customer_id", "contact_time", "contact_date"]]
+    last = past.groupby("customer_id").agg(last_contact=("contact_time", "max"), last_day=("contact_date", "max"))
+    summary = last[["last_contact"]]
     open_ = promises[promises["status"] == "open"].sort_values(["promised_date", "row"])
     first_open = open_.drop_duplicates("customer_id").set_index("customer_id")
     recent = promises["promised_date"] > day - pd.Timedelta(days=broken_window_days)
     broken = promises[(promises["status"] == "broken") & recent]
     latest = latest_promises(promises)
-    last_day = past.groupby("customer_id")["contact_date"].max().reindex(latest.index)
+    last_day = last["last_day"].reindex(latest.index)
     waiting = (latest["status"] == "broken") & ~(last_day >= latest["broken_on"])
     due_today = open_[open_["promised_date"] == day]["customer_id"].unique()
     index = summary.index.union(promises["customer_id"].unique())

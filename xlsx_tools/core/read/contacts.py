@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import i18n
 from ..cells import FIRST_DATE, parse_dates, parse_money
+from ..frames import positions
 from ..i18n import (CHANNEL_ALIASES, CHANNELS, CONNECTED, CONNECTED_ALIASES, CONTACT_COLUMNS, OUTCOME_ALIASES,
                     OUTCOMES, RELATION_ALIASES, RELATIONS, Label)
 from ..issues import Issue
@@ -106,6 +107,13 @@ def _codes(text: pd.Series, labels: dict[str, Label], extra: dict[str, str]) -> 
     return codes, (text.notna() & codes.isna()).astype(bool), allowed
 
 
+def _text_values(text: pd.Series) -> pd.api.extensions.ExtensionArray | np.ndarray:
+    """The column as the frame holds it: pandas' `str` when any cell is filled, else objects
+    (what pandas infers from the cells' Python strings, without converting every cell to one
+    and back)."""
+    return text.astype("str").array if text.notna().any() else text.astype(object).to_numpy()
+
+
 def read_contacts(sheet: RawSheet | None, ledger: pd.DataFrame, customers: pd.DataFrame
                   ) -> tuple[ContactLog, list[Issue]]:
     """The contact log and its located issues.
@@ -141,11 +149,13 @@ def read_contacts(sheet: RawSheet | None, ledger: pd.DataFrame, customers: pd.Da
     found.add(promise & (promised_fen <= 0).fillna(False).astype(bool), "promised_amount", "promise_not_positive")
 
     known = pd.Index(ledger["customer_id"].unique()).union(customers.index)
-    unknown_customer = text["customer_id"].notna() & ~text["customer_id"].isin(known)
+    unknown_customer = text["customer_id"].notna() & (positions(known, text["customer_id"]) < 0)
     found.add(unknown_customer, "customer_id", "contact_unknown_customer")
 
     invoices = ledger.drop_duplicates("invoice_no")
-    position = pd.Index(invoices["invoice_no"]).get_indexer(text["invoice_no"])    # -1: not in the ledger
+    named = text["invoice_no"].notna().to_numpy()
+    position = np.full(len(named), -1)                                               # -1: not in the ledger
+    position[named] = pd.Index(invoices["invoice_no"]).get_indexer(text["invoice_no"][named])  # blanks hash slowly
     owners = np.append(invoices["customer_id"].to_numpy(dtype=object), None)
     invoice_owner = pd.Series(owners[position], index=text["invoice_no"].index, dtype=object)
     foreign = text["invoice_no"].notna() & (invoice_owner != text["customer_id"]).fillna(True).astype(bool)
@@ -159,18 +169,18 @@ def read_contacts(sheet: RawSheet | None, ledger: pd.DataFrame, customers: pd.Da
         "contact_time": stamps.to_numpy(),
         "contact_date": stamps.dt.normalize().to_numpy(),
         "has_time": has_time.to_numpy(),
-        "customer_id": text["customer_id"].astype(object).to_numpy(),
+        "customer_id": _text_values(text["customer_id"]),
         "channel": coded["channel"].to_numpy(),
-        "contact_person": text["contact_person"].astype(object).to_numpy(),
+        "contact_person": _text_values(text["contact_person"]),
         "relation": coded["relation"].fillna("debtor").to_numpy(),
         "connected": connected.fillna(pd.Series(np.where(outcome == "no_answer", "N", "Y"), index=outcome.index))
                                .eq("Y").to_numpy(),
         "outcome": outcome.to_numpy(),
         "promised_date": promised_date.where(promise).to_numpy(),
         "promised_fen": promised_fen.where(promise).astype("Int64").to_numpy(),
-        "invoice_no": text["invoice_no"].where(~foreign).astype(object).to_numpy(),
-        "collector": text["collector"].astype(object).to_numpy(),
-        "note": text["note"].astype(object).to_numpy(),
+        "invoice_no": _text_values(text["invoice_no"].where(~foreign)),
+        "collector": _text_values(text["collector"]),
+        "note": _text_values(text["note"]),
     }, columns=list(CONTACT_FIELDS))
     frame = frame[good.to_numpy()].reset_index(drop=True)
     for key in ("contact_person", "invoice_no", "collector", "note"):
