@@ -104,7 +104,8 @@ def test_stage__never_goes_down_as_the_as_of_date_moves_forward(due_offset, step
     assert ranks == sorted(ranks)
 
 
-@settings(max_examples=40, deadline=None)
+# A whole refresh costs ~0.5 s even on one row; the ladder's own monotonicity has 200 examples above.
+@settings(max_examples=12, deadline=None)
 @given(due_offset=st.integers(-60, 200), step=st.integers(1, 120))
 def test_stage__full_refresh_is_monotonic_for_unpaid_unheld_invoice(due_offset, step):
     due = AS_OF - dt.timedelta(days=due_offset)

@@ -37,8 +37,8 @@ COLUMNS = "ABCDEFGHIJKLMNO"
 INPUT_SHEETS = ("应收台账", "客户档案", "催收策略", "公司信息", "案例库", "收款记录", "分期计划", "法律事件")
 SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
 QUIET = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large]
-CELLS = settings(max_examples=max(1, int(20 * SCALE)), deadline=None, suppress_health_check=QUIET)
-FLIPS = settings(max_examples=max(1, int(300 * SCALE)), deadline=None, suppress_health_check=QUIET)
+CELLS = settings(max_examples=max(1, int(40 * SCALE)), deadline=None, suppress_health_check=QUIET)
+FLIPS = settings(max_examples=max(1, int(460 * SCALE)), deadline=None, suppress_health_check=QUIET)  # 40 + 460 = 500
 LEDGER_ROWS = 30
 
 
