@@ -469,6 +469,18 @@ def _fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _sign_off(letter: Letter, review_zh: str, review_en: str) -> None:
+    """An internal record's last lines, kept together: who prepared it, who reviews it, the date."""
+    letter.keep()
+    if letter.lang == "zh":
+        letter.line(f"编制：{{{{ company.signatory }}}}　　　{review_zh}：________________", space_before=8)
+        letter.line("日期：{{ date }}")
+    else:
+        letter.line(f"Prepared by: {{{{ company.signatory }}}}      {review_en}: ________________", space_before=8)
+        letter.line("Date: {{ date }}")
+    letter.end_keep()
+
+
 # ----- shared blocks -------------------------------------------------------------------------------------------
 INVOICE_LOOP = "inv in invoices"
 INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.no }}", "{{ inv.invoice_date }}", "{{ inv.due_date }}",
@@ -935,14 +947,7 @@ def _case_review(lang: Lang) -> Letter:
     letter.loop_table(INVOICE_HEADERS[lang], INVOICE_CELLS, INVOICE_LOOP, INVOICE_WIDTHS[lang],
                       numeric=(4, 5, 6, 7),
                       total=(("合计" if zh else "Total"), "", "", "", "", "", "{{ open_total }}", ""))
-    letter.keep()
-    if zh:
-        letter.line("编制：{{ company.signatory }}　　　审核：________________", space_before=8)
-        letter.line("日期：{{ date }}")
-    else:
-        letter.line("Prepared by: {{ company.signatory }}      Reviewed by: ________________", space_before=8)
-        letter.line("Date: {{ date }}")
-    letter.end_keep()
+    _sign_off(letter, "审核", "Reviewed by")
     return letter
 
 
@@ -1203,14 +1208,7 @@ def _evidence(lang: Lang) -> Letter:
     letter.heading("七、证据缺口" if zh else "7. Gaps in the evidence")
     letter.repeated("g in evidence.gaps", "{{ loop.index }}. {{ g }}")
     letter.conditional("not evidence.gaps", "未发现缺口。" if zh else "No gaps found.")
-    letter.keep()
-    if zh:
-        letter.line("编制：{{ company.signatory }}　　　法务审核：________________", space_before=8)
-        letter.line("日期：{{ date }}")
-    else:
-        letter.line("Prepared by: {{ company.signatory }}      Legal review: ________________", space_before=8)
-        letter.line("Date: {{ date }}")
-    letter.end_keep()
+    _sign_off(letter, "法务审核", "Legal review")
     return letter
 
 
