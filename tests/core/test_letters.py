@@ -442,3 +442,12 @@ def test_check_job__plan_needs_the_payee_account(with_plans):
     company = {key: "x" for key in i18n.COMPANY_FIELDS}
     assert check_job(jobs[0], with_plans, company) is None
     assert "bank_account" in check_job(jobs[0], with_plans, dict(company, bank_account="")).en
+
+
+def test_a_foreign_currency_plans_job_total_is_in_cny_like_every_job(two_currencies):
+    from types import SimpleNamespace
+    from xlsx_tools.core.letters.plan import _plan_total_cny
+    usd_plan = SimpleNamespace(total_fen=200_000, invoices=("INV-2", "INV-3"))       # USD 2,000.00 at 7.1
+    assert _plan_total_cny(two_currencies, usd_plan) == 1_420_000
+    cny_plan = SimpleNamespace(total_fen=100_000, invoices=("INV-1",))
+    assert _plan_total_cny(two_currencies, cny_plan) == 100_000

@@ -10,6 +10,7 @@ import pandas as pd
 from .. import i18n
 from ..i18n import Label
 from ..policy import Policy
+from ..read.fx import to_cny_fen
 from ..read.letter_log import LetterLog
 from ..sheet_rows import split_invoices
 from ..refresh import RefreshResult
@@ -311,7 +312,7 @@ def _plan_agreements(result: RefreshResult, log: LetterLog, wanted: set[str] | N
                                                               installment=broken)))
             continue
         jobs.append(LetterJob("plan", customer_id, _customer_name(result, customer_id), stage_of.get(customer_id, ""),
-                              tuple(terms.invoices), int(terms.total_fen), terms.plan_no))
+                              tuple(terms.invoices), _plan_total_cny(result, terms), terms.plan_no))
     for customer_id in sorted((wanted or set()) - seen):
         notes.append(LetterNote("plan", customer_id, _msg("no_plans", customer=customer_id)))
     return jobs, notes
@@ -336,3 +337,12 @@ def _customer_name(result: RefreshResult, customer_id: str) -> str:
             return name
     names = result.detail.loc[result.detail["customer_id"] == customer_id, "customer_name"].dropna()
     return str(names.iloc[0]) if len(names) else customer_id
+
+
+def _plan_total_cny(result: RefreshResult, terms) -> int:
+    """A plan's total in CNY, as every job's total is (a plan is in one currency: its invoices' rate
+    converts it; without a rate it counts 0, like an unconverted invoice in the other kinds)."""
+    if "fx_rate" not in result.detail:
+        return int(terms.total_fen)
+    rates = result.detail.loc[result.detail["invoice_no"].astype(str).isin(terms.invoices), "fx_rate"].dropna()
+    return to_cny_fen(int(terms.total_fen), rates.iloc[0]) if len(rates) else 0
