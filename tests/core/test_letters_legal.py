@@ -153,3 +153,13 @@ def test_both_drafts_are_logged_like_any_letter_with_number_and_sha256():
     assert all(g.sha256 for g in outcome.generated)
     court = [i for i in outcome.result.issues if i.sheet == "公司信息" and "CS-2026-000002" in i.message.zh]
     assert [(i.severity, i.cell) for i in court] == [("warning", "B4")]
+
+
+def test_an_invoice_in_proceedings_says_so_in_the_last_interruption_column():
+    ledger = f"{HEADER}\nINV-L1 | L1 | A | 2025-01-01 | 2025-03-01 | 5000.00 |  | 诉讼 | HT-9\n"
+    result = compute(RefreshInputs(ledger=raw_sheet("应收台账", ledger), customers=raw_sheet("客户档案", CUSTOMERS)),
+                     as_of=AS_OF)
+    assert result.detail["limitation_state"].tolist() == ["frozen"]
+    job = LetterJob("evidence", "L1", "甲公司", "S5", ("INV-L1",), 500000)
+    (row,) = letter_context(job, "CS-9", result, {}, "zh", None)["evidence"]["limitation"]
+    assert row["event"] == "诉讼中，时效中断" and row["state"] == "诉讼中，时效中断"

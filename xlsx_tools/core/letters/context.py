@@ -135,7 +135,9 @@ def _evidence_context(job: LetterJob, result: RefreshResult, log: LetterLog | No
         "no": str(r.invoice_no),
         "due_date": _date_text(r.due_date, lang),
         "event": (i18n.INTERRUPTIONS[r.limitation_event].get(lang) + " " + _date_text(r.limitation_anchor, lang)
-                  if isinstance(r.limitation_event, str) else i18n.INTERRUPTION_NONE.get(lang)),
+                  if isinstance(r.limitation_event, str)
+                  else i18n.LIMITATION_STATES["frozen"].get(lang) if r.limitation_state == "frozen"
+                  else i18n.INTERRUPTION_NONE.get(lang)),
         "expiry": _date_text(r.limitation_expiry, lang),
         "days_left": "" if pd.isna(r.limitation_days_left) else str(int(r.limitation_days_left)),
         "state": i18n.LIMITATION_STATES[r.limitation_state].get(lang)
