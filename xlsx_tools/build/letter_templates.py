@@ -1124,7 +1124,7 @@ EV_INVOICE_HEADERS = {"zh": ("序号", "合同编号", "单据号", "开票日�
                              "Interest (CNY)")}
 EV_INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.contract_no }}", "{{ inv.no }}", "{{ inv.invoice_date }}",
                     "{{ inv.due_date }}", "{{ inv.amount }}", "{{ inv.open }}", "{{ inv.interest }}")
-EV_INVOICE_WIDTHS = (0.7, 2.1, 2.0, 2.7, 2.7, 2.0, 2.0, 2.0)    # a date 2026年11月15日 on one line
+EV_INVOICE_WIDTHS = (0.95, 2.1, 1.95, 2.7, 2.7, 1.9, 1.9, 2.0)   # 序号/No. and a date 2026年11月15日 on one line
 EV_TABLE_SIZE = Pt(7.5)
 EV_INVOICE_TOTAL = {"zh": ("合计", "", "", "", "", "", "{{ principal }}", "{{ interest }}"),
                     "en": ("Total", "", "", "", "", "", "{{ principal }}", "{{ interest }}")}
