@@ -198,12 +198,15 @@ class Letter:
             small.font.size = Pt(8)
             small.font.color.rgb = GREY
         self._bottom_border(last)
+        self._page_footer(section, "函件编号：{{ letter_no }}" if self.lang == "zh" else "Ref. {{ letter_no }}",
+                          Cm(16.2))
+
+    def _page_footer(self, section, label: str, right_edge: Cm) -> None:
+        """The footer line: `label` on the left, "page n of N" (live fields) at the right edge."""
         footer = section.footer.paragraphs[0]
-        footer.paragraph_format.tab_stops.add_tab_stop(Cm(16.2), WD_TAB_ALIGNMENT.RIGHT)
-        if self.lang == "zh":
-            parts: list[str | tuple[str]] = ["函件编号：{{ letter_no }}\t第 ", ("PAGE",), " 页 共 ", ("NUMPAGES",), " 页"]
-        else:
-            parts = ["Ref. {{ letter_no }}\tPage ", ("PAGE",), " of ", ("NUMPAGES",)]
+        footer.paragraph_format.tab_stops.add_tab_stop(right_edge, WD_TAB_ALIGNMENT.RIGHT)
+        parts: list[str | tuple[str]] = ([f"{label}\t第 ", ("PAGE",), " 页 共 ", ("NUMPAGES",), " 页"]
+                                         if self.lang == "zh" else [f"{label}\tPage ", ("PAGE",), " of ", ("NUMPAGES",)])
         for part in parts:
             if isinstance(part, tuple):
                 self._field(footer, part[0])

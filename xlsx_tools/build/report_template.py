@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from ..core import i18n
@@ -56,17 +56,7 @@ class ReportDocument(Letter):
         run = header.add_run(header_text)
         run.font.size = Pt(8)
         run.font.color.rgb = GREY
-        footer = section.footer.paragraphs[0]
-        footer.paragraph_format.tab_stops.add_tab_stop(Cm(26.1), WD_TAB_ALIGNMENT.RIGHT)
-        parts = (["{{ title }}\t第 ", ("PAGE",), " 页 共 ", ("NUMPAGES",), " 页"] if self.lang == "zh"
-                 else ["{{ title }}\tPage ", ("PAGE",), " of ", ("NUMPAGES",)])
-        for part in parts:
-            if isinstance(part, tuple):
-                self._field(footer, part[0])
-            else:
-                small = footer.add_run(part)
-                small.font.size = Pt(8)
-                small.font.color.rgb = GREY
+        self._page_footer(section, "{{ title }}", Cm(26.1))
 
     def heading(self, key: str, page_break: bool = False) -> None:
         """A section heading kept with what follows, optionally starting a new page."""
