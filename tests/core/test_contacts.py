@@ -456,3 +456,13 @@ def test_settings__contact_hours_are_read_as_clock_times(text, clock):
     from xlsx_tools.core.policy import load_policy
     policy, issues = load_policy(raw_sheet("Policy", f"Setting | Value\ncontact_window_start | {text}"))
     assert (policy["contact_window_start"], bool(issues)) == ((clock, False) if clock else (dt.time(8), True))
+
+
+def test_channel_success_without_contacts_is_an_empty_table_of_the_same_shape():
+    """No contact log: the table is empty with its columns and types (and the ledger is not scanned)."""
+    from xlsx_tools.core.passes.channels import channel_success
+    contacts = pd.DataFrame({"customer_id": pd.Series(dtype=object), "invoice_no": pd.Series(dtype=object),
+                             "contact_date": pd.Series(dtype="datetime64[ns]"), "channel": pd.Series(dtype=object)})
+    table = channel_success(contacts, pd.DataFrame(), pd.DataFrame(), pd.DataFrame())
+    assert list(table.columns) == ["band", "channel", "attempts", "successes", "rate", "collected_fen"]
+    assert table.empty and str(table["attempts"].dtype) == "int64" and str(table["rate"].dtype) == "float64"

@@ -113,6 +113,10 @@ def channel_success(contacts: pd.DataFrame, payments: pd.DataFrame, promises: pd
                     success_days: int = SUCCESS_DAYS) -> pd.DataFrame:
     """Per band × channel (DPD_BANDS then CHANNELS order, combinations with contacts only):
     attempts, successes, rate (float), collected_fen."""
+    if contacts.empty:          # no contact log: nothing to score, and nothing of the ledger to scan
+        return pd.DataFrame({"band": pd.Series(dtype=object), "channel": pd.Series(dtype=object),
+                             "attempts": pd.Series(dtype="int64"), "successes": pd.Series(dtype="int64"),
+                             "rate": pd.Series(dtype="float64"), "collected_fen": pd.Series(dtype="int64")})
     customers = pd.Index(pd.concat([contacts["customer_id"], payments["customer_id"],
                                     promises["customer_id"]]).unique())
     contact_key = _keys(positions(customers, contacts["customer_id"]), contacts["contact_date"])

@@ -14,8 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
-#: Deflate level for the (big) generated sheet parts; measured: level 1 is ~3x
-#: faster than 6 for ~25% bigger output.
+from isal import isal_zlib
+
+#: Deflate level for the (big) generated sheet parts, ISA-L's scale (0-3).  Measured on a
+#: 117 MB Detail part: ISA-L level 1 takes 0.17 s CPU for 17.2 MB, zlib level 1 0.65 s for
+#: 17.9 MB (zlib level 6 is ~3x slower again).  Any inflater reads ISA-L's streams.
 SHEET_LEVEL = 1
 #: Deflate level for the small rewritten XML parts.
 SMALL_PART_LEVEL = 6
@@ -52,8 +55,8 @@ def _deflate_piece(data: bytes | memoryview, level: int) -> bytes:
     Such pieces can be concatenated (the pigz technique) and closed with an
     empty final block, so pieces are compressed in parallel threads.
     """
-    c = zlib.compressobj(level, zlib.DEFLATED, -15)
-    return c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH)
+    c = isal_zlib.compressobj(level, isal_zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush(isal_zlib.Z_SYNC_FLUSH)
 
 
 _FINAL_EMPTY_BLOCK = b"\x03\x00"
@@ -183,7 +186,7 @@ class ZipWriter:
                     n = len(piece)
                     if not n:
                         continue
-                    crc = zlib.crc32(piece, crc)
+                    crc = isal_zlib.crc32(piece, crc)
                     usize += n
                     if n < (1 << 20):  # batch small pieces
                         small += piece

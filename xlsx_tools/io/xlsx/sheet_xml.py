@@ -630,8 +630,11 @@ class SheetXml:
             per_line = max(widths[j] - 1.0, 1.0)
             need = np.ceil(pc.fill_null(shown, 0).to_numpy(zero_copy_only=False) / per_line).astype(np.int64)
             lines = np.maximum(lines, need)
-        heights = pa.array(np.char.add(np.char.add(' ht="', (lines * ROW_HEIGHT).astype(str)), '" customHeight="1"'))
-        return pc.if_else(pa.array(lines > 1), heights.cast(_LS), _s(""))
+        counts, which = np.unique(lines, return_inverse=True)      # a few distinct line counts
+        if counts[-1] == 1:
+            return ""
+        attributes = ["" if n == 1 else f' ht="{n * ROW_HEIGHT}" customHeight="1"' for n in counts.tolist()]
+        return pc.take(pa.array(attributes, type=_LS), pa.array(which.astype(np.int32)))
 
     def chunk_rows(self) -> int:
         return max(1024, min(65536, 1_000_000 // max(self.ncols, 1)))
