@@ -243,8 +243,8 @@ def two_currencies():
 
 
 @pytest.mark.parametrize("kind, refused", [("demand", None), ("lawyer", None), ("confirmation", None),
-                                           ("reminder", None), ("case_review", "foreign_currency"),
-                                           ("plan", "plan_currencies")])
+                                           ("reminder", None), ("case_review", None),
+                                           ("evidence", "foreign_currency"), ("plan", "plan_currencies")])
 def test_check_job__foreign_invoices_by_kind(two_currencies, kind, refused):
     company = {key: "x" for key in i18n.COMPANY_FIELDS}
     reason = check_job(LetterJob(kind, "C001", "x", "S3", ("INV-1", "INV-2"), 100), two_currencies, company)
@@ -254,7 +254,19 @@ def test_check_job__foreign_invoices_by_kind(two_currencies, kind, refused):
         expected = i18n.LETTER_MESSAGES[refused].en.split("{")[0]
         assert reason.en.startswith(expected) and "USD" in reason.en
     one_currency = check_job(LetterJob(kind, "C001", "x", "S3", ("INV-2", "INV-3"), 100), two_currencies, company)
-    assert (one_currency is None) == (kind != "case_review")
+    assert (one_currency is None) == (kind != "evidence")
+
+
+def test_case_review__a_customer_in_cny_and_usd_gets_a_table_and_total_per_currency(two_currencies):
+    cases, _ = read_cases(raw_sheet("案例库", CASES))
+    (job,) = [job for job in plan_letters(two_currencies, log_with(), cases, kinds=["case_review"])[0]
+              if job.customer_id == "C001"]
+    company = {key: "x" for key in i18n.COMPANY_FIELDS}
+    assert check_job(job, two_currencies, company) is None
+    context = letter_context(job, "CS-2026-000001", two_currencies, company, "en", cases=cases)
+    assert not context["single_cny"] and context["total"] == "5,000.00"             # recovered, from Cases
+    assert [(t["code"], [inv["no"] for inv in t["invoices"]], t["total"]) for t in context["currency_tables"]] == [
+        ("CNY", ["INV-1"], "1,000.00"), ("USD", ["INV-2", "INV-3"], "2,100.50")]
 
 
 def test_context__one_table_and_claim_per_currency(two_currencies):

@@ -24,6 +24,14 @@ It follows xlwings' documented behaviour on Windows (COM), not our adapter's wis
 * ``range.wrap_text`` (None when mixed), ``range.rows.autofit()`` (recorded); the COM objects
   the print setup needs: ``sheet.api.PageSetup`` (Excel's property names and defaults) and
   ``app.api.PrintCommunication``.
+* a range's ``left``/``top``/``width``/``height`` in points (column widths as Excel turns
+  characters of Calibri 11 into pixels, rows 15 pt); ``sheet.charts`` (iterate, ``[index or
+  name]``, ``.add(left, top, width, height)`` naming charts "Chart N" as Excel does), a chart's
+  ``name``, ``chart_type`` (xlwings' names), ``set_source_data(range)``, ``delete()``, and ``api``:
+  on Windows the pair (ChartObject, Chart) — the fake Chart has the COM calls the adapter makes
+  (``SeriesCollection``, ``HasTitle``/``ChartTitle``, ``HasLegend``/``Legend``, ``Axes``) and
+  records them; with ``app.on_mac`` it is an appscript reference, which is no pair.
+  ``sheet.clear()`` leaves charts, as Excel's Cells.Clear does; deleting a sheet takes its charts.
 
 `FakeBook.from_xlsx(path)` loads a real workbook with openpyxl (cached values of formulas,
 date cells as datetime, number formats and the cells Excel would count as used).
@@ -43,6 +51,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384
+DEFAULT_WIDTH, ROW_POINTS = 8.43, 15.0
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _PERCENT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)%$")
@@ -170,6 +179,7 @@ class FakeApp:
         self.status_history: list[str | bool] = []
         self.alerts: list[dict[str, Any]] = []
         self.books: list[FakeBook] = []
+        self.on_mac = False          # a test switch: COM objects are appscript references there
 
     @property
     def status_bar(self) -> str | bool:
@@ -227,6 +237,27 @@ class FakeRange:
             first = f"${get_column_letter(c1)}${r1}"
             return first if (r1, c1) == (r2, c2) else f"{first}:${get_column_letter(c2)}${r2}"
         return ",".join(one(a) for a in self.areas)
+
+    def _column_points(self, column: int) -> float:
+        return (math.trunc(self.sheet.widths.get(column, DEFAULT_WIDTH) * 7) + 5) * 0.75
+
+    @property
+    def left(self) -> float:
+        return sum(self._column_points(c) for c in range(1, self.column))
+
+    @property
+    def top(self) -> float:
+        return (self.row - 1) * ROW_POINTS
+
+    @property
+    def width(self) -> float:
+        _, c1, _, c2 = self._area
+        return sum(self._column_points(c) for c in range(c1, c2 + 1))
+
+    @property
+    def height(self) -> float:
+        r1, _, r2, _ = self._area
+        return (r2 - r1 + 1) * ROW_POINTS
 
     def _cells(self) -> Iterator[tuple[int, int]]:
         for r1, c1, r2, c2 in self.areas:
@@ -374,6 +405,7 @@ class FakeSheet:
         self.wraps: set[tuple[int, int]] = set()     # cells formatted to wrap their text
         self.autofitted_rows: list[tuple[int, int]] = []
         self.api = FakeSheetApi(book.app.api)
+        self.charts = FakeCharts(self)
 
     def __repr__(self) -> str:
         return f"<FakeSheet {self._name!r}>"
@@ -444,6 +476,152 @@ class FakeSheet:
     def values(self) -> list[list[Any]]:
         """The used range as rows (ndim=2, errors as text)."""
         return self.used_range.options(ndim=2, err_to_str=True).value
+
+
+CHART_TYPES = {"column_stacked": 52, "column_clustered": 51, "bar_clustered": 57, "bar_stacked": 58,
+               "line": 4, "line_markers": 65, "pie": 5, "area": 1, "xy_scatter": -4169}
+
+
+class FakeAxis:
+    """A COM Axis: the properties the adapter sets."""
+
+    def __init__(self) -> None:
+        self.ReversePlotOrder = False
+        self.Crosses = -4105                      # xlAxisCrossesAutomatic
+        self.TickLabels = type("TickLabels", (), {"NumberFormat": "General"})()
+
+
+class FakeSeries:
+    """A COM Series: Name, XValues and Values as the formulas assigned; AxisGroup 1 (primary)."""
+
+    def __init__(self, owner: "FakeChartApi") -> None:
+        self._owner = owner
+        self.Name: str | None = None
+        self.XValues: str | None = None
+        self.Values: str | None = None
+        self.AxisGroup = 1
+
+    def Delete(self) -> None:
+        self._owner.series.remove(self)
+
+
+class FakeSeriesCollection:
+    def __init__(self, owner: "FakeChartApi") -> None:
+        self._owner = owner
+
+    @property
+    def Count(self) -> int:
+        return len(self._owner.series)
+
+    def NewSeries(self) -> FakeSeries:
+        series = FakeSeries(self._owner)
+        self._owner.series.append(series)
+        return series
+
+
+class FakeChartApi:
+    """The COM Chart (second item of ``chart.api`` on Windows).  ``series`` is what Excel plots;
+    ``ChartTitle`` and ``Legend`` exist only while HasTitle / HasLegend are True, as in Excel."""
+
+    def __init__(self) -> None:
+        self.series: list[FakeSeries] = []
+        self.HasTitle = False
+        self.HasLegend = True
+        self._title = type("ChartTitle", (), {"Text": ""})()
+        self._legend = type("Legend", (), {"Position": -4152})()          # xlLegendPositionRight
+        self._axes: dict[tuple[int, int], FakeAxis] = {}
+
+    def SeriesCollection(self, index: int | None = None) -> Any:
+        if index is None:
+            return FakeSeriesCollection(self)
+        if not 1 <= index <= len(self.series):
+            raise IndexError("Invalid Parameter")
+        return self.series[index - 1]
+
+    @property
+    def ChartTitle(self) -> Any:
+        if not self.HasTitle:
+            raise AttributeError("the chart has no title")
+        return self._title
+
+    @property
+    def Legend(self) -> Any:
+        if not self.HasLegend:
+            raise AttributeError("the chart has no legend")
+        return self._legend
+
+    def Axes(self, axis_type: int, axis_group: int = 1) -> FakeAxis:
+        if axis_group == 2 and not any(s.AxisGroup == 2 for s in self.series):
+            raise AttributeError("no secondary axis: no series is on it")
+        return self._axes.setdefault((axis_type, axis_group), FakeAxis())
+
+
+class FakeChart:
+    """``sheet.charts[...]``: a chart object on a sheet."""
+
+    def __init__(self, sheet: "FakeSheet", name: str, place: tuple[float, float, float, float]) -> None:
+        self.sheet = sheet
+        self.name = name
+        self.place = place                    # (left, top, width, height) in points
+        self._type = 51                       # Excel's default: clustered columns
+        self.com = FakeChartApi()
+        self.source: FakeRange | None = None  # test helper: the range of set_source_data
+
+    def __repr__(self) -> str:
+        return f"<Chart {self.name!r} in {self.sheet.name}>"
+
+    @property
+    def chart_type(self) -> str:
+        return next(name for name, number in CHART_TYPES.items() if number == self._type)
+
+    @chart_type.setter
+    def chart_type(self, name: str) -> None:
+        self._type = CHART_TYPES[name]       # an unknown name is a KeyError, as in xlwings
+
+    def set_source_data(self, source: FakeRange) -> None:
+        """Excel plots the block's longer side as categories, one series per row or column past the
+        label row and column; which cells each series takes is Excel's guess, left unset here."""
+        rows = sorted({r for r, _ in source._cells()})
+        columns = sorted({c for _, c in source._cells()})
+        count = len(columns) - 1 if len(rows) >= len(columns) else len(rows) - 1
+        self.source = source
+        self.com.series = [FakeSeries(self.com) for _ in range(max(count, 1))]
+
+    @property
+    def api(self) -> Any:
+        if self.sheet.book.app.on_mac:
+            return object()                   # an appscript reference
+        return self, self.com
+
+    def delete(self) -> None:
+        self.sheet.charts._list.remove(self)
+
+
+class FakeCharts:
+    def __init__(self, sheet: "FakeSheet") -> None:
+        self.sheet = sheet
+        self._list: list[FakeChart] = []
+        self._made = 0
+
+    def __iter__(self) -> Iterator[FakeChart]:
+        return iter(list(self._list))
+
+    def __len__(self) -> int:
+        return len(self._list)
+
+    def __getitem__(self, key: int | str) -> FakeChart:
+        if isinstance(key, int):
+            return self._list[key]
+        for chart in self._list:
+            if chart.name.casefold() == key.casefold():
+                return chart
+        raise KeyError(key)
+
+    def add(self, left: float = 0, top: float = 0, width: float = 355, height: float = 211) -> FakeChart:
+        self._made += 1
+        chart = FakeChart(self.sheet, f"Chart {self._made}", (left, top, width, height))
+        self._list.append(chart)
+        return chart
 
 
 class FakeSheets:

@@ -15,9 +15,13 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from tests.core.test_letters import AS_OF, CASES, CUSTOMERS, TWO_CURRENCIES, log_with
 from tests.libreoffice import soffice_or_skip
+from tests.sheets import raw_sheet
 from xlsx_tools.build.letter_templates import SHIPPED_DIR
-from xlsx_tools.core.letters import sample_context
+from xlsx_tools.core.letters import letter_context, plan_letters, sample_context
+from xlsx_tools.core.read.cases import read_cases
+from xlsx_tools.core.refresh import RefreshInputs, compute
 from xlsx_tools.io.letters_docx import TemplateSet
 from xlsx_tools.io.pdf import convert_to_pdf
 
@@ -27,10 +31,21 @@ LANGS = ("zh", "en")
 def _eight_invoices(kind: str, lang: str, individual: bool = False) -> dict:
     context = copy.deepcopy(sample_context(kind, lang))
     first = context["invoices"][0]
-    context["invoices"] = [dict(first, no=f"INV-2026-{n:04d}") for n in range(1, 9)]
+    context["invoices"][:] = [dict(first, no=f"INV-2026-{n:04d}") for n in range(1, 9)]   # also the CNY table's
     context["customer"]["individual"] = individual
     context["total_words"] = "人民币壹万陆仟肆佰零玖元玖角贰分"          # 角: the glyph Japanese faces draw differently
     return context
+
+
+def _case_review_in_cny_and_usd(lang: str) -> dict:
+    """The case review of a customer owing in CNY and USD (issue 12: a table and total per currency)."""
+    fx = raw_sheet("汇率", "币种 | 日期 | 折合人民币汇率\nUSD | 2026-11-01 | 7.1\n")
+    result = compute(RefreshInputs(ledger=raw_sheet("应收台账", TWO_CURRENCIES), customers=raw_sheet("客户档案", CUSTOMERS),
+                                   fx=fx), as_of=AS_OF)
+    cases, _ = read_cases(raw_sheet("案例库", CASES))
+    (job,) = [job for job in plan_letters(result, log_with(), cases, kinds=["case_review"])[0] if job.customer_id == "C001"]
+    company = sample_context("case_review", lang)["company"]
+    return letter_context(job, "CS-2026-000009", result, company, lang, cases=cases)
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +62,9 @@ def pdfs(tmp_path_factory) -> dict[tuple[str, str], Path]:
         path = folder / f"{lang}_personal.docx"
         path.write_bytes(templates.render("confirmation", _eight_invoices("confirmation", lang, individual=True)))
         documents[lang, "personal"] = path
+        path = folder / f"{lang}_case_review_two_currencies.docx"
+        path.write_bytes(templates.render("case_review", _case_review_in_cny_and_usd(lang)))
+        documents[lang, "case_review_two_currencies"] = path
     out = convert_to_pdf(list(documents.values()), folder)
     return dict(zip(documents, out))
 
@@ -72,7 +90,7 @@ def test_demand_and_reminder_with_eight_invoices_fit_one_a4_page(pdfs, lang, kin
 @pytest.mark.parametrize("kind", ["confirmation", "personal"])
 def test_confirmation_is_at_most_two_pages_with_the_reply_slip_whole_on_one(pdfs, lang, kind):
     texts = page_texts(pdfs[lang, kind])
-    assert len(texts) <= 2
+    assert len(texts) <= (1 if kind == "confirmation" else 2)      # a company's eight invoices and slip: one page
     slip = ("回执", "「信息证明无误」", "不符项目及具体内容") if lang == "zh" else \
         ("REPLY", "Informationcorrect", "Itemsanddetails")
     assert [n for n, text in enumerate(texts) if all(part in text for part in slip)], texts
@@ -91,6 +109,17 @@ def test_signature_block_never_stands_alone_on_a_page(pdfs, lang, kind):
         if date in text and contact in text:
             body = text.split(header, 1)[-1] if kind != "case_review" else text
             assert len(body.split(contact)[0]) >= 20, f"the sign-off stands alone: {text!r}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_case_review_in_cny_and_usd_has_a_table_and_total_per_currency_on_one_page(pdfs, lang):
+    (text,) = page_texts(pdfs[lang, "case_review_two_currencies"])
+    cny, usd = ("已付（元）", "已付(美元)") if lang == "zh" else ("Paid(CNY)", "Paid(USD)")
+    assert text.index(cny) < text.index(usd)
+    assert "1,000.00" in text.split(usd)[0] and "2,100.50" in text.split(usd)[1]
+    words = ("英文：TwothousandonehundredUSdollarsandfiftycents" if lang == "zh"
+             else "inwords:TwothousandonehundredUSdollarsandfiftycents")
+    assert words in text
 
 
 def test_personal_confirmation_addresses_a_person(pdfs):

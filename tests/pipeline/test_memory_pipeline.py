@@ -67,6 +67,19 @@ def test_refresh__writes_every_output_sheet_in_one_commit_and_leaves_inputs_alon
     assert outcome.exit_code == 0 and outcome.lang == "zh" and outcome.written is None
 
 
+def test_refresh__the_port_gets_the_charts_with_their_tables():
+    """Every WorkbookPort is handed the chart specs the same way: on the table they plot."""
+    workbook = book()
+    refresh(workbook, as_of=AS_OF)
+    charted = {name: [chart.key for chart in table.charts] for name, table in workbook.committed.items() if table.charts}
+    assert charted == {i18n.SHEETS["aging"].zh: ["aging"], i18n.SHEETS["kpis"].zh: ["trend"],
+                       i18n.SHEETS["priority"].zh: ["priority"]}
+    for name in charted:
+        cells = [c for chart in workbook.committed[name].charts for s in chart.series
+                 for c in (s.name_cell, s.categories_range, s.values_range)]
+        assert {c.sheet for c in cells} == {name}
+
+
 def test_refresh__a_book_without_ledger_is_unusable():
     with pytest.raises(WorkbookUnusable, match="应收台账"):
         refresh(MemoryWorkbook([raw_sheet("公司信息", COMPANY)]))

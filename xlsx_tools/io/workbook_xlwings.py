@@ -15,7 +15,11 @@ fake can stand in for Excel in tests (`tests/fakes/xlwings_fake.py`):
 * ``book.app.status_bar``, ``book.app.alert(prompt, title, buttons, mode)``, ``book.fullname``,
   ``book.save()``;
 * ``range.wrap_text``, ``range.rows.autofit()``, and for print setup (which classic xlwings does
-  not cover) the COM objects ``sheet.api.PageSetup`` and ``book.app.api.PrintCommunication``.
+  not cover) the COM objects ``sheet.api.PageSetup`` and ``book.app.api.PrintCommunication``;
+* charts: ``sheet.charts`` (iterate, ``.add(left, top, width, height)``), ``chart.name``,
+  ``chart.chart_type``, ``chart.set_source_data(range)``, ``chart.delete()``, a range's
+  ``left``/``top``/``width``/``height``, and for what classic xlwings does not cover (each
+  series' cells, titles, the secondary axis) the COM Chart object (``chart.api[1]`` on Windows).
 
 Excel's quirks live here and nowhere else: what a cell value read through COM looks like
 (datetime for date cells, float for numbers, None for blanks, "#N/A" for errors with
@@ -36,7 +40,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from xlsx_tools.core.tables import OutputTable, RawSheet, column_letter
+from xlsx_tools.core.tables import CellRange, OutputChart, OutputTable, RawSheet, column_letter
+from xlsx_tools.io.xlsx.charts import RATE_FORMAT, TOOL_CHART_PREFIX, VALUE_FORMAT, range_ref
 from xlsx_tools.io.xlsx.dates import SERIAL_DATES_1900
 from xlsx_tools.io.xlsx.sheet_xml import (FOOTER_LEFT, FOOTER_RIGHT, HEADER_FILL, NUMBER_FORMATS, PAPER_A4, SheetXml,
                                           footer_centre, normalize_fill, validate_sheet_name)
@@ -49,6 +54,13 @@ EXCEL_MAX_ADDRESS = 255
 WRITE_CHUNK_ROWS = 20_000
 #: Excel's XlPageOrientation.xlLandscape (PageSetup.Orientation).
 XL_LANDSCAPE = 2
+#: The xlwings chart type drawing each chart kind as the file adapter's chart part does.
+CHART_TYPES = {"stacked_columns": "column_stacked", "trend": "line_markers", "top_bars": "bar_clustered"}
+#: Excel's constants for the COM chart calls: XlAxisType, XlAxisGroup, XlAxisCrosses, XlLegendPosition.
+XL_CATEGORY, XL_VALUE = 1, 2
+XL_PRIMARY, XL_SECONDARY = 1, 2
+XL_MAXIMUM = 2
+XL_LEGEND_BOTTOM = -4107
 log = logging.getLogger("xlsx_tools.excel")
 
 
@@ -199,6 +211,16 @@ def fill_areas(table: OutputTable, first_data_row: int = 2) -> dict[str, list[st
     return areas
 
 
+def chart_source(chart: OutputChart) -> str:
+    """The cells a chart plots as one address for `set_source_data`: every row and every column
+    its series refer to (names, categories, values), as a grid of areas ("C1:O1,C5:O5,C9:O9")."""
+    cells: list[CellRange] = [c for s in chart.series for c in (s.name_cell, s.categories_range, s.values_range)]
+    rows = np.unique(np.concatenate([np.arange(c.first_row, c.last_row + 1) for c in cells]))
+    columns = np.unique(np.concatenate([np.arange(c.first_col, c.last_col + 1) for c in cells]))
+    return ",".join(f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
+                    for r1, r2 in _runs(rows) for c1, c2 in _runs(columns))
+
+
 def _fold(name: str) -> str:
     return name.strip().casefold()
 
@@ -324,6 +346,55 @@ class XlwingsWorkbook:
                 sheet.range((2, j), (nrows + 1, j)).wrap_text = True
             sheet.range((2, 1), (nrows + 1, ncols)).rows.autofit()      # rows as tall as their wrapped text
         self._print_setup(sheet, table)
+        self._draw_charts(sheet, table)
+
+    def _draw_charts(self, sheet: Any, table: OutputTable) -> None:
+        """The table's charts, as the file adapter draws them: the tool's earlier charts (named
+        `TOOL_CHART_PREFIX`…) go, every other chart on the sheet stays."""
+        for old in [chart for chart in sheet.charts if str(chart.name).startswith(TOOL_CHART_PREFIX)]:
+            old.delete()
+        for spec in table.charts:
+            from_col, from_row, to_col, to_row = spec.anchor
+            place = sheet.range((from_row + 1, from_col + 1), (to_row, to_col))
+            chart = sheet.charts.add(place.left, place.top, place.width, place.height)
+            chart.name = TOOL_CHART_PREFIX + spec.key
+            chart.set_source_data(sheet.range(chart_source(spec)))
+            chart.chart_type = CHART_TYPES[spec.kind]
+            self._finish_chart(chart, spec)
+
+    @staticmethod
+    def _finish_chart(chart: Any, spec: OutputChart) -> None:
+        """What classic xlwings does not cover, through the COM Chart (Windows): each series points
+        at exactly the cells of the file adapter's chart (Excel's guess from the source data is
+        replaced), the title, a bottom legend for several series, the trend's recovery rate on a
+        right axis, the top list read downwards.  Elsewhere (Excel on macOS) Excel's guess stays
+        and a warning is logged, never failing the refresh that wrote the data."""
+        try:
+            _, com = chart.api
+            while com.SeriesCollection().Count > len(spec.series):
+                com.SeriesCollection(com.SeriesCollection().Count).Delete()
+            while com.SeriesCollection().Count < len(spec.series):
+                com.SeriesCollection().NewSeries()
+            for number, series in enumerate(spec.series, start=1):
+                target = com.SeriesCollection(number)
+                target.Name = "=" + range_ref(series.name_cell)
+                target.XValues = "=" + range_ref(series.categories_range)
+                target.Values = "=" + range_ref(series.values_range)
+            com.HasTitle = True
+            com.ChartTitle.Text = spec.title
+            com.HasLegend = len(spec.series) > 1
+            if com.HasLegend:
+                com.Legend.Position = XL_LEGEND_BOTTOM
+            com.Axes(XL_VALUE, XL_PRIMARY).TickLabels.NumberFormat = VALUE_FORMAT
+            if spec.kind == "trend":
+                com.SeriesCollection(2).AxisGroup = XL_SECONDARY
+                com.Axes(XL_VALUE, XL_SECONDARY).TickLabels.NumberFormat = RATE_FORMAT
+            if spec.kind == "top_bars":
+                categories = com.Axes(XL_CATEGORY, XL_PRIMARY)
+                categories.ReversePlotOrder = True
+                categories.Crosses = XL_MAXIMUM      # the value axis stays at the bottom
+        except Exception:
+            log.warning("chart %s left as Excel drew it from its source data", spec.key, exc_info=True)
 
     def _print_setup(self, sheet: Any, table: OutputTable) -> None:
         """The file writer's print setup (see `sheet_xml`), through Excel's PageSetup object.

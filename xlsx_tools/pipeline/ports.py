@@ -32,7 +32,9 @@ class WorkbookPort(Protocol):
 
     def read_sheet(self, name: str) -> RawSheet: ...
 
-    def write_table(self, table: OutputTable, replaces: str | None = None) -> None: ...
+    def write_table(self, table: OutputTable, replaces: str | None = None) -> None:
+        """Stage `table`, with its charts (`table.charts`): the adapter replaces the tool's charts on
+        that sheet and leaves the user's."""
 
     def commit(self, output: str | os.PathLike | None = None,
                progress: Progress | None = None, status_if_saved: int | None = None) -> Path | None:

@@ -39,8 +39,8 @@ CUSTOMER_FIELD_LABELS: dict[str, Label] = {
     "address": i18n.CUSTOMER_COLUMNS["address"],
 }
 # Letters whose template states each currency in its own table (issue 12); an installment
-# agreement is in one currency, whichever it is; the case review states CNY only.
-PER_CURRENCY_KINDS = frozenset({"reminder", "demand", "lawyer", "confirmation"})
+# agreement is in one currency, whichever it is; the S5 legal drafts state CNY only.
+PER_CURRENCY_KINDS = frozenset({"reminder", "demand", "lawyer", "confirmation", "case_review"})
 ONE_CURRENCY_KINDS = frozenset({"plan"})
 
 def customer_record(result: RefreshResult, job: LetterJob) -> dict[str, str]:

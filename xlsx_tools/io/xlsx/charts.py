@@ -22,6 +22,8 @@ from lxml import etree
 from ...core.tables import CellRange, OutputChart, column_letter
 
 TOOL_CHART_PREFIX = "xlsx-tools:"
+#: Number formats of the value axes: money in whole yuan; the recovery rate, a percentage figure.
+VALUE_FORMAT, RATE_FORMAT = "#,##0", "0.00"
 
 NS_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 NS_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -65,7 +67,7 @@ class Series:
 
 # ----- chart parts ------------------------------------------------------------------------------
 def bar_chart(title: str, series: Sequence[Series], *, stacked: bool, horizontal: bool,
-              number_format: str = "#,##0") -> bytes:
+              number_format: str = VALUE_FORMAT) -> bytes:
     """A clustered or stacked bar (horizontal) or column (vertical) chart part.
 
     Horizontal bars list the first category at the top, as a ranking reads.
@@ -82,7 +84,7 @@ def bar_chart(title: str, series: Sequence[Series], *, stacked: bool, horizontal
     return _chart_space(title, plot, legend=len(series) > 1)
 
 
-def trend_chart(title: str, balance: Series, rate: Series, *, balance_format: str = "#,##0",
+def trend_chart(title: str, balance: Series, rate: Series, *, balance_format: str = VALUE_FORMAT,
                 rate_format: str = "0%") -> bytes:
     """Overdue balance as a line on the left axis, recovery rate as a line on a right axis."""
     plot = ('<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>'
@@ -254,7 +256,7 @@ def placed_chart(chart: OutputChart) -> PlacedChart:
     series = [Series(s.name, range_ref(s.name_cell), s.categories, range_ref(s.categories_range), s.values,
                      range_ref(s.values_range)) for s in chart.series]
     if chart.kind == "trend":
-        xml = trend_chart(chart.title, series[0], series[1], rate_format="0.00")
+        xml = trend_chart(chart.title, series[0], series[1], rate_format=RATE_FORMAT)
     else:
         xml = bar_chart(chart.title, series, stacked=chart.kind == "stacked_columns",
                         horizontal=chart.kind == "top_bars")
