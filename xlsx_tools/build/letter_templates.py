@@ -27,6 +27,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import nsmap as docx_nsmap
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from ..core import i18n
@@ -93,10 +94,15 @@ class Letter:
         self._setup_page(header_text, letterhead)
 
     def keep(self) -> None:
-        """Start a block that stays together and with the paragraph before it."""
+        """Start a block that stays together and with the paragraph before it; after a table, with
+        the table's last row, so a sign-off under a long table never stands alone on a page."""
         previous = self.doc.paragraphs[-1] if self.doc.paragraphs else None
         if previous is not None:
             previous.paragraph_format.keep_with_next = True
+            table = previous._p.getprevious()
+            if table is not None and table.tag == qn("w:tbl"):
+                for paragraph in table.findall(qn("w:tr"))[-1].iter(qn("w:p")):
+                    Paragraph(paragraph, None).paragraph_format.keep_with_next = True
         self._keeping = True
 
     def end_keep(self) -> None:
