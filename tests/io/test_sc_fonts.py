@@ -65,3 +65,23 @@ def test_nothing_to_copy_leaves_libreoffice_fonts_alone(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert sc_fonts.fontconfig_file() is None
     assert not (tmp_path / "xlsx_tools").exists()
+
+
+def test_an_unwritable_cache_folder_falls_back_to_the_temp_folder(monkeypatch, tmp_path):
+    if shutil.which("fc-list") is None:
+        pytest.skip("fontconfig not installed")
+    base = tmp_path / "fonts.conf"
+    base.write_text("<fontconfig/>", encoding="utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(base))
+    monkeypatch.setattr(sc_fonts, "_sc_faces_in_collections", lambda: [(base, 2)])
+    home, temp = tmp_path / "home", tmp_path / "temp"
+    monkeypatch.setattr(sc_fonts, "_cache_roots", lambda: (home, temp))
+
+    def build(root, ready, faces, base_config):
+        if root == home:
+            raise PermissionError(root)
+        ready.mkdir(parents=True)
+        (ready / "fonts.conf").write_text("<fontconfig/>", encoding="utf-8")
+
+    monkeypatch.setattr(sc_fonts, "_build", build)
+    assert sc_fonts.fontconfig_file().parent.parent == temp

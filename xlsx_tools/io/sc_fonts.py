@@ -13,7 +13,8 @@ fontconfig file that adds those fonts and hides the SC faces inside the collecti
 `convert_to_pdf` runs LibreOffice with FONTCONFIG_FILE pointing at it.  Same glyphs, honest name.
 
 The fonts are made once per installed font version, in the user's cache folder
-(~/.cache/xlsx_tools/sc-fonts/<version key>/, ~4 faces of 20-25 MB).  Anything missing (no
+(~/.cache/xlsx_tools/sc-fonts/<version key>/: 4 faces, 81 MB, ~7 s on first use; or the temp
+folder when the home cannot be written).  Anything missing (no
 fontconfig, no Noto CJK collection, an unwritable cache) leaves LibreOffice's fonts as they are.
 """
 from __future__ import annotations
@@ -101,8 +102,10 @@ def _sc_faces_in_collections() -> list[tuple[Path, int]]:
     return sorted(faces)
 
 
-def _cache_root() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "xlsx_tools" / "sc-fonts"
+def _cache_roots() -> tuple[Path, Path]:
+    """The user's cache folder, then one in the temp folder (a home that cannot be written)."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return home / "xlsx_tools" / "sc-fonts", Path(tempfile.gettempdir()) / f"xlsx_tools-sc-fonts-{os.getuid()}"
 
 
 def _key(faces: list[tuple[Path, int]], base_config: Path) -> str:
@@ -134,11 +137,16 @@ def fontconfig_file() -> Path | None:
         faces = _sc_faces_in_collections()
         if not faces or not base_config.exists():
             return None
-        root = _cache_root()
-        ready = root / _key(faces, base_config)
-        if not (ready / "fonts.conf").exists():
-            _build(root, ready, faces, base_config)
-        return ready / "fonts.conf"
+        key = _key(faces, base_config)
+        for root in _cache_roots():
+            ready = root / key
+            try:
+                if not (ready / "fonts.conf").exists():
+                    _build(root, ready, faces, base_config)
+                return ready / "fonts.conf"
+            except OSError:     # unwritable or full: try the next folder
+                continue
+        return None
     except Exception:       # noqa: BLE001 - a font problem must never stop the PDF; it keeps the old names
         return None
 
