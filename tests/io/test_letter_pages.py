@@ -26,12 +26,19 @@ from xlsx_tools.io.letters_docx import TemplateSet
 from xlsx_tools.io.pdf import convert_to_pdf
 
 LANGS = ("zh", "en")
+# Longer letters (kind, invoices) that run onto a second page, where a sign-off or a slip could split.
+LONG = (("demand", 12), ("confirmation", 12), ("confirmation", 26), ("case_review", 12), ("case_review", 26))
 
 
-def _eight_invoices(kind: str, lang: str, individual: bool = False) -> dict:
+def _eight_invoices(kind: str, lang: str, individual: bool = False, count: int = 8) -> dict:
+    """The sample letter with `count` invoices, in the letter-wide list and in its currency table
+    (the demand, reminder and confirmation draw their table from the latter)."""
     context = copy.deepcopy(sample_context(kind, lang))
     first = context["invoices"][0]
-    context["invoices"][:] = [dict(first, no=f"INV-2026-{n:04d}") for n in range(1, 9)]   # also the CNY table's
+    context["invoices"] = [dict(first, no=f"INV-2026-{n:04d}") for n in range(1, count + 1)]
+    for table in context.get("currency_tables", []):
+        table["invoices"] = context["invoices"]
+        table["words"] = "人民币壹万陆仟肆佰零玖元玖角贰分"
     context["customer"]["individual"] = individual
     context["total_words"] = "人民币壹万陆仟肆佰零玖元玖角贰分"          # 角: the glyph Japanese faces draw differently
     return context
@@ -65,6 +72,10 @@ def pdfs(tmp_path_factory) -> dict[tuple[str, str], Path]:
         path = folder / f"{lang}_case_review_two_currencies.docx"
         path.write_bytes(templates.render("case_review", _case_review_in_cny_and_usd(lang)))
         documents[lang, "case_review_two_currencies"] = path
+        for kind, count in LONG:
+            path = folder / f"{lang}_{kind}_{count}.docx"
+            path.write_bytes(templates.render(kind, _eight_invoices(kind, lang, count=count)))
+            documents[lang, f"{kind}/{count}"] = path
     out = convert_to_pdf(list(documents.values()), folder)
     return dict(zip(documents, out))
 
@@ -86,29 +97,58 @@ def test_demand_and_reminder_with_eight_invoices_fit_one_a4_page(pdfs, lang, kin
     assert pages(pdfs[lang, kind]) == 1
 
 
+def _bodies(texts: list[str]) -> list[str]:
+    """Each page's text without the running header that every page of a multi-page letter starts with."""
+    if len(texts) < 2:
+        return texts
+    header = texts[0][:next((n for n, chars in enumerate(zip(*texts)) if len(set(chars)) > 1),
+                            min(map(len, texts)))]
+    return [text[len(header):] for text in texts]
+
+
+def _page_of(texts: list[str], position: int) -> int:
+    """The page (0-based) holding character `position` of "".join(texts)."""
+    for page, text in enumerate(texts):
+        if position < len(text):
+            return page
+        position -= len(text)
+    raise ValueError(position)
+
+
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("kind", ["confirmation", "personal"])
+@pytest.mark.parametrize("kind", ["confirmation", "personal", "confirmation/12", "confirmation/26"])
 def test_confirmation_is_at_most_two_pages_with_the_reply_slip_whole_on_one(pdfs, lang, kind):
-    texts = page_texts(pdfs[lang, kind])
-    assert len(texts) <= (1 if kind == "confirmation" else 2)      # a company's eight invoices and slip: one page
+    """The slip ends the letter, so it is whole when its title is on the last page."""
+    texts = _bodies(page_texts(pdfs[lang, kind]))
+    if kind == "confirmation":
+        assert len(texts) == 1                 # a company's eight invoices and its slip: one page
+    elif kind != "confirmation/26":
+        assert len(texts) <= 2
     slip = ("回执", "「信息证明无误」", "不符项目及具体内容") if lang == "zh" else \
         ("REPLY", "Informationcorrect", "Itemsanddetails")
-    assert [n for n, text in enumerate(texts) if all(part in text for part in slip)], texts
+    assert all(part in texts[-1] for part in slip), texts
+    assert _page_of(texts, "".join(texts).rfind(slip[0])) == len(texts) - 1, texts
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("kind", ["demand", "reminder", "confirmation", "case_review"])
-def test_signature_block_never_stands_alone_on_a_page(pdfs, lang, kind):
-    """The page that carries the seal and date also carries body text before the contact line."""
-    context = sample_context(kind, lang)
+@pytest.mark.parametrize("kind", ["demand", "reminder", "confirmation", "case_review",
+                                  *(f"{kind}/{count}" for kind, count in LONG)])
+def test_signature_block_is_whole_on_a_page_after_body_text(pdfs, lang, kind):
+    """From the contact (or "prepared by") line to the date, the sign-off is on one page, and that
+    page carries body text of the letter before it (not only the running header)."""
+    letter = kind.split("/")[0]
     date = "2026年11月11日" if lang == "zh" else "11November2026"
-    contact = ("联系人：李娜电话" if lang == "zh" else "Contact:LiNa") if kind != "case_review" else \
+    contact = ("联系人：李娜电话" if lang == "zh" else "Contact:LiNa") if letter != "case_review" else \
         ("编制：" if lang == "zh" else "Preparedby:")
-    header = re.sub(r"\s+", "", context["company"]["email"]) if kind != "case_review" else "内部资料"
-    for text in page_texts(pdfs[lang, kind]):
-        if date in text and contact in text:
-            body = text.split(header, 1)[-1] if kind != "case_review" else text
-            assert len(body.split(contact)[0]) >= 20, f"the sign-off stands alone: {text!r}"
+    texts = _bodies(page_texts(pdfs[lang, kind]))
+    joined = "".join(texts)
+    start = joined.rfind(contact)
+    end = joined.find(date, start)
+    assert 0 <= start < end, texts
+    page = _page_of(texts, start)
+    assert _page_of(texts, end) == page, f"the sign-off splits across pages: {texts!r}"
+    offset = sum(map(len, texts[:page]))
+    assert len(texts[page][:start - offset]) >= 20, f"the sign-off stands alone: {texts[page]!r}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -166,14 +206,17 @@ def _one_glyph_docx(path: Path, font: str | None) -> Path:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_chinese_text_renders_with_simplified_chinese_faces(pdfs, lang, tmp_path):
-    """Noto CJK ships every region in one collection, so `pdffonts` names them all "jp"; the glyph
-    tells them apart: 角 (in every 大写 amount) must be the SC glyph, never the JP one."""
+    """`pdffonts` names every CJK font of the letter as a Simplified Chinese face (Debian's Noto CJK
+    collections name their shared outlines "jp"; io/sc_fonts.py gives LibreOffice the SC faces
+    under their own names), and the glyph agrees: 角 (in every 大写 amount) is the SC glyph,
+    never the JP one."""
     if shutil.which("pdffonts") is None:
         pytest.skip("pdffonts (poppler-utils) not installed")
     listing = subprocess.run(["pdffonts", str(pdfs[lang, "demand"])], capture_output=True, text=True,
                              check=True).stdout
-    cjk = [line.split()[0] for line in listing.splitlines()[2:] if "CJK" in line]
-    assert cjk and all(re.search(r"Noto(Serif|Sans)CJK", name) for name in cjk), listing
+    names = [line.split()[0].split("+")[-1] for line in listing.splitlines()[2:]]
+    cjk = [name for name in names if not name.startswith(("Liberation", "DejaVu", "Times", "Arial"))]
+    assert cjk and all(re.fullmatch(r"Noto(Serif|Sans)CJKsc-\w+(-\w+)?", name) for name in cjk), listing
     references = convert_to_pdf([_one_glyph_docx(tmp_path / "sc.docx", "Noto Serif CJK SC"),
                                  _one_glyph_docx(tmp_path / "jp.docx", "Noto Serif CJK JP")], tmp_path)
     (sc,), (jp,) = (_cids(pdf) for pdf in references)

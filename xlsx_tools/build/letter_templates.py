@@ -27,6 +27,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import nsmap as docx_nsmap
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from ..core import i18n
@@ -93,11 +94,31 @@ class Letter:
         self._setup_page(header_text, letterhead)
 
     def keep(self) -> None:
-        """Start a block that stays together and with the paragraph before it."""
-        previous = self.doc.paragraphs[-1] if self.doc.paragraphs else None
-        if previous is not None:
-            previous.paragraph_format.keep_with_next = True
+        """Start a block that stays together and with what comes before it: the paragraph, or after
+        a table the table's last row, so a sign-off under a long table never stands alone on a page.
+        docxtpl's `{%p ...%}` lines vanish when rendered, so they are looked through; a paragraph
+        behind one may vanish too, so the element before it is kept with it as well."""
+        self._keep_previous(self.doc.element.body[:-1][::-1])      # the body ends with its sectPr
         self._keeping = True
+
+    @staticmethod
+    def _keep_previous(elements: Sequence) -> None:
+        conditional = False
+        for element in elements:
+            if element.tag == qn("w:tbl"):
+                for paragraph in element.findall(qn("w:tr"))[-1].iter(qn("w:p")):
+                    Paragraph(paragraph, None).paragraph_format.keep_with_next = True
+                return
+            if element.tag != qn("w:p"):
+                return
+            paragraph = Paragraph(element, None)
+            if paragraph.text.startswith("{%p"):
+                conditional = True
+                continue
+            paragraph.paragraph_format.keep_with_next = True
+            if not conditional:
+                return
+            conditional = False
 
     def end_keep(self) -> None:
         self._keeping = False

@@ -8,6 +8,9 @@ so it neither disturbs nor waits for a LibreOffice the user has open.  The profi
 carries a font replacement table that maps the Windows CJK fonts the templates name
 (SimSun, SimHei, ...) to Noto CJK SC (Debian `fonts-noto-cjk`) when those are not
 installed, so Chinese renders with Simplified Chinese glyphs and nothing is missing.
+Where Noto CJK comes as one collection per weight (Debian), LibreOffice runs with a fontconfig
+file that gives it the SC faces as standalone fonts under their own names (io/sc_fonts.py), so
+the PDF lists NotoSerifCJKsc-… rather than the collection's shared "jp" name.
 
 The letters are converted one PDF per letter and then joined, so each letter keeps
 its own header, footer and page numbering ("page 1 of 2").
@@ -21,6 +24,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 from typing import Callable, Sequence
+
+from .sc_fonts import fontconfig_file
 
 __all__ = ["PdfUnavailable", "PdfFailed", "find_soffice", "convert_to_pdf", "join_pdfs", "batch_pdf", "SOFFICE_PACKAGE",
            "PDFUNITE_PACKAGE", "CJK_FONT_PACKAGE"]
@@ -107,6 +112,9 @@ def convert_to_pdf(documents: Sequence[str | os.PathLike], out_dir: str | os.Pat
                    *[str(p) for p in paths]]
         env = dict(os.environ)
         env.pop("PYTHONPATH", None)    # LibreOffice's own Python must not pick up ours
+        fonts = fontconfig_file()
+        if fonts is not None:
+            env["FONTCONFIG_FILE"] = str(fonts)
         try:
             completed = subprocess.run(command, capture_output=True, text=True, timeout=limit, env=env,
                                        stdin=subprocess.DEVNULL)
