@@ -8,7 +8,6 @@ import sys
 import types
 
 import pytest
-import xlwings as xw
 
 from tests.excel.conftest import TODAY
 from tests.fakes.xlwings_fake import CellError, FakeBook, install_caller
