@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import xlwings as xw  # noqa: E402
 
 from tests.fakes.xlwings_fake import FakeBook  # noqa: E402
-from tests.fakes.xlwings_udf import com_arguments, install_windows_udfs, shown, udf_call  # noqa: E402
+from tests.fakes.xlwings_udf import com_arguments, install_windows_udfs, shown, spill, udf_call  # noqa: E402
 from xlsx_tools.excel import functions  # noqa: E402
 
 AS_OF = dt.datetime(2026, 11, 28)
@@ -96,8 +96,7 @@ def excel_calls(book: FakeBook, calls: list[tuple[list, Any]]) -> dict[str, Any]
         result = udf_call(udf, arguments)
         done = time.process_time()
         cells = shown(result)
-        target.sheet.range((target.row, target.column),
-                           (target.row + len(cells) - 1, target.column)).value = cells
+        spill(target, cells)
         com += (got - start) + (time.process_time() - done)
         python += done - got
         answers.extend(cells)

@@ -11,7 +11,8 @@ import pytest
 
 from tests.excel.conftest import TODAY
 from tests.fakes.xlwings_fake import CellError, FakeBook, install_caller
-from tests.fakes.xlwings_udf import ComTime, com_arguments, install_windows_udfs, udf_call
+from tests.fakes.xlwings_udf import (ComTime, com_arguments, com_value, install_windows_udfs, read_argument, udf_call,
+                                      write_result)
 from xlsx_tools.core import i18n
 from xlsx_tools.core.policy import DEFAULT_POLICY
 from xlsx_tools.excel import functions as f
@@ -426,3 +427,14 @@ def test_range_arguments_arrive_raw_from_com_and_give_the_single_cell_answers(wi
     assert days[0] == [10] and days[1] == [""]
     wrong = udf_call(module.XT_STAGE_NAME, com_arguments((sheet.range("A1"), "en")))[0][0]
     assert "unknown stage '2026-11-18 00:00:00'" in wrong              # the cell's own date, not UTC-stamped
+
+
+def test_the_fake_udf_path_converts_as_xlwings_does():
+    """The default converter (xlwings' own pipeline) rebuilds COM dates as naive datetimes and
+    reads error cells as blanks; "raw" hands COM's values over; a result's None shows as ""."""
+    sheet = excel_ledger().sheets["Ledger"]
+    column = com_value(sheet.range("A1:A4"))
+    assert read_argument(column, {}) == [day(10), None, day(40), None]
+    assert read_argument(column, {"convert": "raw"}) is column
+    assert read_argument(com_value(sheet.range("A1")), {}) == day(10)
+    assert write_result([[1], [None]], {}) == [[1], [""]] and write_result(None, {}) == [[""]]

@@ -17,8 +17,8 @@ What happens in Excel, and where the time goes:
 3. The function runs; its result goes through xlwings' write pipeline for the ``@xw.ret``
    options (by default ``prepare_xl_data_element`` per cell: None and NaN to "", numpy
    numbers to float) and back through COM to Excel, which shows the values as they are: a
-   UDF's result is never parsed like typed text (`shown` models that; the fake sheet's
-   ``range.value = ...`` models a macro writing cells, a different path).
+   UDF's result is never parsed like typed text (`shown` and `spill` model that; the fake
+   sheet's ``range.value = ...`` models a macro writing cells, a different path).
 """
 from __future__ import annotations
 
@@ -196,6 +196,15 @@ def shown(result: Any) -> list[list[Any]]:
 
     rows = result if isinstance(result, list) else [[result]]
     return [[cell(value) for value in row] for row in rows]
+
+
+def spill(target: FakeRange, cells: list[list[Any]]) -> None:
+    """Excel showing `shown` cells from `target`'s top-left cell down and right (stored as they
+    are: ``range.value = …``, a macro's write, would parse text like a typed entry)."""
+    r1, c1 = target.row, target.column
+    for r, row in enumerate(cells, start=r1):
+        for c, value in enumerate(row, start=c1):
+            target.sheet._set(r, c, value)
 
 
 def install_windows_udfs(monkeypatch: Any) -> types.ModuleType:
