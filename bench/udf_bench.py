@@ -2,21 +2,34 @@
 
     python bench/udf_bench.py                 # 100,000-row range call, and 1,000 rows: range vs single
     python bench/udf_bench.py --rows 20000
+    python bench/udf_bench.py --no-freeze     # let the garbage collector sweep the fake workbooks too
 
-Runs through the fake xlwings surface (tests/fakes): the ledger's columns are read from a
-fake sheet as xlwings hands them to a UDF (datetime, float, str, None) and the answers are
-written back to a fake sheet, so the conversions are part of the time.  The caller's Policy
-sheet is read once per call (as inside Excel, the cache is emptied before each call).
+Each call goes the way Excel calls a UDF through classic xlwings (tests/fakes/xlwings_udf.py):
+the ranges' values as pywin32 hands them over (a tuple of row tuples, dates as aware datetimes,
+error cells as int codes), xlwings' own conversion pipeline for the options the function
+declares (its range arguments are "raw"; as_of goes through the default converter), the
+function, and xlwings' own write pipeline for the result (None -> "" per cell).  "Python time"
+is the conversions and the function: what the xlwings COM server spends per call.  The fake's
+stand-in for COM (building pywin32's values from the fake sheet, storing the answers as Excel
+shows them) is C code in pywin32 and Excel, so it is counted apart.  The caller's Policy sheet
+is read once per call (the cache is emptied before each call).  The fake workbooks are frozen
+out of Python's garbage collector: in Excel the cells live in Excel's process.
 
-Times are CPU seconds of this process (time.process_time), so that other jobs on the machine
-count as little as possible.  Measured on the 2-core dev machine (2026-11, load average ~12):
-    100,000-row XT_STAGE range call: 2.2-3.4 s, of which the function 0.5-0.6 s (target < 2 s)
-    1,000 rows: range call 83 ms, 1,000 single-cell calls 47.6 s -> 576x (target >= 50x)
+Times are CPU seconds of this process (time.process_time), the best of 3 for the range calls,
+so that other jobs on the machine count as little as possible.  Measured on the 2-core dev
+machine (2026-11-30, load average about 3 from other jobs):
+    100,000-row XT_STAGE range call: 0.83 s of Python (target < 2 s): the function 0.62 s,
+        xlwings' conversions 0.21 s; the fake's COM stand-in 1.68 s more
+    1,000 rows: range call 64.7 ms, 1,000 single-cell calls 32.8 s -> 506x (target >= 50x)
+    three runs: 0.83-0.85 s for 100,000 rows; 478x-826x at 1,000 rows
+    --no-freeze (load about 4): 100,000 rows 1.23 s of Python
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
+import importlib
 import sys
 import time
 from pathlib import Path
@@ -29,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import xlwings as xw  # noqa: E402
 
 from tests.fakes.xlwings_fake import FakeBook  # noqa: E402
+from tests.fakes.xlwings_udf import com_arguments, install_windows_udfs, shown, spill, udf_call  # noqa: E402
 from xlsx_tools.excel import functions  # noqa: E402
 
 AS_OF = dt.datetime(2026, 11, 28)
@@ -55,79 +69,113 @@ def ledger_book(rows: int, seed: int = 1) -> FakeBook:
         hold = AS_OF + dt.timedelta(days=5) if status == "hold" else None
         block.append([due, float(rng.integers(-500, 500_000)) / 100, status, hold])
     ledger.range("A2").value = block
+    as_of_cell(book).value = AS_OF
     return book
 
 
-def columns(book: FakeBook, rows: int) -> list[Any]:
-    """The four columns as xlwings passes them to a UDF (a one-column range is a flat list)."""
-    sheet = book.sheets["Ledger"]
-    return [sheet.range((2, c), (rows + 1, c)).value for c in range(1, 5)]
+def as_of_cell(book: FakeBook) -> Any:
+    """The cell holding the as-of date (a formula would refer to it)."""
+    return book.sheets["Ledger"].range("H1")
 
 
-def range_call(book: FakeBook, rows: int) -> tuple[float, list]:
-    """Read the columns, one XT_STAGE call, spill the answers: the seconds and the answers."""
-    functions._policy_cache.clear()
-    start = time.process_time()
-    due, amount, status, hold = columns(book, rows)
-    called = time.process_time()
-    answers = functions.XT_STAGE(due, amount, status, hold, AS_OF)
-    range_call.function_seconds = time.process_time() - called      # the UDF alone, without conversions
-    book.sheets["Ledger"].range("F2").value = answers
-    return time.process_time() - start, answers
+class Timed:
+    """The UDF with its own seconds recorded (xlwings reads ``__xlfunc__`` off it, as off the UDF)."""
+
+    def __init__(self, function: Callable) -> None:
+        self.function, self.__xlfunc__, self.seconds = function, function.__xlfunc__, 0.0
+
+    def __call__(self, *arguments: Any) -> Any:
+        start = time.process_time()
+        try:
+            return self.function(*arguments)
+        finally:
+            self.seconds += time.process_time() - start
 
 
-def single_calls(book: FakeBook, rows: int) -> tuple[float, list]:
-    """One XT_STAGE call per row, each reading its cells and writing its answer."""
-    functions._policy_cache.clear()
-    sheet = book.sheets["Ledger"]
+def excel_calls(book: FakeBook, calls: list[tuple[list, Any]]) -> dict[str, Any]:
+    """Excel calling XT_STAGE once per (argument ranges, answer cell): CPU seconds of the Python
+    side (xlwings' conversions and the function), of the function alone, and of the fake's
+    stand-in for COM (pywin32 reading the ranges and Excel storing the answers), and the answers."""
+    functions._policy_cache.clear()          # inside Excel the Policy is read once per call
+    udf = Timed(functions.XT_STAGE)
+    python = com = 0.0
     answers = []
-    start = time.process_time()
-    for r in range(2, rows + 2):
-        due, amount, status, hold = sheet.range((r, 1), (r, 4)).value
-        answer = functions.XT_STAGE(due, amount, status, hold, AS_OF)
-        sheet.range((r, 7)).value = answer
-        answers.append([answer])
-    return time.process_time() - start, answers
+    for ranges, target in calls:
+        start = time.process_time()
+        arguments = com_arguments(ranges)
+        got = time.process_time()
+        result = udf_call(udf, arguments)
+        done = time.process_time()
+        cells = shown(result)
+        spill(target, cells)
+        com += (got - start) + (time.process_time() - done)
+        python += done - got
+        answers.extend(cells)
+    return {"python": python, "function": udf.seconds, "com": com, "answers": answers}
 
 
-def best(run: Callable[[], tuple[float, list]], repeat: int) -> tuple[float, list]:
-    results = [run() for _ in range(repeat)]
-    return min(seconds for seconds, _ in results), results[0][1]
+def range_call(book: FakeBook, rows: int) -> dict[str, Any]:
+    """One XT_STAGE call over whole columns, spilling the answers from F2."""
+    sheet = book.sheets["Ledger"]
+    ranges = [sheet.range((2, c), (rows + 1, c)) for c in range(1, 5)] + [as_of_cell(book)]
+    return excel_calls(book, [(ranges, sheet.range("F2"))])
 
 
-def measure(large: int = 100_000, small: int = 1_000) -> dict[str, float]:
-    """The issue's two figures: seconds for a `large`-row range call; single/range ratio at `small` rows."""
+def single_calls(book: FakeBook, rows: int) -> dict[str, Any]:
+    """One XT_STAGE call per row (column G), each on that row's cells."""
+    sheet = book.sheets["Ledger"]
+    return excel_calls(book, [([sheet.range((r, c)) for c in range(1, 5)] + [as_of_cell(book)], sheet.range((r, 7)))
+                              for r in range(2, rows + 2)])
+
+
+def best(run: Callable[[], dict[str, Any]], repeat: int) -> dict[str, Any]:
+    """The run with the least Python time."""
+    return min((run() for _ in range(repeat)), key=lambda found: found["python"])
+
+
+def measure(large: int = 100_000, small: int = 1_000, repeat: int = 3, freeze: bool = True) -> dict[str, Any]:
+    """The issue's two figures: a `large`-row range call (best of `repeat`); single/range ratio at `small` rows."""
+    global functions
     import pytest
     patch = pytest.MonkeyPatch()
     try:
-        big = ledger_book(large)
+        install_windows_udfs(patch)                    # xlwings' real decorators: the declared converters
+        functions = importlib.reload(functions)
+        big, few = ledger_book(large), ledger_book(small, seed=2)
+        # The cells live in Excel's process, not Python's: keep the fake books out of the
+        # garbage collector's sweeps, which would otherwise scan their million objects.
+        if freeze:
+            gc.collect()
+            gc.freeze()
         patch.setattr(xw.Book, "caller", classmethod(lambda cls: big))
-        large_seconds, _ = best(lambda: range_call(big, large), 2)
-        function_seconds = range_call.function_seconds
-        few = ledger_book(small, seed=2)
+        large_run = best(lambda: range_call(big, large), repeat)
         patch.setattr(xw.Book, "caller", classmethod(lambda cls: few))
-        range_seconds, spilled = best(lambda: range_call(few, small), 3)
-        single_seconds, one_by_one = single_calls(few, small)
-        assert spilled == one_by_one, "the range call must equal the single-cell calls"
+        small_run = best(lambda: range_call(few, small), repeat)
+        single_run = single_calls(few, small)
+        assert small_run["answers"] == single_run["answers"], "the range call must equal the single-cell calls"
     finally:
+        gc.unfreeze()
         patch.undo()
-    return {"large_rows": large, "large_seconds": large_seconds, "function_seconds": function_seconds,
-            "small_rows": small,
-            "small_range_seconds": range_seconds, "small_single_seconds": single_seconds,
-            "speedup": single_seconds / range_seconds}
+        functions = importlib.reload(functions)
+    return {"large_rows": large, "large": large_run, "small_rows": small, "small": small_run, "single": single_run,
+            "speedup": single_run["python"] / small_run["python"]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--no-freeze", action="store_true",
+                        help="let the garbage collector sweep the fake workbooks too (slower, less like Excel)")
     args = parser.parse_args()
-    found = measure(args.rows, args.small)
-    print(f"{found['large_rows']:,}-row XT_STAGE range call: {found['large_seconds']:.2f} s "
-          f"(the function itself {found['function_seconds']:.2f} s, the rest reading and writing cells)")
-    print(f"{found['small_rows']:,} rows: range call {found['small_range_seconds'] * 1000:.1f} ms, "
-          f"{found['small_rows']:,} single calls {found['small_single_seconds']:.2f} s "
-          f"-> {found['speedup']:.0f}x faster")
+    found = measure(args.rows, args.small, freeze=not args.no_freeze)
+    large, small, single = found["large"], found["small"], found["single"]
+    conversions = large["python"] - large["function"]
+    print(f"{found['large_rows']:,}-row XT_STAGE range call: {large['python']:.2f} s of Python "
+          f"(the function {large['function']:.2f} s, xlwings' conversions {conversions:.2f} s); "
+          f"the fake's COM stand-in {large['com']:.2f} s more")
+    print(f"{found['small_rows']:,} rows: range call {small['python'] * 1000:.1f} ms, "
+          f"{found['small_rows']:,} single calls {single['python']:.2f} s -> {found['speedup']:.0f}x faster")
 
 
 if __name__ == "__main__":

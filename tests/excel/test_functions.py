@@ -8,10 +8,11 @@ import sys
 import types
 
 import pytest
-import xlwings as xw
 
 from tests.excel.conftest import TODAY
-from tests.fakes.xlwings_fake import FakeBook, install_caller
+from tests.fakes.xlwings_fake import CellError, FakeBook, install_caller
+from tests.fakes.xlwings_udf import (ComTime, com_arguments, com_value, install_windows_udfs, read_argument, udf_call,
+                                      write_result)
 from xlsx_tools.core import i18n
 from xlsx_tools.core.policy import DEFAULT_POLICY
 from xlsx_tools.excel import functions as f
@@ -348,22 +349,7 @@ def test_table_functions_on_small_ranges():
 @pytest.fixture
 def windows_udfs(monkeypatch):
     """xlwings' real Windows UDF decorators (xlwings.udfs), with pywin32 stubbed: nothing is called."""
-    pythoncom = types.ModuleType("pythoncom")
-    pythoncom.CoInitialize = lambda: None
-    pywintypes = types.ModuleType("pywintypes")
-    pywintypes.com_error = Exception
-    win32com = types.ModuleType("win32com")
-    client = types.ModuleType("win32com.client")
-    client.Dispatch = lambda *args: None
-    win32com.client = client
-    for name, module in {"pythoncom": pythoncom, "pywintypes": pywintypes, "win32com": win32com,
-                         "win32com.client": client}.items():
-        monkeypatch.setitem(sys.modules, name, module)
-    monkeypatch.delitem(sys.modules, "xlwings.udfs", raising=False)
-    udfs = importlib.import_module("xlwings.udfs")
-    monkeypatch.setattr(xw, "func", udfs.xlfunc)
-    monkeypatch.setattr(xw, "arg", udfs.xlarg)
-    monkeypatch.setattr(xw, "ret", udfs.xlret)
+    udfs = install_windows_udfs(monkeypatch)
     module = importlib.reload(f)
     yield udfs, module
     monkeypatch.undo()
@@ -404,3 +390,51 @@ def test_excel_sees_ten_documented_functions_with_the_issue_signatures(windows_u
                       "Optional lang)"):
         assert signature in code
     assert module.XT_STAGE(day(10), 100.0, None, None, AS_OF) == "S3"     # still plain functions
+
+
+# ------------------------------------------------------------------ through xlwings' UDF path, as Excel calls them
+def excel_ledger() -> FakeBook:
+    """Due dates, amounts and statuses as cells, with a blank row and error cells (#N/A, #DIV/0!)."""
+    book = FakeBook("C:/books/udf.xlsm")
+    sheet = book.sheets.add("Ledger")
+    sheet.range("A1").value = [[day(10), 100.0, None], [None, None, None], [day(40), 5.0, "争议"],
+                               [day(100), 7.0, None], [day(1), 3.0, None]]
+    sheet.cells[(4, 1)] = CellError("#N/A")          # a due date looked up from a sheet that lacks it
+    sheet.cells[(5, 3)] = CellError("#DIV/0!")
+    return book
+
+
+def test_range_arguments_arrive_raw_from_com_and_give_the_single_cell_answers(windows_udfs):
+    """Range arguments are declared "raw": the function gets COM's values (a tuple of row tuples,
+    dates as aware datetimes, error cells as int codes) and turns each into the refresh's cell
+    text; an error cell fails its row only; blanks come back blank."""
+    _, module = windows_udfs
+    assert module.XT_STAGE.__xlfunc__["argmap"]["due_date"]["options"] == {"convert": "raw"}
+    sheet = excel_ledger().sheets["Ledger"]
+    due, amount, status = (sheet.range((1, c), (5, c)) for c in (1, 2, 3))
+    arguments = com_arguments((due, amount, status, None, AS_OF))
+    assert isinstance(arguments[0], tuple) and isinstance(arguments[0][0][0], ComTime)
+    assert arguments[0][0][0].tzinfo is not None and type(arguments[0][3][0]) is int
+    column = udf_call(module.XT_STAGE, arguments)
+    assert column[0] == ["S3"] and column[1] == [""] and column[2] == ["HOLD"]
+    assert column[3] == ["#XT! Due Date: Date format not recognised '#N/A' / 到期日：日期格式无法识别 '#N/A'"]
+    assert column[4][0].startswith("#XT! Status: Unknown status '#DIV/0!'")
+    for row in range(5):
+        cells = com_arguments((sheet.range((row + 1, 1)), sheet.range((row + 1, 2)), sheet.range((row + 1, 3)),
+                               None, AS_OF))
+        assert udf_call(module.XT_STAGE, cells) == [column[row]]        # xlwings returns a 1x1 block
+    days = udf_call(module.XT_DAYS_PAST_DUE, com_arguments((due, AS_OF)))
+    assert days[0] == [10] and days[1] == [""]
+    wrong = udf_call(module.XT_STAGE_NAME, com_arguments((sheet.range("A1"), "en")))[0][0]
+    assert "unknown stage '2026-11-18 00:00:00'" in wrong              # the cell's own date, not UTC-stamped
+
+
+def test_the_fake_udf_path_converts_as_xlwings_does():
+    """The default converter (xlwings' own pipeline) rebuilds COM dates as naive datetimes and
+    reads error cells as blanks; "raw" hands COM's values over; a result's None shows as ""."""
+    sheet = excel_ledger().sheets["Ledger"]
+    column = com_value(sheet.range("A1:A4"))
+    assert read_argument(column, {}) == [day(10), None, day(40), None]
+    assert read_argument(column, {"convert": "raw"}) is column
+    assert read_argument(com_value(sheet.range("A1")), {}) == day(10)
+    assert write_result([[1], [None]], {}) == [[1], [""]] and write_result(None, {}) == [[""]]

@@ -1,7 +1,7 @@
 """Range arguments of the worksheet functions: whole columns in, one column of answers out.
 
-A range (e.g. ``Ledger[Due Date]``) arrives from xlwings as a list (one row or one column)
-or a list of rows (a block).  `Columns` flattens every range argument to one column of
+A range (e.g. ``Ledger[Due Date]``) arrives from xlwings as a list or tuple (one row or one
+column) or a list or tuple of rows (a block).  `Columns` flattens every range argument to one column of
 the same length (a single cell is repeated for every row), parses each column with one
 vectorised call of the same core parser the ledger reader uses, and keeps, per row,
 the first `#XT! …` error text, so that one bad cell shows its error while the other rows
@@ -87,7 +87,7 @@ class Columns:
             cells = self._cells[id(value)]
             if len(cells) == 1:
                 codes, distinct = np.zeros(self.length, dtype=np.intp), cells
-            elif any(type(cell) is bool for cell in cells):      # True == 1.0, but its text differs
+            elif bool in set(map(type, cells)):                   # True == 1.0, but its text differs
                 codes, distinct = np.arange(self.length), cells
             else:
                 codes, uniques = pd.factorize(np.array(cells, dtype=object))

@@ -46,7 +46,7 @@ from xlsx_tools.io.xlsx.dates import SERIAL_DATES_1900
 from xlsx_tools.io.xlsx.sheet_xml import (FOOTER_LEFT, FOOTER_RIGHT, HEADER_FILL, NUMBER_FORMATS, PAPER_A4, SheetXml,
                                           footer_centre, normalize_fill, validate_sheet_name)
 
-__all__ = ["XlwingsWorkbook", "cell_text", "raw_sheet", "table_rows", "EXCEL_MAX_ADDRESS"]
+__all__ = ["XlwingsWorkbook", "cell_text", "raw_sheet", "table_rows", "EXCEL_MAX_ADDRESS", "COM_ERRORS"]
 
 #: Excel's Range("...") accepts addresses of at most 255 characters.
 EXCEL_MAX_ADDRESS = 255
@@ -65,11 +65,22 @@ log = logging.getLogger("xlsx_tools.excel")
 
 
 # ---------------------------------------------------------------- reading
+#: Error cells as COM hands them over unconverted (a UDF argument declared "raw"): the int
+#: HRESULT 0x800A0000 + Excel's xlErr number.  Cell numbers always arrive as float, so an int
+#: with one of these values is an error cell.
+COM_ERRORS = {-2146828288 + number: text for number, text in (
+    (2000, "#NULL!"), (2007, "#DIV/0!"), (2015, "#VALUE!"), (2023, "#REF!"), (2029, "#NAME?"), (2036, "#NUM!"),
+    (2042, "#N/A"), (2043, "#GETTING_DATA"), (2045, "#SPILL!"), (2046, "#CONNECT!"), (2047, "#BLOCKED!"),
+    (2048, "#UNKNOWN!"), (2049, "#FIELD!"), (2050, "#CALC!"))}
+
+
 def cell_text(value: Any) -> str | None:
     """One cell value as read through xlwings -> the cell text the file adapter gives.
 
-    datetime -> "2026-11-28 00:00:00"; float -> shortest decimal text ("1234.5", "100");
-    bool -> "true"/"false"; None or "" -> None; error strings ("#N/A") stay as they are.
+    datetime -> "2026-11-28 00:00:00" (a COM date's UTC stamp is ignored: the cell shows the
+    wall-clock value); float -> shortest decimal text ("1234.5", "100"); bool -> "true"/"false";
+    None or "" -> None; error strings ("#N/A") stay as they are, and COM error codes
+    (`COM_ERRORS`) become those strings.
     """
     if value is None:
         return None
@@ -77,6 +88,8 @@ def cell_text(value: Any) -> str | None:
         return value if value != "" else None
     if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
+    if type(value) is int and value in COM_ERRORS:
+        return COM_ERRORS[value]
     if isinstance(value, dt.datetime):
         text = value.strftime("%Y-%m-%d %H:%M:%S")
         return text + (f".{value.microsecond // 1000:03d}" if value.microsecond else "")
