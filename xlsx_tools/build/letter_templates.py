@@ -511,7 +511,7 @@ INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.no }}", "{{ inv.invoice_date }}", "
                  "{{ inv.amount }}", "{{ inv.paid }}", "{{ inv.open }}", "{{ inv.days }}")
 # zh: a 13-character invoice number (INV-2026-0001), 2026年11月30日 and 999,999.99 each on one line,
 # so eight invoices and the reply slip of a confirmation fit one page
-INVOICE_WIDTHS = {"zh": (1.0, 2.5, 2.8, 2.8, 1.9, 1.9, 1.9, 1.4),
+INVOICE_WIDTHS = {"zh": (1.0, 2.5, 2.8, 2.8, 1.8, 1.8, 1.8, 1.7),
                   "en": (0.9, 2.6, 2.6, 2.6, 2.0, 2.0, 2.0, 1.5)}
 INVOICE_HEADERS = {
     "zh": ("序号", "单据号", "开票日期", "到期日", "金额（元）", "已付（元）", "未付（元）", "逾期天数"),
