@@ -156,7 +156,8 @@ def test_case_review_in_cny_and_usd_has_a_table_and_total_per_currency_on_one_pa
     (text,) = page_texts(pdfs[lang, "case_review_two_currencies"])
     cny, usd = ("（元）", "(美元)") if lang == "zh" else ("Paid(CNY)", "Paid(USD)")   # zh: the unit under its header
     assert text.index(cny) < text.index(usd)
-    assert "1,000.00" in text.split(usd)[0] and "2,100.50" in text.split(usd)[1]
+    before, after = text.split(usd, 1)
+    assert "1,000.00" in before and "2,100.50" in after
     words = ("英文：TwothousandonehundredUSdollarsandfiftycents" if lang == "zh"
              else "inwords:TwothousandonehundredUSdollarsandfiftycents")
     assert words in text
