@@ -237,3 +237,21 @@ def test_templates_declare_zh_cn_and_no_theme_east_asian_fonts():
         assert re.search(r'<w:rPrDefault>.*w:eastAsia="zh-CN"', styles, re.S)
         assert 'w:eastAsia="ja-JP"' not in settings
         assert "Noto Serif CJK SC" in font_table and "Noto Sans CJK SC" in font_table
+
+
+def test_a_figure_at_the_end_of_a_chinese_line_moves_whole_to_the_next(tmp_path):
+    """The zh templates' text defaults keep numbers whole: lines of the zh demand's styles where an
+    amount reaches the right margin at every offset, rendered; no line ends inside the amount."""
+    soffice_or_skip()
+    document = Document(SHIPPED_DIR / "zh" / "demand.docx")
+    body = document.element.body
+    for element in list(body)[:-1]:                      # keep the section (page size, margins)
+        body.remove(element)
+    for extra in range(10, 46):
+        document.add_paragraph("本人确认截至今日尚欠" + "款" * extra + "人民币13,070.72元（人民币壹万叁仟零柒拾元零柒角贰分）")
+    path = tmp_path / "figures.docx"
+    document.save(path)
+    (pdf,) = convert_to_pdf([path], tmp_path)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert sum("13,070.72" in line for line in lines) == 36, lines

@@ -80,6 +80,12 @@ def personal_forms(text: str, lang: Lang) -> str:
     return text
 
 
+#: The language of Latin-script text (figures, invoice numbers, codes); East Asian text is zh-CN in
+#: both.  A Chinese letter marks it en-US, as Word on a Chinese Windows does: marked zh-CN, LibreOffice
+#: breaks lines inside numbers ("13,070.7" | "2 元").
+LATIN_LANGUAGE = {"zh": "en-US", "en": "en-GB"}
+
+
 class Letter:
     """A python-docx document with the few paragraph kinds letters need.
 
@@ -145,7 +151,7 @@ class Letter:
         pf.line_spacing = 1.0 if self.lang == "zh" else 1.15    # Noto CJK lines are tall already
         lang = normal.element.get_or_add_rPr()
         tag = OxmlElement("w:lang")
-        tag.set(qn("w:val"), "zh-CN" if self.lang == "zh" else "en-GB")
+        tag.set(qn("w:val"), LATIN_LANGUAGE[self.lang])
         tag.set(qn("w:eastAsia"), "zh-CN")
         lang.append(tag)
         self._chinese_everywhere(latin, east)
@@ -172,7 +178,7 @@ class Letter:
             fonts.set(qn(attr), latin)
         fonts.set(qn("w:eastAsia"), east)
         lang = defaults.find(qn("w:lang"))
-        lang.set(qn("w:val"), "zh-CN" if self.lang == "zh" else "en-GB")
+        lang.set(qn("w:val"), LATIN_LANGUAGE[self.lang])
         lang.set(qn("w:eastAsia"), "zh-CN")
         for style_fonts in styles.iter(qn("w:rFonts")):
             for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
