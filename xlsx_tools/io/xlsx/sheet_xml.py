@@ -23,6 +23,7 @@ Cell encoding:
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections import deque
@@ -414,6 +415,21 @@ class _RowRefs:
         return pa.Array.from_buffers(_LS, self.count, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
+_pools: dict[int, ThreadPoolExecutor] = {}
+
+
+def _render_pool() -> ThreadPoolExecutor:
+    """The threads that render chunks, kept for the process (per pid: a forked child makes its own).
+
+    Arrow's allocator keeps freed memory per thread, so fresh threads for every sheet let the
+    process grow with each save; the same few threads reuse what they freed.
+    """
+    pool = _pools.get(os.getpid())
+    if pool is None:
+        pool = _pools[os.getpid()] = ThreadPoolExecutor(RENDER_THREADS, thread_name_prefix="sheet-xml")
+    return pool
+
+
 #: Stands in a piece list for the row number, wrapped with its neighbouring literals by `_RowRefs`.
 _ROW = object()
 
@@ -732,18 +748,21 @@ class SheetXml:
             if len(bounds) == 1:
                 yield self._chunk(*bounds[0], xf)
             else:
-                with ThreadPoolExecutor(RENDER_THREADS, thread_name_prefix="sheet-xml") as pool:
-                    ahead: deque[Future[memoryview]] = deque()
-                    try:
-                        for a, b in bounds:
-                            ahead.append(pool.submit(self._chunk, a, b, xf))
-                            if len(ahead) > RENDER_THREADS:
-                                yield ahead.popleft().result()
-                        while ahead:
+                pool = _render_pool()
+                ahead: deque[Future[memoryview]] = deque()
+                try:
+                    for a, b in bounds:
+                        ahead.append(pool.submit(self._chunk, a, b, xf))
+                        if len(ahead) > RENDER_THREADS:
                             yield ahead.popleft().result()
-                    finally:
-                        for future in ahead:
-                            future.cancel()
+                    while ahead:
+                        yield ahead.popleft().result()
+                finally:
+                    for future in ahead:
+                        future.cancel()
+                    for future in ahead:
+                        if not future.cancelled():
+                            future.exception()  # wait: no chunk keeps running after the sheet is done
         yield self._tail(drawing_rel)
 
     def to_bytes(self, xf: Mapping[CellStyle, int], *, tab_selected: bool = False) -> bytes:
