@@ -697,7 +697,9 @@ class SheetXml:
         return pc.take(pa.array(attributes, type=_LS), pa.array(which.astype(np.int32)))
 
     def chunk_rows(self) -> int:
-        return max(1024, min(65536, 1_000_000 // max(self.ncols, 1)))
+        """Rows per chunk: about 375,000 cells (~15 MB of XML), so the chunks being rendered
+        side by side and the one being deflated stay within the 1M-row run's memory budget."""
+        return max(1024, min(65536, 375_000 // max(self.ncols, 1)))
 
     def _chunk(self, a: int, b: int, xf: Mapping[CellStyle, int]) -> memoryview:
         """The XML of data rows a..b-1 (0-based), as one zero-copy buffer."""
@@ -736,7 +738,7 @@ class SheetXml:
         """Yield the worksheet XML in pieces (bytes or zero-copy memoryviews).
 
         Chunks are rendered RENDER_THREADS at a time (Arrow's kernels release the GIL) and
-        yielded in order; at most that many rendered chunks wait beyond the one yielded.
+        yielded in order; at most that many are rendered or waiting beside the one yielded.
         """
         missing = self.styles_needed() - set(xf)
         if missing:
@@ -753,7 +755,7 @@ class SheetXml:
                 try:
                     for a, b in bounds:
                         ahead.append(pool.submit(self._chunk, a, b, xf))
-                        if len(ahead) > RENDER_THREADS:
+                        if len(ahead) >= RENDER_THREADS:
                             yield ahead.popleft().result()
                     while ahead:
                         yield ahead.popleft().result()
