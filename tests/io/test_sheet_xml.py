@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 from xlsx_tools.core.tables import OutputColumn, OutputTable
-from xlsx_tools.io.xlsx.sheet_xml import CellStyle, SheetXml, normalize_fill
+from xlsx_tools.io.xlsx.sheet_xml import CellStyle, SheetXml, _RowRefs, normalize_fill
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
@@ -155,6 +155,34 @@ def test_render__chunking_does_not_change_the_xml() -> None:
     root = etree.fromstring(whole)
     assert len(root.findall(".//m:row", NS)) == n + 1
     assert all(re.fullmatch(r"[A-D]\d+", c.get("r")) for c in root.iterfind(".//m:c", NS))
+
+
+def test_render__row_numbers_wrapped_across_digit_counts() -> None:
+    refs = _RowRefs(7, 1_000)  # 7..1006: one, two, three and four digits
+    wrapped = refs.wrap('<c r="AB', '" s="3"><v>')
+    wrapped.validate(full=True)
+    assert wrapped.to_pylist() == [f'<c r="AB{row}" s="3"><v>' for row in range(7, 1_007)]
+    assert _RowRefs(999_998, 5).wrap("", "").to_pylist() == ["999998", "999999", "1000000", "1000001", "1000002"]
+
+
+def test_render__threaded_chunks_come_out_in_order_and_empty_columns_stay_empty() -> None:
+    n = 120  # rows 2..121: the row number grows from one to three digits inside the chunks
+    table = OutputTable(
+        "T", (OutputColumn("i", "int"), OutputColumn("none"), OutputColumn("banded"), OutputColumn("t")),
+        pd.DataFrame({"i": np.arange(n), "none": [None] * n, "banded": [None] * n,
+                      "t": [f"v{k}" if k % 3 else None for k in range(n)]}),
+        cell_fills={2: pd.Series(["FFF2CC"] * n)},
+    )
+    sheet = SheetXml(table)
+    xf = {style: i for i, style in enumerate(sorted(sheet.styles_needed(), key=repr))}
+    whole = b"".join(bytes(p) for p in sheet.render(xf, chunk_rows=10_000))
+    assert whole == b"".join(bytes(p) for p in sheet.render(xf, chunk_rows=4))
+    root = etree.fromstring(whole)
+    refs = [c.get("r") for c in root.iterfind(".//m:row/m:c", NS)]
+    assert not any(r.startswith("B") for r in refs[4:])  # empty, unstyled: no cells
+    assert [r for r in refs if r.startswith("C")][1:] == [f"C{row}" for row in range(2, n + 2)]  # filled: all kept
+    assert [row.get("r") for row in root.iterfind(".//m:row", NS)] == [str(k) for k in range(1, n + 2)]
+    assert cell_values(root)["A121"] == "119" and cell_values(root)["D121"] == "v119" and "D119" not in refs
 
 
 @pytest.mark.parametrize("bad", [

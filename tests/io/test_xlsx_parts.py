@@ -117,17 +117,20 @@ def test_zip__raw_copy_keeps_compressed_bytes_and_drops_data_descriptors() -> No
     assert copied == {i.filename: i.compress_size for i in infos}
 
 
-@pytest.mark.parametrize("sizes", [[10, 20, 30], [3 << 20, 10, 2 << 20, 5], [0], []])
+@pytest.mark.parametrize("sizes", [[10, 20, 30], [3 << 20, 10, 2 << 20, 5], [0], [], [1 << 20] * 5 + [1]])
 def test_zip__streamed_parts_deflate_in_pieces_and_read_back(sizes: list[int]) -> None:
     pieces = [bytes([65 + i % 26]) * n + os.urandom(n // 7) for i, n in enumerate(sizes)]
     out = io.BytesIO()
     writer = rawzip.ZipWriter(out, workers=2)
     writer.write_stream("xl/worksheets/sheet9.xml", (memoryview(p) for p in pieces))
+    noise = os.urandom(5 << 20)  # incompressible, over two blocks: deflate's stored blocks must fit
+    writer.write_stream("xl/media/noise.bin", [noise])
     writer.write_bytes("small.xml", b"<x/>")
     writer.close(b"comment")
     with zipfile.ZipFile(out) as zf:
         assert zf.testzip() is None
         assert zf.read("xl/worksheets/sheet9.xml") == b"".join(pieces)
+        assert zf.read("xl/media/noise.bin") == noise
         assert zf.read("small.xml") == b"<x/>" and zf.comment == b"comment"
 
 

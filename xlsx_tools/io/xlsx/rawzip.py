@@ -6,6 +6,7 @@ deflate), and big generated parts are deflated in parallel pieces.
 from __future__ import annotations
 
 import struct
+import threading
 import zipfile
 import zlib
 from collections import deque
@@ -49,14 +50,27 @@ def _strip_zip64_extra(extra: bytes) -> bytes:
     return bytes(out)
 
 
-def _deflate_piece(data: bytes | memoryview, level: int) -> bytes:
-    """Raw deflate of one piece, ending on a byte boundary without the final-block bit.
+#: Size of the blocks a streamed part is cut into for the deflate threads.
+STREAM_BLOCK = 2 << 20
+#: ISA-L's window: each block is primed with the tail of the block before it, so the cut costs no ratio.
+_WINDOW = 32 << 10
+_thread_compressors = threading.local()
 
-    Such pieces can be concatenated (the pigz technique) and closed with an
-    empty final block, so pieces are compressed in parallel threads.
+
+def _deflate_block(block: memoryview, previous: memoryview, level: int) -> bytes:
+    """Raw deflate of one block, ending on a byte boundary without the final-block bit.
+
+    Such blocks can be concatenated (the pigz technique) and closed with an empty final block.
+    ISA-L's `_ParallelCompress` (the engine of its own `igzip_threaded`) releases the GIL while
+    it works, so the threads deflate side by side and beside the thread rendering the XML; its
+    `compressobj` holds the GIL and ran the threads one at a time.
     """
-    c = isal_zlib.compressobj(level, isal_zlib.DEFLATED, -15)
-    return c.compress(data) + c.flush(isal_zlib.Z_SYNC_FLUSH)
+    compressors = _thread_compressors.__dict__
+    compressor = compressors.get(level)
+    if compressor is None:
+        room = STREAM_BLOCK + STREAM_BLOCK // 10 + 500  # deflate never grows a block by more
+        compressor = compressors[level] = isal_zlib._ParallelCompress(room, level)
+    return compressor.compress_and_crc(block, previous[-_WINDOW:])[0]
 
 
 _FINAL_EMPTY_BLOCK = b"\x03\x00"
@@ -164,18 +178,21 @@ class ZipWriter:
         self._finish(name, raw, offset, zlib.crc32(data), len(comp), len(data))
 
     def write_stream(self, name: str, pieces: Iterable[bytes | memoryview], level: int = SHEET_LEVEL) -> None:
-        """Deflate a stream of pieces, in `workers` threads, in order."""
+        """Deflate a stream of pieces in blocks of STREAM_BLOCK bytes, in `workers` threads, in order."""
         raw, offset = self._begin(name)
         crc = 0
         usize = 0
         csize = 0
-        small = bytearray()
+        pending = bytearray()  # small pieces gathered into one block
+        previous = memoryview(b"")
         inflight: deque = deque()
-        limit = self.workers + 1
+        limit = 2 * self.workers
 
-        def drain(keep: int) -> None:
-            nonlocal csize
-            while len(inflight) > keep:
+        def submit(block: memoryview) -> None:
+            nonlocal previous, csize
+            inflight.append(pool.submit(_deflate_block, block, previous, level))
+            previous = block
+            while len(inflight) > limit:
                 comp = inflight.popleft().result()
                 self._write(comp)
                 csize += len(comp)
@@ -188,19 +205,24 @@ class ZipWriter:
                         continue
                     crc = isal_zlib.crc32(piece, crc)
                     usize += n
-                    if n < (1 << 20):  # batch small pieces
-                        small += piece
-                        if len(small) < (1 << 20):
-                            continue
-                        piece, small = bytes(small), bytearray()
-                    elif small:
-                        inflight.append(pool.submit(_deflate_piece, bytes(small), level))
-                        small = bytearray()
-                    inflight.append(pool.submit(_deflate_piece, piece, level))
-                    drain(limit)
-                if small:
-                    inflight.append(pool.submit(_deflate_piece, bytes(small), level))
-                drain(0)
+                    if n < STREAM_BLOCK:
+                        pending += piece
+                        if len(pending) >= STREAM_BLOCK:
+                            submit(memoryview(bytes(pending[:STREAM_BLOCK])))
+                            del pending[:STREAM_BLOCK]
+                        continue
+                    if pending:
+                        submit(memoryview(bytes(pending)))
+                        pending = bytearray()
+                    view = memoryview(piece).cast("B")
+                    for start in range(0, n, STREAM_BLOCK):
+                        submit(view[start:start + STREAM_BLOCK])
+                if pending:
+                    submit(memoryview(bytes(pending)))
+                while inflight:
+                    comp = inflight.popleft().result()
+                    self._write(comp)
+                    csize += len(comp)
             except BaseException:
                 for fut in inflight:
                     fut.cancel()
