@@ -117,8 +117,12 @@ def test_zip__raw_copy_keeps_compressed_bytes_and_drops_data_descriptors() -> No
     assert copied == {i.filename: i.compress_size for i in infos}
 
 
+@pytest.mark.parametrize("parallel", [True, False], ids=["isal-parallel", "isal-compressobj"])
 @pytest.mark.parametrize("sizes", [[10, 20, 30], [3 << 20, 10, 2 << 20, 5], [0], [], [1 << 20] * 5 + [1]])
-def test_zip__streamed_parts_deflate_in_pieces_and_read_back(sizes: list[int]) -> None:
+def test_zip__streamed_parts_deflate_in_pieces_and_read_back(sizes: list[int], parallel: bool,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    if not parallel:        # an ISA-L without its private _ParallelCompress: the fallback stream
+        monkeypatch.setattr(rawzip, "_PARALLEL_COMPRESS", None)
     pieces = [bytes([65 + i % 26]) * n + os.urandom(n // 7) for i, n in enumerate(sizes)]
     out = io.BytesIO()
     writer = rawzip.ZipWriter(out, workers=2)

@@ -55,6 +55,9 @@ STREAM_BLOCK = 2 << 20
 #: ISA-L's window: each block is primed with the tail of the block before it, so the cut costs no ratio.
 _WINDOW = 32 << 10
 _thread_compressors = threading.local()
+#: A private class of ISA-L (the engine of its `igzip_threaded`); the fallback keeps a future
+#: ISA-L without it working, only slower.
+_PARALLEL_COMPRESS = getattr(isal_zlib, "_ParallelCompress", None)
 
 
 def _deflate_block(block: memoryview, previous: memoryview, level: int) -> bytes:
@@ -65,11 +68,14 @@ def _deflate_block(block: memoryview, previous: memoryview, level: int) -> bytes
     it works, so the threads deflate side by side and beside the thread rendering the XML; its
     `compressobj` holds the GIL and ran the threads one at a time.
     """
+    if _PARALLEL_COMPRESS is None:          # an ISA-L without it: the same stream, one thread at a time
+        c = isal_zlib.compressobj(level, isal_zlib.DEFLATED, -15, zdict=bytes(previous[-_WINDOW:]))
+        return c.compress(block) + c.flush(isal_zlib.Z_SYNC_FLUSH)
     compressors = _thread_compressors.__dict__
     compressor = compressors.get(level)
     if compressor is None:
         room = STREAM_BLOCK + STREAM_BLOCK // 10 + 500  # deflate never grows a block by more
-        compressor = compressors[level] = isal_zlib._ParallelCompress(room, level)
+        compressor = compressors[level] = _PARALLEL_COMPRESS(room, level)
     return compressor.compress_and_crc(block, previous[-_WINDOW:])[0]
 
 
