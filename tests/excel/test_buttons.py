@@ -152,12 +152,15 @@ def test_generate_letters__writes_next_to_the_workbook_logs_and_saves(tmp_path, 
     assert sorted(p.name for p in folder.glob("*.docx")) == files
 
 
-def test_generate_letters__an_unsaved_book_is_told_to_save_first(monkeypatch):
+@pytest.mark.parametrize("button, told", [("generate_letters", "请先将工作簿保存到文件夹"),
+                                          ("monthly_report", "月报写在工作簿旁边")])
+def test_an_unsaved_book_is_told_to_save_first(monkeypatch, button, told):
+    """Letters and the report are written next to the workbook, so it must have a folder."""
     book = FakeBook("Book1")
     book.sheets.add("Ledger")
     install_caller(monkeypatch, book)
-    buttons.generate_letters()
-    assert "请先将工作簿保存到文件夹" in book.app.alerts[-1]["prompt"]
+    getattr(buttons, button)()
+    assert told in book.app.alerts[-1]["prompt"]
 
 
 def test_monthly_report__refreshes_and_writes_the_report_next_to_the_workbook(tmp_path, monkeypatch):
@@ -180,13 +183,6 @@ def test_monthly_report__refreshes_and_writes_the_report_next_to_the_workbook(tm
     assert i18n.SHEETS["kpis"].zh in [sheet.name for sheet in book.sheets]   # the same run refreshed the book
     assert book.saved_to == []                                               # ... and, like Refresh, left saving to the user
 
-
-def test_monthly_report__an_unsaved_book_is_told_to_save_first(monkeypatch):
-    book = FakeBook("Book1")
-    book.sheets.add("Ledger")
-    install_caller(monkeypatch, book)
-    buttons.monthly_report()
-    assert "月报写在工作簿旁边" in book.app.alerts[-1]["prompt"]
 
 
 # ------------------------------------------------------------------ python -m xlsx_tools.excel.buttons

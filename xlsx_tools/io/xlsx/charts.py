@@ -85,7 +85,7 @@ def bar_chart(title: str, series: Sequence[Series], *, stacked: bool, horizontal
 
 
 def trend_chart(title: str, balance: Series, rate: Series, *, balance_format: str = VALUE_FORMAT,
-                rate_format: str = "0%") -> bytes:
+                rate_format: str = RATE_FORMAT) -> bytes:
     """Overdue balance as a line on the left axis, recovery rate as a line on a right axis."""
     plot = ('<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>'
             + _series_xml(0, balance, balance_format, "line")
@@ -256,7 +256,7 @@ def placed_chart(chart: OutputChart) -> PlacedChart:
     series = [Series(s.name, range_ref(s.name_cell), s.categories, range_ref(s.categories_range), s.values,
                      range_ref(s.values_range)) for s in chart.series]
     if chart.kind == "trend":
-        xml = trend_chart(chart.title, series[0], series[1], rate_format=RATE_FORMAT)
+        xml = trend_chart(chart.title, series[0], series[1])
     else:
         xml = bar_chart(chart.title, series, stacked=chart.kind == "stacked_columns",
                         horizontal=chart.kind == "top_bars")

@@ -194,14 +194,19 @@ class ZipWriter:
         inflight: deque = deque()
         limit = 2 * self.workers
 
-        def submit(block: memoryview) -> None:
-            nonlocal previous, csize
-            inflight.append(pool.submit(_deflate_block, block, previous, level))
-            previous = block
-            while len(inflight) > limit:
+        def drain(keep: int) -> None:
+            """Write the deflated blocks in order until at most `keep` are still in flight."""
+            nonlocal csize
+            while len(inflight) > keep:
                 comp = inflight.popleft().result()
                 self._write(comp)
                 csize += len(comp)
+
+        def submit(block: memoryview) -> None:
+            nonlocal previous
+            inflight.append(pool.submit(_deflate_block, block, previous, level))
+            previous = block
+            drain(limit)
 
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="deflate") as pool:
             try:
@@ -225,10 +230,7 @@ class ZipWriter:
                         submit(view[start:start + STREAM_BLOCK])
                 if pending:
                     submit(memoryview(bytes(pending)))
-                while inflight:
-                    comp = inflight.popleft().result()
-                    self._write(comp)
-                    csize += len(comp)
+                drain(0)
             except BaseException:
                 for fut in inflight:
                     fut.cancel()
