@@ -105,7 +105,7 @@ def period_figures(ledger: pd.DataFrame, as_of: dt.date, payments: pd.DataFrame 
     `key_targets`: counts by month, columns month, split, group (None for "all"), count.
     """
     notes: list[Label] = []
-    written_off = (ledger["status"] == "written_off").to_numpy()
+    written_off = ledger["status"].to_numpy() == "written_off"
     if written_off.any():
         notes.append(NOTE_WRITTEN_OFF.format(count=int(written_off.sum())))
     used = ["invoice_no", "invoice_date", "due_date", "amount_fen", "paid_fen", "last_payment_date"]
@@ -373,7 +373,7 @@ def month_snapshot(detail: pd.DataFrame, priority: pd.DataFrame, as_of: dt.date,
     """The as-of month's Snapshots rows: one per business line, one per owner and the total, each
     with its balances by bucket and its number of key targets (customers flagged key targets
     that owe an open amount in that line or to that owner)."""
-    live = ((detail["stage"] != "CLOSED") & (detail["open_fen"] > 0)).to_numpy()
+    live = (detail["stage"].to_numpy() != "CLOSED") & (detail["open_fen"].to_numpy() > 0)
     early_days, n_buckets = policy["warning_early_overdue_days"], len(policy.bucket_edges) + 1
     days, bucket = detail["days_past_due"].to_numpy(), detail["bucket"].to_numpy()
     amount = detail["open_fen"].to_numpy(dtype="int64")

@@ -232,7 +232,7 @@ def limitation_clock(detail: pd.DataFrame, as_of: dt.date, policy: Policy, acts:
 
     stage = detail["stage"].to_numpy()
     closed = (stage == "CLOSED") | (stage == "CREDIT")
-    litigation = (detail["status"] == "litigation").to_numpy()
+    litigation = detail["status"].to_numpy() == "litigation"
     frozen = freeze.notna().to_numpy() | litigation
     late_suit = freeze.notna().to_numpy() & (freeze > expiry).to_numpy()
     judged = judgment.notna().to_numpy()

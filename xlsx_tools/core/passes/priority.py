@@ -115,7 +115,7 @@ def with_money_and_law(priority: pd.DataFrame, staged: pd.DataFrame, credit: pd.
     `late_paid_interest_fen` is the interest still owed on invoices already paid (late), kept
     apart because no letter claims it (issue 9)."""
     owed = staged["interest_fen"].fillna(0).astype("int64")
-    open_receivable = (staged["stage"] != "CLOSED") & (staged["open_fen"] > 0)
+    open_receivable = (staged["stage"].to_numpy() != "CLOSED") & (staged["open_fen"].to_numpy() > 0)
     rows = pd.DataFrame({"customer_id": staged["customer_id"], "interest": owed.where(open_receivable, 0),
                          "late_paid": owed.where(~open_receivable, 0),
                          "expiry": staged["limitation_expiry"].where(staged["open_fen"] > 0),
