@@ -164,14 +164,13 @@ def money_law_tags(priority: pd.DataFrame, lang: Lang) -> pd.Series:
              for flag, label in (("over_limit", i18n.TAG_OVER_LIMIT), ("red_line_breach", i18n.TAG_RED_LINE),
                                  ("plan_broken", i18n.TAG_PLAN_BROKEN))]
     alerts = priority["limitation_alert"].to_numpy(dtype="float64", na_value=np.nan)
-    texts = []
-    for position, alert in enumerate(alerts):
-        parts = []
-        if not np.isnan(alert):
-            parts.append(i18n.TAG_LIMITATION_EXPIRED.get(lang) if alert == 0
-                         else i18n.TAG_LIMITATION.format(days=int(alert)).get(lang))
-        parts += [text for values, text in flags if values[position]]
-        texts.append(separator.join(parts))
+    # Built column by column, each distinct alert worded once: a loop per customer took 0.2 s at 50k.
+    alert_texts = {alert: i18n.TAG_LIMITATION_EXPIRED.get(lang) if alert == 0
+                   else i18n.TAG_LIMITATION.format(days=int(alert)).get(lang)
+                   for alert in np.unique(alerts[~np.isnan(alerts)])}
+    texts = pd.Series(alerts).map(alert_texts).to_numpy(dtype=object, na_value="")
+    for values, text in flags:
+        texts = np.where(values, np.where(texts == "", text, texts + separator + text), texts)
     return pd.Series(texts, index=priority.index, dtype=object)
 
 
