@@ -1,7 +1,7 @@
 """Column helpers that keep pandas off its slow paths on a million rows."""
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -14,9 +14,16 @@ def map_few(values: pd.Series, mapping: Mapping) -> pd.Series:
     pandas' own `map` hashes every row against the mapping's index (and converts Arrow
     strings to objects first); factorising once and taking is about 4× faster at 1M rows.
     """
+    return map_few_many(values, (mapping,))[0]
+
+
+def map_few_many(values: pd.Series, mappings: Sequence[Mapping]) -> list[pd.Series]:
+    """`[map_few(values, m) for m in mappings]`, factorising `values` once for all of them
+    (the Detail sheet maps a million stage codes to a name, an action, an owner and a fill)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    mapped = pd.Series(uniques).map(mapping)
-    return pd.Series(mapped.array.take(codes), index=values.index, name=values.name)
+    distinct = pd.Series(uniques)
+    return [pd.Series(distinct.map(mapping).array.take(codes), index=values.index, name=values.name)
+            for mapping in mappings]
 
 
 def positions(index: pd.Index, values: pd.Series) -> np.ndarray:

@@ -17,7 +17,7 @@ from ..core.interest import basis_texts
 from ..core.issues import Issue
 from ..core.policy import Policy
 from ..core.refresh import RefreshResult
-from ..core.frames import map_few
+from ..core.frames import map_few, map_few_many
 from ..core.i18n.kpis import SPLIT_LABELS
 from ..core.tables import OutputColumn, OutputTable
 from .collector import PRIORITY_CONTACT_KINDS, collector_tables, priority_contact_frame, priority_contact_tags
@@ -54,17 +54,24 @@ def _labels(codes: pd.Series, table: dict[str, Label], lang: Lang) -> pd.Series:
     return map_few(codes, {code: label.get(lang) for code, label in table.items()})
 
 
+def stage_maps(policy: Policy, lang: Lang) -> tuple[dict[str, str], dict[str, str]]:
+    """Stage code -> next action, and stage code -> owner, from the policy."""
+    return ({code: policy.action(code, lang) for code in i18n.STAGE_CODES},
+            {code: policy.owner(code, lang) for code in i18n.STAGE_CODES})
+
+
 def stage_texts(codes: pd.Series, policy: Policy, lang: Lang) -> tuple[pd.Series, pd.Series]:
     """(next action, owner) for each stage code, from the policy."""
-    actions = {code: policy.action(code, lang) for code in i18n.STAGE_CODES}
-    owners = {code: policy.owner(code, lang) for code in i18n.STAGE_CODES}
-    return map_few(codes, actions), map_few(codes, owners)
+    actions, owners = map_few_many(codes, stage_maps(policy, lang))
+    return actions, owners
 
 
 def detail_table(result: RefreshResult, lang: Lang) -> OutputTable:
     detail = result.detail
     buckets = [label.get(lang) for label in i18n.bucket_labels(result.policy.bucket_edges)]
-    actions, owners = stage_texts(detail["stage"], result.policy, lang)
+    stage_names = {code: label.get(lang) for code, label in i18n.STAGE_NAMES.items()}
+    actions, owners, names, fills = map_few_many(detail["stage"], (*stage_maps(result.policy, lang), stage_names,
+                                                                   STAGE_FILLS))   # one factorization for all
     frame = pd.DataFrame({
         "row": detail["row"],
         "invoice_no": detail["invoice_no"],
@@ -79,7 +86,7 @@ def detail_table(result: RefreshResult, lang: Lang) -> OutputTable:
         "days_past_due": detail["days_past_due"],
         "bucket": pd.Series(np.asarray(buckets, dtype=object)[detail["bucket"].to_numpy()], index=detail.index),
         "stage": detail["stage"],
-        "stage_name": _labels(detail["stage"], i18n.STAGE_NAMES, lang),
+        "stage_name": names,
         "next_action": actions,
         "owner": owners,
         "status": _labels(detail["status"], i18n.STATUSES, lang),
@@ -91,7 +98,6 @@ def detail_table(result: RefreshResult, lang: Lang) -> OutputTable:
              "open": "money", "amount_cny": "money", "open_cny": "money", "days_past_due": "int",
              **DETAIL_MONEY_LAW_KINDS}
     stage_position = list(labels).index("stage")
-    fills = map_few(detail["stage"], STAGE_FILLS)
     days_position = list(labels).index("days_left")
     return OutputTable(sheet_name("detail", lang),
                        _columns(labels, kinds, lang, {"next_action": 30, "customer_name": 28, "interest_basis": 20},
@@ -134,13 +140,17 @@ def _detail_money_law(result: RefreshResult, lang: Lang) -> pd.DataFrame:
     detail = result.detail
     in_plan = detail["plan_no"].notna()
     broken = detail["plan_broken"].map({True: i18n.YES_NO[True].get(lang), False: i18n.YES_NO[False].get(lang)})
+    # A row's provision rate is the Policy's rate of its provision bucket (passes.provisions): the
+    # few rates are turned into floats, not a million Decimals (0.4 s at 1M rows).
+    rates = np.asarray([float(rate) for rate in result.policy["provision_rates"]])
     return pd.DataFrame({
         "interest": detail["interest_fen"],
         "interest_basis": basis_texts(detail, result.policy, lang).where(detail["interest_fen"].fillna(0) > 0, None),
         "limitation_expiry": detail["limitation_expiry"],
         "days_left": detail["limitation_days_left"],
         "limitation_state": _labels(detail["limitation_state"], i18n.LIMITATION_STATES, lang).replace("", None),
-        "provision_rate": detail["provision_rate"].astype("float64").where(detail["provision_fen"] > 0),
+        "provision_rate": pd.Series(rates[detail["provision_bucket"].to_numpy()], index=detail.index).where(
+            detail["provision_fen"] > 0),
         "provision": detail["provision_fen"],
         "plan_no": detail["plan_no"],
         "plan_broken": broken.where(in_plan, None).astype(object),
@@ -154,14 +164,13 @@ def money_law_tags(priority: pd.DataFrame, lang: Lang) -> pd.Series:
              for flag, label in (("over_limit", i18n.TAG_OVER_LIMIT), ("red_line_breach", i18n.TAG_RED_LINE),
                                  ("plan_broken", i18n.TAG_PLAN_BROKEN))]
     alerts = priority["limitation_alert"].to_numpy(dtype="float64", na_value=np.nan)
-    texts = []
-    for position, alert in enumerate(alerts):
-        parts = []
-        if not np.isnan(alert):
-            parts.append(i18n.TAG_LIMITATION_EXPIRED.get(lang) if alert == 0
-                         else i18n.TAG_LIMITATION.format(days=int(alert)).get(lang))
-        parts += [text for values, text in flags if values[position]]
-        texts.append(separator.join(parts))
+    # Built column by column, each distinct alert worded once: a loop per customer took 0.2 s at 50k.
+    alert_texts = {alert: i18n.TAG_LIMITATION_EXPIRED.get(lang) if alert == 0
+                   else i18n.TAG_LIMITATION.format(days=int(alert)).get(lang)
+                   for alert in np.unique(alerts[~np.isnan(alerts)])}
+    texts = pd.Series(alerts).map(alert_texts).to_numpy(dtype=object, na_value="")
+    for values, text in flags:
+        texts = np.where(values, np.where(texts == "", text, texts + separator + text), texts)
     return pd.Series(texts, index=priority.index, dtype=object)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from ..issues import Issue
@@ -37,22 +38,28 @@ def aging_table(staged: pd.DataFrame, policy: Policy, previous: pd.DataFrame) ->
     overdue_fen, early_overdue_fen, credits_fen, previous_overdue_fen (<NA> without a
     snapshot), early_warning, growth_warning.  `previous` is last month's snapshot rows.
     """
-    line = staged["business_line"].fillna("")
-    live = staged["stage"] != "CLOSED"
-    positive = live & (staged["open_fen"] > 0)
-    credit = staged["stage"] == "CREDIT"
+    stage = staged["stage"].to_numpy()
+    live = stage != "CLOSED"
+    amount = staged["open_fen"].to_numpy(dtype="int64")
+    positive = live & (amount > 0)
+    credit = stage == "CREDIT"
     n_buckets = len(policy.bucket_edges) + 1
     early_days = policy["warning_early_overdue_days"]
-    days = staged["days_past_due"]
-    amount = staged["open_fen"]
-    parts = {f"bucket_{b}": amount.where(positive & (staged["bucket"] == b), 0) for b in range(n_buckets)}
-    parts["receivables_fen"] = amount.where(positive, 0)
-    parts["overdue_fen"] = amount.where(positive & (days >= 1), 0)
-    parts["early_overdue_fen"] = amount.where(positive & (days >= 1) & (days <= early_days), 0)
-    parts["credits_fen"] = amount.where(credit, 0)
-    frame = pd.DataFrame(parts)
-    by_line = frame.groupby(line[live | credit]).sum().astype("int64")
-    by_line = by_line.sort_index()
+    days, bucket = staged["days_past_due"].to_numpy(), staged["bucket"].to_numpy()
+    parts = {f"bucket_{b}": positive & (bucket == b) for b in range(n_buckets)}
+    parts["receivables_fen"] = positive
+    parts["overdue_fen"] = positive & (days >= 1)
+    parts["early_overdue_fen"] = positive & (days >= 1) & (days <= early_days)
+    parts["credits_fen"] = credit
+    # Lines as sorted integer codes and exact int64 sums per code (np.add.at): a groupby keyed
+    # by a filtered string column first realigns the key to every row.
+    line, lines = pd.factorize(staged["business_line"].fillna(""), sort=True)
+    shown = np.bincount(line[live | credit], minlength=len(lines)) > 0
+    sums = {}
+    for key, mask in parts.items():
+        sums[key] = np.zeros(len(lines), dtype="int64")
+        np.add.at(sums[key], line, np.where(mask, amount, 0))
+    by_line = pd.DataFrame(sums, index=lines)[shown]
     total = by_line.sum().to_frame().T.astype("int64")
     total.index = [None]
     table = pd.concat([by_line, total])

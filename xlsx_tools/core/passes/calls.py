@@ -81,33 +81,35 @@ def call_list(priority: pd.DataFrame, summary: pd.DataFrame, promises: pd.DataFr
     open_fen = info["open_promise_fen"].tolist()
     rows = []
     needed = priority[["customer_id", "customer_name", "stage", "key_target", "customer_type"]]
-    for n, item in enumerate(needed.itertuples(index=False)):
-        if item.customer_id in full:
+    # Column by column as numpy arrays: itertuples boxes each Arrow string one by one.
+    for n, (customer_id, customer_name, stage, key_target, customer_type) in enumerate(
+            zip(*(needed[column].to_numpy() for column in needed.columns))):
+        if customer_id in full:
             continue
         reasons = []
         if due_today[n]:
             reasons.append("promise_due")
         if waiting[n]:
             reasons.append("promise_broken")
-        every = cadence.get(item.stage)
+        every = cadence.get(stage)
         if every is not None and (pd.isna(last_day[n]) or (day - last_day[n]).days >= every):
             reasons.append("ladder")
-        if bool(item.key_target):
+        if bool(key_target):
             reasons.append("key_target")
         if not reasons:
             continue
         reasons = tuple(code for code in CALL_REASONS if code in reasons)
         if "promise_broken" in reasons:
-            promise_date, promise_fen = last_broken[item.customer_id]
+            promise_date, promise_fen = last_broken[customer_id]
             promise_fen = int(promise_fen)
         elif "promise_due" in reasons:
             promise_date, promise_fen = open_date[n], int(open_fen[n])
         else:
             promise_date, promise_fen = None, None
-        ctype = item.customer_type if isinstance(item.customer_type, str) else None
-        rows.append({"customer_id": item.customer_id, "customer_name": item.customer_name, "stage": item.stage,
-                     "reasons": reasons, "channel": suggested_channel(item.stage, ctype, reasons),
-                     "script": script_line(item.stage, ctype, reasons, promise_date, promise_fen),
+        ctype = customer_type if isinstance(customer_type, str) else None
+        rows.append({"customer_id": customer_id, "customer_name": customer_name, "stage": stage,
+                     "reasons": reasons, "channel": suggested_channel(stage, ctype, reasons),
+                     "script": script_line(stage, ctype, reasons, promise_date, promise_fen),
                      "last_contact": last_contact[n], "open_promise_date": open_date[n],
                      "open_promise_fen": open_fen[n]})
     columns = ["customer_id", "customer_name", "stage", "reasons", "channel", "script", "last_contact",

@@ -46,11 +46,17 @@ def convert(detail: pd.DataFrame, fx: FxRates, day) -> pd.DataFrame:
     return out
 
 
+def _all_cny(detail: pd.DataFrame) -> bool:
+    """Whether every row is in CNY (or the FX pass has not run).  Compared as a numpy object
+    array: twice as fast as pandas' comparison, and asked by most passes."""
+    return "fx_rate" not in detail or bool((detail["currency"].to_numpy() == CNY).all())
+
+
 def in_cny(detail: pd.DataFrame, keep_all: bool = False) -> pd.DataFrame:
     """The rows with CNY figures, their amount and interest columns in CNY: what every total adds
     up.  `keep_all` keeps the rows without a rate, at zero (for per-row figures such as provisions).
     A CNY-only detail is returned as it is."""
-    if "fx_rate" not in detail or (detail["currency"] == CNY).all():
+    if _all_cny(detail):
         return detail
     out = detail.copy() if keep_all else detail[detail["fx_rate"].notna()].copy()
     for column in (name for name in CONVERTED if name in out):
@@ -62,7 +68,7 @@ def in_cny(detail: pd.DataFrame, keep_all: bool = False) -> pd.DataFrame:
 def payments_in_cny(payments: pd.DataFrame, detail: pd.DataFrame) -> pd.DataFrame:
     """Payments (invoice_no, date, amount_fen, ...) with amounts in CNY at their invoice's rate;
     payments of invoices without a rate are left out.  CNY-only: returned as they are."""
-    if payments is None or "fx_rate" not in detail or (detail["currency"] == CNY).all():
+    if payments is None or _all_cny(detail):
         return payments
     invoices = detail.drop_duplicates("invoice_no").set_index("invoice_no")
     rate = invoices["fx_rate"]

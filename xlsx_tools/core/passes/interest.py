@@ -251,7 +251,7 @@ def compute_interest(ledger: pd.DataFrame, policy: Policy, as_of: dt.date,
     interest = pd.Series(0, index=out.index, dtype="int64")
     interest_paid = pd.Series(0, index=out.index, dtype="int64")
     as_of_ts = pd.Timestamp(as_of)
-    eligible = (out["amount_fen"] > 0) & (out["status"] != "written_off")
+    eligible = (out["amount_fen"].to_numpy() > 0) & (out["status"].to_numpy() != "written_off")
     by_payment = pd.Series(False, index=out.index)
     listed = pd.Series(False, index=out.index)
     if payments is not None:

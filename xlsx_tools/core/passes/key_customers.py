@@ -36,7 +36,8 @@ def week_start(day: dt.date) -> dt.date:
 
 def invoiced_between(ledger: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.Series:
     """Invoiced amount (positive documents only) per customer, invoice dates in (start, end]."""
-    rows = ledger[(ledger["amount_fen"] > 0) & (ledger["invoice_date"] > start) & (ledger["invoice_date"] <= end)]
+    sold = (ledger["amount_fen"] > 0) & (ledger["invoice_date"] > start) & (ledger["invoice_date"] <= end)
+    rows = ledger.loc[sold, ["customer_id", "amount_fen"]]     # only these: a row filter copies every column
     return rows.groupby("customer_id")["amount_fen"].sum().astype("int64")
 
 

@@ -207,12 +207,16 @@ def apply_plans(staged: pd.DataFrame, plans: list[PlanTerms], payments: pd.DataF
             due = plan["due_date"].iloc[k - 1].date().isoformat()
             issues.append(issue("warning", terms.sheet, terms.cell, "plan_broken", plan=terms.plan_no, n=k, due=due,
                                 grace=grace))
-    covered = out["plan_no"].notna()
+    # Only the rows of plans are looked at (few among a million): kept plans on the ladder become
+    # PLAN, a broken plan's PLAN rows go back to the ladder.
     broken = out["plan_broken"].to_numpy()
     stage = out["stage"].to_numpy().astype(object)
-    on_ladder = np.isin(stage, i18n.LADDER_CODES) & (out["status"] != "litigation").to_numpy()
-    stage = np.where(covered.to_numpy() & ~broken & on_ladder, "PLAN", stage)
-    stage = np.where(broken & (stage == "PLAN"), ladder_stage(out["days_past_due"], policy), stage)
+    kept = np.flatnonzero(out["plan_no"].notna().to_numpy() & ~broken)
+    on_ladder = np.isin(stage[kept], i18n.LADDER_CODES) & (out["status"].to_numpy()[kept] != "litigation")
+    stage[kept[on_ladder]] = "PLAN"
+    back = np.flatnonzero(broken)
+    back = back[stage[back] == "PLAN"]
+    stage[back] = ladder_stage(out["days_past_due"].to_numpy()[back], policy)
     out["stage"] = pd.Series(stage, index=out.index, dtype=object)
     columns = ["plan_no", "customer_id", "installment", "due_date", "principal_fen", "fee_fen", "amount_fen",
                "paid_fen", "status", "plan_status"]

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
-from ..frames import map_few
 from ..issues import Issue
 from ..policy import Policy
 from ..read import Inputs
@@ -49,29 +48,42 @@ def rank_customers(staged: pd.DataFrame, customers: pd.DataFrame, policy: Policy
     key_target, high_risk, downgraded, customer_type, aging_tag (bucket index of
     max_days), share_band.
     """
-    live = staged.loc[staged["stage"] != "CLOSED", ["customer_id", "customer_name", "open_fen", "days_past_due", "stage"]]
-    positive = live[live["open_fen"] > 0]
-    total = int(live["open_fen"].sum())
-    groups = live.groupby("customer_id", sort=False)
+    # Customers and stages as integer codes, factorized once; every per-customer figure is then
+    # a numpy reduction on the codes (exact int64), not a pandas groupby over the Arrow strings.
+    customer, ids = pd.factorize(staged["customer_id"])        # a missing ID (-1) is left out
+    stage, stages = pd.factorize(staged["stage"], use_na_sentinel=False)
+    stages = pd.Series(stages)
+    open_fen = staged["open_fen"].to_numpy(dtype="int64")
+    days = staged["days_past_due"].to_numpy(dtype="int64")
+    not_closed = (stages != "CLOSED").to_numpy()[stage]
+    total = int(open_fen[not_closed].sum())
+    live = not_closed & (customer >= 0)
+    positive = live & (open_fen > 0)
+    ladder = stages.map(_LADDER_ORDER).fillna(-1).to_numpy(dtype="int64")[stage]
+    plan = (stages == "PLAN").to_numpy()[stage]
+
+    def per_customer(reduce: np.ufunc, rows: np.ndarray, values: np.ndarray, start: int) -> np.ndarray:
+        out = np.full(len(ids), start, dtype="int64")
+        reduce.at(out, customer[rows], values[rows])
+        return out
+
+    named = live & staged["customer_name"].notna().to_numpy()
+    first_named = per_customer(np.minimum, named, np.arange(len(staged)), len(staged))
     rollup = pd.DataFrame({
-        "open_fen": groups["open_fen"].sum(),
-        "customer_name": groups["customer_name"].first(),
-    })
-    positive_groups = positive.groupby("customer_id", sort=False)
-    rollup["overdue_fen"] = positive[positive["days_past_due"] >= 1].groupby("customer_id")["open_fen"].sum()
-    rollup["max_days"] = positive_groups["days_past_due"].max()
-    ladder = map_few(positive["stage"], _LADDER_ORDER)
-    rollup["ladder_max"] = ladder.groupby(positive["customer_id"]).max()
-    rollup["has_plan"] = (positive["stage"] == "PLAN").groupby(positive["customer_id"]).any()
+        "open_fen": per_customer(np.add, live, open_fen, 0),
+        "customer_name": staged["customer_name"].array.take(
+            np.where(first_named < len(staged), first_named, -1), allow_fill=True),
+        "overdue_fen": per_customer(np.add, positive & (days >= 1), open_fen, 0),
+        "max_days": per_customer(np.maximum, positive, days, np.iinfo("int64").min),
+        "ladder_max": per_customer(np.maximum, positive, ladder, -1),
+        "has_plan": per_customer(np.maximum, positive, plan.astype("int64"), 0).astype(bool),
+    }, index=pd.Index(ids, name="customer_id"))
     rollup = rollup[rollup["open_fen"] > 0].copy()
-    rollup["overdue_fen"] = rollup["overdue_fen"].fillna(0).astype("int64")
-    rollup["open_fen"] = rollup["open_fen"].astype("int64")
-    rollup["max_days"] = rollup["max_days"].astype("int64")
 
     codes = np.asarray(i18n.LADDER_CODES, dtype=object)
-    ladder_max = rollup["ladder_max"]
-    fallback = np.where(rollup["has_plan"].fillna(False).astype(bool), "PLAN", "HOLD")
-    rollup["stage"] = np.where(ladder_max.notna(), codes[ladder_max.fillna(0).astype(int)], fallback)
+    ladder_max = rollup["ladder_max"].to_numpy()
+    fallback = np.where(rollup["has_plan"], "PLAN", "HOLD")
+    rollup["stage"] = np.where(ladder_max >= 0, codes[np.maximum(ladder_max, 0)], fallback)
 
     rollup["share"] = rollup["open_fen"] / total if total > 0 else 0.0
     known = customers.reindex(rollup.index)
@@ -103,7 +115,7 @@ def with_money_and_law(priority: pd.DataFrame, staged: pd.DataFrame, credit: pd.
     `late_paid_interest_fen` is the interest still owed on invoices already paid (late), kept
     apart because no letter claims it (issue 9)."""
     owed = staged["interest_fen"].fillna(0).astype("int64")
-    open_receivable = (staged["stage"] != "CLOSED") & (staged["open_fen"] > 0)
+    open_receivable = (staged["stage"].to_numpy() != "CLOSED") & (staged["open_fen"].to_numpy() > 0)
     rows = pd.DataFrame({"customer_id": staged["customer_id"], "interest": owed.where(open_receivable, 0),
                          "late_paid": owed.where(~open_receivable, 0),
                          "expiry": staged["limitation_expiry"].where(staged["open_fen"] > 0),
