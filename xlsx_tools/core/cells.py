@@ -60,6 +60,8 @@ def parse_dates_checked(column: pd.Series, serial_dates: SerialDates | None = No
     """
     text = clean_text(column)
     present = text.notna()
+    if not present.any():  # a blank column (often a whole optional one): nothing to parse
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]"), present, present
     result = pd.Series(_iso_days(pa.array(text.array)), index=text.index)
     out_of_range = pd.Series(False, index=text.index)
     rest = present & result.isna()
@@ -196,6 +198,8 @@ def parse_integers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Whole numbers (e.g. terms in days); '30.0' is accepted, '30.5' is not."""
     text = clean_text(column)
     present = text.notna()
+    if not present.any():
+        return pd.Series(pd.NA, index=text.index, dtype="Int64"), present
     numbers = pd.to_numeric(text, errors="coerce")
     numbers = numbers.where(numbers.abs() < 2 ** 53)  # beyond that (or inf) no whole number is exact
     whole = numbers.notna() & (numbers == np.floor(numbers.fillna(0)))
