@@ -141,3 +141,26 @@ def test_every_accepted_date_form_gives_the_exact_date(day, form):
 def test_near_miss_dates_are_a_located_error(text):
     _, _, issues = read(f"INV1 | C1 | {text} | | 30 | 100 |")
     assert located(issues, "C2"), text
+
+
+@pytest.mark.parametrize("text, fen", [("999999999999999.99", 99_999_999_999_999_999), ("-999999999999999.99", -99_999_999_999_999_999),
+                                       ("1000000000000000", None), ("0.005", 1), ("-0.005", -1), ("1.234", 123),
+                                       ("1.235", 124), ("12.", 1200), ("+5", 500), ("-0", 0), ("00012.30", 1230),
+                                       (".5", 50), ("1.5E+3", 150_000), ("12.3.4", None), ("+-1", None)])
+def test_money_at_the_edges_of_the_plain_figure_forms(text, fen):
+    parsed, bad = parse_money(pd.Series([text], dtype="string"))
+    assert (pd.isna(parsed.iloc[0]) and bad.iloc[0]) if fen is None else (parsed.iloc[0] == fen and not bad.iloc[0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.from_regex(r"\A[+-]?[0-9]{1,16}(\.[0-9]{0,4})?\Z", fullmatch=True),
+                          st.sampled_from(["1,234.50", "(12.50)", "¥ 8", "abc", "1,2,3", "  7.5 "])),
+                min_size=1, max_size=40))
+def test_a_column_reads_each_cell_as_it_reads_alone(texts):
+    """Plain figures and the other forms take different paths through a column: no row may shift."""
+    column, bad = parse_money(pd.Series(texts, dtype="string", index=range(10, 10 + len(texts))))
+    for at, text in enumerate(texts):
+        alone, alone_bad = parse_money(pd.Series([text], dtype="string"))
+        assert pd.isna(column.iloc[at]) == pd.isna(alone.iloc[0]) and bad.iloc[at] == alone_bad.iloc[0]
+        if not pd.isna(alone.iloc[0]):
+            assert column.iloc[at] == alone.iloc[0], text

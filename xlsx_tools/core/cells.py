@@ -60,6 +60,8 @@ def parse_dates_checked(column: pd.Series, serial_dates: SerialDates | None = No
     """
     text = clean_text(column)
     present = text.notna()
+    if not present.any():  # a blank column (often a whole optional one): nothing to parse
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]"), present, present
     result = pd.Series(_iso_days(pa.array(text.array)), index=text.index)
     out_of_range = pd.Series(False, index=text.index)
     rest = present & result.isna()
@@ -117,19 +119,43 @@ _GROUPED = r"^[^0-9]*\d{1,3}(?:[,，]\d{3})+(?:\.\d*)?[^0-9]*$"
 _PLAIN_NUMBER = r"^(?P<sign>[+-]?)(?P<whole>\d{1,15})(?:\.(?P<fraction>\d*))?$"
 
 
+# Most cells: a figure with at most two decimals, which Arrow reads exactly as a decimal.
+_PLAIN_CENTS = r"^[+-]?\d{1,15}(?:\.\d{0,2})?$"
+
+
 def parse_money(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Amounts as exact integer fen (Int64), rounded half up; `(1,234.50)` is negative.
 
-    Digits are split as text (never through float) so every amount is exact; the
-    common forms run in Arrow's regex kernels, the rare rest through Decimal.
+    Never through float, so every amount is exact: figures with at most two decimals are
+    cast to Arrow decimals, other common forms are split as text in Arrow's regex kernels,
+    and the rare rest goes through Decimal.
     Returns (fen Series with <NA> for blanks, mask of unrecognised cells).
     """
     text = clean_text(column)
     present = text.notna()
-    fen = pd.Series(pd.NA, index=text.index, dtype="Int64")
     if not present.any():
-        return fen, present
-    stripped = text[present]
+        return pd.Series(pd.NA, index=text.index, dtype="Int64"), present
+    arrow = pa.array(text.array, type=pa.large_string())
+    arrow = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+    cents = pc.fill_null(pc.match_substring_regex(arrow, _PLAIN_CENTS), False).to_numpy(zero_copy_only=False)
+    values = np.zeros(len(text), dtype=np.int64)
+    if cents.any():
+        decimals = pc.cast(arrow.filter(pa.array(cents)), pa.decimal128(17, 2))
+        # a decimal128 is two int64 words, low word first: for these amounts the low word is the fen
+        values[cents] = np.frombuffer(decimals.buffers()[1], dtype=np.int64)[::2][decimals.offset:][:len(decimals)]
+    missing = ~cents
+    rest = present.to_numpy(dtype=bool) & ~cents
+    if rest.any():
+        other = _text_fen(text[rest])
+        values[rest] = other.fillna(0).to_numpy(dtype=np.int64)
+        missing[rest] = other.isna().to_numpy()
+    fen = pd.Series(pd.arrays.IntegerArray(values, missing), index=text.index)
+    return fen, present & fen.isna()
+
+
+def _text_fen(stripped: pd.Series) -> pd.Series:
+    """Fen (Int64) of filled cells that are no plain figure with at most two decimals."""
+    fen = pd.Series(pd.NA, index=stripped.index, dtype="Int64")
     # Only cells with a comma are checked for grouping: pandas runs `\s` through Python's re, cell by cell.
     misgrouped = stripped.str.contains(_COMMA, regex=True).to_numpy(dtype=bool)
     if misgrouped.any():
@@ -159,7 +185,7 @@ def parse_money(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     leftovers = stripped[~plain]
     if len(leftovers):
         fen.loc[leftovers.index] = [_decimal_fen(value) for value in leftovers]
-    return fen, present & fen.isna()
+    return fen
 
 
 # Larger amounts cannot be real invoices and would overflow int64 fen: they are unrecognised.
@@ -196,6 +222,8 @@ def parse_integers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Whole numbers (e.g. terms in days); '30.0' is accepted, '30.5' is not."""
     text = clean_text(column)
     present = text.notna()
+    if not present.any():
+        return pd.Series(pd.NA, index=text.index, dtype="Int64"), present
     numbers = pd.to_numeric(text, errors="coerce")
     numbers = numbers.where(numbers.abs() < 2 ** 53)  # beyond that (or inf) no whole number is exact
     whole = numbers.notna() & (numbers == np.floor(numbers.fillna(0)))

@@ -28,7 +28,9 @@ import os
 import re
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -283,13 +285,10 @@ class _Claim:
             return None  # a claim too big to trust: measure instead
         return cls(column, row, limits)
 
-    def holds_for(self, *pieces: bytes) -> bool:
-        """True when no cell reference in any piece lies beyond the claim (and no cell lacks one)."""
-        sizes = np.cumsum([0, *map(len, pieces)], dtype=np.int64)
-        if sizes[-1] > np.iinfo(np.int32).max:
-            return all(self.holds_for(piece) for piece in pieces)
-        texts = pa.Array.from_buffers(pa.binary(), len(pieces), [None, pa.py_buffer(sizes.astype(np.int32)),
-                                                                 pa.py_buffer(b"".join(pieces))])
+    def holds_for(self, text: bytes) -> bool:
+        """True when no cell reference in `text` lies beyond the claim (and no cell lacks one)."""
+        offsets = pa.py_buffer(np.array([0, len(text)], dtype=np.int64))
+        texts = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(text)])
         return not pc.any(pc.match_substring_regex(texts, self.beyond)).as_py()
 
 
@@ -312,26 +311,35 @@ _SEAM = 32             # longer than any match of the claim's regex: a reference
 
 
 def _claimed_extent(path: str | os.PathLike, part: str, limits: Limits) -> SheetExtent | None:
-    """The extent `<dimension>` claims, when the whole part holds to it; None when it does not."""
+    """The extent `<dimension>` claims, when the whole part holds to it; None when it does not.
+
+    Inflating (ISA-L) and the regex scan (RE2) both release the GIL, so a chunk is scanned on a
+    second thread while the next one is inflated: on a big ledger the check costs about as much
+    as the scan alone.  At most two chunks wait, so memory stays flat."""
     head, claim, dimension = b"", None, None
     tail, seen_cell = b"", False
-    for data in _inflated(path, part):
-        if claim is None:
-            head += data
-            found = _DIMENSION.search(head)
-            if found is None:
-                if b"<sheetData" in head or len(head) > _HEAD_LIMIT:
-                    return None
-                continue
-            dimension = found.group(1).decode("ascii", "replace")
-            claim = _Claim.of(dimension, limits)
+    with ThreadPoolExecutor(max_workers=1) as scanner:
+        pending: deque = deque()
+        for data in _inflated(path, part):
             if claim is None:
+                head += data
+                found = _DIMENSION.search(head)
+                if found is None:
+                    if b"<sheetData" in head or len(head) > _HEAD_LIMIT:
+                        return None
+                    continue
+                dimension = found.group(1).decode("ascii", "replace")
+                claim = _Claim.of(dimension, limits)
+                if claim is None:
+                    return None
+                data, head = head, b""
+            pending.append(scanner.submit(claim.holds_for, data))
+            if not claim.holds_for(tail + data[:_SEAM]) or len(pending) > 1 and not pending.popleft().result():
                 return None
-            data, head = head, b""
-        if not claim.holds_for(data, tail + data[:_SEAM]):
+            seen_cell = seen_cell or b'<c r="' in tail + data
+            tail = data[-_SEAM:]
+        if not all(scan.result() for scan in pending):
             return None
-        seen_cell = seen_cell or b'<c r="' in tail + data
-        tail = data[-_SEAM:]
     if claim is None:
         return None
     if not seen_cell:

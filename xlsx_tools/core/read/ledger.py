@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
 from .. import i18n
@@ -75,7 +76,7 @@ def _clean_rows(located: LocatedTable, customers: pd.DataFrame | None,
     table = LocatedTable(located.sheet, raw[keep], located.letters)
     found = RowIssues(table)
 
-    total_row = text["invoice_no"].str.casefold().isin(i18n.TOTAL_ROW_WORDS).fillna(False).astype(bool)
+    total_row = _total_rows(text["invoice_no"])
     found.add(total_row, "invoice_no", "total_row", severity="warning")
     live = ~total_row
 
@@ -148,6 +149,16 @@ def _clean_rows(located: LocatedTable, customers: pd.DataFrame | None,
     clean["paid_fen"] = clean["paid_fen"].astype("int64")
     clean = clean.reset_index(drop=True)
     return clean, found.sorted()
+
+
+def _total_rows(invoice_no: pd.Series) -> pd.Series:
+    """The rows whose invoice number is a totals word (合计, Total, ...), in any case.  Case
+    folding never shortens text, so only cells as short as the longest word are folded."""
+    longest = max(map(len, i18n.TOTAL_ROW_WORDS))
+    short = (invoice_no.str.len() <= longest).fillna(False).to_numpy(dtype=bool)
+    total = np.zeros(len(invoice_no), dtype=bool)
+    total[short] = invoice_no[short].str.casefold().isin(i18n.TOTAL_ROW_WORDS).to_numpy(dtype=bool)
+    return pd.Series(total, index=invoice_no.index)
 
 
 def _contract_rates(located: LocatedTable, ledger: pd.DataFrame) -> tuple[pd.Series | None, list[Issue]]:
