@@ -39,7 +39,7 @@ def cell_values(root: etree._Element) -> dict[str, str | None]:
 
 def test_money__fen_become_exact_decimal_text_with_integer_arithmetic() -> None:
     rng = np.random.default_rng(5)
-    fen = np.concatenate([rng.integers(-10**15, 10**15, 2000), [0, 1, -1, 99, -99, 100, -100, 2**62, -(2**62)]])
+    fen = np.concatenate([rng.integers(-10**15, 10**15, 2000), [0, 1, -1, 99, -99, 100, -100, 2**62, -(2**62), 2**63 - 1, -(2**63)]])
     root = render(one_column(pd.array(fen, dtype="Int64"), "money"))
     got = cell_values(root)
     for i, value in enumerate(fen.tolist()):

@@ -95,7 +95,6 @@ _NEEDS_PRESERVE_RE = r"^\s|\s$|\s\s|[\t\n\r]"
 _HEX_RE = re.compile(r"^#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
-_TWO_DIGITS = pa.array([f"{i:02d}" for i in range(100)], type=_LS)
 
 _DEFAULT_WIDTH = {"text": 10.0, "int": 10.0, "money": 15.0, "date": 11.0,
                   "percent": 9.0, "decimal": 11.0, "figure": 13.0}
@@ -258,12 +257,15 @@ def _big_int_strings(series: pd.Series, money: bool, what: str) -> pa.Array:
 
 
 def _money_strings(values: np.ndarray, mask: np.ndarray) -> pa.Array:
-    neg = values < 0
-    absval = np.abs(values)
-    whole = pa.array(absval // 100, mask=mask).cast(_LS)
-    cents = pc.take(_TWO_DIGITS, pa.array((absval % 100).astype(np.int32)))
-    sign = pc.if_else(pa.array(neg), _s("-"), _s("")) if neg.any() else _s("")
-    return pc.binary_join_element_wise(sign, whole, _s("."), cents, _s(""))
+    """Fen as yuan text ('-1234.05'), exact: the fen are laid out as the 128-bit integers of
+    Arrow decimals with two places (low word, then the sign-extended high word), whose text
+    Arrow writes in one cast."""
+    words = np.empty(2 * len(values), dtype=np.int64)
+    words[0::2] = values
+    words[1::2] = values >> 63
+    validity = pa.array(~mask).buffers()[1] if mask.any() else None
+    yuan = pa.Array.from_buffers(pa.decimal128(38, 2), len(values), [validity, pa.py_buffer(words)])
+    return yuan.cast(_LS)
 
 
 def _float_strings(series: pd.Series, what: str) -> pa.Array:
