@@ -164,3 +164,12 @@ def test_a_column_reads_each_cell_as_it_reads_alone(texts):
         assert pd.isna(column.iloc[at]) == pd.isna(alone.iloc[0]) and bad.iloc[at] == alone_bad.iloc[0]
         if not pd.isna(alone.iloc[0]):
             assert column.iloc[at] == alone.iloc[0], text
+
+
+def test_a_day_no_calendar_has_spoils_only_its_own_cell():
+    """Date cells are read as one strict cast; a column holding 2026-02-30 is read cell by cell instead."""
+    texts = ["2026-02-28 00:00:00", "2026-02-30 00:00:00", "2024-02-29", "1900-02-29", "2026-11-28"]
+    parsed, bad, outside = parse_dates_checked(pd.Series(texts, dtype="string"))
+    assert bad.tolist() == [False, True, False, True, False] and not outside.any()
+    assert [day.date() if not pd.isna(day) else None for day in parsed] == [
+        dt.date(2026, 2, 28), None, dt.date(2024, 2, 29), None, dt.date(2026, 11, 28)]

@@ -83,13 +83,22 @@ def _iso_days(text: pa.Array) -> np.ndarray:
     """The common case in Arrow kernels, no pandas round trip: ISO text (a date cell) -> its day
     as datetime64[ns]; NaT where the text is not ISO of the years _ISO_PREFIX allows or names no
     real day (2026-02-30).  Every other form goes through `_parse_one_date` and its range rules."""
-    ymd = pc.utf8_slice_codeunits(text, 0, 10)
+    iso = pc.fill_null(pc.match_substring_regex(text, _ISO_PREFIX), False)
+    ymd = pc.utf8_slice_codeunits(pc.filter(text, iso), 0, 10)
+    try:
+        days = pc.cast(ymd, pa.date32())  # strict: a column holding a day no calendar has raises
+    except pa.ArrowInvalid:
+        days = _calendar_days(ymd)
+    result = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
+    result[iso.to_numpy(zero_copy_only=False)] = days.to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+    return result
+
+
+def _calendar_days(ymd: pa.Array) -> pa.Array:
+    """'YYYY-MM-DD' -> date32, null where the day is not in its month (strptime rolls Feb 30 over)."""
     days = pc.strptime(ymd, format="%Y-%m-%d", unit="s", error_is_null=True)
-    typed_day = pc.cast(pc.if_else(pc.is_null(days), None, pc.utf8_slice_codeunits(text, 8, 10)), pa.int64())
-    real = pc.equal(pc.day(days), typed_day)                           # strptime rolls Feb 30 over
-    iso = pc.and_(pc.fill_null(pc.match_substring_regex(text, _ISO_PREFIX), False), pc.fill_null(real, False))
-    days = pc.if_else(iso, days, pa.scalar(None, days.type))
-    return days.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+    real = pc.fill_null(pc.equal(pc.day(days), pc.cast(pc.utf8_slice_codeunits(ymd, 8, 10), pa.int64())), False)
+    return pc.if_else(real, days, pa.scalar(None, days.type)).cast(pa.date32())
 
 
 def _parse_one_date(value: str, serial_dates: SerialDates | None, open_ended: bool = False) -> pd.Timestamp | str:
