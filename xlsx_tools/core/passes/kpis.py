@@ -121,14 +121,14 @@ def period_figures(ledger: pd.DataFrame, as_of: dt.date, payments: pd.DataFrame 
     first_invoice = book["invoice_date"].min() if len(book) else pd.NaT
     windows = month_windows(as_of)
     counts = _key_target_counts(key_targets)
+    month_sums = history.month_sums(windows, groups)
 
     values: dict[tuple[str, str | None, str], dict[str, object]] = {}
     blanks: list[BlankFigure] = []
     as_of_sums: dict[str, int] = dict.fromkeys(SUM_KEYS, 0)
     as_of_lost: list[str] = []
-    for month, start, end in windows:
-        sums = history.month_sums(start, end)
-        sums_by_split = groups.sums(sums)
+    for (month, start, end), fine_sums in zip(windows, month_sums):
+        sums_by_split = groups.sums(fine_sums)
         for split in SPLITS:
             by_group = sums_by_split[split]
             for code, name in enumerate(groups.names[split]):
@@ -186,8 +186,8 @@ def owner_bonus(figures: PeriodFigures, bonus_threshold: Decimal = Decimal("0.80
 class _Groups:
     """The receivables' groups of every split as integer codes, factorized once, and the finest
     grouping they share (business line × owner).  `order` puts the receivables in fine-group
-    order; a month's sums are then added up per fine group by contiguous slices, and per split
-    from those few rows (exact int64 sums)."""
+    order; a month's sums are added up per fine group, and per split from those few rows
+    (exact int64 sums)."""
 
     def __init__(self, lines: pd.Series, owners: pd.Series):
         # Factorized as (Arrow) strings, not as a numpy object array: the same codes and sorted
@@ -198,22 +198,26 @@ class _Groups:
                                                    "owner": [str(u) for u in owner_names]}
         fine, pairs = pd.factorize(line_codes * max(len(owner_names), 1) + owner_codes, sort=True)
         self.order = np.argsort(fine, kind="stable")
-        self.starts = np.flatnonzero(np.diff(fine[self.order], prepend=-1))
+        self.fine = fine[self.order]
+        self.count = len(pairs)
+        self.starts = np.flatnonzero(np.diff(self.fine, prepend=-1))
         self.of_fine = {"all": np.zeros(len(pairs), dtype="int64"),
                         "business_line": pairs // max(len(owner_names), 1),
                         "owner": pairs % max(len(owner_names), 1)}
 
-    def sums(self, columns: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Per split, one row of `SUM_KEYS` sums per group, in `names` order; `columns` are per
-        receivable, in `order`."""
-        if not len(self.order):
-            return {split: np.zeros((0, len(SUM_KEYS)), dtype="int64") for split in self.names}
-        fine = np.column_stack([np.add.reduceat(columns[key].astype("int64", copy=False), self.starts)
-                                for key in SUM_KEYS])
+    def fine_sums(self, values: np.ndarray) -> np.ndarray:
+        """Per fine group, the sum of `values` (one per receivable, in `order`): contiguous slices."""
+        if not len(values):
+            return np.zeros(self.count, dtype="int64")
+        return np.add.reduceat(values.astype("int64", copy=False), self.starts)
+
+    def sums(self, fine_rows: np.ndarray) -> dict[str, np.ndarray]:
+        """Per split, one row of `SUM_KEYS` sums per group, in `names` order, from one row per
+        fine group."""
         out = {}
         for split, codes in self.of_fine.items():
-            out[split] = np.zeros((len(self.names[split]), fine.shape[1]), dtype="int64")
-            np.add.at(out[split], codes, fine)
+            out[split] = np.zeros((len(self.names[split]), fine_rows.shape[1]), dtype="int64")
+            np.add.at(out[split], codes, fine_rows)
         return out
 
 
@@ -289,36 +293,66 @@ class _History:
             self._last_balances = day, (open_fen, np.where(self.positive & (self.due < day), open_fen, 0))
         return self._last_balances[1]
 
-    def month_sums(self, start: dt.date, end: dt.date) -> dict[str, np.ndarray]:
-        """Per receivable, the sums every figure of the month is made of (`SUM_KEYS`)."""
-        first, last = np.datetime64(start, "ns"), np.datetime64(end, "ns")
-        eve = first - np.timedelta64(1, "D")
-        (open_eve, overdue_eve), (open_end, overdue_end) = self.balances_at(eve), self.balances_at(last)
-        in_month = (self.date >= first) & (self.date <= last) & self.to_receivable
-        settled = (self.settled_on >= first) & (self.settled_on <= last)
-        cycle_late = settled & (self.cycle >= 1)
-        window = last - np.timedelta64(DSO_WINDOW_DAYS - 1, "D")
-
-        def by_invoice(mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
-            return np.bincount(self.pos[mask], weights=weights[mask], minlength=self.n).astype("int64")
-
-        return {
-            "start_overdue": overdue_eve,
-            "new_overdue": np.where(self.positive & (self.falls_overdue >= first) & (self.falls_overdue <= last),
-                                    self.open_on_due, 0),
-            "end_overdue": overdue_end,
-            "start_receivables": open_eve,
-            "end_receivables": open_end,
-            "end_current": np.where(self.positive & (self.due >= last), open_end, 0),
-            "sales": np.where((self.issued >= first) & (self.issued <= last), self.amount, 0),
-            "sales_window": np.where((self.issued >= window) & (self.issued <= last), self.amount, 0),
-            "collected": by_invoice(in_month, self.applied),
-            "overdue_collected": by_invoice(in_month & (self.late_days >= 1), self.applied),
-            "cycle_count": cycle_late.astype("int64"),
-            "cycle_days": np.where(cycle_late, self.cycle, 0),
-            "cycle_amount": np.where(cycle_late, self.amount, 0),
-            "cycle_weighted": np.where(cycle_late, self.cycle * self.amount, 0),
+    def month_sums(self, windows: list[tuple[str, dt.date, dt.date]], groups: _Groups) -> np.ndarray:
+        """Per month of `windows` and fine group of `groups`, the sums every figure of the month is
+        made of (an int64 array: month × fine group × `SUM_KEYS`).  The flows of every month are
+        counted in one pass over the dates they hang on (`_dated_sums`), not month by month; the
+        balances are taken on each month's eve and last day."""
+        first = np.array([np.datetime64(start, "ns") for _, start, _ in windows])
+        last = np.array([np.datetime64(end, "ns") for _, _, end in windows])
+        months = np.column_stack([first, last])
+        dso_windows = np.column_stack([last - np.timedelta64(DSO_WINDOW_DAYS - 1, "D"), last])
+        invoiced = _dated_sums(groups.fine, self.issued, [self.amount], groups.count,
+                               np.concatenate([months, dso_windows]))
+        receivable, paid = self.positive, self.to_receivable
+        late = self.cycle >= 1      # settled after the due date (0 when not settled)
+        sums = {
+            "sales": invoiced[:len(windows), :, 0],
+            "sales_window": invoiced[len(windows):, :, 0],
+            "new_overdue": _dated_sums(groups.fine[receivable], self.falls_overdue[receivable],
+                                       [self.open_on_due[receivable]], groups.count, months)[..., 0],
         }
+        applied = self.applied[paid]
+        collected = _dated_sums(groups.fine[self.pos[paid]], self.date[paid],
+                                [applied, np.where(self.late_days[paid] >= 1, applied, 0)], groups.count, months)
+        sums["collected"], sums["overdue_collected"] = collected[..., 0], collected[..., 1]
+        days, amount = self.cycle[late], self.amount[late]
+        cycle = _dated_sums(groups.fine[late], self.settled_on[late],
+                            [np.ones(len(days), dtype="int64"), days, amount, days * amount], groups.count, months)
+        for index, key in enumerate(("cycle_count", "cycle_days", "cycle_amount", "cycle_weighted")):
+            sums[key] = cycle[..., index]
+        balances = {key: [] for key in ("start_overdue", "end_overdue", "start_receivables", "end_receivables",
+                                        "end_current")}
+        for start, end in zip(first, last):
+            open_eve, overdue_eve = self.balances_at(start - np.timedelta64(1, "D"))
+            open_end, overdue_end = self.balances_at(end)
+            for key, values in (("start_overdue", overdue_eve), ("end_overdue", overdue_end),
+                                ("start_receivables", open_eve), ("end_receivables", open_end),
+                                ("end_current", np.where(self.positive & (self.due >= end), open_end, 0))):
+                balances[key].append(groups.fine_sums(values))
+        sums.update({key: np.array(rows, dtype="int64").reshape(len(windows), groups.count)
+                     for key, rows in balances.items()})
+        return np.stack([sums[key] for key in SUM_KEYS], axis=-1)
+
+
+def _dated_sums(groups: np.ndarray, dates: np.ndarray, columns: list[np.ndarray], count: int,
+                periods: np.ndarray) -> np.ndarray:
+    """Per period (first day, last day; rows of `periods`) and group, the sums of each of `columns`
+    over the items dated within it: an int64 array period × group × column.
+
+    Each item is added once (exact int64 `np.add.at`) to the slot between the periods' bounds
+    its date falls in; running sums over the slots give every period as a difference, however
+    many periods there are and however they overlap.  Undated items (NaT) fall after every bound."""
+    bounds = np.unique(np.concatenate([periods[:, 0], periods[:, 1] + np.timedelta64(1, "ns")]))
+    slot = np.searchsorted(bounds, dates, side="right")     # items dated before bounds[j] have slot <= j
+    flat = groups.astype("int64") * (len(bounds) + 1) + slot
+    grid = np.zeros((len(columns), count * (len(bounds) + 1)), dtype="int64")
+    for row, values in zip(grid, columns):
+        np.add.at(row, flat, values.astype("int64", copy=False))
+    before = np.cumsum(grid.reshape(len(columns), count, len(bounds) + 1), axis=2)
+    upto = before[..., np.searchsorted(bounds, periods[:, 1] + np.timedelta64(1, "ns"))]
+    since = before[..., np.searchsorted(bounds, periods[:, 0])]
+    return (upto - since).transpose(2, 1, 0)
 
 
 def figures_from_sums(sums: Mapping[str, int] | None) -> tuple[dict[str, object], dict[str, Label]]:

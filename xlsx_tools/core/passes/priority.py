@@ -5,7 +5,7 @@ Amount shares are compared exactly: `balance / total > threshold` is evaluated a
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -40,7 +40,31 @@ def share_band(amount: pd.Series, total: int, edges: tuple[Decimal, ...]) -> pd.
     return band
 
 
-def rank_customers(staged: pd.DataFrame, customers: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ByCustomer:
+    """The ledger's customer IDs as integer codes (`codes`, -1 for a missing ID; `ids` the
+    distinct IDs), factorized once for every per-customer figure of the pass: each figure is
+    then a numpy reduction on the codes (exact int64), not a pandas groupby over the Arrow
+    strings, which would factorize them again."""
+
+    codes: np.ndarray
+    ids: pd.Index
+
+    @classmethod
+    def of(cls, staged: pd.DataFrame) -> ByCustomer:
+        codes, ids = pd.factorize(staged["customer_id"])
+        return cls(codes, pd.Index(ids, name="customer_id"))
+
+    def reduce(self, ufunc: np.ufunc, rows: np.ndarray, values: np.ndarray, start: int) -> np.ndarray:
+        """Per customer, `ufunc` over `values` (int64) of the ledger `rows` with an ID, from `start`."""
+        rows = rows & (self.codes >= 0)
+        out = np.full(len(self.ids), start, dtype="int64")
+        ufunc.at(out, self.codes[rows], values[rows])
+        return out
+
+
+def rank_customers(staged: pd.DataFrame, customers: pd.DataFrame, policy: Policy,
+                   by_customer: ByCustomer) -> pd.DataFrame:
     """One row per customer with an open balance > 0, ranked by the contract's order.
 
     `staged` is the aged ledger with a `stage` column.  Columns of the result:
@@ -48,36 +72,29 @@ def rank_customers(staged: pd.DataFrame, customers: pd.DataFrame, policy: Policy
     key_target, high_risk, downgraded, customer_type, aging_tag (bucket index of
     max_days), share_band.
     """
-    # Customers and stages as integer codes, factorized once; every per-customer figure is then
-    # a numpy reduction on the codes (exact int64), not a pandas groupby over the Arrow strings.
-    customer, ids = pd.factorize(staged["customer_id"])        # a missing ID (-1) is left out
+    # Stages as integer codes too: a stage test is one per distinct stage, spread by code.
     stage, stages = pd.factorize(staged["stage"], use_na_sentinel=False)
     stages = pd.Series(stages)
     open_fen = staged["open_fen"].to_numpy(dtype="int64")
     days = staged["days_past_due"].to_numpy(dtype="int64")
     not_closed = (stages != "CLOSED").to_numpy()[stage]
     total = int(open_fen[not_closed].sum())
-    live = not_closed & (customer >= 0)
+    live = not_closed & (by_customer.codes >= 0)
     positive = live & (open_fen > 0)
     ladder = stages.map(_LADDER_ORDER).fillna(-1).to_numpy(dtype="int64")[stage]
     plan = (stages == "PLAN").to_numpy()[stage]
 
-    def per_customer(reduce: np.ufunc, rows: np.ndarray, values: np.ndarray, start: int) -> np.ndarray:
-        out = np.full(len(ids), start, dtype="int64")
-        reduce.at(out, customer[rows], values[rows])
-        return out
-
     named = live & staged["customer_name"].notna().to_numpy()
-    first_named = per_customer(np.minimum, named, np.arange(len(staged)), len(staged))
+    first_named = by_customer.reduce(np.minimum, named, np.arange(len(staged)), len(staged))
     rollup = pd.DataFrame({
-        "open_fen": per_customer(np.add, live, open_fen, 0),
+        "open_fen": by_customer.reduce(np.add, live, open_fen, 0),
         "customer_name": staged["customer_name"].array.take(
             np.where(first_named < len(staged), first_named, -1), allow_fill=True),
-        "overdue_fen": per_customer(np.add, positive & (days >= 1), open_fen, 0),
-        "max_days": per_customer(np.maximum, positive, days, np.iinfo("int64").min),
-        "ladder_max": per_customer(np.maximum, positive, ladder, -1),
-        "has_plan": per_customer(np.maximum, positive, plan.astype("int64"), 0).astype(bool),
-    }, index=pd.Index(ids, name="customer_id"))
+        "overdue_fen": by_customer.reduce(np.add, positive & (days >= 1), open_fen, 0),
+        "max_days": by_customer.reduce(np.maximum, positive, days, np.iinfo("int64").min),
+        "ladder_max": by_customer.reduce(np.maximum, positive, ladder, -1),
+        "has_plan": by_customer.reduce(np.maximum, positive, plan.astype("int64"), 0).astype(bool),
+    }, index=by_customer.ids)
     rollup = rollup[rollup["open_fen"] > 0].copy()
 
     codes = np.asarray(i18n.LADDER_CODES, dtype=object)
@@ -108,30 +125,35 @@ def rank_customers(staged: pd.DataFrame, customers: pd.DataFrame, policy: Policy
     return rollup[columns].reset_index(drop=True)
 
 
-def with_money_and_law(priority: pd.DataFrame, staged: pd.DataFrame, credit: pd.DataFrame) -> pd.DataFrame:
+def with_money_and_law(priority: pd.DataFrame, staged: pd.DataFrame, credit: pd.DataFrame,
+                       by_customer: ByCustomer) -> pd.DataFrame:
     """Per-customer interest, earliest limitation expiry, alerts, broken plans and credit flags.
 
     `interest_fen` is the interest on open receivables, the figure a letter claims;
     `late_paid_interest_fen` is the interest still owed on invoices already paid (late), kept
     apart because no letter claims it (issue 9)."""
-    owed = staged["interest_fen"].fillna(0).astype("int64")
+    owed = staged["interest_fen"].to_numpy(dtype="int64", na_value=0)
     open_receivable = (staged["stage"].to_numpy() != "CLOSED") & (staged["open_fen"].to_numpy() > 0)
-    rows = pd.DataFrame({"customer_id": staged["customer_id"], "interest": owed.where(open_receivable, 0),
-                         "late_paid": owed.where(~open_receivable, 0),
-                         "expiry": staged["limitation_expiry"].where(staged["open_fen"] > 0),
-                         "alert": staged["limitation_alert"], "broken": staged["plan_broken"]})
-    per = rows.groupby("customer_id").agg(interest=("interest", "sum"), late_paid=("late_paid", "sum"),
-                                          expiry=("expiry", "min"), alert=("alert", "min"),
-                                          broken=("broken", "any"))   # one grouping for every figure
+    expiry = staged["limitation_expiry"].to_numpy(dtype="datetime64[ns]")
+    alert = staged["limitation_alert"]
+    unset = np.iinfo("int64").max
+    earliest = by_customer.reduce(np.minimum, ~np.isnat(expiry) & (staged["open_fen"].to_numpy() > 0),
+                                  expiry.view("int64"), unset)
+    lowest_alert = by_customer.reduce(np.minimum, alert.notna().to_numpy(), alert.to_numpy(dtype="int64", na_value=0),
+                                      unset)
+    broken = by_customer.reduce(np.maximum, staged["plan_broken"].to_numpy(dtype=bool),
+                                np.ones(len(staged), dtype="int64"), 0)
     flags = credit.set_index("customer_id")[["over_limit", "red_line_breach"]] if len(credit) else None
     out = priority.copy()
     ids = out["customer_id"]
-    mine = per.reindex(ids)
-    out["interest_fen"] = pd.array(mine["interest"].fillna(0).astype("int64"), dtype="Int64")
-    out["late_paid_interest_fen"] = pd.array(mine["late_paid"].fillna(0).astype("int64"), dtype="Int64")
-    out["earliest_expiry"] = pd.Series(mine["expiry"].to_numpy(dtype="datetime64[ns]"), index=out.index)
-    out["limitation_alert"] = pd.array(mine["alert"], dtype="Int64")
-    out["plan_broken"] = mine["broken"].fillna(False).astype(bool).to_numpy()
+    mine = by_customer.ids.get_indexer(ids)    # every ranked customer is in the ledger
+    out["interest_fen"] = pd.array(by_customer.reduce(np.add, open_receivable, owed, 0)[mine], dtype="Int64")
+    out["late_paid_interest_fen"] = pd.array(by_customer.reduce(np.add, ~open_receivable, owed, 0)[mine],
+                                             dtype="Int64")
+    out["earliest_expiry"] = pd.Series(np.where(earliest[mine] == unset, np.datetime64("NaT", "ns"),
+                                                earliest[mine].view("datetime64[ns]")), index=out.index)
+    out["limitation_alert"] = pd.arrays.IntegerArray(lowest_alert[mine], lowest_alert[mine] == unset)
+    out["plan_broken"] = broken[mine].astype(bool)
     for flag in ("over_limit", "red_line_breach"):
         out[flag] = ids.map(flags[flag]).fillna(False).astype(bool) if flags is not None else False
     return out
@@ -140,5 +162,6 @@ def with_money_and_law(priority: pd.DataFrame, staged: pd.DataFrame, credit: pd.
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     """The priority pass: customers ranked, with their interest, limitation, plan and credit flags."""
     staged = in_cny(state.detail)
-    ranked = rank_customers(staged, inputs.customers.frame, inputs.policy)
-    return replace(state, priority=with_money_and_law(ranked, staged, state.credit)), ()
+    by_customer = ByCustomer.of(staged)
+    ranked = rank_customers(staged, inputs.customers.frame, inputs.policy, by_customer)
+    return replace(state, priority=with_money_and_law(ranked, staged, state.credit, by_customer)), ()
