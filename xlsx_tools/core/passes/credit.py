@@ -31,7 +31,7 @@ from . import State
 from .fx import in_cny
 from .interest import round_fraction
 from .limitation import add_months
-from .priority import share_exceeds
+from .priority import ByCustomer, share_exceeds
 
 
 def weighted_score(scores: pd.DataFrame, policy: Policy) -> pd.Series:
@@ -56,21 +56,15 @@ def credit_table(staged: pd.DataFrame, customers: pd.DataFrame, five_c: pd.DataF
     red_line_fen, red_line_breach, score (Decimal or None), band (Int64), band_share (Decimal
     or None), suggested_limit_fen.  Flagged customers first, then by customer ID.
     """
-    # The customer IDs factorized once, and each per-customer figure grouped on those integer
-    # codes: grouping on the Arrow strings factorized them again for every figure.
-    customer, customer_ids = pd.factorize(staged["customer_id"])     # a missing ID (-1) is left out
-
-    def by_customer(rows: np.ndarray, column: str, how: str) -> pd.Series:
-        values = staged[column][rows].groupby(customer[rows]).agg(how)
-        return values.set_axis(customer_ids[values.index])
-
-    known_id = customer >= 0
-    exposure = by_customer(known_id & (staged["stage"].to_numpy() != "CLOSED"), "open_fen", "sum")
+    by_customer = ByCustomer.of(staged)     # a row without a customer ID counts for nobody
+    every_row = np.ones(len(staged), dtype=bool)
+    exposure = pd.Series(by_customer.reduce(np.add, staged["stage"].to_numpy() != "CLOSED",
+                                            staged["open_fen"].to_numpy(dtype="int64"), 0), index=by_customer.ids)
     ids = list(customers.index)
     ids += sorted(set(exposure.index[exposure != 0]) - set(ids))
     table = pd.DataFrame(index=pd.Index(ids, name="customer_id"))
     known = customers.reindex(table.index)
-    names = by_customer(known_id, "customer_name", "first").reindex(table.index)
+    names = by_customer.first(every_row, staged["customer_name"]).reindex(table.index)
     table["customer_name"] = known["customer_name"].fillna(names) if "customer_name" in known else names
     table["credit_limit_fen"] = known["credit_limit_fen"].astype("Int64") if len(known) else pd.Series(
         dtype="Int64")
@@ -81,7 +75,8 @@ def credit_table(staged: pd.DataFrame, customers: pd.DataFrame, five_c: pd.DataF
     table["over_limit"] = (has_limit & (table["exposure_fen"] > limit.fillna(0))).astype(bool)
     table["over_by_fen"] = (table["exposure_fen"] - limit).where(table["over_limit"]).astype("Int64")
 
-    first_invoice = by_customer(known_id, "invoice_date", "min").reindex(table.index)
+    first_invoice = pd.Series(by_customer.earliest(every_row, staged["invoice_date"].to_numpy(dtype="datetime64[ns]")),
+                              index=by_customer.ids).reindex(table.index)
     first_trade = pd.to_datetime(known["first_trade_date"]).astype("datetime64[ns]").fillna(first_invoice)
     table["first_trade_date"] = first_trade
     new_until = add_months(first_trade, int(policy["new_customer_months"]))

@@ -62,6 +62,19 @@ class ByCustomer:
         ufunc.at(out, self.codes[rows], values[rows])
         return out
 
+    def first(self, rows: np.ndarray, values: pd.Series) -> pd.Series:
+        """Per customer, the first filled value of the ledger `rows` (<NA> when none), as
+        `groupby().first()` gives it."""
+        filled = rows & values.notna().to_numpy()
+        first = self.reduce(np.minimum, filled, np.arange(len(values)), len(values))
+        return pd.Series(values.array.take(np.where(first < len(values), first, -1), allow_fill=True), index=self.ids)
+
+    def earliest(self, rows: np.ndarray, dates: np.ndarray) -> np.ndarray:
+        """Per customer, the earliest of `dates` (datetime64[ns]) over the ledger `rows`, NaT when none."""
+        unset = np.iinfo("int64").max
+        found = self.reduce(np.minimum, rows & ~np.isnat(dates), dates.view("int64"), unset)
+        return np.where(found == unset, np.datetime64("NaT", "ns"), found.view("datetime64[ns]"))
+
 
 def rank_customers(staged: pd.DataFrame, customers: pd.DataFrame, policy: Policy,
                    by_customer: ByCustomer) -> pd.DataFrame:
@@ -84,12 +97,9 @@ def rank_customers(staged: pd.DataFrame, customers: pd.DataFrame, policy: Policy
     ladder = stages.map(_LADDER_ORDER).fillna(-1).to_numpy(dtype="int64")[stage]
     plan = (stages == "PLAN").to_numpy()[stage]
 
-    named = live & staged["customer_name"].notna().to_numpy()
-    first_named = by_customer.reduce(np.minimum, named, np.arange(len(staged)), len(staged))
     rollup = pd.DataFrame({
         "open_fen": by_customer.reduce(np.add, live, open_fen, 0),
-        "customer_name": staged["customer_name"].array.take(
-            np.where(first_named < len(staged), first_named, -1), allow_fill=True),
+        "customer_name": by_customer.first(live, staged["customer_name"]).array,
         "overdue_fen": by_customer.reduce(np.add, positive & (days >= 1), open_fen, 0),
         "max_days": by_customer.reduce(np.maximum, positive, days, np.iinfo("int64").min),
         "ladder_max": by_customer.reduce(np.maximum, positive, ladder, -1),
@@ -134,11 +144,10 @@ def with_money_and_law(priority: pd.DataFrame, staged: pd.DataFrame, credit: pd.
     apart because no letter claims it (issue 9)."""
     owed = staged["interest_fen"].to_numpy(dtype="int64", na_value=0)
     open_receivable = (staged["stage"].to_numpy() != "CLOSED") & (staged["open_fen"].to_numpy() > 0)
-    expiry = staged["limitation_expiry"].to_numpy(dtype="datetime64[ns]")
+    earliest = by_customer.earliest(staged["open_fen"].to_numpy() > 0,
+                                    staged["limitation_expiry"].to_numpy(dtype="datetime64[ns]"))
     alert = staged["limitation_alert"]
     unset = np.iinfo("int64").max
-    earliest = by_customer.reduce(np.minimum, ~np.isnat(expiry) & (staged["open_fen"].to_numpy() > 0),
-                                  expiry.view("int64"), unset)
     lowest_alert = by_customer.reduce(np.minimum, alert.notna().to_numpy(), alert.to_numpy(dtype="int64", na_value=0),
                                       unset)
     broken = by_customer.reduce(np.maximum, staged["plan_broken"].to_numpy(dtype=bool),
@@ -150,8 +159,7 @@ def with_money_and_law(priority: pd.DataFrame, staged: pd.DataFrame, credit: pd.
     out["interest_fen"] = pd.array(by_customer.reduce(np.add, open_receivable, owed, 0)[mine], dtype="Int64")
     out["late_paid_interest_fen"] = pd.array(by_customer.reduce(np.add, ~open_receivable, owed, 0)[mine],
                                              dtype="Int64")
-    out["earliest_expiry"] = pd.Series(np.where(earliest[mine] == unset, np.datetime64("NaT", "ns"),
-                                                earliest[mine].view("datetime64[ns]")), index=out.index)
+    out["earliest_expiry"] = pd.Series(earliest[mine], index=out.index)
     out["limitation_alert"] = pd.arrays.IntegerArray(lowest_alert[mine], lowest_alert[mine] == unset)
     out["plan_broken"] = broken[mine].astype(bool)
     for flag in ("over_limit", "red_line_breach"):
