@@ -31,6 +31,21 @@ def previous_month_key(day: dt.date) -> str:
     return month_key(first)
 
 
+def open_balances(detail: pd.DataFrame, policy: Policy) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Each row's open amount (int64 fen) and, per balance of the aging analysis and the
+    Snapshots (receivables_fen, overdue_fen, early_overdue_fen, bucket_0..K), the rows it adds
+    up: open receivables (not closed, amount > 0), of them those overdue, those overdue at most
+    `warning_early_overdue_days`, and those in each aging bucket."""
+    amount = detail["open_fen"].to_numpy(dtype="int64")
+    receivable = (detail["stage"].to_numpy() != "CLOSED") & (amount > 0)
+    days, bucket = detail["days_past_due"].to_numpy(), detail["bucket"].to_numpy()
+    overdue = receivable & (days >= 1)
+    rows = {"receivables_fen": receivable, "overdue_fen": overdue,
+            "early_overdue_fen": overdue & (days <= policy["warning_early_overdue_days"])}
+    rows.update({f"bucket_{b}": receivable & (bucket == b) for b in range(len(policy.bucket_edges) + 1)})
+    return amount, rows
+
+
 def aging_table(staged: pd.DataFrame, policy: Policy, previous: pd.DataFrame) -> pd.DataFrame:
     """One row per business line plus a total row (business_line = None, is_total = True).
 
@@ -40,16 +55,10 @@ def aging_table(staged: pd.DataFrame, policy: Policy, previous: pd.DataFrame) ->
     """
     stage = staged["stage"].to_numpy()
     live = stage != "CLOSED"
-    amount = staged["open_fen"].to_numpy(dtype="int64")
-    positive = live & (amount > 0)
     credit = stage == "CREDIT"
-    n_buckets = len(policy.bucket_edges) + 1
-    early_days = policy["warning_early_overdue_days"]
-    days, bucket = staged["days_past_due"].to_numpy(), staged["bucket"].to_numpy()
-    parts = {f"bucket_{b}": positive & (bucket == b) for b in range(n_buckets)}
-    parts["receivables_fen"] = positive
-    parts["overdue_fen"] = positive & (days >= 1)
-    parts["early_overdue_fen"] = positive & (days >= 1) & (days <= early_days)
+    amount, balances = open_balances(staged, policy)
+    # the buckets first, in the order of the Aging sheet's columns
+    parts = {key: balances[key] for key in sorted(balances, key=lambda key: not key.startswith("bucket_"))}
     parts["credits_fen"] = credit
     # Lines as sorted integer codes and exact int64 sums per code (np.add.at): a groupby keyed
     # by a filtered string column first realigns the key to every row.

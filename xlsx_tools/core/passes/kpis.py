@@ -34,7 +34,7 @@ from ..policy import Policy, percent_text
 from ..read import Inputs
 from . import State
 from .fx import in_cny, payments_in_cny
-from .analysis import merge_snapshots, month_key
+from .analysis import merge_snapshots, month_key, open_balances
 
 MONTHS = 12
 DSO_WINDOW_DAYS = 90
@@ -407,13 +407,8 @@ def month_snapshot(detail: pd.DataFrame, priority: pd.DataFrame, as_of: dt.date,
     """The as-of month's Snapshots rows: one per business line, one per owner and the total, each
     with its balances by bucket and its number of key targets (customers flagged key targets
     that owe an open amount in that line or to that owner)."""
-    live = (detail["stage"].to_numpy() != "CLOSED") & (detail["open_fen"].to_numpy() > 0)
-    early_days, n_buckets = policy["warning_early_overdue_days"], len(policy.bucket_edges) + 1
-    days, bucket = detail["days_past_due"].to_numpy(), detail["bucket"].to_numpy()
-    amount = detail["open_fen"].to_numpy(dtype="int64")
-    overdue = live & (days >= 1)
-    parts = {"receivables_fen": live, "overdue_fen": overdue, "early_overdue_fen": overdue & (days <= early_days)}
-    parts.update({f"bucket_{b}": live & (bucket == b) for b in range(n_buckets)})
+    amount, parts = open_balances(detail, policy)
+    live = parts["receivables_fen"]
     targets = set(priority.loc[priority["key_target"].astype(bool), "customer_id"]) if len(priority) else set()
     is_target = detail["customer_id"].isin(targets).to_numpy() & live
     # The sums per (line, owner) pair with exact int64 `np.add.at` on integer codes, then per line,
