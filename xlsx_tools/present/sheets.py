@@ -140,17 +140,16 @@ def _detail_money_law(result: RefreshResult, lang: Lang) -> pd.DataFrame:
     detail = result.detail
     in_plan = detail["plan_no"].notna()
     broken = detail["plan_broken"].map({True: i18n.YES_NO[True].get(lang), False: i18n.YES_NO[False].get(lang)})
-    # A row's provision rate is the Policy's rate of its provision bucket (passes.provisions): the
-    # few rates are turned into floats, not a million Decimals (0.4 s at 1M rows).
-    rates = np.asarray([float(rate) for rate in result.policy["provision_rates"]])
+    # The few distinct rates are turned into floats, not a million Decimals (0.41 -> 0.15 s at 1M rows).
+    rate_codes, rates = pd.factorize(detail["provision_rate"])          # a row without a rate: -1
+    rate = np.append(np.array([float(value) for value in rates]), np.nan)[rate_codes]
     return pd.DataFrame({
         "interest": detail["interest_fen"],
         "interest_basis": basis_texts(detail, result.policy, lang).where(detail["interest_fen"].fillna(0) > 0, None),
         "limitation_expiry": detail["limitation_expiry"],
         "days_left": detail["limitation_days_left"],
         "limitation_state": _labels(detail["limitation_state"], i18n.LIMITATION_STATES, lang).replace("", None),
-        "provision_rate": pd.Series(rates[detail["provision_bucket"].to_numpy()], index=detail.index).where(
-            detail["provision_fen"] > 0),
+        "provision_rate": pd.Series(rate, index=detail.index).where(detail["provision_fen"] > 0),
         "provision": detail["provision_fen"],
         "plan_no": detail["plan_no"],
         "plan_broken": broken.where(in_plan, None).astype(object),
