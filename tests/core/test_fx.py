@@ -7,7 +7,9 @@ from decimal import Decimal
 import pytest
 
 from tests.sheets import ledger, raw_sheet
+from xlsx_tools.core.letters.plan import plan_letters
 from xlsx_tools.core.read.fx import FxRates, read_fx, to_cny_fen
+from xlsx_tools.core.read.letter_log import LetterLog
 from xlsx_tools.core.refresh import RefreshInputs, compute
 
 FX = """币种 | 日期 | 折合人民币汇率
@@ -88,15 +90,32 @@ def test_detail_gets_cny_columns_at_the_as_of_rate(converted):
     assert detail.loc["A2", "amount_cny_fen"] == 72_007           # 100.01 × 7.2 = 720.072
     assert detail.loc["A2", "open_cny_fen"] == 36_007             # 50.01 × 7.2 = 360.072
     assert detail.loc["A1", "open_cny_fen"] == 100_000
-    assert detail.loc["A3", "currency"] == "HKD" and detail.loc["A3"].isna()["open_cny_fen"]
+    assert "A3" not in detail.index                                # no rate: an error, left out
 
 
 def test_a_missing_rate_is_an_error_on_the_currency_cell(converted):
     errors = [item for item in converted.issues if item.severity == "error"]
     assert [item.location() for item in errors] == ["应收台账!F4"]
     message = errors[0].message
-    assert "HKD" in message.en and "2026-03-31" in message.en and "left out of CNY totals" in message.en
-    assert "HKD" in message.zh and "2026-03-31" in message.zh and "不计入人民币合计" in message.zh
+    assert "HKD" in message.en and "2026-03-31" in message.en and "left out of all results" in message.en
+    assert "HKD" in message.zh and "2026-03-31" in message.zh and "未参与计算" in message.zh
+
+
+def test_a_rateless_row_is_left_out_of_every_computation_payments_and_letters_too():
+    """Contract (Issues): a row with an error is left out of every computation.  Before, the
+    rateless row stayed in Detail, drew interest and got a demand letter in its currency."""
+    rows = "\n".join(line for line in LEDGER_ROWS.replace("A3 | C2", "A3 | C1").splitlines()
+                     if not line.startswith("A2"))              # CNY and one rateless HKD invoice
+    payments = raw_sheet("收款记录", "单据号 | 收款日期 | 收款金额\nA1 | 2026-03-10 | 100\nA3 | 2026-03-10 | 200")
+    contacts = raw_sheet("联络记录", "联络时间 | 客户编号 | 渠道 | 是否接通 | 联络结果 | 承诺还款日 | 承诺金额\n"
+                                    "2026-03-01 10:00 | C1 | 电话 | 是 | 承诺还款 | 2026-03-15 | 300")
+    result = compute(RefreshInputs(ledger=raw_sheet("应收台账", rows), fx=raw_sheet("汇率", FX),
+                                   payments=payments, contacts=contacts), as_of=dt.date(2026, 3, 31))
+    assert list(result.detail["invoice_no"]) == ["A1"]
+    promise = result.promises.iloc[0]
+    assert promise["paid_fen"] == 10_000                          # A1's 100.00; A3's 200 HKD does not count
+    jobs, _ = plan_letters(result, LetterLog())
+    assert jobs and all("A3" not in job.invoice_nos for job in jobs)
 
 
 def test_totals_are_in_cny_and_leave_the_rateless_row_out(converted):

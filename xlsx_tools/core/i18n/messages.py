@@ -57,9 +57,8 @@ MESSAGES: dict[str, Message] = {
     "fx_rate_not_positive": Message("Rate to CNY must be a positive number '{value}'", "折合人民币汇率应为正数 '{value}'"),
     "fx_duplicate": Message("Rate for {currency} on {date} duplicates row {first}",
                             "{currency} 在 {date} 的汇率与第 {first} 行重复"),
-    "fx_rate_missing": Message("No rate for {currency} on or before {date} in the FX sheet: this row is left out "
-                               "of CNY totals (Priority, Aging, KPIs)",
-                               "汇率表中没有 {currency} 在 {date} 或之前的汇率：该行不计入人民币合计（催收优先级、账龄分析、关键指标）"),
+    "fx_rate_missing": Message("No rate for {currency} on or before {date} in the FX sheet",
+                               "汇率表中没有 {currency} 在 {date} 或之前的汇率"),
     "payment_not_positive": Message("Payment amount must be positive '{value}'", "收款金额应为正数 '{value}'"),
     "payment_overpaid": Message("Payments exceed amount and interest by {value}", "收款超出本金和利息 {value}"),
     "paid_taken_on_due_date": Message("{count} Paid Amount(s) have no Payments rows and are taken as received on "

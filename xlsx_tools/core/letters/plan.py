@@ -193,7 +193,7 @@ def plan_letters(result: RefreshResult, log: LetterLog, cases: pd.DataFrame | No
                 if not len(concerned):
                     continue
             job = LetterJob(kind, customer_id, name, row.stage, tuple(concerned["invoice_no"].astype(str)),
-                            int(concerned["open_cny_fen"].fillna(0).sum()))
+                            int(concerned["open_cny_fen"].sum()))
             jobs.append(job)
             today.setdefault(customer_id, []).append((_msg("this_batch", kind=i18n.LETTER_KINDS[kind]),
                                                       set(job.invoice_nos)))
@@ -341,8 +341,8 @@ def _customer_name(result: RefreshResult, customer_id: str) -> str:
 
 def _plan_total_cny(result: RefreshResult, terms) -> int:
     """A plan's total in CNY, as every job's total is (a plan is in one currency: its invoices' rate
-    converts it; without a rate it counts 0, like an unconverted invoice in the other kinds)."""
+    converts it; when its invoices were left out for want of a rate it counts 0)."""
     if "fx_rate" not in result.detail:
         return int(terms.total_fen)
-    rates = result.detail.loc[result.detail["invoice_no"].astype(str).isin(terms.invoices), "fx_rate"].dropna()
+    rates = result.detail.loc[result.detail["invoice_no"].astype(str).isin(terms.invoices), "fx_rate"]
     return to_cny_fen(int(terms.total_fen), rates.iloc[0]) if len(rates) else 0

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
@@ -34,6 +34,7 @@ class State:
 
     as_of: dt.date
     detail: pd.DataFrame                                                  # one row per clean ledger row
+    left_out: frozenset[str] = frozenset()                                # invoices a pass dropped for an error
     plans: tuple[PlanTerms, ...] = ()                                     # the plans with their invoices
     plan_schedule: pd.DataFrame = field(default_factory=pd.DataFrame)     # every installment of every plan
     credit: pd.DataFrame = field(default_factory=pd.DataFrame)            # one row per customer
@@ -54,3 +55,12 @@ class State:
 
 
 Pass = Callable[[Inputs, State], tuple[State, tuple[Issue, ...]]]
+
+
+def without_rows(state: State, detail: pd.DataFrame) -> State:
+    """The state with `detail` (the old one less the rows a pass found in error), whose invoices
+    join `left_out`: a row with an error is left out of every computation, payments included."""
+    if len(detail) == len(state.detail):
+        return replace(state, detail=detail)
+    dropped = state.detail["invoice_no"][~state.detail.index.isin(detail.index)]
+    return replace(state, detail=detail, left_out=state.left_out | frozenset(dropped.astype(str)))

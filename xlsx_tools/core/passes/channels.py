@@ -168,7 +168,7 @@ def best_channel_lines(table: pd.DataFrame, min_attempts: int = CHANNEL_MIN_ATTE
 
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     """The channel × days-past-due success table and its best-channel lines."""
-    table = channel_success(inputs.contacts.frame, payments_in_cny(inputs.paid, state.detail), state.promises,
+    table = channel_success(inputs.contacts.frame, payments_in_cny(inputs.paid, state), state.promises,
                             inputs.ledger.frame,
                             inputs.policy["channel_success_days"])
     lines = tuple(best_channel_lines(table, inputs.policy["channel_min_attempts"]))

@@ -1,15 +1,15 @@
 """Foreign currency: each receivable's amounts in CNY at the as-of date's rate (issue 12).
 
 Detail keeps every row in its invoice currency (letters and interest use that) and gains
-`currency` (a code, CNY for blank/RMB/人民币), `fx_rate` (Decimal, None without a rate),
-`amount_cny_fen`, `paid_cny_fen` and `open_cny_fen` (Int64, <NA> without a rate).  Totals
-(Priority, Aging, Snapshots, KPIs, provisions, credit exposure) read `in_cny(detail)`: the rows
-with CNY figures in the amount columns.  A foreign row without a rate on or before the as-of date
-is an error on its Currency cell and is left out of those totals only.
+`currency` (a code, CNY for blank/RMB/人民币), `fx_rate` (Decimal), `amount_cny_fen`,
+`paid_cny_fen` and `open_cny_fen` (Int64).  Totals (Priority, Aging, Snapshots, KPIs,
+provisions, credit exposure) read `in_cny(detail)`: the amount columns in CNY.  A foreign row
+without a rate on or before the as-of date is an error on its Currency cell and, like every row
+with an error, is left out of every computation: Detail, totals, interest and letters, its
+payments too (contract, Issues).
 """
 from __future__ import annotations
 
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -17,7 +17,7 @@ import pandas as pd
 from ..issues import Issue, issue
 from ..read import Inputs
 from ..read.fx import CNY, FxRates, currency_codes, to_cny_fen
-from . import State
+from . import State, without_rows
 
 MONEY = ("amount_fen", "paid_fen", "open_fen")
 CONVERTED = (*MONEY, "interest_fen")      # interest is owed in the invoice currency too
@@ -52,43 +52,44 @@ def _all_cny(detail: pd.DataFrame) -> bool:
     return "fx_rate" not in detail or bool((detail["currency"].to_numpy() == CNY).all())
 
 
-def in_cny(detail: pd.DataFrame, keep_all: bool = False) -> pd.DataFrame:
-    """The rows with CNY figures, their amount and interest columns in CNY: what every total adds
-    up.  `keep_all` keeps the rows without a rate, at zero (for per-row figures such as provisions).
+def in_cny(detail: pd.DataFrame) -> pd.DataFrame:
+    """The detail with its amount and interest columns in CNY: what every total adds up.
     A CNY-only detail is returned as it is."""
     if _all_cny(detail):
         return detail
-    out = detail.copy() if keep_all else detail[detail["fx_rate"].notna()].copy()
+    out = detail.copy()
     for column in (name for name in CONVERTED if name in out):
         cny = out[column.replace("_fen", "_cny_fen")]
-        out[column] = cny.fillna(0).astype("int64") if column in MONEY else cny
+        out[column] = cny.astype("int64") if column in MONEY else cny
     return out
 
 
-def payments_in_cny(payments: pd.DataFrame, detail: pd.DataFrame) -> pd.DataFrame:
+def payments_in_cny(payments: pd.DataFrame | None, state: State) -> pd.DataFrame | None:
     """Payments (invoice_no, date, amount_fen, ...) with amounts in CNY at their invoice's rate;
-    payments of invoices without a rate are left out.  CNY-only: returned as they are."""
+    payments of the invoices a pass left out for an error are left out too.  CNY-only: as they are."""
+    if payments is not None and state.left_out:
+        payments = payments[~payments["invoice_no"].astype(str).isin(state.left_out)]
+    detail = state.detail
     if payments is None or _all_cny(detail):
         return payments
     invoices = detail.drop_duplicates("invoice_no").set_index("invoice_no")
-    rate = invoices["fx_rate"]
-    rates = payments["invoice_no"].map(rate)
-    own = payments["invoice_no"].isin(rate.index)
-    out = payments[~own | rates.notna()].copy()
+    rates = payments["invoice_no"].map(invoices["fx_rate"])
+    out = payments.copy()
     foreign = out["invoice_no"].map(invoices["currency"]).fillna(CNY).to_numpy() != CNY
     at = np.flatnonzero(foreign)                  # only these need a conversion (CNY's rate is 1)
     amounts = out["amount_fen"].to_numpy(dtype="int64").copy()
-    amounts[at] = [to_cny_fen(fen, r) for fen, r in zip(amounts[at], rates[out.index].to_numpy()[at])]
+    amounts[at] = [to_cny_fen(fen, r) for fen, r in zip(amounts[at], rates.to_numpy()[at])]
     out["amount_fen"] = amounts
     return out
 
 
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
-    """The FX pass: CNY columns on the detail; an error per foreign row without a rate."""
+    """The FX pass: CNY columns on the detail; a foreign row without a rate is an error, left out."""
     detail = convert(state.detail, inputs.fx, state.as_of)
-    missing = detail[detail["fx_rate"].isna()]
+    no_rate = detail["fx_rate"].isna().to_numpy()
+    missing = detail[no_rate]
     letter = inputs.ledger.letters.get("currency", "")
-    issues = tuple(issue("error", inputs.ledger.sheet, f"{letter}{int(row)}", "fx_rate_missing",
+    issues = tuple(issue("error", inputs.ledger.sheet, f"{letter}{int(row)}", "fx_rate_missing", left_out=True,
                          currency=code, date=state.as_of.isoformat())
                    for row, code in zip(missing["row"], missing["currency"]))
-    return replace(state, detail=detail), issues
+    return without_rows(state, detail[~no_rate] if no_rate.any() else detail), issues

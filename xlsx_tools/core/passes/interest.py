@@ -31,7 +31,7 @@ the first LPR fixing of the table (reported once as a warning).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Iterable
@@ -44,7 +44,7 @@ from ..issues import Issue, issue
 from ..policy import Policy
 from ..read.fx import CNY, currency_codes
 from ..read import Inputs
-from . import State
+from . import State, without_rows
 
 INT64_SAFE = 2 ** 62
 
@@ -333,4 +333,4 @@ def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     ledger = inputs.ledger
     detail, issues = compute_interest(state.detail, inputs.policy, state.as_of, inputs.payments,
                                              ledger.contract_rates, ledger.sheet, ledger.letters.get("paid_amount", ""))
-    return replace(state, detail=detail), tuple(issues)
+    return without_rows(state, detail), tuple(issues)

@@ -109,6 +109,6 @@ def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     names = ledger.groupby("customer_id")["customer_name"].first()
     balances = balances.reindex(balances.index.union(keys))
     balances["customer_name"] = balances["customer_name"].fillna(names.reindex(balances.index))
-    block = weekly_block(keys, balances, payments_in_cny(inputs.paid, state.detail), inputs.contacts.frame,
+    block = weekly_block(keys, balances, payments_in_cny(inputs.paid, state), inputs.contacts.frame,
                          state.contact_summary, inputs.weekly, state.as_of)
     return replace(state, weekly=merge_weeks(inputs.weekly, block, iso_week(state.as_of))), ()

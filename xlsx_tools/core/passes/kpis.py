@@ -473,7 +473,7 @@ def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     staged = in_cny(state.detail)
     current = month_snapshot(staged, state.priority, state.as_of, policy)
     snapshots = merge_snapshots(inputs.snapshots, current)
-    figures = period_figures(staged, state.as_of, payments_in_cny(inputs.payments, state.detail), key_target_counts(snapshots),
+    figures = period_figures(staged, state.as_of, payments_in_cny(inputs.payments, state), key_target_counts(snapshots),
                              to_fen(policy["closed_tolerance"]))
     bonus = owner_bonus(figures, policy["bonus_threshold"], policy["bonus_rate"])
     scheme = Issue("info", "kpis", "", BONUS_SCHEME.format(threshold=percent_text(policy["bonus_threshold"]),

@@ -140,7 +140,7 @@ def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     """Promises and avoidance onto Priority: Last Contact, Open Promise, Broken Promises, the
     avoider's High Risk, and the stage whose Next Action applies (one up after a broken promise)."""
     policy, contacts = inputs.policy, inputs.contacts.frame
-    promises = promise_status(contacts, payments_in_cny(inputs.paid, state.detail), state.as_of,
+    promises = promise_status(contacts, payments_in_cny(inputs.paid, state), state.as_of,
                               policy["promise_grace_days"])      # promised amounts are CNY
     summary = contact_summary(contacts, promises, state.as_of, policy["broken_promise_window_days"])
     priority = state.priority.copy()

@@ -66,5 +66,5 @@ def provision_totals(aging: pd.DataFrame, staged: pd.DataFrame) -> pd.DataFrame:
 
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     """The provision pass: bucket, rate and provision of every row."""
-    staged = in_cny(state.detail, keep_all=True)       # provisions are in CNY
+    staged = in_cny(state.detail)       # provisions are in CNY
     return replace(state, detail=state.detail.join(provisions(staged, state.as_of, inputs.policy))), ()
