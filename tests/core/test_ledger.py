@@ -95,6 +95,20 @@ def test_ledger__headers_match_in_either_language_any_case_and_bracket_width():
     assert clean["due_date"].iloc[0].date() == dt.date(2026, 10, 31)
 
 
+@pytest.mark.parametrize("header", ["Terms (days)", "Terms（days）", "Terms(days)", "terms ( days )",
+                                    " 账期 （天） ", "账期(天)", "账期 （ 天 ）"])
+def test_ledger__spaces_beside_brackets_do_not_matter(header):
+    """The contract treats full-width and half-width brackets as the same; a Chinese input method
+    types 'Terms（days）' with no space, which once left the column unknown and every row in error."""
+    sheet = raw_sheet("Ledger", f"""
+    Invoice No | Customer ID | Invoice Date | {header} | Amount
+    INV1 | C1 | 2026-10-01 | 30 | 100
+    """)
+    clean, issues = clean_ledger(sheet)
+    assert texts(issues) == []
+    assert clean["due_date"].iloc[0].date() == dt.date(2026, 10, 31)
+
+
 def test_ledger__header_is_first_non_empty_row_and_cells_are_located():
     sheet = raw_sheet("应收台账", """
     |

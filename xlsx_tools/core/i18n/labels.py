@@ -62,9 +62,10 @@ class Aliases(Label):
 
 
 def normalise_name(text: object) -> str:
-    """Fold a sheet or header name: NFKC (full-width -> half-width), trim, casefold, one space."""
+    """Fold a sheet or header name: NFKC (full-width -> half-width), trim, casefold, one space,
+    none beside a bracket (a Chinese input method types 'Terms（days）' for 'Terms (days)')."""
     folded = unicodedata.normalize("NFKC", str(text)).strip().casefold()
-    return re.sub(r"\s+", " ", folded)
+    return re.sub(r" ?([()]) ?", r"\1", re.sub(r"\s+", " ", folded))
 
 
 def name_lookup(labels: dict[str, Label], extra: dict[str, str] | None = None) -> dict[str, str]:
