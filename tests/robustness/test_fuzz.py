@@ -196,3 +196,19 @@ def test_a_damaged_version_needed_in_the_central_directory_is_a_damaged_file(sma
     path = tmp_path / "book.xlsx"
     path.write_bytes(bytes(raw))
     assert judge(path, bytes(raw)) == 2
+
+
+def test_an_entry_marked_encrypted_is_a_damaged_file(small_book, tmp_path):
+    """Found by the fuzz: one flipped bit set a sheet's 'encrypted' flag in the central directory, and
+    zipfile raised RuntimeError in the sheet guard (was exit 3)."""
+    source, part, _ = small_book
+    raw = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as package:
+        start = package.start_dir
+    at = raw.index(b"PK\x01\x02" , start)
+    while raw[at + 46:at + 46 + int.from_bytes(raw[at + 28:at + 30], "little")] != part.encode():
+        at = raw.index(b"PK\x01\x02", at + 4)
+    raw[at + 8] |= 0x1                                  # general purpose flag bit 0: encrypted
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(bytes(raw))
+    assert judge(path, bytes(raw)) == 2

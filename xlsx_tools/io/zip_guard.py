@@ -77,10 +77,14 @@ def _refuse(zh: str, en: str) -> WorkbookTooLarge:
 
 
 def guard_package(path: str | os.PathLike, limits: Limits = Limits()) -> None:
-    """Check the entry count and each part's declared size and compression ratio."""
+    """Check the entry count, that no entry is zip-encrypted (Office never writes that; zipfile would
+    raise RuntimeError mid-read), and each part's declared size and compression ratio."""
     name = Path(path).name
     with zipfile.ZipFile(path) as package:
         infos = package.infolist()
+    encrypted = next((info.filename for info in infos if info.flag_bits & 0x1), None)
+    if encrypted is not None:
+        raise zipfile.BadZipFile(f"{encrypted} is marked encrypted")
     if len(infos) > limits.max_entries:
         raise _refuse(f"工作簿 {name} 含 {len(infos):,} 个内部条目，超过可安全保存的 {limits.max_entries:,} 个，未作任何处理",
                       f"The workbook {name} holds {len(infos):,} zip entries, more than the {limits.max_entries:,} "
@@ -190,7 +194,7 @@ def _inflated(path: str | os.PathLike, part: str) -> Iterator[bytes]:
     """
     with zipfile.ZipFile(path) as package:
         info = package.getinfo(part)
-        if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+        if info.compress_type != zipfile.ZIP_DEFLATED:
             with package.open(info) as stream:
                 while chunk := stream.read(_CHUNK):
                     yield chunk
