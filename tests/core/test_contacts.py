@@ -122,7 +122,7 @@ def test_reader__missing_required_header_is_an_error_and_no_sheet_is_no_contacts
                                 LEDGER, CUSTOMERS)
     assert len(log.frame) == 0
     assert [i.text("en") for i in issues] == [
-        "Contacts!1: Required column 'Outcome / 联络结果' not found in the header row"]
+        "Contacts!A1: Required column 'Outcome / 联络结果' not found in the header row"]
     log, issues = read_contacts(None, LEDGER, CUSTOMERS)
     assert len(log.frame) == 0 and issues == []
 

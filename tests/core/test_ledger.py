@@ -176,9 +176,28 @@ def test_ledger__missing_required_column_is_one_error_on_the_header_row():
     INV1 | C1 | 2026-10-01
     """)
     clean, issues = clean_ledger(sheet)
-    assert texts(issues) == ["应收台账!1: 表头中找不到必需列 'Invoice Date / 开票日期'",
-                             "应收台账!1: 表头中找不到必需列 'Amount / 金额'"]
+    assert texts(issues) == ["应收台账!A1: 表头中找不到必需列 'Invoice Date / 开票日期'",
+                             "应收台账!A1: 表头中找不到必需列 'Amount / 金额'"]
     assert clean.empty
+
+
+def test_ledger__every_issue_names_a_cell_even_for_a_column_the_sheet_lacks():
+    """Contract: Issues give a cell (e.g. D17).  A missing column is reported at the header row's
+    first cell, and a row problem about an absent column at the row's first known cell."""
+    sheet = raw_sheet("应收台账", """
+    |
+    | 备注 | 单据号 | 客户编号 | 到期日
+    | x | INV1 | C1 | 2026-10-01
+    """)
+    _, issues = clean_ledger(sheet)
+    assert [item.cell for item in issues] == ["B2", "B2"]
+    sheet = raw_sheet("Ledger", """
+    | Invoice No | Customer ID | Invoice Date | Amount
+    | INV1 | C1 | 2026-10-01 | 100
+    """)
+    _, issues = clean_ledger(sheet)
+    assert [item.text("en") for item in issues] == [
+        "Ledger!B2: Due Date is missing and no Terms (days) given; row left out of all results"]
 
 
 def test_ledger__overpaid_is_a_warning_and_a_foreign_currency_row_is_kept_for_the_fx_pass():

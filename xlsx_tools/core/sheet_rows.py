@@ -20,6 +20,13 @@ from .issues import Issue, issue
 from .tables import RawSheet
 
 
+def cell_in_row(letters: Mapping[str, str], key: str, row: int) -> str:
+    """The cell of column `key` in `row`; where the sheet has no such column, the row's first
+    known cell, so that every issue names a cell (contract: 'cell (e.g. D17)')."""
+    letter = letters.get(key) or min(letters.values(), key=lambda found: (len(found), found), default="A")
+    return f"{letter}{row}"
+
+
 @dataclass(frozen=True)
 class LocatedTable:
     """Data rows of a sheet with known columns: `frame` columns are keys, `cells` their letters."""
@@ -45,9 +52,10 @@ def locate_columns(sheet: RawSheet, columns: dict[str, Label], required: tuple[s
     frame = sheet.frame
     non_empty = frame.notna().to_numpy().any(axis=1) if len(frame) else np.array([], dtype=bool)
     if not non_empty.any():
-        return None, [issue("error", sheet.name, "", "no_header")]
+        return None, [issue("error", sheet.name, "A1", "no_header")]
     header_pos = int(non_empty.argmax())
     header_row = sheet.first_row + header_pos
+    header_start = f"{sheet.columns[int(frame.iloc[header_pos].notna().to_numpy().argmax())]}{header_row}"
     every = {**columns, **(optional or {})}
     aliases = {i18n.normalise_name(name): key for key, label in every.items() for name in label.both()}
     found: dict[str, int] = {}
@@ -67,7 +75,7 @@ def locate_columns(sheet: RawSheet, columns: dict[str, Label], required: tuple[s
         found[key] = position
     missing = [key for key in required if key not in found]
     for key in missing:
-        issues.append(issue("error", sheet.name, f"{header_row}", "column_missing",
+        issues.append(issue("error", sheet.name, header_start, "column_missing",
                             column=" / ".join(columns[key].both())))
     if missing:
         return None, issues
@@ -92,13 +100,12 @@ class RowIssues:
         rows = mask[mask.fillna(False).astype(bool)].index
         if not len(rows):
             return
-        letter = self.table.letters.get(key, "")
         texts = self.table.frame[key].reindex(rows) if key in self.table.frame else None
         for row in rows:
             filled = {name: (value(row) if callable(value) else value) for name, value in values.items()}
             if texts is not None and "value" not in filled:
                 filled["value"] = texts.loc[row]
-            item = issue(severity, self.table.sheet, f"{letter}{row}", code,
+            item = issue(severity, self.table.sheet, cell_in_row(self.table.letters, key, row), code,
                          left_out=severity == "error", **filled)
             self.issues.append((row, self._order.get(key, 99), item))
         if severity == "error":

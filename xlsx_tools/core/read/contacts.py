@@ -19,7 +19,7 @@ from ..frames import positions
 from ..i18n import (CHANNEL_ALIASES, CHANNELS, CONNECTED, CONNECTED_ALIASES, CONTACT_COLUMNS, OUTCOME_ALIASES,
                     OUTCOMES, RELATION_ALIASES, RELATIONS, Label)
 from ..issues import Issue
-from ..sheet_rows import read_rows
+from ..sheet_rows import cell_in_row, read_rows
 from ..tables import RawSheet, SerialDates
 
 CONTACT_REQUIRED = ("contact_time", "customer_id", "channel", "outcome")
@@ -46,7 +46,7 @@ class ContactLog:
     letters: dict[str, str]
 
     def cell(self, key: str, row: int) -> str:
-        return f"{self.letters.get(key, '')}{row}"
+        return cell_in_row(self.letters, key, row)
 
 
 def empty_contacts() -> pd.DataFrame:
