@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import fastexcel
 import openpyxl
@@ -14,6 +15,7 @@ from xlsx_tools.core.read.ledger import LEDGER_REQUIRED
 from xlsx_tools.core.policy import DEFAULT_POLICY, SETTINGS, format_setting, load_policy
 from xlsx_tools.core.refresh import RefreshInputs, compute
 from xlsx_tools.core.tables import RawSheet, column_letter
+from xlsx_tools.build.ledger_formulas import row_formulas
 from xlsx_tools.build.templates import (DATE_FORMAT, LAST_FORMATTED_ROW, MONEY_FORMAT, PERCENT_FORMAT,
                                   build_template, write_template)
 
@@ -114,6 +116,19 @@ def test_the_ledger_is_a_table_whose_last_three_columns_are_portable_formulas(bu
     everything = " ".join([*names.values(), *(column.calculatedColumnFormula.attr_text for column in computed)])
     for modern in ("XLOOKUP(", "LET(", "IFS(", "SWITCH(", "TEXTJOIN(", "FILTER(", "_xlfn"):
         assert modern not in everything.upper().replace("COUNTIFS(", "")
+
+
+def test_the_ledger_formulas_fit_excel_limits_on_the_last_row():
+    """At most 8,192 characters and 64 nested levels (Excel's limits), even where the cell
+    references are longest (row 1,048,576)."""
+    keys = [*i18n.LEDGER_COLUMNS, *i18n.LEDGER_COMPUTED_COLUMNS]
+    letters = {key: column_letter(n) for n, key in enumerate(keys, start=1)}
+    for key, formula in row_formulas(letters, 1_048_576).items():
+        depth = deepest = 0
+        for char in re.sub(r'"[^"]*"', '""', formula):          # brackets inside text are no nesting
+            depth += (char == "(") - (char == ")")
+            deepest = max(deepest, depth)
+        assert len(formula) <= 8_192 and deepest <= 64 and depth == 0, (key, len(formula), deepest)
 
 
 def test_required_headers_are_marked(built):

@@ -32,6 +32,13 @@ DEMO_BUILT = dt.date(2026, 11, 28)
 DEMO_AS_OF = [dt.date(2026, 11, 28), dt.date(2026, 12, 20), dt.date(2027, 3, 1)]
 IBM_AS_OF = [dt.date(2012, 6, 30), dt.date(2013, 3, 31), dt.date(2013, 11, 30)]
 EDITED_POLICY = {"ladder_from_days": "-10, 1, 15, 45, 120", "bucket_edges": "0, 15, 45, 90, 365, 730"}
+# (amount, paid amount) typed as text in the forms the ledger reader accepts, appended to the IBM
+# ledger with due dates from 10 days ahead to 120 days past its first as-of date
+TEXT_AMOUNTS = [("RMB 1,000.00", None), ("cny1000", "Cny 250.50"), ("1,000.00元", "1,000.00 元"),
+                ("￥1，000.00", "rmb\u3000999.99"), ("(1,000.00)", None), ("(RMB 1,000.00)", "(cny400)"),
+                ("(1,000.00)", "(RMB1,000.00)"), ("¥ 12,345.67", "￥1\u00a0000"), (1000, "RMB 1,000.00"),
+                ("1000", "RMB 1,000.00"), ("Rmb1,000", "100"), ("  CNY 1,000.00  ", "  ")]
+TEXT_DAYS = [-10, 0, 5, 20, 45, 120]
 
 
 def set_policy(path: Path, settings: dict[str, object]) -> Path:
@@ -64,7 +71,13 @@ def ibm_workbook(path: Path) -> Path:
                   "status": "disputed" if row.Disputed == "Yes" else None}
         for key, value in values.items():
             ws.cell(row=r, column=column[key], value=value)
-    add_aging_columns(ws, "en", last_row=len(data) + 1)
+    for r, (amount, paid) in enumerate(TEXT_AMOUNTS, start=len(data) + 2):
+        due = IBM_AS_OF[0] - dt.timedelta(days=TEXT_DAYS[r % len(TEXT_DAYS)])
+        values = {"invoice_no": f"TEXT-{r}", "customer_id": "TEXT-AMOUNTS", "due_date": due,
+                  "invoice_date": due - dt.timedelta(days=30), "amount": amount, "paid_amount": paid}
+        for key, value in values.items():
+            ws.cell(row=r, column=column[key], value=value)
+    add_aging_columns(ws, "en", last_row=len(data) + len(TEXT_AMOUNTS) + 1)
     return save_workbook(wb, path)
 
 
@@ -136,3 +149,20 @@ def test_the_edited_policy_moves_the_stage_and_bucket_columns(workbooks):
     before, after = formula_columns(plain), formula_columns(edited)
     assert sum(before[r][2] != after[r][2] for r in before) > 10
     assert {after[r][1] for r in after} >= {"16-45天", "366-730天"}      # the demo's oldest is 420 days
+
+
+def test_amount_text_rows_get_the_refresh_stage(workbooks):
+    """Every contract form of amount text (RMB, CNY in any case, 元, full-width comma, spaces,
+    brackets) is read by the Stage formula as by the refresh, on both amount columns."""
+    stages = set()
+    for name, path, copy in workbooks:
+        if not name.startswith("ibm"):
+            continue
+        detail = refresh_steps.check(WorkbookFile(path)).detail
+        typed = detail[detail["customer_id"] == "TEXT-AMOUNTS"].sort_values("row")
+        assert len(typed) == len(TEXT_AMOUNTS), name              # the refresh reads every form
+        computed = formula_columns(copy)
+        for row, amounts in zip(typed.itertuples(), TEXT_AMOUNTS):
+            assert computed[row.row][2] == row.stage, (name, amounts)
+            stages.add(row.stage)
+    assert stages >= {"S3", "S5", "CLOSED", "CREDIT"}

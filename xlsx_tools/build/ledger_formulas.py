@@ -12,8 +12,9 @@ defined names (XT_AS_OF, XT_LADDER_1..5, XT_EDGE_1..10, XT_BUCKET_0..10, XT_TOLE
   passed) -> HOLD, plan -> PLAN, else the ladder.  (A plan listed only on the Plans sheet is
   the plan pass's business: these columns see one row.)
 * dates and amounts are read as the ledger reader reads the common forms: date cells, text
-  such as 2026/10/01, 2026年10月1日, 20261001 or 2026.10.01; amounts as numbers, 1,234.50,
-  ¥1,234.50 or (12.00).  A row the formulas cannot read shows blank cells.
+  such as 2026/10/01, 2026年10月1日, 20261001 or 2026.10.01; amounts as numbers or text with
+  thousands separators, ¥, ￥, RMB, CNY (any case) or 元, such as ¥1,234.50, RMB 1,234.50 or
+  1，234.50元, and (12.00) for a negative.  A row the formulas cannot read shows blank cells.
 
 Only functions that Excel 2010+ and LibreOffice 7 both have are used (no XLOOKUP, LET or
 IFS), so LibreOffice can recalculate them (tests/e2e/test_ledger_formulas.py).  The refresh
@@ -93,10 +94,18 @@ def _date(cell: str) -> str:
             f'DATE({part[0]},{part[1]},{part[2]})))')
 
 
+# What the ledger reader drops from amount text (core.cells._MONEY_NOISE), in upper case:
+# spaces (also no-break and ideographic), commas (also full-width), ¥, ￥, RMB, CNY and 元.
+_MONEY_NOISE = (" ", "\u00a0", "\u3000", ",", "，", "¥", "￥", "RMB", "CNY", "元")
+
+
 def _money(cell: str) -> str:
-    """An amount cell or amount text (1,234.50, ¥1,234.50, (12.00)) in yuan; blank is 0."""
-    text = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE(TRIM({cell}),",",""),"¥",""),"￥","")'
-    return (f'ROUND(IF(ISNUMBER({cell}),{cell},IF({text}="",0,'
+    """An amount cell or amount text (1,234.50, RMB 1,234.50, cny1234.5, 1,234.50元, (12.00)) in
+    yuan; blank is 0.  UPPER first, as SUBSTITUTE is case-sensitive."""
+    text = f"UPPER({cell})"
+    for noise in _MONEY_NOISE:
+        text = f'SUBSTITUTE({text},"{noise}","")'
+    return (f'ROUND(IF(ISNUMBER({cell}),{cell},IF(TRIM({cell})="",0,'
             f'IF(LEFT({text},1)="(",-VALUE(MID({text},2,LEN({text})-2)),VALUE({text})))),2)')
 
 
@@ -115,15 +124,18 @@ def row_formulas(letters: dict[str, str], row: int) -> dict[str, str]:
     buckets = ",".join(f"XT_BUCKET_{n}" for n in range(0, MAX_BUCKET_EDGES + 1))
     amount, paid = _money(cell["amount"]), _money(cell["paid_amount"])
     open_amount = f"({amount}-{paid})"
-    credit = f"AND({amount}<0,{open_amount}<0)"
+    # a credit note while open: amount < 0 and open amount < 0, i.e. amount - MIN(0, paid) < 0,
+    # which reads each amount once (the formula must stay under Excel's 8,192 characters)
+    credit = f"({amount}-MIN(0,{paid})<0)"
+    written_off = _status_is(cell["status"], "written_off")
     hold_until = cell["hold_until"]
     on_hold = (f'OR({_status_is(cell["status"], "disputed")},AND({_status_is(cell["status"], "hold")},'
                f'OR(TRIM({hold_until}&"")="",IFERROR({_date(hold_until)}>=XT_AS_OF,FALSE))))')
     ladder = "+".join(f"({days}>=XT_LADDER_{n})" for n in range(1, 6))
     stage = (f'IF(OR({days}="",TRIM({cell["amount"]}&"")=""),"",IFERROR('
-             f'IF(OR({_status_is(cell["status"], "written_off")},AND(NOT({credit}),{open_amount}<=XT_TOLERANCE)),"CLOSED",'
-             f'IF({credit},"CREDIT",IF({_status_is(cell["status"], "litigation")},"S5",IF({on_hold},"HOLD",'
-             f'IF({_status_is(cell["status"], "plan")},"PLAN","S"&({ladder})))))),""))')
+             f'IF(OR({written_off},{credit}),IF({written_off},"CLOSED","CREDIT"),'
+             f'IF({open_amount}<=XT_TOLERANCE,"CLOSED",IF({_status_is(cell["status"], "litigation")},"S5",'
+             f'IF({on_hold},"HOLD",IF({_status_is(cell["status"], "plan")},"PLAN","S"&({ladder})))))),""))')
     return {
         "days_past_due": f'=IFERROR(XT_AS_OF-({due}),"")',
         "bucket": f'=IF({days}="","",CHOOSE(1+{edges},{buckets}))',
