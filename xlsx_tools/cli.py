@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import os
 import sys
 import time
 import traceback
@@ -26,6 +27,7 @@ from .core.i18n import Lang
 from .core.issues import Issue, counts
 from .errors import WorkbookUnusable
 from .io import locks, signals, write_faults
+from .io.xlsx.workbook_file import require_workbook_path
 from .io.zip_guard import Limits
 from .pipeline.refresh import check, choose_lang, refresh
 from .present import texts
@@ -85,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = command("new", help="write a fresh, empty collections workbook",
                   description="Write a fresh collections workbook from the template.")
-    new.add_argument("workbook", type=Path, help="path of the new workbook (.xlsx)")
+    new.add_argument("workbook", type=Path, help="path of the new workbook: .xlsx, or .xlsm for the one with buttons and macros")
     new.add_argument("--lang", choices=i18n.LANGS, default="zh", help="sheet and header language (default: zh)")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
 
@@ -260,9 +262,13 @@ def _open(args: argparse.Namespace, path: Path | None = None):
 
 @contextlib.contextmanager
 def _run_lock(args: argparse.Namespace, command: str, err: TextIO) -> Iterator[None]:
-    """The whole run holds the workbook's (and --output's) run lock; leftovers of killed runs go first."""
-    targets = [args.workbook] + ([args.output] if getattr(args, "output", None) is not None
-                                 and not Path(args.output).is_dir() else [])
+    """The whole run holds the workbook's (and --output's) run lock; leftovers of killed runs go first.
+    A missing workbook or output folder is refused before any lock file is made."""
+    require_workbook_path(Path(args.workbook))
+    output = getattr(args, "output", None)
+    targets = [args.workbook] + ([output] if output is not None and not Path(output).is_dir() else [])
+    if output is not None and not Path(output).absolute().parent.is_dir():
+        raise WorkbookUnusable(texts.zh_en(texts.OUTPUT_FOLDER_MISSING.format(folder=Path(output).absolute().parent)))
     with contextlib.ExitStack() as held:
         for target in dict.fromkeys(locks.real_path(t) for t in targets):
             lock = held.enter_context(locks.RunLock(target, command=command, wait_seconds=args.wait))
@@ -286,7 +292,8 @@ def _run_refresh(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(texts.REFRESHED.format(path=outcome.written, as_of=result.as_of, rows=len(result.detail),
                                      customers=len(result.priority),
                                      summary=_summary_line(result.issues, lang)).get(lang) + "\n")
-    out.write("  " + "  ".join(f"{code} {stages[code]}" for code in i18n.STAGE_CODES if stages[code]) + "\n")
+    if stages:
+        out.write("  " + "  ".join(f"{code} {stages[code]}" for code in i18n.STAGE_CODES if stages[code]) + "\n")
     return outcome.exit_code
 
 
@@ -310,9 +317,13 @@ def _run_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _run_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .build.templates import write_template
+    from .build.xlsm import write_macro_template
+    suffix = args.workbook.suffix.lower()
+    if suffix not in (".xlsx", ".xlsm"):
+        raise WorkbookUnusable(texts.zh_en(texts.NEW_NEEDS_EXCEL_NAME.format(name=args.workbook.name)))
     if args.workbook.exists() and not args.force:
         raise WorkbookUnusable(texts.zh_en(texts.FILE_EXISTS.format(path=args.workbook)))
-    path = write_template(args.workbook, args.lang)
+    path = (write_macro_template if suffix == ".xlsm" else write_template)(args.workbook, args.lang)
     out.write(f"{path}\n")
     return EXIT_OK
 
@@ -495,18 +506,50 @@ def _run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return outcome.exit_code
 
 
+class _ReaderMayLeave:
+    """Standard output whose reader may go away (`xlsx-tools demo | head -1`): the run goes on and
+    keeps its exit code, and what nobody reads any more is dropped instead of failing a run that
+    has already saved."""
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+        self._gone = False
+
+    def write(self, text: str) -> int:
+        return self._guarded(self._stream.write, text) or len(text)
+
+    def flush(self) -> None:
+        self._guarded(self._stream.flush)
+
+    def _guarded(self, call, *args):
+        if self._gone:
+            return None
+        try:
+            return call(*args)
+        except BrokenPipeError:
+            self._gone = True
+            with contextlib.suppress(AttributeError, OSError, ValueError):  # no file behind it: nothing to silence
+                os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())  # so the exit-time flush is quiet
+            return None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 COMMANDS = {"refresh": _run_refresh, "check": _run_check, "new": _run_new, "demo": _run_demo,
             "letters": _run_letters, "build-templates": _run_build_templates,
             "group": _run_group, "report": _run_report}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = out or sys.stdout
+    out = _ReaderMayLeave(out or sys.stdout)
     err = err or sys.stderr
     signals.install()  # again: a fresh run state when called from Python; no-op outside the main thread
     try:
         args = build_parser().parse_args(argv)
-        return COMMANDS[args.command](args, out, err)
+        status = COMMANDS[args.command](args, out, err)
+        out.flush()
+        return status
     except WorkbookUnusable as unusable:
         err.write(f"xlsx-tools: {unusable}\n")
         return EXIT_UNUSABLE

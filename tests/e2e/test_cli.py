@@ -218,3 +218,35 @@ def test_cli__a_language_change_keeps_the_sheet_names_so_every_reference_still_r
     assert quoted and quoted <= set(book.sheetnames), quoted - set(book.sheetnames)
     assert book["我的备注"]["C1"].value == "='催收优先级'!B2"
     assert book.defined_names["TopCustomer"].attr_text == "'催收优先级'!$B$2"
+
+
+def test_cli__a_reader_that_leaves_does_not_turn_a_saved_run_into_an_internal_error(small_book):
+    """`xlsx-tools refresh BOOK | head -1`: the pipe closes after the save.  It once exited 3 saying
+    'the workbook was not changed' although it had been saved."""
+    class Gone(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    err = io.StringIO()
+    code = main(["refresh", str(small_book), "--as-of", AS_OF.isoformat()], out=Gone(), err=err)
+    assert code == 1                                   # the run's own status: one input error
+    assert "internal error" not in err.getvalue() and "Traceback" not in err.getvalue()
+    assert read_records(small_book, "账龄明细")         # saved
+
+
+def test_cli__a_missing_workbook_or_output_folder_is_refused_before_any_lock_file(small_book, tmp_path):
+    code, _, err = run("refresh", str(tmp_path / "nope.xlsx"))
+    assert code == 2 and "Workbook not found" in err
+    code, _, err = run("refresh", str(small_book), "--output", str(tmp_path / "no" / "such" / "out.xlsx"))
+    assert code == 2 and "The output folder" in err and "does not exist" in err and "输出文件夹不存在" in err
+    assert not list(tmp_path.glob(".nope.xlsx*")) and not (tmp_path / "no").exists()
+
+
+def test_cli__new_writes_a_macro_workbook_for_xlsm_and_refuses_other_names(tmp_path):
+    import zipfile
+    assert run("new", str(tmp_path / "book.xlsm"))[0] == 0
+    with zipfile.ZipFile(tmp_path / "book.xlsm") as package:
+        assert "xl/vbaProject.bin" in package.namelist()
+        assert b"sheet.macroEnabled.main+xml" in package.read("[Content_Types].xml")
+    code, _, err = run("new", str(tmp_path / "book.txt"))
+    assert code == 2 and ".xlsx" in err and not (tmp_path / "book.txt").exists()

@@ -492,5 +492,11 @@ def write_templates(out_dir: str | PathLike[str] = TEMPLATES_DIR,
         xlsx, xlsm = Path(out_dir) / f"collections_{lang}.xlsx", Path(out_dir) / f"collections_{lang}.xlsm"
         xlsx.parent.mkdir(parents=True, exist_ok=True)
         written.append(write_template(xlsx, lang))
-        written.append(_atomic_write(xlsm, build_macro_workbook(lang, macros)))
+        written.append(write_macro_template(xlsm, lang, macros))
     return written
+
+
+def write_macro_template(path: str | PathLike[str], lang: Lang = "zh",
+                         macros: str | PathLike[str] = MACROS_DIR) -> Path:
+    """Write a fresh macro-enabled template (buttons and VBA) to `path`; returns the path."""
+    return _atomic_write(Path(path), build_macro_workbook(lang, macros))

@@ -88,6 +88,9 @@ LETTERS_NOT_LOGGED = Message("{count} letters were written to {folder}; they wil
 REFRESHED = Message(
     "Refreshed {path} (as of {as_of}): {rows} rows, {customers} customers with an open balance; {summary}",
     "已刷新 {path}（基准日 {as_of}）：{rows} 行，{customers} 个客户有未收余额；{summary}")
+OUTPUT_FOLDER_MISSING = Message("The output folder {folder} does not exist", "输出文件夹不存在：{folder}")
+NEW_NEEDS_EXCEL_NAME = Message("{name}: a new workbook's name must end in .xlsx, or .xlsm for one with the buttons",
+                               "{name}：新工作簿的文件名应以 .xlsx 结尾（带按钮的用 .xlsm）")
 FILE_EXISTS = Message("{path} already exists (use --force to overwrite)", "文件已存在：{path}（使用 --force 覆盖）")
 DEMO_WORKBOOK = Label("Demo workbook", "演示工作簿")
 AS_OF = Label("As of", "基准日")

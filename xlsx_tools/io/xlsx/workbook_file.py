@@ -54,6 +54,15 @@ def _unusable(zh: str, en: str) -> WorkbookUnusable:
     return WorkbookUnusable(f"{zh} / {en}")
 
 
+def require_workbook_path(path: Path) -> None:
+    """Refuse a folder or a missing file by name, before anything (a run's lock file included) is
+    made beside it."""
+    if path.is_dir():
+        raise _unusable(f"{path.name} 是文件夹，不是工作簿", f"{path.name} is a folder, not a workbook")
+    if not path.exists():
+        raise _unusable(f"找不到工作簿 {path}", f"Workbook not found: {path}")
+
+
 class WorkbookFile:
     """An xlsx/xlsm workbook on disk."""
 
@@ -79,10 +88,7 @@ class WorkbookFile:
     def _validate(self) -> None:
         p = self.path
         name = p.name
-        if p.is_dir():
-            raise _unusable(f"{name} 是文件夹，不是工作簿", f"{name} is a folder, not a workbook")
-        if not p.exists():
-            raise _unusable(f"找不到工作簿 {p}", f"Workbook not found: {p}")
+        require_workbook_path(p)
         owner = locks.owner_lock(p)
         if owner is not None:
             raise locks.WorkbookBusy(owner.message())
