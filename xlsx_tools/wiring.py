@@ -44,8 +44,8 @@ def letter_adapters(workers: int | None = None, *, held: contextlib.ExitStack,
     from .io.letters_docx import DocxRenderer
     from .io.pdf import batch_pdf
 
-    def journal(folder: Path, book: str) -> BookJournal:
-        return held.enter_context(BookJournal(folder, book, wait_seconds))
+    def journal(folder: Path, book: str, dry_run: bool) -> BookJournal:
+        return held.enter_context(BookJournal(folder, book, wait_seconds, locked=not dry_run))
     return LetterAdapters(renderer=lambda templates: DocxRenderer(templates, workers), journal=journal, pdf=batch_pdf)
 
 

@@ -119,9 +119,10 @@ def test_letters__after_the_cool_down_the_stage_letter_goes_again(book, tmp_path
 
 def test_letters__dry_run_writes_nothing(book, tmp_path):
     before = book.read_bytes()
-    code, out, _ = run("letters", book, "--out", tmp_path / "letters", "--as-of", AS_OF.isoformat(), "--dry-run")
+    code, out, _ = run("letters", book, "--out", tmp_path / "new" / "letters", "--as-of", AS_OF.isoformat(),
+                       "--dry-run")
     assert "预演" in out and "CS-2026-000001" in out
-    assert book.read_bytes() == before and not (tmp_path / "letters").exists()
+    assert book.read_bytes() == before and not (tmp_path / "new").exists()   # no folder, no folder lock
 
 
 def test_letters__english_book_gets_english_letters_and_sheets(tmp_path):

@@ -135,7 +135,7 @@ class FakeLetterTools:
         self.pdf = self.pdf or FakePdf(self.events)
 
     def adapters(self) -> LetterAdapters:
-        def journal(folder: Path, book: str) -> FakeJournal:
+        def journal(folder: Path, book: str, dry_run: bool) -> FakeJournal:
             self.folders.append((folder, book))
             return self.journal
         return LetterAdapters(renderer=lambda templates: self.renderer, journal=journal, pdf=self.pdf)

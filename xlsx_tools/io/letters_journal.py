@@ -177,15 +177,16 @@ class BookJournal:
 
     It locks those folders (in one global order, so two batches never wait on each other)
     before reading them, and keeps them locked until `close()`: numbers are chosen, reserved,
-    rendered and settled while no other workbook's batch can use the same folder."""
+    rendered and settled while no other workbook's batch can use the same folder.  A dry run
+    (`locked=False`) only reads what is there: it creates no folder and no lock file."""
 
-    def __init__(self, folder: Path, book: str, wait_seconds: float = DEFAULT_WAIT_SECONDS):
+    def __init__(self, folder: Path, book: str, wait_seconds: float = DEFAULT_WAIT_SECONDS, *, locked: bool = True):
         self.folder = folder
         self.book = book
         self.registry = LetterFolders(book)
         self.folders = list(dict.fromkeys([folder.resolve(), *self.registry.read()]))
         self.locks = [RunLock(each, command="letters", wait_seconds=wait_seconds, folder=True)
-                      for each in sorted(self.folders)]
+                      for each in sorted(self.folders)] if locked else []
         try:
             for lock in self.locks:
                 lock.path.parent.mkdir(parents=True, exist_ok=True)

@@ -197,7 +197,7 @@ def generate_letters(book: WorkbookPort, out_dir: str | os.PathLike | None = Non
         or base / "letters"
     template_dir = Path(templates) if templates is not None else _resolve(result.policy["letters_template_dir"], base)
     renderer = adapters.renderer(template_dir)
-    journal = adapters.journal(folder, book_identity(book))
+    journal = adapters.journal(folder, book_identity(book), dry_run)
 
     recovered = reconcile(journal.unlogged(set(log.letter_numbers())), chosen)
     effective = with_rows(log, recovered)

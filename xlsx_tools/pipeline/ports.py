@@ -98,8 +98,9 @@ class BatchPdf(Protocol):
 @dataclass(frozen=True)
 class LetterAdapters:
     """The adapters a letter batch works through, made once the Policy sheet is read:
-    `renderer(template folder or None for the shipped ones)`, `journal(letters folder, workbook identity)`."""
+    `renderer(template folder or None for the shipped ones)`, `journal(letters folder, workbook identity,
+    dry run)`: a dry run's journal reads what is there and creates nothing."""
 
     renderer: Callable[[Path | None], LetterRenderer]
-    journal: Callable[[Path, str], NumberJournal]
+    journal: Callable[[Path, str, bool], NumberJournal]
     pdf: BatchPdf
