@@ -88,8 +88,8 @@ def test_group_aging__the_group_row_is_the_sum_of_the_refreshed_totals_to_the_fe
     totals = [_total(path) for path in runs["single"].values()]
     group = next(r for r in read_records(runs["group"], "Group Aging") if r["Subsidiary"] == "Group")
     assert [_fen(group[c]) for c in MONEY.values()] == [sum(_fen(t[c]) for t in totals) for c in MONEY]
-    # the USD, EUR and HKD invoices at their rates: USD 1,234.57 × 7.1234 = 8,794.34, EUR 1,500.22 open × 7.8765 = 11,816.48 and
-    # HKD 999.99 × 0.9123 = 912.29 CNY (each rounded half up to the fen), with Inland's 1,234.56
+    # USD 1,234.57 × 7.1234 = 8,794.34, HKD 999.99 × 0.9123 = 912.29 and Inland's 1,234.56 CNY are 1-30
+    # days overdue; EUR 1,500.22 open × 7.8765 = 11,816.48 is 119 days (each rounded half up to the fen)
     assert _fen(group["1-30"]) == 879_434 + 91_229 + 123_456
     assert _fen(group["91-180"]) == 1_181_648
 
@@ -99,7 +99,8 @@ def test_group_kpis_and_priority__agree_with_the_refreshed_books(runs):
     receivables = {name: _fen(_total(path)["Receivables"]) for name, path in runs["single"].items()}
     assert {name: _fen(kpis[name]["Receivables"]) for name in receivables} == receivables
     assert _fen(kpis["Group"]["Receivables"]) == sum(receivables.values())
-    opened = sum(_fen(row["Open Balance"]) for path in runs["single"].values() for row in read_records(path, "Priority"))
+    opened = sum(_fen(row["Open Balance"]) for path in runs["single"].values()
+                 for row in read_records(path, "Priority"))
     assert sum(_fen(row["Open Balance"]) for row in read_records(runs["group"], "Group Priority")) == opened
     ocean = next(row for row in read_records(runs["group"], "Group Priority") if row["Customer Name"] == "Ocean Co")
     assert _fen(ocean["Open Balance"]) == 879_434 + 500_000 + 3_000_000
