@@ -356,10 +356,12 @@ def _run_demo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _run_group(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .io.group_files import find_books
+    from .io.group_files import find_books, is_a_book
     from .wiring import group_books
     lang: Lang = args.lang
-    paths = find_books(args.books, leave_out=args.out)
+    if is_a_book(args.out, args.books):
+        raise WorkbookUnusable(texts.zh_en(texts.OUT_IS_A_BOOK.format(path=args.out)))
+    paths = find_books(args.books)
     if not paths:
         raise WorkbookUnusable(texts.zh_en(texts.NO_BOOKS.format(given=" ".join(args.books))))
     outcome, written = group_books(paths, args.out, as_of=args.as_of, lang=lang, workers=args.workers,

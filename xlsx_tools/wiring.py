@@ -15,16 +15,18 @@ from typing import Sequence
 from .core import i18n
 from .core.i18n import Lang
 from .io.engines import DaskCluster, LocalPool
-from .io.group_files import file_sha256, new_workbook
+from .io.group_files import file_sha256, new_workbook, same_file
 from .io.letters_journal import BookJournal
 from .io.locks import DEFAULT_WAIT_SECONDS
 from .io.xlsx.workbook_file import WorkbookFile
 from .io.zip_guard import Limits
 from .core.group import GroupOutcome
+from .errors import WorkbookUnusable
 from .pipeline.group import book_task, group, write_group
 from .pipeline.letters import LettersOutcome, generate_letters
 from .pipeline.ports import LetterAdapters, Progress, WorkbookPort, quiet
 from .pipeline.report import ReportAdapters, ReportOutcome, make_report
+from .present import texts
 
 
 def open_workbook(path: str | os.PathLike, *, limits: Limits = Limits(), force: bool = False) -> WorkbookFile:
@@ -66,7 +68,9 @@ def group_books(paths: Sequence[str], out: str | os.PathLike, *, as_of: dt.date 
                 progress: Progress = quiet) -> tuple[GroupOutcome, Path]:
     """The group view of `paths` written to `out`: a local process pool, or the Dask cluster at
     `scheduler` (an address or a `distributed.Client`).  The books are only read; `progress`
-    gets a line as each book starts and ends."""
+    gets a line as each book starts and ends; `out` naming one of the books is refused before any is read."""
+    if any(same_file(out, path) for path in paths):
+        raise WorkbookUnusable(texts.zh_en(texts.OUT_IS_A_BOOK.format(path=out)))
     engine = DaskCluster(scheduler) if scheduler is not None else LocalPool(workers)
     try:
         outcome = group(paths, engine, partial(book_task, open_workbook, file_sha256, as_of=as_of), progress, lang)

@@ -16,7 +16,9 @@ import pandas as pd
 
 from .i18n import Label, normalise_name
 from .i18n.kpis import FIGURES
+from .passes.aging import bucket_index
 from .passes.analysis import aging_table
+from .passes.fx import in_cny
 from .passes.kpis import SUM_KEYS, figures_from_sums
 from .passes.priority import share_exceeds
 from .passes.stages import STAGE_RANK
@@ -99,10 +101,13 @@ def book_customers(result: RefreshResult, subsidiary: str) -> pd.DataFrame:
 def book_aging(result: RefreshResult, subsidiary: str, warnings: list[Label]) -> pd.DataFrame:
     """The book's lines and its total row in the group's aging buckets, with its own §4 warnings.
 
-    `warnings` are the texts of the book's Aging rows (same rows, same order), made under the
-    book's own Policy.
+    Amounts are in CNY (`in_cny`), as on the book's own Aging sheet; rows are bucketed again at
+    the group's edges, whatever edges the book's Policy sets.  `warnings` are the texts of the
+    book's Aging rows (same rows, same order), made under the book's own Policy.
     """
-    buckets = aging_table(result.detail, GROUP_POLICY, result.snapshots.iloc[0:0])
+    staged = in_cny(result.detail)
+    staged = staged.assign(bucket=bucket_index(staged["days_past_due"], GROUP_POLICY.bucket_edges))
+    buckets = aging_table(staged, GROUP_POLICY, result.snapshots.iloc[0:0])
     frame = buckets[["business_line", "is_total"]].copy()
     bucket_columns = [c for c in buckets.columns if c.startswith("bucket_")]
     for column in bucket_columns + ["receivables_fen", "overdue_fen"]:

@@ -2,6 +2,7 @@
 workbook the group sheets are grafted into when --out does not exist yet."""
 from __future__ import annotations
 
+import fnmatch
 import glob
 import hashlib
 import os
@@ -12,11 +13,11 @@ from typing import Sequence
 BOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
-def find_books(given: Sequence[str | os.PathLike], leave_out: Path | None = None) -> list[str]:
+def find_books(given: Sequence[str | os.PathLike]) -> list[str]:
     """Paths, globs and folders (their .xlsx/.xlsm files) -> distinct book paths, in the order given.
 
-    Excel's lock files (~$name) and `leave_out` (the group workbook itself) are skipped; a
-    path that names no file is kept, so that its run reports it as unusable.
+    Excel's lock files (~$name) are skipped; a path that names no file is kept, so that its run
+    reports it as unusable.
     """
     found: list[Path] = []
     for item in given:
@@ -27,14 +28,42 @@ def find_books(given: Sequence[str | os.PathLike], leave_out: Path | None = None
             found += [Path(p) for p in sorted(glob.glob(text)) if Path(p).is_file()]
         else:
             found.append(Path(text))
-    skip = Path(os.path.realpath(leave_out)) if leave_out is not None else None
     books: dict[Path, str] = {}
     for path in found:
         real = Path(os.path.realpath(path))
-        if path.name.startswith("~$") or real == skip or real in books:
+        if path.name.startswith("~$") or real in books:
             continue
         books[real] = str(path)
     return list(books.values())
+
+
+def same_file(first: str | os.PathLike, second: str | os.PathLike) -> bool:
+    """Whether two paths name one file: by the file system when both exist (symlinks, hard links,
+    its case rules), else by their resolved paths."""
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return os.path.normcase(os.path.realpath(first)) == os.path.normcase(os.path.realpath(second))
+
+
+def is_a_book(out: str | os.PathLike, given: Sequence[str | os.PathLike]) -> bool:
+    """Whether `out` is one of the books `given` names, or would be once written: the same file by
+    any path, or a workbook name in a folder given or matching a glob given."""
+    out = Path(out)
+    if any(same_file(out, book) for book in find_books(given)):
+        return True
+    if out.name.startswith("~$") or out.suffix.lower() not in BOOK_SUFFIXES:
+        return False
+    for item in given:
+        text = str(item)
+        if Path(text).is_dir() and same_file(out.parent, text):
+            return True
+        if not Path(text).is_dir() and glob.has_magic(text):
+            folder, pattern = os.path.split(text)
+            folders = glob.glob(folder) if glob.has_magic(folder) else [folder or os.curdir]
+            if fnmatch.fnmatch(out.name, pattern) and any(same_file(out.parent, f) for f in folders):
+                return True
+    return False
 
 
 def file_sha256(path: str | os.PathLike) -> str:

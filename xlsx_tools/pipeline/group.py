@@ -22,6 +22,7 @@ from ..core import group as core
 from ..core.group import BookOutcome, GroupOutcome
 from ..core import i18n
 from ..core.i18n import Label, Lang
+from ..core.issues import counts
 from ..core.read.company import read_company
 from ..errors import WorkbookUnusable
 from ..present.group_sheets import group_tables
@@ -51,11 +52,12 @@ def summarise(book: WorkbookPort, fallback_name: str, as_of: dt.date | None = No
     result = check(book, as_of=as_of, today=today)
     company, _ = read_company(read_sheet(book, book.sheet_names(), "company", lambda _: None))
     subsidiary = company["name"] or fallback_name
-    warnings = [Label(en, zh) for en, zh in zip(*(aging_warning_texts(result.aging, result.policy, lang)
-                                                   for lang in ("en", "zh")))]
-    errors = sum(item.severity == "error" for item in result.issues)
-    return core.BookFigures(subsidiary, result.as_of, len(result.detail), errors, len(result.issues) - errors,
-                            core.book_customers(result, subsidiary), core.book_aging(result, subsidiary, warnings),
+    aging_warnings = [Label(en, zh) for en, zh in zip(*(aging_warning_texts(result.aging, result.policy, lang)
+                                                         for lang in ("en", "zh")))]
+    errors, warnings = counts(result.issues)      # info lines are neither, as refresh counts them
+    return core.BookFigures(subsidiary, result.as_of, len(result.detail), errors, warnings,
+                            core.book_customers(result, subsidiary),
+                            core.book_aging(result, subsidiary, aging_warnings),
                             core.book_kpis(result), result.kpis.as_of_sums, result.kpis.as_of_lost)
 
 

@@ -119,6 +119,10 @@ INTERNAL_ERROR = Label("internal error; the workbook was not changed. Please sen
 BOOK_UNREADABLE = Message("the file cannot be read ({error})", "无法读取该文件（{error}）")
 BOOK_FAILED = Message("internal error on this book, left out ({error})", "处理该账簿时发生内部错误，已跳过（{error}）")
 NO_BOOKS = Message("no workbooks found in: {given}", "未找到工作簿：{given}")
+OUT_IS_A_BOOK = Message("--out {path} is one of the books to read (or would be, in a folder or glob given); the group "
+                        "view never writes to its books: choose an --out outside them",
+                        "--out {path} 是要读取的账簿之一（或位于所给文件夹、通配符范围内）；集团视图从不写入账簿，"
+                        "请把 --out 放在账簿之外")
 GROUP_BOOK_OK = Message("{subsidiary}: {rows} rows, {errors} errors, {warnings} warnings, {seconds:.1f}s",
                         "{subsidiary}：{rows} 行，错误 {errors} 个，警告 {warnings} 个，{seconds:.1f} 秒")
 GROUP_BOOK_STARTED = Message("started: {name}", "开始：{name}")
