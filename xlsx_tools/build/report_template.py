@@ -73,9 +73,14 @@ class ReportDocument(Letter):
         run.font.name = latin
         _set_run_fonts(run._r, latin, east)
 
-    def line(self, text: str, *, keep: bool = False, centre: bool = False, size: float | None = None) -> None:
+    def line(self, text: str, *, keep: bool = False, centre: bool = False, size: float | None = None,
+             gap_before: float = 0) -> None:
+        """A paragraph; `gap_before` (points) keeps a chart image off the table above it, whose
+        bottom border LibreOffice would otherwise paint under the image."""
         paragraph = self.doc.add_paragraph(text)
         paragraph.paragraph_format.keep_with_next = keep
+        if gap_before:
+            paragraph.paragraph_format.space_before = Pt(gap_before)
         if centre:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if size is not None:
@@ -90,7 +95,7 @@ def build_report_template(lang: Lang) -> bytes:
     doc.note("{{ subtitle }}")
     doc.heading("kpis")
     doc.line("{{p kpi_table }}")
-    doc.line("{{ trend_chart }}", centre=True)
+    doc.line("{{ trend_chart }}", centre=True, gap_before=8)
     doc.heading("aging", page_break=True)
     doc.line("{{ aging_chart }}", centre=True, keep=True)
     doc.line("{{p aging_table }}")

@@ -57,6 +57,8 @@ def draw(chart: OutputChart, axis) -> None:
             heights = [0.0 if v != v else v for v in _numbers(series.values)]
             axis.bar(positions, heights, bottom=base, label=series.name, color=COLOURS[n % len(COLOURS)], width=0.6)
             base = [b + h for b, h in zip(base, heights)]
+        if max(base, default=0) > 0:  # headroom above the tallest stack: the top series' zero-height bars
+            axis.set_ylim(top=max(base) * 1.08)  # would pin the axis to it (sticky edges beat margins)
         axis.set_xticks(list(positions), categories)
         axis.yaxis.set_major_formatter(FuncFormatter(_thousands))
         axis.legend(fontsize=8, ncols=min(len(chart.series), 7), loc="upper center", bbox_to_anchor=(0.5, -0.08),
