@@ -71,6 +71,19 @@ def test_report_charts_plot_the_numbers_of_the_workbooks_charts(reports, key):
         assert [p for p in points if p == p] == pytest.approx(values)     # NaN = a blank month, not drawn
 
 
+def test_aging_chart_leaves_headroom_above_its_tallest_stack(reports):
+    """The demo's top series (365+ days) is zero on the tallest stack; its bars pinned the axis top
+    to that stack, so the bar touched the frame and looked cut off."""
+    _, outcome, _ = reports
+    figure, axis = plt.subplots()
+    try:
+        draw(outcome.report.charts["aging"], axis)
+        tallest = max(bar.get_y() + bar.get_height() for container in axis.containers for bar in container)
+        assert axis.get_ylim()[1] >= tallest * 1.05
+    finally:
+        plt.close(figure)
+
+
 def test_trend_chart_numbers_are_the_kpi_sheets_cells(reports):
     _, outcome, _ = reports
     rows = read_rows(outcome.written, i18n.SHEETS["kpis"].get("zh"))
