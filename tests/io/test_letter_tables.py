@@ -110,9 +110,11 @@ def test_a_plan_paid_in_part_states_its_total_on_a_labelled_line(rendered, lang)
 # ----- widths: no word or figure wider than its column ---------------------------------------------------------
 FONTS = {False: "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
          True: "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf"}
-# A line breaks only between units: a Latin word or figure, or one CJK character with the brackets
-# that may not be parted from it.
-UNIT = re.compile(r"[（(「]?[\u3400-\u9fff][）)」，、。：]?|[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
+# A line may break only between units: a Chinese date (kept whole, as a clerk reads it), a Latin word or
+# figure, or one CJK character with the brackets that may not be parted from it.
+UNIT = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|[（(「]?[\u3400-\u9fff][）)」，、。：]?"
+                  r"|[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
+AUTOSPACE = 0.2         # LibreOffice's gap between a CJK character and a digit or letter, in em
 
 
 @lru_cache(maxsize=None)
@@ -127,10 +129,13 @@ def _advances(bold: bool) -> tuple[dict[int, int], int]:
 
 
 def _width(text: str, size: float, bold: bool) -> float:
-    """Points `text` takes at `size`: Liberation Serif's advances, a full em for CJK characters."""
+    """Points `text` takes at `size`: Liberation Serif's advances, a full em for CJK characters and
+    `AUTOSPACE` where CJK meets a digit or letter (2026年12月30日 has five such gaps)."""
     advances, em = _advances(bold)
-    return sum(size if unicodedata.east_asian_width(ch) in "WF" else advances.get(ord(ch), em) * size / em
-               for ch in text)
+    wide = [unicodedata.east_asian_width(ch) in "WF" for ch in text]
+    gaps = sum(a != b for a, b in zip(wide, wide[1:]))
+    return sum(size if w else advances.get(ord(ch), em) * size / em for ch, w in zip(text, wide)) + \
+        gaps * AUTOSPACE * size
 
 
 def _stress(context, lang: str):

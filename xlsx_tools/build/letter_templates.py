@@ -366,9 +366,12 @@ class Letter:
             ppr.append(flag)
         if align is not None:
             paragraph.alignment = align
-        run = paragraph.add_run(text)
-        run.bold = bold
-        run.font.size = size
+        for n, line in enumerate(text.split("\n")):       # "\n": a line break where a header may part
+            run = paragraph.add_run(line)
+            run.bold = bold
+            run.font.size = size
+            if n:
+                run._r.insert(run._r.index(run._r.find(qn("w:t"))), OxmlElement("w:br"))
 
     def loop_table(self, headers: Sequence[str], cells: Sequence[str], loop: str, widths: Sequence[float],
                    numeric: Iterable[int] = (), total: Sequence[str] | None = None, size=TABLE_SIZE) -> None:
@@ -540,17 +543,17 @@ INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.no }}", "{{ inv.invoice_date }}", "
 # Each on one line: a 13-character invoice number (INV-2026-0001), 2026年12月30日 / 30 September 2026,
 # 999,999,999.99 in bold and every header word (tests/io/test_letter_tables.py measures them); eight
 # invoices and the reply slip of a confirmation fit one page.
-INVOICE_WIDTHS = {"zh": (0.9, 2.3, 2.45, 2.45, 2.15, 2.15, 2.15, 1.65),
+INVOICE_WIDTHS = {"zh": (0.9, 2.3, 2.65, 2.65, 2.15, 2.15, 2.15, 1.25),
                   "en": (0.8, 2.25, 2.6, 2.6, 2.15, 2.15, 2.15, 1.5)}
 INVOICE_HEADERS = {
-    "zh": ("序号", "单据号", "开票日期", "到期日", "金额（元）", "已付（元）", "未付（元）", "逾期天数"),
+    "zh": ("序号", "单据号", "开票日期", "到期日", "金额（元）", "已付（元）", "未付（元）", "逾期\n天数"),
     "en": ("No.", "Invoice", "Invoice date", "Due date", "Amount (CNY)", "Paid (CNY)", "Open (CNY)",
            "Days overdue"),
 }
 TOTAL_ROW = {"zh": ("合计", "", "", "", "", "", "{{ total }}", ""),
              "en": ("Total", "", "", "", "", "", "{{ total }}", "")}
 # Demand notices and lawyer's letters add each invoice's interest up to the as-of date.
-INTEREST_WIDTHS = {"zh": (0.8, 2.0, 2.15, 2.15, 1.92, 1.92, 1.92, 1.42, 1.92),   # as INVOICE_WIDTHS, at 7.5 pt
+INTEREST_WIDTHS = {"zh": (0.78, 2.13, 2.37, 2.37, 1.9, 1.9, 1.9, 0.95, 1.9),   # as INVOICE_WIDTHS, at 7.5 pt
                    "en": (0.7, 2.0, 2.3, 2.3, 1.92, 1.92, 1.92, 1.22, 1.92)}
 INTEREST_TABLE_SIZE = Pt(7.5)       # nine columns on the page width
 INTEREST_HEADER = {"zh": "逾期利息（元）", "en": "Interest (CNY)"}
@@ -1066,7 +1069,7 @@ def _plan(lang: Lang) -> Letter:
         letter.text("From its business with Party A (contract {{ contracts }}), Party B owes amounts under the "
                     "following invoices:")
     letter.loop_table(_in_plan_unit(PLAN_INVOICE_HEADERS[lang]), PLAN_INVOICE_CELLS, INVOICE_LOOP,
-                      (0.9, 2.3, 2.3, 2.6, 2.7, 2.7, 2.7),
+                      (0.9, 2.2, 2.2, 2.8, 2.7, 2.7, 2.7),
                       numeric=(4, 5, 6), total=PLAN_INVOICE_TOTAL[lang])
     letter.line("{%p if plan.open_differs %}")
     if zh:
@@ -1186,7 +1189,7 @@ EV_INVOICE_HEADERS = {"zh": ("序号", "合同编号", "单据号", "开票日�
                              "Interest (CNY)")}
 EV_INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.contract_no }}", "{{ inv.no }}", "{{ inv.invoice_date }}",
                     "{{ inv.due_date }}", "{{ inv.amount }}", "{{ inv.open }}", "{{ inv.interest }}")
-EV_INVOICE_WIDTHS = (0.8, 2.4, 2.2, 2.35, 2.35, 2.0, 2.0, 2.1)   # as INVOICE_WIDTHS, at 7.5 pt
+EV_INVOICE_WIDTHS = (0.8, 2.2, 2.2, 2.45, 2.45, 2.0, 2.0, 2.1)   # as INVOICE_WIDTHS, at 7.5 pt
 EV_TABLE_SIZE = Pt(7.5)
 EV_INVOICE_TOTAL = {"zh": ("合计", "", "", "", "", "", "{{ open_total }}", "{{ interest }}"),
                     "en": ("Total", "", "", "", "", "", "{{ open_total }}", "{{ interest }}")}
@@ -1194,7 +1197,7 @@ EV_DEMAND_HEADERS = {"zh": ("类型", "函件编号", "发函日期", "寄出日
                      "en": ("Kind", "Letter no.", "Dated", "Sent", "Delivered", "Tracking no.", "SHA-256")}
 EV_DEMAND_CELLS = ("{{ d.kind }}", "{{ d.letter_no }}", "{{ d.date }}", "{{ d.sent }}", "{{ d.delivered }}",
                    "{{ d.tracking }}", "{{ d.sha256 }}")
-EV_DEMAND_WIDTHS = (1.8, 2.4, 2.2, 2.2, 2.2, 2.2, 3.2)
+EV_DEMAND_WIDTHS = (1.6, 2.3, 2.45, 2.45, 2.45, 2.15, 2.8)
 EV_CONFIRM_HEADERS = {"zh": ("函件编号", "发函日期", "状态", "回函情况"),
                       "en": ("Letter no.", "Dated", "Status", "Reply")}
 EV_CONFIRM_CELLS = ("{{ c.letter_no }}", "{{ c.date }}", "{{ c.status }}", "{{ c.reply }}")
