@@ -463,3 +463,17 @@ def test_a_foreign_currency_plans_job_total_is_in_cny_like_every_job(two_currenc
     assert _plan_total_cny(two_currencies, usd_plan) == 1_420_000
     cny_plan = SimpleNamespace(total_fen=100_000, invoices=("INV-1",))
     assert _plan_total_cny(two_currencies, cny_plan) == 100_000
+
+
+def test_plan_context__a_plan_paid_in_part_says_so_beside_its_open_amounts():
+    """FQ-3 covers INV-701 (open 999.00) for 1,500.00: without a Payments sheet the plan pass counts
+    the 501.00 no longer open as paid under the plan; the agreement's invoice table totals 999.00 and
+    the plan's total is stated apart (`open_differs`), with what was paid."""
+    plans = PLANS.replace("FQ-2 | C007 | INV-701 | 999 |", "FQ-3 | C007 | INV-701 | 1500 |")
+    result = compute(RefreshInputs(ledger=ledger(LEDGER), customers=raw_sheet("客户档案", CUSTOMERS),
+                                   plans=raw_sheet("分期计划", plans)), as_of=AS_OF)
+    jobs, _ = plan_letters(result, log_with(), kinds=["plan"], customers=["C007"])
+    context = letter_context(jobs[0], "CS-2026-000001", result, {key: "x" for key in i18n.COMPANY_FIELDS}, "en")
+    assert context["open_total"] == "999.00" and context["plan"]["total"] == "1,500.00"
+    assert context["plan"]["open_differs"] is True
+    assert context["plan"]["paid"] == "501.00" and context["plan"]["has_paid"] is True

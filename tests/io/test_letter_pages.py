@@ -44,6 +44,16 @@ def _eight_invoices(kind: str, lang: str, individual: bool = False, count: int =
     return context
 
 
+def _sixty_one_invoices(lang: str) -> dict:
+    """A demand over three pages whose every row takes two lines (the invoice number wraps), with the
+    largest figure a letter prints as each row's amount and as the totals."""
+    context = _eight_invoices("demand", lang, count=61)
+    rows = [dict(row, no=f"{row['no']} LOT B", amount="999,999,999.99") for row in context["invoices"]]
+    context["invoices"] = rows
+    context["currency_tables"][0].update(invoices=rows, total="999,999,999.99", interest="999,999,999.99")
+    return context
+
+
 def _case_review_in_cny_and_usd(lang: str) -> dict:
     """The case review of a customer owing in CNY and USD (issue 12: a table and total per currency)."""
     fx = raw_sheet("汇率", "币种 | 日期 | 折合人民币汇率\nUSD | 2026-11-01 | 7.1\n")
@@ -76,6 +86,9 @@ def pdfs(tmp_path_factory) -> dict[tuple[str, str], Path]:
             path = folder / f"{lang}_{kind}_{count}.docx"
             path.write_bytes(templates.render(kind, _eight_invoices(kind, lang, count=count)))
             documents[lang, f"{kind}/{count}"] = path
+        path = folder / f"{lang}_demand_61.docx"
+        path.write_bytes(templates.render("demand", _sixty_one_invoices(lang)))
+        documents[lang, "demand/61"] = path
     out = convert_to_pdf(list(documents.values()), folder)
     return dict(zip(documents, out))
 
@@ -255,3 +268,17 @@ def test_a_figure_at_the_end_of_a_chinese_line_moves_whole_to_the_next(tmp_path)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     assert sum("13,070.72" in line for line in lines) == 36, lines
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_61_invoice_demand_keeps_each_row_on_one_page_and_each_figure_whole(pdfs, lang):
+    """An outside audit saw row 31 of a 61-invoice demand split over two pages and a total broken
+    inside ("5,041,128.|55"): rows cannot split, and 999,999,999.99 stays on one line."""
+    pdf = pdfs[lang, "demand/61"]
+    assert pages(pdf) >= 2
+    texts = [re.sub(r"\s+", "", page) for page in subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")]
+    for n in range(1, 62):
+        row = f"INV-2026-{n:04d}LOTB"
+        assert sum(row in text for text in texts) == 1, f"row {n} is not whole on one page"
+    assert "".join(texts).count("999,999,999.99") >= 61 + 2

@@ -35,6 +35,14 @@ TITLES = {"zh": {"confirmation": "账款确认函", "reminder": "还款提醒函
                  "case_review": "COLLECTION CASE REVIEW", "plan": "INSTALLMENT PAYMENT AGREEMENT",
                  "evidence": "LITIGATION EVIDENCE CHECKLIST", "payment_order": "APPLICATION FOR A PAYMENT ORDER"}}
 WORDS = "人民币壹万陆仟肆佰零玖元零贰分"
+SEAL = {"zh": "盖章", "en": "seal"}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_render__english_letters_ask_for_the_seal_in_english(rendered, kind):
+    """An outside audit: "(company seal 盖章)" in an English letter; English letters are English (the
+    amount in Chinese capitals stays, as the legal amount; the reply slip quotes its Chinese phrases)."""
+    assert "盖章" not in "\n".join(docx_lines(rendered["en", kind]))
 
 
 def docx_lines(data: bytes) -> list[str]:
@@ -90,13 +98,13 @@ def test_render__each_kind_reads_back_with_its_data(rendered, lang, kind):
     assert "CS-2026-000123" in text
     assert "{{" not in text and "{%" not in text
     if kind != "case_review" and not legal:
-        assert ("盖章" in text) and context["company"]["bank_account"] in text
+        assert SEAL[lang] in text and context["company"]["bank_account"] in text
     if legal:                                                            # the banner, in both languages
         assert "草稿，供法务审核" in text and "DRAFT FOR LEGAL REVIEW" in text
     if kind == "evidence":
         assert "9f86d081884c7d65 9a2feaa0c55ad015" in text and "CS-2026-000118" in text and "EMS9876543210" in text
     if kind == "payment_order":
-        assert context["company"]["court"] in text and "盖章" in text
+        assert context["company"]["court"] in text and SEAL[lang] in text
     if kind == "confirmation":
         assert "「信息证明无误」" in text and "「信息不符，请列明不符项目及具体内容」" in text
     if kind == "case_review":
@@ -143,7 +151,7 @@ def test_render__plan_agreement_lists_every_installment_and_sums_exactly(rendere
     assert "FQ-2026-003" in text and "30%" in text and "4,922.71" in text
     assert "人民币壹万陆仟肆佰叁拾壹元玖角玖分" in text
     signatures = "授权代表（签字）" if lang == "zh" else "Authorised signatory"
-    assert text.count(signatures) == 2 and text.count("盖章") >= 2
+    assert text.count(signatures) == 2 and text.count(SEAL[lang]) >= 2
     # issue 9: never pre-filled with the plan's signed date (a document generated later reads as back-dated)
     assert text.count("签订日期：　　　　年　　月　　日" if lang == "zh" else "Date of signing:") == 2
     assert "2026年11月11日签" not in text and "Signed on" not in text

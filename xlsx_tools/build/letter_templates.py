@@ -46,6 +46,7 @@ FONTS = {
 BODY_SIZE = Pt(10.5)
 TABLE_SIZE = Pt(8.5)
 TITLE_SIZE = Pt(16)
+CELL_MARGIN_TWIPS = 57          # 0.1 cm: left and right padding of a data table's cells
 # Simplified Chinese faces: LibreOffice falls back to these when SimSun / SimHei are missing,
 # so 角 and the other 大写 characters never take the Japanese glyph forms (see io/pdf.py).
 SC_FALLBACK = {"SimSun": "Noto Serif CJK SC", "SimHei": "Noto Sans CJK SC"}
@@ -365,9 +366,12 @@ class Letter:
             ppr.append(flag)
         if align is not None:
             paragraph.alignment = align
-        run = paragraph.add_run(text)
-        run.bold = bold
-        run.font.size = size
+        for n, line in enumerate(text.split("\n")):       # "\n": a line break where a header may part
+            run = paragraph.add_run(line)
+            run.bold = bold
+            run.font.size = size
+            if n:
+                run._r.insert(run._r.index(run._r.find(qn("w:t"))), OxmlElement("w:br"))
 
     def loop_table(self, headers: Sequence[str], cells: Sequence[str], loop: str, widths: Sequence[float],
                    numeric: Iterable[int] = (), total: Sequence[str] | None = None, size=TABLE_SIZE) -> None:
@@ -397,8 +401,28 @@ class Letter:
             span = min(label_span, 3)
             if span:
                 table.cell(4, 0).merge(table.cell(4, span))     # "合计" across the first columns
+        self._rows_whole(table)
         self._mark_header(table.rows[0])
+        self._narrow_margins(table)
         self._after_table()
+
+    @staticmethod
+    def _rows_whole(table) -> None:
+        """No row splits across a page break (half an invoice's dates on each page, found by an audit)."""
+        for row in table.rows:
+            row._tr.get_or_add_trPr().insert(0, OxmlElement("w:cantSplit"))     # before tblHeader
+
+    @staticmethod
+    def _narrow_margins(table) -> None:
+        """0.1 cm either side of a cell's text (Table Grid gives 0.19 cm): with the widths of the
+        tables below, 999,999,999.99, a date and every header word fit their columns on one line."""
+        margins = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            edge = OxmlElement(f"w:{side}")
+            edge.set(qn("w:w"), str(CELL_MARGIN_TWIPS))
+            edge.set(qn("w:type"), "dxa")
+            margins.append(edge)
+        table._tbl.tblPr.find(qn("w:tblLayout")).addnext(margins)      # the schema's place: after the layout
 
     def _after_table(self) -> None:
         gap = self.doc.add_paragraph()
@@ -414,6 +438,7 @@ class Letter:
             self._shade(table.cell(row, 0), "F2F2F2")
             self._cell_text(table.cell(row, 1), value, size=Pt(10))
         self._widths(table, widths)
+        self._rows_whole(table)
         self._after_table()
 
     def reply_table(self, columns: Sequence[Sequence[str]]) -> None:
@@ -515,20 +540,21 @@ def _sign_off(letter: Letter, review_zh: str, review_en: str) -> None:
 INVOICE_LOOP = "inv in invoices"
 INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.no }}", "{{ inv.invoice_date }}", "{{ inv.due_date }}",
                  "{{ inv.amount }}", "{{ inv.paid }}", "{{ inv.open }}", "{{ inv.days }}")
-# zh: a 13-character invoice number (INV-2026-0001), 2026年11月30日 and 999,999.99 each on one line,
-# so eight invoices and the reply slip of a confirmation fit one page
-INVOICE_WIDTHS = {"zh": (1.0, 2.5, 2.8, 2.8, 1.8, 1.8, 1.8, 1.7),
-                  "en": (0.9, 2.6, 2.6, 2.6, 2.0, 2.0, 2.0, 1.5)}
+# Each on one line: a 13-character invoice number (INV-2026-0001), 2026年12月30日 / 30 September 2026,
+# 999,999,999.99 in bold and every header word (tests/io/test_letter_tables.py measures them); eight
+# invoices and the reply slip of a confirmation fit one page.
+INVOICE_WIDTHS = {"zh": (0.9, 2.3, 2.65, 2.65, 2.15, 2.15, 2.15, 1.25),
+                  "en": (0.8, 2.25, 2.6, 2.6, 2.15, 2.15, 2.15, 1.5)}
 INVOICE_HEADERS = {
-    "zh": ("序号", "单据号", "开票日期", "到期日", "金额（元）", "已付（元）", "未付（元）", "逾期天数"),
+    "zh": ("序号", "单据号", "开票日期", "到期日", "金额（元）", "已付（元）", "未付（元）", "逾期\n天数"),
     "en": ("No.", "Invoice", "Invoice date", "Due date", "Amount (CNY)", "Paid (CNY)", "Open (CNY)",
            "Days overdue"),
 }
 TOTAL_ROW = {"zh": ("合计", "", "", "", "", "", "{{ total }}", ""),
              "en": ("Total", "", "", "", "", "", "{{ total }}", "")}
 # Demand notices and lawyer's letters add each invoice's interest up to the as-of date.
-INTEREST_WIDTHS = {"zh": (0.8, 1.7, 2.6, 2.6, 1.85, 1.75, 1.85, 1.45, 1.6),   # 逾期天数 and dates on one line
-                   "en": (0.8, 2.3, 2.3, 2.3, 1.9, 1.9, 1.9, 1.2, 1.6)}
+INTEREST_WIDTHS = {"zh": (0.78, 2.13, 2.37, 2.37, 1.9, 1.9, 1.9, 0.95, 1.9),   # as INVOICE_WIDTHS, at 7.5 pt
+                   "en": (0.7, 2.0, 2.3, 2.3, 1.92, 1.92, 1.92, 1.22, 1.92)}
 INTEREST_TABLE_SIZE = Pt(7.5)       # nine columns on the page width
 INTEREST_HEADER = {"zh": "逾期利息（元）", "en": "Interest (CNY)"}
 
@@ -680,7 +706,7 @@ def _seal(letter: Letter, name: str = "{{ company.name }}") -> None:
         letter.right("{% if company.signatory %}{{ company.signatory }}{% endif %}")
         letter.right("{{ date }}")
     else:
-        letter.right(f"{name} (company seal 盖章)", bold=True)
+        letter.right(f"{name} (company seal)", bold=True)
         letter.right("{% if company.signatory %}{{ company.signatory }}{% endif %}")
         letter.right("{{ date }}")
     letter.end_keep()
@@ -776,7 +802,7 @@ def _reminder(lang: Lang) -> Letter:
 # A company seals the reply; an individual signs it and gives an ID number.
 SIGN_ZH = "{% if customer.individual %}（本人签字）{% else %}（公司盖章）{% endif %}"
 SIGNER_ZH = "{% if customer.individual %}身份证号码：{% else %}经办人：{% endif %}"
-SIGN_EN = "{% if customer.individual %}(signature){% else %}(company seal 盖章){% endif %}"
+SIGN_EN = "{% if customer.individual %}(signature){% else %}(company seal){% endif %}"
 SIGNER_EN = "{% if customer.individual %}ID card no.:{% else %}Signed by:{% endif %}"
 
 
@@ -929,7 +955,7 @@ def _lawyer(lang: Lang) -> Letter:
                     "{{ company.lawyer_phone }}{% endif %}", space_before=6)
         letter.line("{% if company.law_firm_address %}Address: {{ company.law_firm_address }}{% endif %}")
         letter.blank()
-        letter.right("{{ company.law_firm }} (seal 盖章)", bold=True)
+        letter.right("{{ company.law_firm }} (seal)", bold=True)
         letter.right("Lawyer's signature: ________________")
         letter.right("{{ date }}")
         letter.end_keep()
@@ -985,8 +1011,8 @@ PLAN_INVOICE_HEADERS = {"zh": ("序号", "单据号", "合同编号", "到期日
                         "en": ("No.", "Invoice", "Contract", "Due date", "Amount (CNY)", "Paid (CNY)", "Open (CNY)")}
 PLAN_INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.no }}", "{{ inv.contract_no }}", "{{ inv.due_date }}",
                       "{{ inv.amount }}", "{{ inv.paid }}", "{{ inv.open }}")
-PLAN_INVOICE_TOTAL = {"zh": ("合计", "", "", "", "", "", "{{ plan.total }}"),
-                      "en": ("Total", "", "", "", "", "", "{{ plan.total }}")}
+PLAN_INVOICE_TOTAL = {"zh": ("合计", "", "", "", "", "", "{{ open_total }}"),
+                      "en": ("Total", "", "", "", "", "", "{{ open_total }}")}
 SCHEDULE_HEADERS = {"zh": ("期次", "应还日期", "本金（元）", "利息/费用（元）", "应还金额（元）"),
                     "en": ("No.", "Due date", "Principal (CNY)", "Interest / fee (CNY)", "Amount (CNY)")}
 SCHEDULE_CELLS = ("{{ s.n }}", "{{ s.due_date }}", "{{ s.principal }}", "{{ s.fee }}", "{{ s.amount }}")
@@ -1043,8 +1069,17 @@ def _plan(lang: Lang) -> Letter:
         letter.text("From its business with Party A (contract {{ contracts }}), Party B owes amounts under the "
                     "following invoices:")
     letter.loop_table(_in_plan_unit(PLAN_INVOICE_HEADERS[lang]), PLAN_INVOICE_CELLS, INVOICE_LOOP,
-                      (1.0, 2.8, 2.8, 2.7, 2.4, 2.1, 2.4),
+                      (0.9, 2.2, 2.2, 2.8, 2.7, 2.7, 2.7),
                       numeric=(4, 5, 6), total=PLAN_INVOICE_TOTAL[lang])
+    letter.line("{%p if plan.open_differs %}")
+    if zh:
+        letter.text("分期还款总额：" + _plan_money(lang, "total") + "（分期计划{{ plan.no }}）。上表“未付”为截至{{ as_of }}的余额"
+                    "{% if plan.has_paid %}，分期开始后乙方已还" + _plan_money(lang, "paid") + "{% endif %}。")
+    else:
+        letter.text("Installment plan total: " + _plan_money(lang, "total") + " (plan {{ plan.no }}). The open "
+                    "amounts above are the balances at {{ as_of }}{% if plan.has_paid %}; Party B has paid " +
+                    _plan_money(lang, "paid") + " under the plan since it began{% endif %}.")
+    letter.line("{%p endif %}")
     if zh:
         letter.text("为妥善解决上述欠款，甲乙双方经友好协商，就上述欠款的分期偿还达成如下协议：")
         letter.heading("第一条　欠款确认")
@@ -1127,8 +1162,8 @@ def _plan(lang: Lang) -> Letter:
         letter.blank()
         letter.end_keep()
         letter.reply_table([
-            ["Party A (seal 盖章): {{ company.name }}", "", "Authorised signatory:", "", "Date of signing:"],
-            ["{% if customer.individual %}Party B (signature): {{ customer.name }}{% else %}Party B (seal 盖章): "
+            ["Party A (seal): {{ company.name }}", "", "Authorised signatory:", "", "Date of signing:"],
+            ["{% if customer.individual %}Party B (signature): {{ customer.name }}{% else %}Party B (seal): "
              "{{ customer.name }}{% endif %}", "",
              "{% if customer.individual %}ID card no.:{% else %}Authorised signatory:{% endif %}", "",
              "Date of signing:"],
@@ -1154,15 +1189,15 @@ EV_INVOICE_HEADERS = {"zh": ("序号", "合同编号", "单据号", "开票日�
                              "Interest (CNY)")}
 EV_INVOICE_CELLS = ("{{ loop.index }}", "{{ inv.contract_no }}", "{{ inv.no }}", "{{ inv.invoice_date }}",
                     "{{ inv.due_date }}", "{{ inv.amount }}", "{{ inv.open }}", "{{ inv.interest }}")
-EV_INVOICE_WIDTHS = (0.95, 2.1, 1.95, 2.7, 2.7, 1.9, 1.9, 2.0)   # 序号/No. and a date 2026年11月15日 on one line
+EV_INVOICE_WIDTHS = (0.8, 2.2, 2.2, 2.45, 2.45, 2.0, 2.0, 2.1)   # as INVOICE_WIDTHS, at 7.5 pt
 EV_TABLE_SIZE = Pt(7.5)
-EV_INVOICE_TOTAL = {"zh": ("合计", "", "", "", "", "", "{{ principal }}", "{{ interest }}"),
-                    "en": ("Total", "", "", "", "", "", "{{ principal }}", "{{ interest }}")}
+EV_INVOICE_TOTAL = {"zh": ("合计", "", "", "", "", "", "{{ open_total }}", "{{ interest }}"),
+                    "en": ("Total", "", "", "", "", "", "{{ open_total }}", "{{ interest }}")}
 EV_DEMAND_HEADERS = {"zh": ("类型", "函件编号", "发函日期", "寄出日期", "送达日期", "快递单号", "SHA-256"),
                      "en": ("Kind", "Letter no.", "Dated", "Sent", "Delivered", "Tracking no.", "SHA-256")}
 EV_DEMAND_CELLS = ("{{ d.kind }}", "{{ d.letter_no }}", "{{ d.date }}", "{{ d.sent }}", "{{ d.delivered }}",
                    "{{ d.tracking }}", "{{ d.sha256 }}")
-EV_DEMAND_WIDTHS = (1.8, 2.4, 2.2, 2.2, 2.2, 2.2, 3.2)
+EV_DEMAND_WIDTHS = (1.6, 2.3, 2.45, 2.45, 2.45, 2.15, 2.8)
 EV_CONFIRM_HEADERS = {"zh": ("函件编号", "发函日期", "状态", "回函情况"),
                       "en": ("Letter no.", "Dated", "Status", "Reply")}
 EV_CONFIRM_CELLS = ("{{ c.letter_no }}", "{{ c.date }}", "{{ c.status }}", "{{ c.reply }}")
@@ -1352,7 +1387,7 @@ def _payment_order(lang: Lang) -> Letter:
         letter.line("{% if company.court %}{{ company.court }}{% else %}________________ People's Court{% endif %}",
                     bold=True)
         letter.blank()
-        letter.right("Applicant: {{ company.name }} (seal 盖章)", bold=True)
+        letter.right("Applicant: {{ company.name }} (seal)", bold=True)
         letter.right("Legal representative or authorised signatory: ________________")
         letter.right("Date:")
         letter.end_keep()

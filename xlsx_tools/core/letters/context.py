@@ -248,6 +248,8 @@ def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang) -> tuple[di
     } for r in rows.itertuples(index=False)]
     principal = int(rows["principal_fen"].sum()) if len(rows) else 0
     fees = int(rows["fee_fen"].sum()) if len(rows) else 0
+    paid = int(rows["paid_fen"].sum()) if len(rows) else 0
+    listed_open = result.detail.loc[result.detail["invoice_no"].isin(job.invoice_nos), "open_fen"]
     extension = terms.plan_type == "extension"
     listed = result.detail[result.detail["invoice_no"].isin(terms.invoices)]["currency"]
     code = currency_code(listed.iloc[0]) if len(listed) else CNY     # one currency (checks.ONE_CURRENCY_KINDS)
@@ -270,6 +272,11 @@ def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang) -> tuple[di
         "invoices": separator.join(terms.invoices),
         "total": format_money(terms.total_fen),
         "total_words": money_words(terms.total_fen, code),
+        # the invoice table totals today's open amounts; where the plan's total differs (paid under the
+        # plan since it began, or fees agreed on top) the agreement states the plan total on its own line
+        "open_differs": int(listed_open.sum()) != terms.total_fen,
+        "paid": format_money(paid),
+        "has_paid": paid > 0,
         "principal_total": format_money(principal),
         "fee_total": format_money(fees),
         "amount_total": format_money(principal + fees),
