@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from xlsx_tools.build.letter_templates import SHIPPED_DIR
 from xlsx_tools.core.letters import KINDS, sample_context
 from xlsx_tools.io.letters_docx import TemplateSet
+from tests.io.test_letters_docx import render_samples
 
 LANGS = ("zh", "en")
 TOTAL_LABELS = ("合计", "Total")
@@ -60,13 +61,7 @@ def _plan_paid_in_part(lang: str) -> dict:
 
 @pytest.fixture(scope="module")
 def rendered() -> dict[tuple[str, str], bytes]:
-    out = {}
-    for lang in LANGS:
-        templates = TemplateSet(SHIPPED_DIR, lang)
-        for kind in KINDS:
-            out[lang, kind] = templates.render(kind, sample_context(kind, lang))
-        out[lang, "plan_paid_in_part"] = templates.render("plan", _plan_paid_in_part(lang))
-    return out
+    return render_samples(lambda lang: {"plan_paid_in_part": ("plan", _plan_paid_in_part(lang))})
 
 
 def _money(text: str) -> Decimal:

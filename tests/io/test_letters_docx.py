@@ -72,14 +72,22 @@ def normalise(lines: list[str]) -> str:
     return "\n".join(re.sub(r"[ \t\u3000]+", " ", line).strip() for line in lines if line.strip()) + "\n"
 
 
-@pytest.fixture(scope="module")
-def rendered() -> dict[tuple[str, str], bytes]:
+def render_samples(extra=lambda lang: {}) -> dict[tuple[str, str], bytes]:
+    """Every shipped template rendered with its sample context, per language; `extra(lang)` names
+    more (key -> (kind, context)) to render with the same templates."""
     out = {}
     for lang in LANGS:
         templates = TemplateSet(SHIPPED_DIR, lang)
         for kind in KINDS:
             out[lang, kind] = templates.render(kind, sample_context(kind, lang))
+        for key, (kind, context) in extra(lang).items():
+            out[lang, key] = templates.render(kind, context)
     return out
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[tuple[str, str], bytes]:
+    return render_samples()
 
 
 # ----- rendering ------------------------------------------------------------------------------------------------
