@@ -41,10 +41,18 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got '{text}'") from None
+        raise argparse.ArgumentTypeError(f"不是 YYYY-MM-DD 格式的日期 / expected YYYY-MM-DD: {text!r}") from None
 
 
 HELP_WIDTH = 100
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the clerk's bilingual lead-in on usage errors (argparse's own words are English)."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {texts.zh_en(texts.BAD_ARGUMENTS)}: {message}\n")
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
@@ -53,7 +61,7 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="xlsx-tools", formatter_class=_formatter,
         description="Collect overdue receivables from an Excel ledger: aging, escalation stages, "
                     "priority list, aging analysis. 应收账款逾期催收工具。")

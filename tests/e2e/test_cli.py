@@ -152,7 +152,9 @@ def test_cli__bad_as_of_is_a_usage_error(small_book, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["refresh", str(small_book), "--as-of", "28/11/2026"])
     assert exit_info.value.code == 2
-    assert "expected YYYY-MM-DD, got '28/11/2026'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "命令行参数有误 / invalid command line" in err          # argparse's own words are English only
+    assert "不是 YYYY-MM-DD 格式的日期 / expected YYYY-MM-DD: '28/11/2026'" in err
 
 
 def test_cli__new_writes_a_template_that_refreshes_cleanly(tmp_path):

@@ -88,6 +88,7 @@ LETTERS_NOT_LOGGED = Message("{count} letters were written to {folder}; they wil
 REFRESHED = Message(
     "Refreshed {path} (as of {as_of}): {rows} rows, {customers} customers with an open balance; {summary}",
     "已刷新 {path}（基准日 {as_of}）：{rows} 行，{customers} 个客户有未收余额；{summary}")
+BAD_ARGUMENTS = Label("invalid command line", "命令行参数有误")
 OUTPUT_FOLDER_MISSING = Message("The output folder {folder} does not exist", "输出文件夹不存在：{folder}")
 NEW_NEEDS_EXCEL_NAME = Message("{name}: a new workbook's name must end in .xlsx, or .xlsm for one with the buttons",
                                "{name}：新工作簿的文件名应以 .xlsx 结尾（带按钮的用 .xlsm）")
