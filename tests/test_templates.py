@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import fastexcel
+import pandas as pd
 import openpyxl
 import pytest
 
@@ -325,7 +326,7 @@ def test_instructions_are_short_wrapped_and_name_the_sheets(built):
     lang, wb = built
     ws = sheet(wb, "instructions", lang)
     lines = [cell.value for cell in ws["A"] if cell.value]
-    assert 12 <= len(lines) <= 25
+    assert 12 <= len(lines) <= 28          # two printed pages
     assert ws.column_dimensions["A"].width >= 80
     assert all(cell.alignment.wrap_text for cell in ws["A"] if cell.value)
     text = "\n".join(lines)
@@ -394,3 +395,119 @@ def test_written_files_are_reproducible_and_round_trip(saved, built, tmp_path):
 def test_unknown_language_is_rejected():
     with pytest.raises(ValueError):
         build_template("fr")  # type: ignore[arg-type]
+
+
+# ----- instructions name every sheet the tool writes (audit 2) -----------------------------------
+@pytest.mark.parametrize("lang", LANGS)
+def test_instructions_name_every_sheet_refresh_writes(saved, lang):
+    """The sheet list came from a hand-kept list of four while refresh wrote twelve."""
+    from xlsx_tools.present.sheets import REFRESH_SHEETS, output_tables
+    path = saved[lang]
+    name = {key: i18n.SHEETS[key].get(lang) for key in ("ledger", "customers", "policy")}
+    result = compute(RefreshInputs(ledger=raw_sheet(path, name["ledger"]),
+                                   customers=raw_sheet(path, name["customers"]),
+                                   policy=raw_sheet(path, name["policy"])), as_of=dt.date(2026, 11, 28))
+    written = output_tables(result, lang)
+    assert tuple(written) == REFRESH_SHEETS                  # the registry is the writer's own list
+    text = instructions_text(path, lang)
+    missing = [table.name for table in written.values() if table.name not in text]
+    assert missing == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_instructions_cover_the_optional_inputs_and_other_commands(saved, lang):
+    text = instructions_text(saved[lang], lang)
+    for key in ("contacts", "fx", "payments", "plans", "events", "company", "cases", "letters",
+                "group_priority", "group_aging", "group_kpis", "sources"):
+        assert i18n.SHEETS[key].get(lang) in text, key
+    for command in ("xlsx-tools refresh", "xlsx-tools check", "xlsx-tools letters", "xlsx-tools report",
+                    "xlsx-tools group"):
+        assert command in text
+    assert "9999-12-31" in text
+
+
+def instructions_text(path, lang) -> str:
+    ws = openpyxl.load_workbook(path)[i18n.SHEETS["instructions"].get(lang)]
+    return "\n".join(cell.value for cell in ws["A"] if cell.value)
+
+
+# ----- print setup (audit 2) ---------------------------------------------------------------------
+def test_every_sheet_prints_a4_one_page_wide_with_the_sheet_name_and_page_in_the_footer(built):
+    lang, wb = built
+    for ws in wb.worksheets:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (ws.page_setup.paperSize, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (9, 1, 0), ws.title
+        assert (ws.oddFooter.left.text, ws.oddFooter.right.text) == ("&A", "&P / &N"), ws.title
+
+
+def test_data_sheets_repeat_their_header_row_and_wide_ones_print_landscape(built):
+    """The Policy sheet printed on 9 portrait pages, column by column, without headers."""
+    lang, wb = built
+    for key in TEMPLATE_SHEETS[1:]:
+        ws = sheet(wb, key, lang)
+        assert ws.print_title_rows == "$1:$1", key
+    orientation = {key: sheet(wb, key, lang).page_setup.orientation for key in TEMPLATE_SHEETS}
+    assert {key for key, value in orientation.items() if value == "landscape"} >= {
+        "ledger", "customers", "policy", "cases", "letters", "plans", "contacts"}
+    assert orientation["instructions"] == orientation["fx"] == "portrait"
+
+
+def test_policy_values_and_descriptions_wrap_in_rows_as_tall_as_their_lines(built):
+    """The long values (LPR history, owners and actions) were cut at the next column."""
+    from xlsx_tools.build.templates import LINE_HEIGHT, POLICY_WIDTHS, wrapped_lines
+    lang, wb = built
+    ws = sheet(wb, "policy", lang)
+    tall = 0
+    for row in range(2, ws.max_row + 1):
+        value, description = ws.cell(row=row, column=2), ws.cell(row=row, column=3)
+        assert value.alignment.wrap_text and description.alignment.wrap_text
+        lines = max(wrapped_lines(str(value.value or ""), POLICY_WIDTHS["value"]),
+                    wrapped_lines(description.value, POLICY_WIDTHS["description"]))
+        if lines > 1:
+            tall += 1
+            assert ws.row_dimensions[row].height >= LINE_HEIGHT * lines
+    assert tall >= 3
+
+
+def test_wrapped_lines_breaks_between_words_and_anywhere_in_chinese():
+    from xlsx_tools.build.templates import wrapped_lines
+    assert wrapped_lines("", 10) == 1
+    assert wrapped_lines("aaaa bbbb", 9) == 1
+    assert wrapped_lines("aaaa bbbb cccc", 9) == 2          # 'cccc' does not fit after 'bbbb '
+    assert wrapped_lines("a" * 25, 9) == 3                  # a long word breaks inside
+    assert wrapped_lines("应收" * 5, 10) == 2                # 10 wide characters, 5 per line
+
+
+# ----- date validation = what the reader accepts (audit 2) ---------------------------------------
+def _validation_dates(formula: str) -> dt.date:
+    match = re.fullmatch(r"DATE\((\d+),(\d+),(\d+)\)(\+TIME\(23,59,59\))?", formula)
+    assert match, formula
+    return dt.date(*map(int, match.groups()[:3]))
+
+
+def test_date_validations_span_exactly_the_dates_the_reader_accepts(built):
+    """The validation said 1990..2100, so a valid 1985 invoice or a 9999-12-31 hold raised
+    Excel's warning; each bound must be read, and the day beyond it refused."""
+    from xlsx_tools.core.cells import parse_dates_checked
+    from xlsx_tools.core.read.ledger import OPEN_ENDED_DATES
+    lang, wb = built
+    open_ended = {column_of(i18n.LEDGER_COLUMNS, key) for key in OPEN_ENDED_DATES}
+    checked = 0
+    for ws in wb.worksheets:
+        for dv in ws.data_validations.dataValidation:
+            if dv.type != "date":
+                continue
+            assert (dv.operator, dv.errorStyle, dv.allow_blank) == ("between", "warning", True)
+            first, last = _validation_dates(dv.formula1), _validation_dates(dv.formula2)
+            assert dv.formula2.endswith("+TIME(23,59,59)")   # a date-time on the last day is inside
+            letters = {str(rng).split(":")[0].rstrip("0123456789") for rng in dv.sqref.ranges}
+            is_open = ws.title == i18n.SHEETS["ledger"].get(lang) and bool(letters & open_ended)
+            assert not is_open or letters == open_ended          # open-ended columns get their own rule
+            days = [first, last] + ([] if last == dt.date.max else [last + dt.timedelta(days=1)])
+            text = pd.Series([day.isoformat() for day in days] + [(first - dt.timedelta(days=1)).isoformat()])
+            _, unrecognised, outside = parse_dates_checked(text, open_ended=is_open)
+            expected = [False, False] + ([] if last == dt.date.max else [True]) + [True]
+            assert list(unrecognised | outside) == expected, (ws.title, letters)
+            assert (last == dt.date.max) == is_open
+            checked += 1
+    assert checked >= 8

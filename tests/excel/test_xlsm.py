@@ -286,3 +286,24 @@ def test_libreoffice_compiles_and_runs_a_button_macro_without_xlwings(built, tmp
          "VBAProject.XlsxTools.XT_Check"], capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().splitlines()[-1] == "Control · 控制面板"
+
+
+# ------------------------------------------------------------------ printing (audit 2)
+@pytest.mark.parametrize("lang", LANGS)
+def test_control_and_conf_text_wraps_across_the_page_and_prints_one_page_wide(built, lang):
+    """The Control sheet's intro and notes were single unwrapped lines, cut at the page edge."""
+    from xlsx_tools.build.templates import LINE_HEIGHT, display_width, wrapped_lines
+    from xlsx_tools.build.xlsm import CONF_LINE_WIDTH, CONTROL_LINE_WIDTH
+    wb = openpyxl.load_workbook(built[lang])
+    for title, last_column, width in ((texts.CONTROL_SHEET.get(lang), "F", CONTROL_LINE_WIDTH),
+                                      (texts.XLWINGS_CONF_SHEET, "B", CONF_LINE_WIDTH)):
+        ws = wb[title]
+        merged = {str(rng) for rng in ws.merged_cells.ranges}
+        long_cells = [cell for cell in ws["A"] if isinstance(cell.value, str) and display_width(cell.value) > 60]
+        assert len(long_cells) >= 3, title
+        for cell in long_cells:
+            assert cell.alignment.wrap_text, (title, cell.coordinate)
+            assert f"A{cell.row}:{last_column}{cell.row}" in merged, (title, cell.coordinate)
+            assert ws.row_dimensions[cell.row].height >= LINE_HEIGHT * wrapped_lines(cell.value, width)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (ws.page_setup.paperSize, ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (9, 1, 0)

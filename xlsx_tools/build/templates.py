@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 import tempfile
 import unicodedata
 import zipfile
@@ -27,16 +28,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..core import i18n
+from ..core.cells import FIRST_DATE, LAST_DATE
 from ..core.i18n import Label, Lang
 from ..core.read.customers import CUSTOMER_REQUIRED
-from ..core.read.ledger import LEDGER_REQUIRED
+from ..core.read.ledger import LEDGER_REQUIRED, OPEN_ENDED_DATES
 from ..core.read.plans import PLAN_REQUIRED
 from ..core.policy import DEFAULT_POLICY, SETTINGS, format_setting
 from ..core.tables import column_letter
+from ..io.xlsx.sheet_xml import FOOTER_LEFT, FOOTER_RIGHT
+from ..present.sheets import REFRESH_SHEETS
 from .ledger_formulas import add_aging_columns, add_policy_names
 
-__all__ = ["build_template", "write_template", "save_workbook", "LAST_FORMATTED_ROW",
-           "MONEY_FORMAT", "DATE_FORMAT", "PERCENT_FORMAT"]
+__all__ = ["build_template", "write_template", "save_workbook", "set_print_setup", "wrapped_lines",
+           "LAST_FORMATTED_ROW", "MONEY_FORMAT", "DATE_FORMAT", "PERCENT_FORMAT"]
 
 FIXED_TIMESTAMP = dt.datetime(2026, 1, 1, 0, 0, 0)
 LAST_FORMATTED_ROW = 5000
@@ -112,7 +116,8 @@ def _ladder_text(lang: Lang) -> tuple[str, str]:
 
 
 def _instruction_lines(lang: Lang) -> list[tuple[str, str]]:
-    """(style, text) pairs; style is 'title', 'section' or 'text'."""
+    """(style, text) pairs; style is 'title', 'section' or 'text'.  Sheet names come from
+    `i18n.SHEETS` and the written ones from `REFRESH_SHEETS`, the writer's own list."""
     sheet = {key: label.get(lang) for key, label in i18n.SHEETS.items()}
     led = {key: label.get(lang) for key, label in i18n.LEDGER_COLUMNS.items()}
     cus = {key: label.get(lang) for key, label in i18n.CUSTOMER_COLUMNS.items()}
@@ -126,12 +131,12 @@ def _instruction_lines(lang: Lang) -> list[tuple[str, str]]:
     ladder, others = _ladder_text(lang)
     kt_days = DEFAULT_POLICY["key_target_days"]
     kt_share = f"{(DEFAULT_POLICY['key_target_share'] * 100).normalize():f}%"
-    outputs = _sep(lang).join(sheet[key] for key in ("detail", "priority", "aging", "issues"))
     if lang == "zh":
+        outputs = "".join(f"【{sheet[key]}】" for key in REFRESH_SHEETS)
         return [
             ("title", "应收账款催收工作簿 · 使用说明"),
-            ("text", f"请在【{sheet['ledger']}】【{sheet['customers']}】【{sheet['policy']}】三张输入表中填写数据，"
-                     f"然后运行 xlsx-tools refresh 工作簿.xlsx（可加 --as-of 2026-11-28 指定基准日）。"),
+            ("text", f"在输入表中填写数据（【{sheet['ledger']}】必需，其余可选），然后运行 xlsx-tools refresh 工作簿.xlsx"
+                     f"（可加 --as-of 2026-11-28 指定基准日）；xlsx-tools check 工作簿.xlsx 只检查输入，不写入。"),
             ("section", f"【{sheet['ledger']}】每张发票一行；金额为负数的行是贷项（红字）单据。"),
             ("text", f"必填列（表头加粗、橙色底）：{required}；{led['invoice_no']}不得重复。"
                      f"{led['due_date']}必填，除非填写了{led['terms_days']}（到期日 = {led['invoice_date']} + 账期）。"),
@@ -139,7 +144,8 @@ def _instruction_lines(lang: Lang) -> list[tuple[str, str]]:
                      f"{led['customer_name']}留空时取自【{sheet['customers']}】。"),
             ("text", f"{led['status']}：留空或 {statuses}（也可用英文 {other_statuses}）。"
                      f"状态为{i18n.STATUSES['hold'].zh}且{led['hold_until']}日期已过的单据恢复正常催收。"),
-            ("text", "日期：日期单元格，或文本 2026-11-28、2026/11/28、2026.11.28、2026年11月28日、20261128。"),
+            ("text", "日期：日期单元格，或文本 2026-11-28、2026/11/28、2026.11.28、2026年11月28日、20261128；"
+                     f"{led['due_date']}或{led['hold_until']}填 9999-12-31 表示无期限。"),
             ("text", "金额：数字，或带千位分隔符和 ¥、￥、RMB、CNY 的文本，如 12,345.60、¥8,800.00；"
                      "(1,234.50) 表示负数。金额精确到分。"),
             ("text", f"{led['invoice_no']}为 {totals} 的合计行会被跳过并提示；空行自动跳过；其他列可自由添加。"),
@@ -148,19 +154,21 @@ def _instruction_lines(lang: Lang) -> list[tuple[str, str]]:
                      f"由好到差：{ratings}；本期比上期差即为评级下调。"),
             ("section", f"【{sheet['policy']}】所有阈值、阶段责任人和动作；只修改“{pol['value']}”列。"),
             ("text", "删除本表或留空即使用默认值；as_of 留空表示以今天为基准日；lang 决定输出语言（zh/en）。"),
-            ("section", "refresh 写入的结果表（每次整表重写，请勿手工修改）："),
-            ("text", f"{outputs}；{sheet['snapshots']}按月追加。输入表的内容不会被修改。"),
+            *_optional_input_lines(lang),
+            ("section", "refresh 写入的结果表（每次整表重写，请勿手工修改；输入表的内容不会被修改）："),
+            ("text", f"{outputs}；{sheet['snapshots']}按月、{sheet['weekly']}按周保留历史。"),
             ("text", f"催收阶段（逾期天数）：{ladder}；另有 {others}。"),
             ("text", f"重点催收对象：最长逾期 > {kt_days} 天、未收余额占比 > {kt_share} 且评级下调"
                      f"（阈值见【{sheet['policy']}】）。"),
             ("text", f"有问题的单元格列在【{sheet['issues']}】中（如 D17）；出错的行不参与计算，此时退出码为 1。"),
-            *_letters_instruction_lines(lang),
-            *_money_law_instruction_lines(lang),
+            *_command_lines(lang),
         ]
+    outputs = _sep(lang).join(sheet[key] for key in REFRESH_SHEETS)
     return [
         ("title", "Collections workbook · Instructions"),
-        ("text", f"Fill in the input sheets {sheet['ledger']}, {sheet['customers']} and {sheet['policy']}, then run "
-                 f"xlsx-tools refresh WORKBOOK.xlsx (add --as-of 2026-11-28 to fix the as-of date)."),
+        ("text", f"Fill in the input sheets ({sheet['ledger']} is required, the others are optional), then run "
+                 f"xlsx-tools refresh WORKBOOK.xlsx (add --as-of 2026-11-28 to fix the as-of date); "
+                 f"xlsx-tools check WORKBOOK.xlsx only checks the inputs and writes nothing."),
         ("section", f"{sheet['ledger']}: one row per invoice; a row with a negative amount is a credit note."),
         ("text", f"Required columns (bold, orange header): {required}; {led['invoice_no']} must be unique. "
                  f"{led['due_date']} is required unless {led['terms_days']} is given "
@@ -169,7 +177,8 @@ def _instruction_lines(lang: Lang) -> list[tuple[str, str]]:
                  f"{led['customer_name']} is taken from {sheet['customers']}."),
         ("text", f"{led['status']}: blank or {statuses} (Chinese {other_statuses} also accepted). "
                  f"A {i18n.STATUSES['hold'].en} whose {led['hold_until']} has passed is collected normally again."),
-        ("text", "Dates: date cells, or text 2026-11-28, 2026/11/28, 2026.11.28, 2026年11月28日, 20261128."),
+        ("text", "Dates: date cells, or text 2026-11-28, 2026/11/28, 2026.11.28, 2026年11月28日, 20261128; "
+                 f"9999-12-31 in {led['due_date']} or {led['hold_until']} means open-ended."),
         ("text", "Amounts: numbers, or text with thousands separators and ¥, ￥, RMB or CNY, such as 12,345.60 "
                  "or ¥8,800.00; (1,234.50) is negative. Amounts are exact to the cent."),
         ("text", f"Rows whose {led['invoice_no']} reads {totals} are total rows and are skipped with a warning; "
@@ -181,15 +190,49 @@ def _instruction_lines(lang: Lang) -> list[tuple[str, str]]:
                     f"edit the {pol['value']} column only."),
         ("text", "Delete the sheet or leave a value blank to use the default; blank as_of means today; "
                  "lang (zh/en) sets the language of the written sheets."),
-        ("section", "Sheets written by refresh (rewritten in full each time; do not edit them):"),
-        ("text", f"{outputs}; {sheet['snapshots']} gets one row per month appended. Input sheets are never changed."),
+        *_optional_input_lines(lang),
+        ("section", "Sheets written by refresh (rewritten in full each time; do not edit them; input sheets are "
+                    "never changed):"),
+        ("text", f"{outputs}; {sheet['snapshots']} keeps every month and {sheet['weekly']} every week."),
         ("text", f"Stages (days past due): {ladder}; also {others}."),
         ("text", f"Key target: max days past due > {kt_days}, share of the open balance > {kt_share} and a "
                  f"downgraded rating (thresholds in {sheet['policy']})."),
         ("text", f"Problems are listed in {sheet['issues']} with their cell (e.g. D17); rows with an error are left "
                  f"out and the exit code is 1."),
-        *_letters_instruction_lines(lang),
-        *_money_law_instruction_lines(lang),
+        *_command_lines(lang),
+    ]
+
+
+#: The sheets `xlsx-tools group` writes into its --out workbook.
+GROUP_SHEETS = ("group_priority", "group_aging", "group_kpis", "sources")
+
+
+def _command_lines(lang: Lang) -> list[tuple[str, str]]:
+    """The other commands: letters, the monthly report and the group view."""
+    sheet = {key: label.get(lang) for key, label in i18n.SHEETS.items()}
+    log = {key: label.get(lang) for key, label in i18n.LETTER_LOG_COLUMNS.items()}
+    if lang == "zh":
+        group = "".join(f"【{sheet[key]}】" for key in GROUP_SHEETS)
+        return [
+            ("section", "其他命令："),
+            ("text", f"xlsx-tools letters 工作簿.xlsx --out 文件夹：生成各阶段函件（公司信息填在【{sheet['company']}】，"
+                     f"复盘案例填在【{sheet['cases']}】），每份在【{sheet['letters']}】追加一行；寄出后请填写"
+                     f"{log['sent_date']}、{log['delivered_date']}和{log['tracking_no']}（送达记录是诉讼时效中断的证据）。"),
+            ("text", "xlsx-tools report 工作簿.xlsx：刷新后在工作簿旁生成经理例会用的月报（PDF 及 Word 副本）。"),
+            ("text", f"xlsx-tools group 工作簿… --out 集团.xlsx：汇总多家子公司的工作簿（只读，不改动它们），"
+                     f"在 --out 工作簿中写入{group}。"),
+        ]
+    group = _sep(lang).join(sheet[key] for key in GROUP_SHEETS)
+    return [
+        ("section", "Other commands:"),
+        ("text", f"xlsx-tools letters WORKBOOK.xlsx --out FOLDER writes the letters the stages call for (company data "
+                 f"in {sheet['company']}, case reviews in {sheet['cases']}) and appends a row per letter to "
+                 f"{sheet['letters']}; after posting, fill in {log['sent_date']}, {log['delivered_date']} and "
+                 f"{log['tracking_no']} (proof of delivery interrupts the limitation period)."),
+        ("text", "xlsx-tools report WORKBOOK.xlsx refreshes, then writes the managers' monthly report (PDF and a "
+                 "Word copy) next to the workbook."),
+        ("text", f"xlsx-tools group BOOKS... --out GROUP.xlsx reads many subsidiaries' workbooks (without changing "
+                 f"them) and writes {group} into the --out workbook."),
     ]
 
 
@@ -208,6 +251,54 @@ LINE_HEIGHT = 15
 def display_width(text: str) -> int:
     """Width of `text` in narrow characters: wide (CJK) characters count two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+#: Widths, in Excel column-width units, of a wide (CJK) and a narrow character of 11-point text,
+#: rounded up (Calibri, DengXian and LibreOffice's substitutes), so that a row is rather too tall than cut.
+WIDE_CHAR, NARROW_CHAR = 2.0, 0.9
+_WRAP_TOKENS = re.compile(r"[\u2e80-\uffef]|[^\s\u2e80-\uffef]+\s*|\s+")
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a wrapped cell `width` units wide: words fill a line
+    until the next does not fit (a wide character can start a line anywhere)."""
+    lines, used = 1, 0.0
+    for token in _WRAP_TOKENS.findall(text):
+        size = sum(WIDE_CHAR if unicodedata.east_asian_width(ch) in "WF" else NARROW_CHAR for ch in token.rstrip())
+        if used and used + size > width:
+            lines, used = lines + 1, 0.0
+        while size > width:                       # a word longer than the line breaks inside
+            lines, size = lines + 1, size - width
+        used += size + NARROW_CHAR * (len(token) - len(token.rstrip()))
+    return lines
+
+
+#: Column widths (in characters) that fit the printable width of A4 portrait at 100%; a sheet
+#: whose columns add up to more prints landscape (then fitted to one page wide, like the output sheets).
+PORTRAIT_COLUMNS = 95
+DEFAULT_COLUMN_WIDTH = 8.43
+
+
+def set_print_setup(ws: Worksheet, landscape: bool | None = None, title_row: bool = True) -> None:
+    """Print like the output sheets do (`io.xlsx.sheet_xml`): A4, one page wide, the header row
+    repeated on every page (`title_row`) and a footer of sheet name and page / pages.  Landscape
+    when the used columns are wider than portrait fits, unless `landscape` says otherwise."""
+    if landscape is None:
+        widths = (ws.column_dimensions[column_letter(n)].width or DEFAULT_COLUMN_WIDTH
+                  for n in range(1, ws.max_column + 1))
+        landscape = sum(widths) > PORTRAIT_COLUMNS
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    margins = ws.page_margins
+    margins.left = margins.right = 0.5
+    margins.top, margins.bottom, margins.header, margins.footer = 0.6, 0.7, 0.3, 0.3
+    ws.oddFooter.left.text = FOOTER_LEFT
+    ws.oddFooter.right.text = FOOTER_RIGHT
+    if title_row:
+        ws.print_title_rows = "1:1"
 
 
 def _write_instructions(ws: Worksheet, lang: Lang) -> None:
@@ -229,11 +320,7 @@ def _write_instructions(ws: Worksheet, lang: Lang) -> None:
             if lines > 1:
                 ws.row_dimensions[row].height = LINE_HEIGHT * lines
     ws.sheet_properties.tabColor = TAB_INSTRUCTIONS
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    set_print_setup(ws, landscape=False, title_row=False)
     ws.page_margins.left = ws.page_margins.right = INSTRUCTION_SIDE_MARGIN
 
 
@@ -280,13 +367,22 @@ def _list_validation(words: Iterable[str], letter: str, prompt_title: str, promp
     return validation
 
 
-def _date_validation(letters: Iterable[str], lang: Lang) -> DataValidation:
-    """A soft check (warning only): text dates such as 2026年11月28日 stay allowed."""
+def _excel_day_end(day: dt.date) -> str:
+    """The last second of `day` as an Excel formula (date-time cells on that day stay inside)."""
+    return f"DATE({day.year},{day.month},{day.day})+TIME(23,59,59)"
+
+
+def _date_validation(letters: Iterable[str], lang: Lang, open_ended: bool = False) -> DataValidation:
+    """A soft check (warning only; text dates such as 2026年11月28日 stay allowed) over exactly
+    the dates the reader accepts: FIRST_DATE..LAST_DATE, or up to 9999-12-31 where that date
+    means "never" (`open_ended`, the Ledger's OPEN_ENDED_DATES)."""
     message = ("请输入日期，如 2026-11-28；文本日期也可接受。" if lang == "zh"
                else "Enter a date such as 2026-11-28; text dates are also accepted.")
     title = "日期" if lang == "zh" else "Date"
-    validation = DataValidation(type="date", operator="between", formula1="DATE(1990,1,1)",
-                                formula2="DATE(2100,12,31)", allow_blank=True, showErrorMessage=True,
+    first, last = FIRST_DATE.date(), (dt.date.max if open_ended else LAST_DATE.date())
+    validation = DataValidation(type="date", operator="between",
+                                formula1=f"DATE({first.year},{first.month},{first.day})",
+                                formula2=_excel_day_end(last), allow_blank=True, showErrorMessage=True,
                                 errorStyle="warning", errorTitle=title, error=message)
     for letter in letters:
         validation.add(f"{letter}2:{letter}{LAST_FORMATTED_ROW}")
@@ -303,7 +399,10 @@ def _write_ledger(ws: Worksheet, lang: Lang) -> None:
     words = [label.get(lang) for label in i18n.STATUSES.values()]
     prompt = (f"留空或选择：{'、'.join(words)}" if lang == "zh" else f"Blank or one of: {', '.join(words)}")
     ws.add_data_validation(_list_validation(words, letters["status"], status_label, prompt))
-    ws.add_data_validation(_date_validation([letters[key] for key in LEDGER_DATES], lang))
+    ws.add_data_validation(_date_validation([letters[key] for key in LEDGER_DATES if key not in OPEN_ENDED_DATES],
+                                            lang))
+    ws.add_data_validation(_date_validation([letters[key] for key in LEDGER_DATES if key in OPEN_ENDED_DATES],
+                                            lang, open_ended=True))
     for n, key in enumerate(i18n.LEDGER_COMPUTED_COLUMNS, start=len(i18n.LEDGER_COLUMNS) + 1):
         ws.column_dimensions[column_letter(n)].width = LEDGER_WIDTHS["due_date"] + 2
     ws.sheet_properties.tabColor = TAB_INPUT
@@ -327,14 +426,19 @@ def _write_customers(ws: Worksheet, lang: Lang) -> None:
     ws.sheet_properties.tabColor = TAB_INPUT
 
 
+POLICY_WIDTHS = {"key": 30, "value": 40, "description": 70}
+
+
 def _write_policy(ws: Worksheet, lang: Lang) -> None:
-    widths = {"key": 30, "value": 40, "description": 70}
-    _write_header(ws, i18n.POLICY_COLUMNS, lang, widths, required=("key", "value"))
+    """One row per setting; long values and descriptions wrap, each row as tall as its longest
+    wrapped cell (kept at the default height they would print over the next row or be cut)."""
+    _write_header(ws, i18n.POLICY_COLUMNS, lang, POLICY_WIDTHS, required=("key", "value"))
     for row, setting in enumerate(SETTINGS, start=2):
         # The template's own language is the natural output language.
         default = lang if setting.key == "lang" else setting.default
         key_cell = ws.cell(row=row, column=1, value=setting.key)
         key_cell.fill = KEY_FILL
+        key_cell.alignment = Alignment(vertical="top")
         value = format_setting(setting, default) if default is not None else None
         value_cell = ws.cell(row=row, column=2, value=value)
         if setting.kind == "ratio":
@@ -343,8 +447,13 @@ def _write_policy(ws: Worksheet, lang: Lang) -> None:
             value_cell.number_format = MONEY_FORMAT
         elif setting.kind in ("date", "optional_date"):
             value_cell.number_format = DATE_FORMAT
-        value_cell.alignment = Alignment(horizontal="left")
-        ws.cell(row=row, column=3, value=setting.description.get(lang)).alignment = Alignment(wrap_text=True)
+        value_cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        description = setting.description.get(lang)
+        ws.cell(row=row, column=3, value=description).alignment = WRAP_TOP
+        lines = max(wrapped_lines(str(value or ""), POLICY_WIDTHS["value"]),
+                    wrapped_lines(description, POLICY_WIDTHS["description"]))
+        if lines > 1:
+            ws.row_dimensions[row].height = LINE_HEIGHT * lines
     ws.sheet_properties.tabColor = TAB_POLICY
 
 
@@ -353,25 +462,6 @@ TAB_LETTERS = "548235"
 CASE_DATES = ("opened", "closed")
 CASE_WIDTHS = {"case_no": 14, "customer_id": 12, "customer_name": 30, "opened": 12, "closed": 12, "process": 40,
                "solution": 32, "result": 24, "recovered": 16, "collection_days": 10, "lessons": 40}
-
-
-def _letters_instruction_lines(lang: Lang) -> list[tuple[str, str]]:
-    sheet = {key: label.get(lang) for key, label in i18n.SHEETS.items()}
-    log = {key: label.get(lang) for key, label in i18n.LETTER_LOG_COLUMNS.items()}
-    if lang == "zh":
-        return [
-            ("section", f"函件：xlsx-tools letters 工作簿.xlsx --out 文件夹（公司信息填在【{sheet['company']}】，"
-                        f"复盘案例填在【{sheet['cases']}】）。"),
-            ("text", f"每份函件在【{sheet['letters']}】追加一行；寄出后请填写{log['sent_date']}、{log['delivered_date']}"
-                     f"和{log['tracking_no']}（送达记录是诉讼时效中断的证据）。"),
-        ]
-    return [
-        ("section", f"Letters: xlsx-tools letters WORKBOOK.xlsx --out FOLDER (company data in {sheet['company']}, "
-                    f"case reviews in {sheet['cases']})."),
-        ("text", f"Each letter appends a row to {sheet['letters']}; after posting, fill in {log['sent_date']}, "
-                 f"{log['delivered_date']} and {log['tracking_no']} (proof of delivery interrupts the limitation "
-                 f"period)."),
-    ]
 
 
 def _write_company(ws: Worksheet, lang: Lang) -> None:
@@ -413,7 +503,8 @@ EVENT_REQUIRED = ("date", "customer_id", "event")
 EVENT_WIDTHS = {"date": 12, "customer_id": 12, "invoices": 30, "event": 16, "evidence": 40}
 
 
-def _money_law_instruction_lines(lang: Lang) -> list[tuple[str, str]]:
+def _optional_input_lines(lang: Lang) -> list[tuple[str, str]]:
+    """The optional input sheets: money and law (issue 5), the Contacts log (issue 11), FX (issue 12)."""
     sheet = {key: label.get(lang) for key, label in i18n.SHEETS.items()}
     rate = i18n.LEDGER_RATE_COLUMNS["interest_rate"].get(lang)
     five_c = _names(i18n.FIVE_C_COLUMNS.values(), lang)
@@ -421,24 +512,31 @@ def _money_law_instruction_lines(lang: Lang) -> list[tuple[str, str]]:
     multiplier = format(DEFAULT_POLICY["lpr_multiplier"].normalize(), "f")
     if lang == "zh":
         return [
-            ("section", f"可选输入表：【{sheet['payments']}】每笔收款一行（填写后已收金额和逾期利息按实际收款计算）；"
-                        f"【{sheet['plans']}】每个分期/展期方案一行（{low}–{high} 期）；"
-                        f"【{sheet['events']}】催款送达、债务确认、起诉等法律事件（用于诉讼时效）。"),
+            ("section", "可选输入表（可删除；缺少或为空即视为没有这类数据）："),
+            ("text", f"【{sheet['payments']}】每笔收款一行（填写后已收金额和逾期利息按实际收款计算）；"
+                     f"【{sheet['plans']}】每个分期/展期方案一行（{low}–{high} 期）；"
+                     f"【{sheet['events']}】催款送达、债务确认、起诉等法律事件（用于诉讼时效）。"),
+            ("text", f"【{sheet['contacts']}】每次催收联络一行（时间、客户、渠道、结果；承诺还款须填承诺日和金额），"
+                     f"用于今日待办、承诺跟踪和合规检查。【{sheet['fx']}】外币对人民币汇率（币种、日期、汇率），"
+                     f"外币单据按基准日汇率折算汇总。"),
             ("text", f"逾期利息默认按到期次日适用的一年期LPR×{multiplier}、实际天数/365 计算，LPR 历史及各比例均可在"
                      f"【{sheet['policy']}】修改；{sheet['ledger']}可加“{rate}”列，{sheet['customers']}可加 5C 评分列"
-                     f"（{five_c}，1–5 分）。坏账准备比例为示例，请按企业测算调整。refresh 另写入"
-                     f"【{sheet['plan_schedule']}】【{sheet['credit']}】。"),
+                     f"（{five_c}，1–5 分）。坏账准备比例为示例，请按企业测算调整。"),
         ]
     return [
-        ("section", f"Optional input sheets: {sheet['payments']}, one row per payment (then paid amounts and interest "
-                    f"follow the actual payments); {sheet['plans']}, one row per installment or extension plan "
-                    f"({low}-{high} installments); {sheet['events']}, demands delivered, acknowledgements, suits and "
-                    f"other legal events (for the limitation period)."),
+        ("section", "Optional input sheets (delete them or leave them empty when there is no such data):"),
+        ("text", f"{sheet['payments']}, one row per payment (then paid amounts and interest follow the actual "
+                 f"payments); {sheet['plans']}, one row per installment or extension plan ({low}-{high} "
+                 f"installments); {sheet['events']}, demands delivered, acknowledgements, suits and other legal "
+                 f"events (for the limitation period)."),
+        ("text", f"{sheet['contacts']}, one row per contact attempt (time, customer, channel, outcome; a promise "
+                 f"needs its date and amount), for today's calls, promise tracking and the compliance check. "
+                 f"{sheet['fx']}, rates to CNY by currency and date: foreign-currency rows are totalled in CNY at "
+                 f"the as-of date's rate."),
         ("text", f"Overdue interest defaults to {multiplier} × the one-year LPR in force the day after the due date, "
                  f"actual days / 365; the LPR history and every rate can be edited in {sheet['policy']}. "
                  f"{sheet['ledger']} may carry an '{rate}' column and {sheet['customers']} 5C score columns "
-                 f"({five_c}, 1-5). Provision rates are examples: calibrate them. refresh also writes "
-                 f"{sheet['plan_schedule']} and {sheet['credit']}."),
+                 f"({five_c}, 1-5). Provision rates are examples: calibrate them."),
     ]
 
 
@@ -536,6 +634,8 @@ def build_template(lang: Lang = "zh") -> Workbook:
     _write_fx(wb.create_sheet(i18n.SHEETS["fx"].get(lang)), lang)
     add_policy_names(wb, lang)
     add_aging_columns(wb[i18n.SHEETS["ledger"].get(lang)], lang, last_row=2)
+    for ws in wb.worksheets[1:]:        # the Instructions have their own
+        set_print_setup(ws)
     wb.active = 1  # open on the Ledger
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws.title == wb.active.title

@@ -43,8 +43,10 @@ from ..core import i18n
 from ..core.i18n import LANGS, Label, Lang
 from ..io.vba import VbaModule, build_vba_project, read_bas
 from ..io.xlsx.opc import NS_CT, NS_MAIN, NS_PR, NS_R
-from .templates import FIXED_TIMESTAMP, build_template, write_template
+from .templates import (FIXED_TIMESTAMP, LINE_HEIGHT, build_template, set_print_setup, wrapped_lines,
+                        write_template)
 from ..present import texts
+from ..present.sheets import REFRESH_SHEETS
 
 __all__ = ["Button", "BUTTONS", "MACROS_DIR", "TEMPLATES_DIR", "build_macro_workbook", "read_macros",
            "write_templates", "template_paths", "XLWINGS_SETTINGS", "CONTROL_CODENAME"]
@@ -57,7 +59,7 @@ UDF_MODULE = "xlsx_tools.excel.functions"
 DEFAULT_INTERPRETER = r"%USERPROFILE%\xlsx-tools\.venv\Scripts\python.exe"
 CONTROL_CODENAME = "shControl"
 #: Sheets the tool rewrites (refresh output, the appended Letters log): no codeName, no module.
-TOOL_WRITTEN = frozenset({"priority", "detail", "aging", "snapshots", "plan_schedule", "credit", "issues", "letters"})
+TOOL_WRITTEN = frozenset({*REFRESH_SHEETS, "letters"})
 
 NS_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 NS_X14 = "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"
@@ -182,7 +184,7 @@ def _write_control(ws, lang: Lang) -> None:
               "Excel add-in, set up as in docs/windows-setup.md; the other sheets and the xlsx-tools command line "
               "work without them.",
     }[lang]
-    ws.cell(row=2, column=1, value=intro).alignment = Alignment(wrap_text=False)
+    _wrapped_row(ws, 2, intro)
     for button in BUTTONS:
         cell = ws.cell(row=button.first_row + 1, column=button.last_col + 2, value=button.description.get(lang))
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -191,8 +193,8 @@ def _write_control(ws, lang: Lang) -> None:
     notes_row = BUTTONS[-1].last_row + 2
     notes = {
         "zh": [
-            "工作表函数（“导入函数”后可用）：XT_DAYS_PAST_DUE、XT_BUCKET、XT_STAGE、XT_STAGE_NAME、XT_NEXT_ACTION、"
-            "XT_RMB_UPPER、XT_AGING_TABLE、XT_PRIORITY、XT_LAST_CONTACT、XT_PROMISE_STATUS。",
+            "工作表函数（“导入函数”后可用）：XT_DAYS_PAST_DUE, XT_BUCKET, XT_STAGE, XT_STAGE_NAME, XT_NEXT_ACTION, "
+            "XT_RMB_UPPER, XT_AGING_TABLE, XT_PRIORITY, XT_LAST_CONTACT, XT_PROMISE_STATUS。",
             "Python 的位置和函数模块在 xlwings.conf 工作表中设置（Interpreter_Win、UDF Modules）。",
             "不用 Excel 也可运行同一流程：xlsx-tools refresh 工作簿.xlsm",
         ],
@@ -205,10 +207,25 @@ def _write_control(ws, lang: Lang) -> None:
         ],
     }[lang]
     for offset, line in enumerate(notes):
-        ws.cell(row=notes_row + offset, column=1, value=line)
-    ws.column_dimensions["F"].width = 72
+        _wrapped_row(ws, notes_row + offset, line)
+    ws.column_dimensions[CONTROL_TEXT_COLUMN].width = CONTROL_TEXT_WIDTH
     ws.sheet_view.showGridLines = False
     ws.sheet_properties.tabColor = "7030A0"
+    set_print_setup(ws, landscape=False, title_row=False)
+
+
+#: The button descriptions' column (F) and its width; a full-width line spans A..F.
+CONTROL_TEXT_COLUMN, CONTROL_TEXT_WIDTH = "F", 72
+#: The width of a full-width line across A..F (5 default columns and F), and across A..B of xlwings.conf.
+CONTROL_LINE_WIDTH = 5 * 8.43 + CONTROL_TEXT_WIDTH
+CONF_LINE_WIDTH = 18 + 56
+
+
+def _wrapped_row(ws, row: int, text: str) -> None:
+    """`text` across A..F, wrapped, its row as tall as its lines: printed, nothing is cut."""
+    ws.cell(row=row, column=1, value=text).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(f"A{row}:{CONTROL_TEXT_COLUMN}{row}")
+    ws.row_dimensions[row].height = LINE_HEIGHT * wrapped_lines(text, CONTROL_LINE_WIDTH) + 3   # room for "_"
 
 
 def _write_xlwings_conf(ws, lang: Lang) -> None:
@@ -231,10 +248,15 @@ def _write_xlwings_conf(ws, lang: Lang) -> None:
         ],
     }[lang]
     for offset, line in enumerate(lines):
-        ws.cell(row=help_row + offset, column=1, value=line).font = Font(italic=True, color="595959")
+        cell = ws.cell(row=help_row + offset, column=1, value=line)
+        cell.font = Font(italic=True, color="595959")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")   # across A..B, so printing cuts nothing
+        ws.merge_cells(start_row=help_row + offset, end_row=help_row + offset, start_column=1, end_column=2)
+        ws.row_dimensions[help_row + offset].height = LINE_HEIGHT * wrapped_lines(line, CONF_LINE_WIDTH)
     ws.column_dimensions["A"].width = 18
     ws.column_dimensions["B"].width = 56
     ws.sheet_properties.tabColor = "A6A6A6"
+    set_print_setup(ws, landscape=False, title_row=False)
 
 
 def _macro_workbook(lang: Lang, base: Workbook | None = None) -> tuple[Workbook, list[VbaModule], str]:

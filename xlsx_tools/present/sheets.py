@@ -421,6 +421,12 @@ def issues_table(issues: tuple[Issue, ...] | list[Issue], lang: Lang) -> OutputT
                        frame, cell_fills={0: fills})
 
 
+#: Every sheet a refresh writes, by key, in tab order: the keys of `output_tables` (a test holds them
+#: equal), and what the template's Instructions sheet lists, so neither can drift from the writer.
+REFRESH_SHEETS = ("priority", "detail", "aging", "kpis", "snapshots", "plan_schedule", "credit",
+                  "calls", "compliance", "weekly", "channels", "issues")
+
+
 def output_tables(result: RefreshResult, lang: Lang) -> dict[str, OutputTable]:
     """Every sheet a refresh writes, by sheet key, in tab order; Aging, KPIs and Priority with their
     charts; each prints the as-of date in its footer."""
