@@ -95,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     new = command("new", help="write a fresh, empty collections workbook",
                   description="Write a fresh collections workbook from the template.")
-    new.add_argument("workbook", type=Path, help="path of the new workbook: .xlsx, or .xlsm for the one with buttons and macros")
+    new.add_argument("workbook", type=Path,
+                     help="path of the new workbook: .xlsx, or .xlsm for the one with buttons and macros")
     new.add_argument("--lang", choices=i18n.LANGS, default="zh", help="sheet and header language (default: zh)")
     new.add_argument("--force", action="store_true", help="overwrite an existing file")
 

@@ -10,7 +10,6 @@ payments too (contract, Issues).
 """
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 
