@@ -309,13 +309,17 @@ def test_saved_template_reads_back_as_the_default_policy(saved, lang):
     assert policy == DEFAULT_POLICY.with_values(lang=lang)
 
 
+def refresh_template(path, lang):
+    """The refresh result of a saved, empty template (its Ledger, Customers and Policy sheets)."""
+    name = {key: i18n.SHEETS[key].get(lang) for key in ("ledger", "customers", "policy")}
+    return compute(RefreshInputs(ledger=raw_sheet(path, name["ledger"]),
+                                 customers=raw_sheet(path, name["customers"]),
+                                 policy=raw_sheet(path, name["policy"])), as_of=dt.date(2026, 11, 28))
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_empty_template_refreshes_cleanly(saved, lang):
-    path = saved[lang]
-    name = {key: i18n.SHEETS[key].get(lang) for key in ("ledger", "customers", "policy")}
-    result = compute(RefreshInputs(ledger=raw_sheet(path, name["ledger"]),
-                                   customers=raw_sheet(path, name["customers"]),
-                                   policy=raw_sheet(path, name["policy"])), as_of=dt.date(2026, 11, 28))
+    result = refresh_template(saved[lang], lang)
     assert problems(result.issues) == []          # only info rows: the KPIs of an empty ledger are blank
     assert len(result.detail) == 0
     assert result.policy.lang == lang
@@ -403,11 +407,7 @@ def test_instructions_name_every_sheet_refresh_writes(saved, lang):
     """The sheet list came from a hand-kept list of four while refresh wrote twelve."""
     from xlsx_tools.present.sheets import REFRESH_SHEETS, output_tables
     path = saved[lang]
-    name = {key: i18n.SHEETS[key].get(lang) for key in ("ledger", "customers", "policy")}
-    result = compute(RefreshInputs(ledger=raw_sheet(path, name["ledger"]),
-                                   customers=raw_sheet(path, name["customers"]),
-                                   policy=raw_sheet(path, name["policy"])), as_of=dt.date(2026, 11, 28))
-    written = output_tables(result, lang)
+    written = output_tables(refresh_template(path, lang), lang)
     assert tuple(written) == REFRESH_SHEETS                  # the registry is the writer's own list
     text = instructions_text(path, lang)
     missing = [table.name for table in written.values() if table.name not in text]
