@@ -120,6 +120,18 @@ def test_report_renders_in_both_languages_with_no_page_nearly_empty(reports):
     assert all(docx[lang].exists() for lang in LANGS)
 
 
+def test_the_two_overdue_shares_say_how_they_differ(reports):
+    """Section 1's overdue share nets credit notes out of receivables, the aging table's does not: a
+    manager saw 46.83% and 46.5% for 'the same' figure.  The note under the aging table says why."""
+    _, outcome, _ = reports
+    figures = outcome.result.kpis.as_of_sums
+    aging_total = outcome.result.aging[outcome.result.aging["is_total"]].iloc[0]
+    assert figures["end_receivables"] != aging_total["receivables_fen"]       # the demo has credit notes
+    assert "扣除贷项" in outcome.report.provision
+    english = monthly_report(outcome.result, output_tables(outcome.result, "en"), None, "en", AS_OF)
+    assert "net of credit notes" in english.provision
+
+
 def test_the_default_month_is_the_as_of_month_and_an_earlier_one_can_be_chosen(reports):
     figures = reports[1].result.kpis
     assert report_month(figures, None) == "2026-11"

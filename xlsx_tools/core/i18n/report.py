@@ -46,5 +46,8 @@ EXPIRY_HEADS: dict[str, Label] = {
 NONE_LISTED = Label("None.", "无。")
 MORE_ROWS = Message("… and {count} more (see the workbook).", "……另有 {count} 项（见工作簿）。")
 NO_WARNINGS = Label("No business line triggered a §4 warning this month.", "本月没有业务线触发 §4 预警。")
-PROVISION_TOTAL = Message("Bad-debt provision, all business lines: {amount} yuan.",
-                          "全部业务线坏账准备合计：{amount} 元。")
+PROVISION_TOTAL = Message("Bad-debt provision, all business lines: {amount} yuan. Overdue share in this table is "
+                          "overdue ÷ open receivables; in section 1 it is overdue ÷ receivables net of credit "
+                          "notes, hence the small difference.",
+                          "全部业务线坏账准备合计：{amount} 元。本表逾期占比 = 逾期金额 ÷ 未收应收余额；第一部分的逾期占比"
+                          "以扣除贷项后的应收余额为分母，故两者略有差异。")
