@@ -101,7 +101,7 @@ def letter_context(job: LetterJob, letter_no: str, result: RefreshResult, compan
         **_interest_context(job, rows, result, lang),
     }
     if job.kind == "plan":
-        context["plan"], context["schedule"] = _plan_context(job, result, lang)
+        context["plan"], context["schedule"] = _plan_context(job, result, lang, open_total)
     if job.kind == "case_review":
         context["case"] = _case_context(job, cases, day, lang)
         context["timeline"] = _timeline(job.customer_id, log, result.events, lang, result.contacts)
@@ -232,8 +232,10 @@ def _fen(amount) -> int:
 
 
 
-def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang) -> tuple[dict, list[dict[str, str]]]:
-    """The plan's terms and its schedule (from the refresh's Plan Schedule) for an agreement."""
+def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang,
+                  open_total: int) -> tuple[dict, list[dict[str, str]]]:
+    """The plan's terms and its schedule (from the refresh's Plan Schedule) for an agreement;
+    `open_total` is what the letter's invoice table adds up to."""
     terms = next((plan for plan in result.plans if plan.plan_no == job.case_ref), None)
     if terms is None:
         raise ValueError(f"plan {job.case_ref} is not a valid row of the Plans sheet")
@@ -249,7 +251,6 @@ def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang) -> tuple[di
     principal = int(rows["principal_fen"].sum()) if len(rows) else 0
     fees = int(rows["fee_fen"].sum()) if len(rows) else 0
     paid = int(rows["paid_fen"].sum()) if len(rows) else 0
-    listed_open = result.detail.loc[result.detail["invoice_no"].isin(job.invoice_nos), "open_fen"]
     extension = terms.plan_type == "extension"
     listed = result.detail[result.detail["invoice_no"].isin(terms.invoices)]["currency"]
     code = currency_code(listed.iloc[0]) if len(listed) else CNY     # one currency (checks.ONE_CURRENCY_KINDS)
@@ -274,7 +275,7 @@ def _plan_context(job: LetterJob, result: RefreshResult, lang: Lang) -> tuple[di
         "total_words": money_words(terms.total_fen, code),
         # the invoice table totals today's open amounts; where the plan's total differs (paid under the
         # plan since it began, or fees agreed on top) the agreement states the plan total on its own line
-        "open_differs": int(listed_open.sum()) != terms.total_fen,
+        "open_differs": open_total != terms.total_fen,
         "paid": format_money(paid),
         "has_paid": paid > 0,
         "principal_total": format_money(principal),
