@@ -36,6 +36,7 @@ from ..core.read.plans import PLAN_REQUIRED
 from ..core.policy import DEFAULT_POLICY, SETTINGS, format_setting
 from ..core.tables import column_letter
 from ..io.xlsx.sheet_xml import FOOTER_LEFT, FOOTER_RIGHT
+from ..present.group_sheets import GROUP_SHEETS
 from ..present.sheets import REFRESH_SHEETS
 from .ledger_formulas import add_aging_columns, add_policy_names
 
@@ -201,10 +202,6 @@ def _instruction_lines(lang: Lang) -> list[tuple[str, str]]:
                  f"out and the exit code is 1."),
         *_command_lines(lang),
     ]
-
-
-#: The sheets `xlsx-tools group` writes into its --out workbook.
-GROUP_SHEETS = ("group_priority", "group_aging", "group_kpis", "sources")
 
 
 def _command_lines(lang: Lang) -> list[tuple[str, str]]:

@@ -143,7 +143,11 @@ def sources_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
                        frame, row_fills=_fill_where(bad, WARNING_FILL))
 
 
+#: The sheets `xlsx-tools group` writes, by key, in tab order (also listed on the template's Instructions).
+GROUP_SHEETS = ("group_priority", "group_aging", "group_kpis", "sources")
+
+
 def group_tables(outcome: GroupOutcome, lang: Lang) -> dict[str, OutputTable]:
     """The group workbook's sheets by key, in tab order."""
-    return {"group_priority": group_priority_table(outcome, lang), "group_aging": group_aging_table(outcome, lang),
-            "group_kpis": group_kpis_table(outcome, lang), "sources": sources_table(outcome, lang)}
+    layouts = (group_priority_table, group_aging_table, group_kpis_table, sources_table)
+    return {key: layout(outcome, lang) for key, layout in zip(GROUP_SHEETS, layouts, strict=True)}
