@@ -43,8 +43,8 @@ from ..core import i18n
 from ..core.i18n import LANGS, Label, Lang
 from ..io.vba import VbaModule, build_vba_project, read_bas
 from ..io.xlsx.opc import NS_CT, NS_MAIN, NS_PR, NS_R
-from .templates import (FIXED_TIMESTAMP, LINE_HEIGHT, build_template, set_print_setup, wrapped_lines,
-                        write_template)
+from .templates import (DEFAULT_COLUMN_WIDTH, FIXED_TIMESTAMP, LINE_HEIGHT, build_template, set_print_setup,
+                        wrapped_lines, write_template)
 from ..present import texts
 from ..present.sheets import REFRESH_SHEETS
 
@@ -216,9 +216,11 @@ def _write_control(ws, lang: Lang) -> None:
 
 #: The button descriptions' column (F) and its width; a full-width line spans A..F.
 CONTROL_TEXT_COLUMN, CONTROL_TEXT_WIDTH = "F", 72
+#: xlwings.conf's key and value columns (A, B).
+CONF_WIDTHS = (18, 56)
 #: The width of a full-width line across A..F (5 default columns and F), and across A..B of xlwings.conf.
-CONTROL_LINE_WIDTH = 5 * 8.43 + CONTROL_TEXT_WIDTH
-CONF_LINE_WIDTH = 18 + 56
+CONTROL_LINE_WIDTH = 5 * DEFAULT_COLUMN_WIDTH + CONTROL_TEXT_WIDTH
+CONF_LINE_WIDTH = sum(CONF_WIDTHS)
 
 
 def _wrapped_row(ws, row: int, text: str) -> None:
@@ -253,8 +255,7 @@ def _write_xlwings_conf(ws, lang: Lang) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")   # across A..B, so printing cuts nothing
         ws.merge_cells(start_row=help_row + offset, end_row=help_row + offset, start_column=1, end_column=2)
         ws.row_dimensions[help_row + offset].height = LINE_HEIGHT * wrapped_lines(line, CONF_LINE_WIDTH)
-    ws.column_dimensions["A"].width = 18
-    ws.column_dimensions["B"].width = 56
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = CONF_WIDTHS
     ws.sheet_properties.tabColor = "A6A6A6"
     set_print_setup(ws, landscape=False, title_row=False)
 
