@@ -207,7 +207,7 @@ def test_letters__plan_agreement_on_request_once_per_plan(book, tmp_path):
 # ----- crashes and numbering ---------------------------------------------------------------------------------------
 def crash_on_the_fourth_letter(monkeypatch) -> None:
     """Make the batch die (as on a power cut) while writing its fourth letter."""
-    real_write = letters_docx.write_atomic
+    real_write = letters_docx.write_bytes
     written = []
 
     def crash(path, data):
@@ -216,7 +216,7 @@ def crash_on_the_fourth_letter(monkeypatch) -> None:
         written.append(path)
         real_write(path, data)
 
-    monkeypatch.setattr(letters_docx, "write_atomic", crash)
+    monkeypatch.setattr(letters_docx, "write_bytes", crash)
 
 
 def test_letters__crash_after_half_the_batch_never_reuses_a_number(book, tmp_path, monkeypatch):
@@ -269,7 +269,7 @@ def test_letters__crash_then_a_different_out_folder_still_never_reuses_a_number(
 def test_letters__another_books_interrupted_batch_is_not_logged_here(book, tmp_path, monkeypatch):
     out_dir = tmp_path / "letters"
     other = write_letters_book(tmp_path / "other.xlsx")
-    monkeypatch.setattr(letters_docx, "write_atomic", lambda path, data: (_ for _ in ()).throw(KeyboardInterrupt))
+    monkeypatch.setattr(letters_docx, "write_bytes", lambda path, data: (_ for _ in ()).throw(KeyboardInterrupt))
     with pytest.raises(KeyboardInterrupt):
         letters(WorkbookFile(other), out_dir, as_of=AS_OF)
     monkeypatch.undo()

@@ -25,9 +25,7 @@ timestamps and document properties).  `write_templates` writes the four template
 from __future__ import annotations
 
 import io
-import os
 import posixpath
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from os import PathLike
@@ -41,6 +39,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..core import i18n
 from ..core.i18n import LANGS, Label, Lang
+from ..io.atomic import write_bytes
 from ..io.vba import VbaModule, build_vba_project, read_bas
 from ..io.xlsx.opc import NS_CT, NS_MAIN, NS_PR, NS_R
 from .templates import (DEFAULT_COLUMN_WIDTH, FIXED_TIMESTAMP, LINE_HEIGHT, build_template, set_print_setup,
@@ -493,20 +492,6 @@ def build_macro_workbook(lang: Lang = "zh", macros: str | PathLike[str] = MACROS
     return _zip(_package(files, control_title, vba, lang))
 
 
-def _atomic_write(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_templates(out_dir: str | PathLike[str] = TEMPLATES_DIR,
                     macros: str | PathLike[str] = MACROS_DIR) -> list[Path]:
     """Write collections_{zh,en}.xlsx and .xlsm into `out_dir`; returns the paths written."""
@@ -522,4 +507,4 @@ def write_templates(out_dir: str | PathLike[str] = TEMPLATES_DIR,
 def write_macro_template(path: str | PathLike[str], lang: Lang = "zh",
                          macros: str | PathLike[str] = MACROS_DIR) -> Path:
     """Write a fresh macro-enabled template (buttons and VBA) to `path`; returns the path."""
-    return _atomic_write(Path(path), build_macro_workbook(lang, macros))
+    return write_bytes(path, build_macro_workbook(lang, macros))

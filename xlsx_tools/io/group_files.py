@@ -10,6 +10,8 @@ import tempfile
 from pathlib import Path
 from typing import Sequence
 
+from .atomic import new_file_mode
+
 BOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -86,4 +88,5 @@ def new_workbook(folder: Path, first_sheet: str) -> Path:
     workbook.properties.modified = FIXED_TIMESTAMP
     handle, name = tempfile.mkstemp(prefix=".group-", suffix=".xlsx", dir=folder)
     os.close(handle)
+    os.chmod(name, new_file_mode())  # the group workbook is made from this file and keeps its mode
     return save_workbook(workbook, name)

@@ -35,6 +35,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..shipped import LETTER_TEMPLATES
+from .atomic import write_bytes
 from .letter_files import letter_file_name
 
 if TYPE_CHECKING:
@@ -226,18 +227,10 @@ class RenderResult:
     error: str | None = None
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and a rename: a file either is complete or is absent."""
-    temp = path.with_name(f".{path.name}.tmp")
-    with open(temp, "wb") as stream:
-        stream.write(data)
-    os.replace(temp, path)
-
-
 def _render_to_file(templates: TemplateSet, task: RenderTask) -> RenderResult:
     try:
         data = templates.render(task.kind, task.context)
-        write_atomic(Path(task.path), data)
+        write_bytes(task.path, data)
     except (TemplateError, OSError, ValueError, KeyError, TypeError, etree.XMLSyntaxError, zipfile.BadZipFile) as exc:
         return RenderResult(task.key, task.path, error=_describe(exc))
     return RenderResult(task.key, task.path, sha256=hashlib.sha256(data).hexdigest())

@@ -37,7 +37,7 @@ from ..core.letters.numbering import format_letter_no, parse_letter_no
 from ..core.read.letter_log import LogRow
 from .letter_files import file_sha256, is_complete_docx, numbers_in_folder
 from .locks import DEFAULT_WAIT_SECONDS, RunLock
-from .xlsx.workbook_file import fsync_dir
+from .atomic import fsync_dir, replacing
 
 JOURNAL_NAME = "letters-journal.jsonl"
 
@@ -128,19 +128,13 @@ class LettersJournal:
         others = {no: row for no, row in state.reserved.items() if no not in mine and no not in issued}
         if not marks and not others and not self.path.exists():
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_name(f".{self.path.name}.tmp")
-        with open(temp, "w", encoding="utf-8") as stream:
+        with replacing(self.path) as temp, open(temp, "w", encoding="utf-8") as stream:
             for (prefix, year), seq in sorted(marks.items()):
                 stream.write(json.dumps({"event": "mark", "prefix": prefix, "year": year, "seq": seq},
                                         ensure_ascii=False) + "\n")
             for no, row in others.items():
                 stream.write(json.dumps({"event": "reserve", "letter_no": no, "book": state.books.get(no, ""),
                                          "row": _row_to_json(row)}, ensure_ascii=False) + "\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, self.path)
-        fsync_dir(self.folder)
 
 
 class LetterFolders:

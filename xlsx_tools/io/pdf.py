@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Sequence
 
+from .atomic import replacing
 from .sc_fonts import fontconfig_file
 
 __all__ = ["PdfUnavailable", "PdfFailed", "find_soffice", "convert_to_pdf", "join_pdfs", "batch_pdf", "SOFFICE_PACKAGE",
@@ -140,16 +141,14 @@ def join_pdfs(pdfs: Sequence[str | os.PathLike], output: str | os.PathLike) -> P
             f"单个 PDF 已生成 / pdfunite is not installed, so the print file was not joined "
             f"(Debian/Ubuntu: sudo apt-get install {PDFUNITE_PACKAGE}); the single PDFs were written")
     target = Path(output)
-    temp = target.with_name(f".{target.name}.tmp.pdf")
     inputs = [str(p) for p in pdfs]
-    if len(inputs) == 1:
-        shutil.copyfile(inputs[0], temp)
-    else:
-        completed = subprocess.run([program, *inputs, str(temp)], capture_output=True, text=True)
-        if completed.returncode != 0 or not temp.exists():
-            temp.unlink(missing_ok=True)
-            raise PdfFailed(f"pdfunite 失败 / pdfunite failed: {completed.stderr.strip()[:300]}")
-    os.replace(temp, target)
+    with replacing(target, suffix=".pdf") as temp:
+        if len(inputs) == 1:
+            shutil.copyfile(inputs[0], temp)
+        else:
+            completed = subprocess.run([program, *inputs, str(temp)], capture_output=True, text=True)
+            if completed.returncode != 0 or temp.stat().st_size == 0:
+                raise PdfFailed(f"pdfunite 失败 / pdfunite failed: {completed.stderr.strip()[:300]}")
     return target
 
 

@@ -10,7 +10,6 @@ sub-documents because the aging table's columns follow the Policy's buckets; the
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from docxtpl import DocxTemplate, InlineImage
 
 from ..present.report import MonthlyReport, ReportTable
 from ..shipped import REPORT_TEMPLATES
+from .atomic import replacing
 from .pdf import PdfFailed, PdfUnavailable, convert_to_pdf
 from .report_charts import chart_png
 
@@ -116,10 +116,8 @@ def render_report(report: MonthlyReport, path: Path, templates: Path | None = No
         "trend_chart": _image(template, report, "trend"), "aging_chart": _image(template, report, "aging"),
     }
     template.render(context, autoescape=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp")
-    template.save(str(temp))
-    os.replace(temp, path)
+    with replacing(path, suffix=".docx") as temp:
+        template.save(str(temp))
     return path
 
 

@@ -30,6 +30,7 @@ from lxml import etree
 from xlsx_tools.core.tables import OutputTable, RawSheet, column_letter
 from xlsx_tools.errors import WorkbookUnusable  # the one shared exception (CLI exit code 2)
 from xlsx_tools.io import locks, signals, write_faults, zip_guard
+from xlsx_tools.io.atomic import fsync_dir
 from xlsx_tools.io.xlsx.dates import serial_dates, workbook_uses_1904
 from xlsx_tools.io.xlsx.graft import StagedSheet, graft
 from xlsx_tools.io.xlsx.opc import NS_MAIN, PackageError, Relationships, SourcePackage, parse_xml, rels_part_for, \
@@ -346,22 +347,6 @@ class WorkbookFile:
     def staged_names(self) -> list[str]:
         """Names of the tables staged for the next commit (in staging order)."""
         return [s.sheet.name for s in self._staged.values()]
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename inside `folder` durable (POSIX); a no-op where directories cannot be synced."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 _NOISY_FLOAT_RE2 = r"^-?[0-9]+\.[0-9]{7,9}$"
