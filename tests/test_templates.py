@@ -351,24 +351,56 @@ def test_instructions_are_short_wrapped_and_name_the_sheets(built):
 
 def test_instructions_print_one_page_wide_with_rows_as_tall_as_their_wrapped_text(built):
     """Printed, the sheet was cut at the right edge and the wrapped lines overlapped (issue 9)."""
-    from xlsx_tools.build.templates import INSTRUCTION_CHARS_PER_LINE, display_width
+    from xlsx_tools.build.templates import INSTRUCTION_WIDTH, LINE_HEIGHT, wrapped_lines
     lang, wb = built
     ws = sheet(wb, "instructions", lang)
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
     assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "portrait")
     long_rows = 0
-    for cell in ws["A"]:
-        if not cell.value:
-            continue
-        lines = -(-display_width(cell.value) // INSTRUCTION_CHARS_PER_LINE)
-        height = ws.row_dimensions[cell.row].height
-        if lines > 1:
-            long_rows += 1
-            assert height is not None and height >= 15 * lines, (cell.row, cell.value[:30])
+    for cell in ws["A"][1:]:
+        lines = wrapped_lines(cell.value or "", INSTRUCTION_WIDTH)
+        long_rows += lines > 1
+        assert ws.row_dimensions[cell.row].height == LINE_HEIGHT * lines, (cell.row, (cell.value or "")[:30])
     assert long_rows >= 3
     assert ws.page_margins.left == ws.page_margins.right <= 0.5
-    assert display_width("应收台账 ab") == 11
+
+
+def _page_breaks(heights: list[float], breaks: set[int], page_height: float) -> list[int]:
+    """The first row of each page when rows of `heights` are laid out with manual `breaks` (break after row id)."""
+    starts, used = [1], 0.0
+    for row, height in enumerate(heights, start=1):
+        if used and (row - 1 in breaks or used + height > page_height):
+            starts.append(row)
+            used = 0.0
+        used += height
+    return starts
+
+
+def test_keep_headings_with_next__a_heading_at_the_foot_of_a_page_moves_to_the_next():
+    from openpyxl import Workbook
+    from xlsx_tools.build.templates import keep_headings_with_next
+    ws = Workbook().active
+    for row in range(1, 13):
+        ws.cell(row=row, column=1, value=f"line {row}")
+        ws.row_dimensions[row].height = 15
+    keep_headings_with_next(ws, [3, 10], page_height=150)    # 10 rows a page: row 10 would end page 1
+    assert [b.id for b in ws.row_breaks.brk] == [9]
+    assert _page_breaks([15] * 12, {9}, 150) == [1, 10]
+    keep_headings_with_next(ws2 := Workbook().active, [9], page_height=150)
+    assert list(ws2.row_breaks.brk) == []                     # an empty sheet, nothing to move
+
+
+def test_instructions__no_heading_ends_a_page(built):
+    """The "other commands" heading ended page 1 with its list on page 2 (audit 2)."""
+    from xlsx_tools.build.templates import A4_PORTRAIT_PRINT_HEIGHT, LINE_HEIGHT
+    lang, wb = built
+    ws = sheet(wb, "instructions", lang)
+    heights = [ws.row_dimensions[row].height or LINE_HEIGHT for row in range(1, ws.max_row + 1)]
+    starts = _page_breaks(heights, {b.id for b in ws.row_breaks.brk}, A4_PORTRAIT_PRINT_HEIGHT)
+    headings = {cell.row for cell in ws["A"] if cell.font.b and cell.row > 1}
+    assert len(headings) >= 4
+    assert not {start - 1 for start in starts[1:]} & headings
 
 
 def test_input_sheets_have_tab_colours(built):

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from os import PathLike
@@ -24,6 +22,7 @@ from typing import Iterable
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
@@ -35,6 +34,7 @@ from ..core.read.ledger import LEDGER_REQUIRED, OPEN_ENDED_DATES
 from ..core.read.plans import PLAN_REQUIRED
 from ..core.policy import DEFAULT_POLICY, SETTINGS, format_setting
 from ..core.tables import column_letter
+from ..io.atomic import write_bytes
 from ..io.xlsx.sheet_xml import FOOTER_LEFT, FOOTER_RIGHT
 from ..present.group_sheets import GROUP_SHEETS
 from ..present.sheets import REFRESH_SHEETS
@@ -238,16 +238,11 @@ def _command_lines(lang: Lang) -> list[tuple[str, str]]:
 #: wider than the page, it cuts it (80 widths are ~420 pt with Calibri, ~500 pt with LibreOffice's
 #: wider fallback font, of 537 pt).
 INSTRUCTION_WIDTH = 80
-#: Characters of 11-point text on one wrapped line of that column, counted low so that rows are
-#: rather too tall than overlapping (a CJK character counts two).
-INSTRUCTION_CHARS_PER_LINE = 74
 INSTRUCTION_SIDE_MARGIN = 0.4
 LINE_HEIGHT = 15
-
-
-def display_width(text: str) -> int:
-    """Width of `text` in narrow characters: wide (CJK) characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+#: Printable height of an A4 portrait page with the margins of `set_print_setup` (0.6 in top,
+#: 0.7 in bottom), in points: where a page of rows at 100% ends.
+A4_PORTRAIT_PRINT_HEIGHT = 841.9 - (0.6 + 0.7) * 72
 
 
 #: Widths, in Excel column-width units, of a wide (CJK) and a narrow character of 11-point text,
@@ -301,24 +296,41 @@ def set_print_setup(ws: Worksheet, landscape: bool | None = None, title_row: boo
 def _write_instructions(ws: Worksheet, lang: Lang) -> None:
     """One wrapped line of text per row; each row as tall as its wrapped lines (Excel and
     LibreOffice keep the default height on open, so long text would overlap the next row);
-    printed A4 portrait, fitted to one page wide."""
+    printed A4 portrait, fitted to one page wide, no heading left alone at the foot of a page."""
     ws.column_dimensions["A"].width = INSTRUCTION_WIDTH
     ws.sheet_view.showGridLines = False
+    headings = []
     for row, (style, text) in enumerate(_instruction_lines(lang), start=1):
         cell = ws.cell(row=row, column=1, value=text)
         cell.alignment = WRAP_TOP
-        lines = -(-display_width(text) // INSTRUCTION_CHARS_PER_LINE)
         if style == "title":
             cell.font = TITLE_FONT
             ws.row_dimensions[row].height = 24
         else:
             if style == "section":
                 cell.font = SECTION_FONT
-            if lines > 1:
-                ws.row_dimensions[row].height = LINE_HEIGHT * lines
+                headings.append(row)
+            ws.row_dimensions[row].height = LINE_HEIGHT * wrapped_lines(text, INSTRUCTION_WIDTH)
     ws.sheet_properties.tabColor = TAB_INSTRUCTIONS
     set_print_setup(ws, landscape=False, title_row=False)
     ws.page_margins.left = ws.page_margins.right = INSTRUCTION_SIDE_MARGIN
+    keep_headings_with_next(ws, headings, A4_PORTRAIT_PRINT_HEIGHT)
+
+
+def keep_headings_with_next(ws: Worksheet, headings: Iterable[int], page_height: float) -> None:
+    """Add a page break before each heading row that would otherwise end a page without the row
+    after it (spreadsheets have no "keep with next"); rows are laid out at their set heights."""
+    headings = set(headings)
+    used = 0.0
+    for row in range(1, ws.max_row + 1):
+        height = ws.row_dimensions[row].height or LINE_HEIGHT
+        below = (ws.row_dimensions[row + 1].height or LINE_HEIGHT) if row < ws.max_row else 0.0
+        if row in headings and used and used + height + below > page_height:
+            ws.row_breaks.append(Break(id=row - 1))
+            used = 0.0
+        elif used + height > page_height:
+            used = 0.0
+        used += height
 
 
 def _write_header(ws: Worksheet, columns: dict[str, Label], lang: Lang, widths: dict[str, float],
@@ -661,17 +673,7 @@ def save_workbook(wb: Workbook, path: str | PathLike[str]) -> Path:
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
             out.writestr(entry, source.read(info.filename))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(fixed.getvalue())
-        os.chmod(temp, (target.stat().st_mode & 0o777) if target.exists() else 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return target
+    return write_bytes(target, fixed.getvalue())
 
 
 def write_template(path: str | PathLike[str], lang: Lang = "zh") -> Path:
