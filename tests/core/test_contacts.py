@@ -221,8 +221,10 @@ def test_avoidance__one_connected_contact_clears_it_wrong_contact_flags_it_only_
 
 
 # ----- contact rules ---------------------------------------------------------------------------
-@pytest.mark.parametrize("time, breach", [("07:59", True), ("08:00", False), ("22:00", False), ("22:01", True)])
+@pytest.mark.parametrize("time, breach", [("07:59", True), ("08:00", False), ("22:00", False), ("22:01", True),
+                                          ("22:00:30", True), ("07:59:59", True)])
 def test_rules__contact_window_inclusive(time, breach):
+    """A breach within the window's end minute shows its seconds: "22:00:30", not "22:00" (which is allowed)."""
     log, _ = contacts(f"2026-11-20 {time} | C1 | email | | | other | | | | 王 |")
     found, issues = contact_breaches(log)
     assert found["rule"].tolist() == (["window"] if breach else [])
