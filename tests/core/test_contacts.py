@@ -221,8 +221,10 @@ def test_avoidance__one_connected_contact_clears_it_wrong_contact_flags_it_only_
 
 
 # ----- contact rules ---------------------------------------------------------------------------
-@pytest.mark.parametrize("time, breach", [("07:59", True), ("08:00", False), ("22:00", False), ("22:01", True)])
+@pytest.mark.parametrize("time, breach", [("07:59", True), ("08:00", False), ("22:00", False), ("22:01", True),
+                                          ("22:00:30", True), ("07:59:59", True)])
 def test_rules__contact_window_inclusive(time, breach):
+    """A breach within the window's end minute shows its seconds: "22:00:30", not "22:00" (which is allowed)."""
     log, _ = contacts(f"2026-11-20 {time} | C1 | email | | | other | | | | 王 |")
     found, issues = contact_breaches(log)
     assert found["rule"].tolist() == (["window"] if breach else [])
@@ -344,8 +346,9 @@ def sales_ledger(rows):
     return frame
 
 
-@pytest.mark.parametrize("amount, key", [(1_000_000_000, True), (999_999_999, False)])
-def test_key_customer__threshold_exactly_at_and_below(amount, key):
+@pytest.mark.parametrize("amount, key", [(1_000_000_001, True), (1_000_000_000, False), (999_999_999, False)])
+def test_key_customer__sales_over_the_threshold_not_at_it(amount, key):
+    """collections-method.md §4: key customers have annual sales *over* 10 million."""
     ledger = sales_ledger([("A", "C1", "2025-11-29", amount // 2), ("B", "C1", "2026-11-28", amount - amount // 2),
                            ("C", "C1", "2025-11-28", 5_000_000_000)])          # 12 months ago exactly: outside
     assert (list(key_customers(ledger, pd.DataFrame(), AS_OF)) == ["C1"]) == key
@@ -353,9 +356,16 @@ def test_key_customer__threshold_exactly_at_and_below(amount, key):
 
 def test_key_customer__annual_sales_decides_when_filled():
     ledger = sales_ledger([("A", "C1", "2026-06-01", 2_000_000_000), ("B", "C2", "2026-06-01", 100)])
-    stated = pd.DataFrame({"annual_sales_fen": pd.array([100, 1_000_000_000], dtype="Int64")},
+    stated = pd.DataFrame({"annual_sales_fen": pd.array([100, 1_000_000_001], dtype="Int64")},
                           index=pd.Index(["C1", "C2"], name="customer_id"))
     assert list(key_customers(ledger, stated, AS_OF)) == ["C2"]
+
+
+def test_key_customer__annual_sales_exactly_at_the_threshold_is_not_over_it():
+    ledger = sales_ledger([("A", "C1", "2026-06-01", 100)])
+    stated = pd.DataFrame({"annual_sales_fen": pd.array([1_000_000_000], dtype="Int64")},
+                          index=pd.Index(["C1"], name="customer_id"))
+    assert list(key_customers(ledger, stated, AS_OF)) == []
 
 
 @pytest.mark.parametrize("day, week", [

@@ -255,8 +255,8 @@ SETTINGS: tuple[Setting, ...] = (
                     f"{stage} 阶段客户多少天未联络即列入今日待办"))
       for stage, days in (("S2", 3), ("S3", 7), ("S4", 7))),
     Setting("key_customer_sales", "money", Decimal("10000000"),
-            Label("Key customer: invoiced over the trailing 12 months (or Annual Sales) at least",
-                  "重点客户：近12个月开票额（或年销售额）不低于")),
+            Label("Key customer: invoiced over the trailing 12 months (or Annual Sales) more than",
+                  "重点客户：近12个月开票额（或年销售额）高于")),
     Setting("channel_success_days", "int", 7,
             Label("A contact succeeds when a payment or kept promise follows within this many days",
                   "联络后多少天内有回款或承诺兑现即视为成功")),

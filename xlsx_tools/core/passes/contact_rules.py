@@ -58,7 +58,8 @@ def contact_breaches(log: ContactLog, window_start: dt.time = WINDOW_START, wind
     clock = (frame["contact_time"] - frame["contact_date"]).dt.total_seconds()
     outside = frame["has_time"] & ((clock < _seconds(window_start)) | (clock > _seconds(window_end)))
     for row, stamp in zip(frame.loc[outside, "row"], frame.loc[outside, "contact_time"]):
-        found.append((row, "contact_time", "window", {"time": stamp.strftime("%H:%M"),
+        shown = "%H:%M:%S" if stamp.second else "%H:%M"     # 22:00:30 is outside 08:00–22:00: show why
+        found.append((row, "contact_time", "window", {"time": stamp.strftime(shown),
                                                       "start": window_start.strftime("%H:%M"),
                                                       "end": window_end.strftime("%H:%M")}))
 

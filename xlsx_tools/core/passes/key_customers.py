@@ -1,7 +1,8 @@
 """Key customers and their weekly tracking (Weekly · 重点客户周跟踪, collections-method.md §4).
 
-A key customer invoiced at least `key_customer_sales` over the trailing 12 months, or states
-Annual Sales at least that high in the Customers sheet (when filled, Annual Sales decides).
+A key customer invoiced more than `key_customer_sales` over the trailing 12 months, or states
+Annual Sales above it in the Customers sheet (when filled, Annual Sales decides): the method
+says "annual sales over 10 million", so exactly 10 million is not a key customer.
 The sheet holds one block per ISO week ("2026-W53"); refreshing again in the same week
 replaces that week's block, earlier weeks are kept like Snapshots.
 """
@@ -43,14 +44,14 @@ def invoiced_between(ledger: pd.DataFrame, start: pd.Timestamp, end: pd.Timestam
 
 def key_customers(ledger: pd.DataFrame, customers: pd.DataFrame, as_of: dt.date,
                   key_customer_sales_fen: int = KEY_CUSTOMER_SALES_FEN) -> pd.Index:
-    """Customer IDs whose trailing-12-month invoicing, or filled Annual Sales, reaches the threshold."""
+    """Customer IDs whose trailing-12-month invoicing, or filled Annual Sales, is over the threshold."""
     day = pd.Timestamp(as_of)
     year_ago = add_months(pd.Series([day]), -12).iloc[0]
     sales = invoiced_between(ledger, year_ago, day)
     stated = customers["annual_sales_fen"].dropna() if "annual_sales_fen" in customers else pd.Series(dtype="Int64")
     sales = sales.drop(stated.index, errors="ignore")
     measured = pd.concat([sales, stated.astype("int64")])
-    return pd.Index(sorted(measured.index[measured >= key_customer_sales_fen]), name="customer_id")
+    return pd.Index(sorted(measured.index[measured > key_customer_sales_fen]), name="customer_id")
 
 
 def weekly_block(keys: pd.Index, balances: pd.DataFrame, payments: pd.DataFrame, contacts: pd.DataFrame,
