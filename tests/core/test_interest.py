@@ -149,6 +149,28 @@ def test_interest__contract_basis_uses_the_ledger_rate_column_and_falls_back_to_
     assert any("LPR basis is used" in i.message.en for i in result.issues)
 
 
+@pytest.mark.parametrize("basis", ["lpr", "daily"])
+def test_interest__contract_rates_given_but_not_used_are_said_once(basis):
+    """A clerk who fills the contract rate column must learn why the figures ignore it (audit 4)."""
+    due = AS_OF - dt.timedelta(days=73)
+    sheet = raw_sheet("应收台账", f"""单据号 | 客户编号 | 开票日期 | 到期日 | 金额 | 合同利率
+    I0 | C1 | 2026-08-01 | {due} | 10000 |
+    I1 | C1 | 2026-08-01 | {due} | 10000 | 6
+    I2 | C1 | 2026-08-01 | {due} | 10000 | 8
+    """)
+    pol = raw_sheet("催收策略", f"设置项 | 值\ninterest_basis | {basis}")
+    result = compute(RefreshInputs(sheet, policy=pol), as_of=AS_OF)
+    said = [i for i in result.issues if "contract rate" in i.message.en]
+    assert [(i.severity, i.cell) for i in said] == [("info", "F3")]
+    assert said[0].message.en.startswith(f"2 receivable(s) have a contract rate, but interest_basis is '{basis}'")
+    assert "interest_basis" in said[0].message.zh
+
+
+def test_interest__no_contract_rates_no_word_about_them():
+    result = run(f"I1 | C1 | A | 2026-09-01 | {AS_OF - dt.timedelta(days=30)} | 36000 | | |")
+    assert not [i for i in result.issues if "contract rate" in i.message.en]
+
+
 def test_interest__multiplier_and_day_count_come_from_the_policy():
     # 36,000.00 × 3.00 % × 1.3 × 30 / 360 = 117.00
     due = AS_OF - dt.timedelta(days=30)

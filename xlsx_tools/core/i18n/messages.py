@@ -50,6 +50,11 @@ MESSAGES: dict[str, Message] = {
                            "{count} 笔单据在策略表首个LPR日期（{first}）之前到期，未计算利息"),
     "contract_rate_missing": Message("{count} receivable(s) have no contract rate; the LPR basis is used",
                                      "{count} 笔单据未填合同利率，按LPR计算"),
+    "contract_rate_unused": Message(
+        "{count} receivable(s) have a contract rate, but interest_basis is '{basis}': the rates are not used "
+        "(set interest_basis to contract on the Policy sheet to use them)",
+        "{count} 笔单据填有合同利率，但利息基准 interest_basis 为 '{basis}'：合同利率未使用"
+        "（如需使用，请在【催收策略】将 interest_basis 设为 contract）"),
     "payment_unknown_invoice": Message("Invoice No '{value}' is not in the ledger", "单据号 '{value}' 不在应收台账中"),
     "fx_currency_bad": Message("Currency code must be three letters such as USD, EUR or HKD '{value}'",
                                "币种应为三个字母的代码，如 USD、EUR、HKD '{value}'"),
@@ -167,6 +172,9 @@ LETTER_MESSAGES: dict[str, Message] = {
     "dispute_contact": Message("Contacts row {row}: dispute on {date}", "联络记录第 {row} 行：{date} 提出异议"),
     "dispute_ledger": Message("invoice {invoice} is disputed in the Ledger", "台账中单据 {invoice} 状态为争议"),
     "no_overdue": Message("{customer}: nothing overdue to claim", "{customer}：没有可主张的逾期款项"),
+    "credit_not_deducted": Message("Letter {letter_no} does not deduct the credit note(s) {customer} holds: {notes}; "
+                                   "check the amount before it goes out",
+                                   "函件 {letter_no} 未扣减客户 {customer} 持有的贷项（红字）单据：{notes}；寄出前请核对金额"),
     "court_missing": Message("Company sheet: the court for payment orders (court) is blank; the draft {letter_no} "
                              "leaves it to fill in",
                              "公司信息表未填写支付令管辖法院（court）；草稿 {letter_no} 中留空待填"),

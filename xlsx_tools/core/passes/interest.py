@@ -44,6 +44,7 @@ from ..issues import Issue, issue
 from ..policy import Policy
 from ..read.fx import CNY, currency_codes
 from ..read import Inputs
+from ..read.ledger import Ledger
 from . import State, without_rows
 
 INT64_SAFE = 2 ** 62
@@ -328,9 +329,20 @@ def _apply_payments(out: pd.DataFrame, payments: pd.DataFrame, policy: Policy, a
     return out, interest, interest_paid, by_payment, issues
 
 
+def unused_contract_rates(ledger: Ledger, basis: str) -> list[Issue]:
+    """Contract rates the chosen basis does not use: said once, at the first rate given, so that a
+    clerk who filled the column learns why the interest ignores it."""
+    rates = ledger.contract_rates
+    if basis == "contract" or rates is None or not rates.notna().any():
+        return []
+    cell = f"{ledger.letters['interest_rate']}{ledger.frame['row'].iloc[int(rates.notna().to_numpy().argmax())]}"
+    return [issue("info", ledger.sheet, cell, "contract_rate_unused", count=int(rates.notna().sum()), basis=basis)]
+
+
 def run(inputs: Inputs, state: State) -> tuple[State, tuple[Issue, ...]]:
     """The interest pass: interest columns on the detail, and how paid amounts were taken."""
     ledger = inputs.ledger
     detail, issues = compute_interest(state.detail, inputs.policy, state.as_of, inputs.payments,
                                              ledger.contract_rates, ledger.sheet, ledger.letters.get("paid_amount", ""))
+    issues += unused_contract_rates(ledger, inputs.policy["interest_basis"])
     return without_rows(state, detail), tuple(issues)
