@@ -477,3 +477,23 @@ def test_plan_context__a_plan_paid_in_part_says_so_beside_its_open_amounts():
     assert context["open_total"] == "999.00" and context["plan"]["total"] == "1,500.00"
     assert context["plan"]["open_differs"] is True
     assert context["plan"]["paid"] == "501.00" and context["plan"]["has_paid"] is True
+
+
+# ----- credit notes the customer holds (audit 4) --------------------------------------------------
+def test_unapplied_credit__a_letter_stating_a_debt_warns_at_the_customers_credit_note():
+    """A demand claims the overdue invoices; a credit note the customer holds is not deducted, so the
+    clerk is told, at the credit note's cell, before signing a figure the customer will dispute."""
+    from xlsx_tools.core.letters.checks import unapplied_credit_issue
+    from xlsx_tools.core.read.ledger import read_ledger
+    sheet = ledger(LEDGER + "CN-9 | C002 | A | 2026-11-01 | 2026-11-01 | -800.50 | | |\n"
+                            "CN-8 | C002 | A | 2026-11-02 | 2026-11-02 | -100 | -100 | |\n")
+    result = compute(RefreshInputs(ledger=sheet, customers=raw_sheet("客户档案", CUSTOMERS)), as_of=AS_OF)
+    jobs, _ = plan_letters(result, log_with())
+    demand = next(job for job in jobs if job.customer_id == "C002")
+    found = unapplied_credit_issue(demand, result, read_ledger(sheet)[0], "CS-2026-000007")
+    assert (found.severity, found.sheet, found.cell) == ("warning", "应收台账", "F13")
+    assert found.message.en == ("Letter CS-2026-000007 does not deduct the credit note(s) C002 holds: CN-9 "
+                                "(800.50); check the amount before it goes out")
+    assert "CN-9" in found.message.zh and "800.50" in found.message.zh
+    other = next(job for job in jobs if job.customer_id == "C001")
+    assert unapplied_credit_issue(other, result, read_ledger(sheet)[0], "CS-2026-000008") is None

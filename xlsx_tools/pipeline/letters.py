@@ -25,7 +25,7 @@ from typing import Sequence
 
 from ..core import i18n
 from ..core.i18n import Label, Lang
-from ..core.letters.checks import check_job, court_issue
+from ..core.letters.checks import check_job, court_issue, unapplied_credit_issue
 from ..core.letters.context import letter_context
 from ..core.letters.numbering import format_letter_no, next_sequence, parse_letter_no
 from ..core.letters.plan import LetterJob, LetterNote, plan_letters
@@ -208,10 +208,10 @@ def generate_letters(book: WorkbookPort, out_dir: str | os.PathLike | None = Non
     ready, failed = _ready_jobs(jobs, renderer, result, company, chosen, effective, cases)
     used = log.letter_numbers() + [row.letter_no for row in recovered] + journal.used_numbers()
     numbered = _number(ready, used, result, renderer)
-    drafted_without_court = [found for found in (court_issue(company, each.letter_no) for each in numbered
-                                                 if each.job.kind == "payment_order") if found is not None]
-    if drafted_without_court:
-        result = dataclasses.replace(result, issues=result.issues + tuple(drafted_without_court))
+    to_check = [court_issue(company, each.letter_no) for each in numbered if each.job.kind == "payment_order"]
+    to_check += [unapplied_credit_issue(each.job, result, given.ledger, each.letter_no) for each in numbered]
+    if found_now := [found for found in to_check if found is not None]:
+        result = dataclasses.replace(result, issues=result.issues + tuple(found_now))
 
     if dry_run:
         return LettersOutcome(result, chosen, folder, skipped=tuple(skipped), failed=tuple(failed),

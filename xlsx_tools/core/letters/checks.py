@@ -8,7 +8,9 @@ import pandas as pd
 from .. import i18n
 from ..i18n import Label
 from ..issues import Issue
+from ..cells import format_money
 from ..read.fx import CNY, currency_code
+from ..read.ledger import Ledger
 from ..refresh import RefreshResult
 from .plan import LetterJob, _msg
 
@@ -89,3 +91,23 @@ def court_issue(company: Mapping[str, str], letter_no: str) -> Issue | None:
     sheet = getattr(company, "sheet", "") or i18n.SHEETS["company"].zh
     cell = getattr(company, "cells", {}).get("court", "")
     return Issue("warning", sheet, cell, _msg("court_missing", letter_no=letter_no))
+
+
+#: Letters that state what the customer owes (a case review or an evidence list states no claim).
+DEBT_KINDS = frozenset({"confirmation", "reminder", "demand", "lawyer", "plan", "payment_order"})
+
+
+def unapplied_credit_issue(job: LetterJob, result: RefreshResult, ledger: Ledger, letter_no: str) -> Issue | None:
+    """A warning at the first credit note the letter's customer still holds: the letter states the
+    customer's debts without deducting it, so its figure is to be checked before it goes out."""
+    if job.kind not in DEBT_KINDS:
+        return None
+    detail = result.detail
+    credits = detail[(detail["customer_id"] == job.customer_id) & (detail["stage"] == "CREDIT")]
+    if credits.empty:
+        return None
+    notes = ", ".join(f"{row.invoice_no} ({'' if currency_code(row.currency) == CNY else currency_code(row.currency) + ' '}"
+                      f"{format_money(-int(row.open_fen))})" for row in credits.itertuples())
+    cell = f"{ledger.letters.get('amount', 'A')}{int(credits['row'].iloc[0])}"
+    return Issue("warning", ledger.sheet, cell,
+                 _msg("credit_not_deducted", letter_no=letter_no, customer=job.customer_id, notes=notes))
