@@ -209,6 +209,14 @@ def test_file_names__fit_one_file_name_with_the_temp_file_decoration(letter_no, 
     assert ".." not in name
 
 
+def test_file_names__keep_the_whole_letter_number_so_colliding_customer_parts_stay_apart():
+    prefix = "P" * 70                                     # a long Policy letters_number_prefix
+    names = {letter_file_name(f"{prefix}-2026-00000{n}", "demand", customer)
+             for n, customer in enumerate(["a/b", "a:b", "a*b"])}
+    assert len(names) == 3
+    assert all(f"{prefix}-2026-00000" in name for name in names)
+
+
 # ----- company, checks, context -------------------------------------------------------------------------------------
 COMPANY = """
 项目 | 值 | 说明

@@ -24,10 +24,11 @@ def safe_file_part(text: str, limit: int = 60, max_bytes: int = 90) -> str:
 
 
 def letter_file_name(letter_no: str, kind: str, customer_id: str) -> str:
-    """`{letter_no}_{kind}_{customer_id}.docx`, every part sanitised; the customer part is cut so that
-    the name and its temp file's name fit in NAME_MAX_BYTES."""
-    head = f"{safe_file_part(letter_no)}_{safe_file_part(kind)}_"
-    room = NAME_MAX_BYTES - _TEMP_DECORATION - len(head.encode("utf-8")) - len(".docx")
+    """`{letter_no}_{kind}_{customer_id}.docx`, every part sanitised. The letter number is never cut (it
+    alone tells two letters apart); the customer part is cut so that the name and its temp file's name fit
+    in NAME_MAX_BYTES."""
+    head = f"{safe_file_part(letter_no, limit=NAME_MAX_BYTES, max_bytes=NAME_MAX_BYTES)}_{safe_file_part(kind)}_"
+    room = max(1, NAME_MAX_BYTES - _TEMP_DECORATION - len(head.encode("utf-8")) - len(".docx"))
     return f"{head}{safe_file_part(customer_id, max_bytes=room)}.docx"
 
 
