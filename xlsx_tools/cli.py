@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import sys
 import time
 import traceback
@@ -224,12 +225,13 @@ class ProgressLine:
 
     def __call__(self, message: str) -> None:
         if self.enabled:
-            self.stream.write(f"\r\033[K[{time.monotonic() - self.started:5.1f}s] {message}")
+            _unfiltered(self.stream).write("\r\033[K")
+            self.stream.write(f"[{time.monotonic() - self.started:5.1f}s] {message}")
             self.stream.flush()
 
     def done(self) -> None:
         if self.enabled:
-            self.stream.write("\r\033[K")
+            _unfiltered(self.stream).write("\r\033[K")
             self.stream.flush()
 
 
@@ -547,14 +549,36 @@ class _ReaderMayLeave:
         return getattr(self._stream, name)
 
 
+class _ControlsVisible:
+    """A terminal stream that shows control characters from workbook cells as `\\x1b` instead of
+    sending them: a workbook from outside could otherwise recolour, retitle or clear the clerk's terminal."""
+
+    _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")   # all but tab and newline; C1 too
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(self._CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text))
+        return len(text)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _unfiltered(stream: TextIO) -> TextIO:
+    """The stream below `_ControlsVisible`, for the progress line's own cursor controls."""
+    return stream._stream if isinstance(stream, _ControlsVisible) else stream
+
+
 COMMANDS = {"refresh": _run_refresh, "check": _run_check, "new": _run_new, "demo": _run_demo,
             "letters": _run_letters, "build-templates": _run_build_templates,
             "group": _run_group, "report": _run_report}
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    out = _ReaderMayLeave(out or sys.stdout)
-    err = err or sys.stderr
+    out = _ReaderMayLeave(_ControlsVisible(out or sys.stdout))
+    err = _ControlsVisible(err or sys.stderr)
     signals.install()  # again: a fresh run state when called from Python; no-op outside the main thread
     try:
         args = build_parser().parse_args(argv)

@@ -196,6 +196,27 @@ def test_file_names__are_sanitised(customer):
     assert safe_file_part(customer) != ""
 
 
+@pytest.mark.parametrize("letter_no, customer", [
+    ("CS-2026-000001", "😀" * 100),                 # 4 bytes a character in UTF-8
+    ("CS-2026-000001", "𠀀" * 80),                  # CJK extension B, 4 bytes
+    ("CS-2026-000001", "长" * 300),                  # 3 bytes
+    ("催收函件编号前缀很长很长很长-2026-000001", "客户" * 100),
+], ids=["emoji", "cjk-ext-b", "cjk", "cjk-prefix"])
+def test_file_names__fit_one_file_name_with_the_temp_file_decoration(letter_no, customer):
+    name = letter_file_name(letter_no, "payment_order", customer)
+    assert len(f".{name}.tmp".encode("utf-8")) <= 255        # write_atomic's temp name, NAME_MAX bytes
+    assert name.startswith(f"{letter_no}_payment_order_") and name.endswith(".docx")
+    assert ".." not in name
+
+
+def test_file_names__keep_the_whole_letter_number_so_colliding_customer_parts_stay_apart():
+    prefix = "P" * 70                                     # a long Policy letters_number_prefix
+    names = {letter_file_name(f"{prefix}-2026-00000{n}", "demand", customer)
+             for n, customer in enumerate(["a/b", "a:b", "a*b"])}
+    assert len(names) == 3
+    assert all(f"{prefix}-2026-00000" in name for name in names)
+
+
 # ----- company, checks, context -------------------------------------------------------------------------------------
 COMPANY = """
 项目 | 值 | 说明

@@ -129,6 +129,29 @@ def test_cli__check_prints_located_lines_and_writes_nothing(small_book):
     assert small_book.read_bytes() == before
 
 
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_cli__control_characters_from_cells_are_printed_visibly_not_sent_to_the_terminal(tmp_path):
+    # a workbook from outside could carry terminal escape sequences (colours, window title, clear screen)
+    book = write_workbook(tmp_path / "esc.xlsx", {"Ledger": [    # _x001B_: how a cell stores ESC
+        ["Invoice No", "Customer ID", "Invoice Date", "Due Date", "Amount"],
+        ["A1", "C1", "2026_x001B_]0;title_x0007__x001B_[2J", "2026-02-01", 10]]})
+    code, out, _ = run("check", str(book), "--as-of", AS_OF.isoformat(), "--lang", "en")
+    assert code == 1
+    assert out.splitlines()[0] == ("Ledger!C2: Date format not recognised '2026\\x1b]0;title\\x07\\x1b[2J'; "
+                                   "row left out of all results")
+    code, out, err = run("refresh", str(book), "--as-of", AS_OF.isoformat())
+    assert code == 1 and "\\x1b[2J" in err and not any(ch in out + err for ch in "\x1b\x07\x9b")
+    terminal = Terminal()                                     # the progress line keeps its own cursor controls
+    main(["check", str(book), "--as-of", AS_OF.isoformat()], out=io.StringIO(), err=terminal)
+    assert "\r\x1b[K" in terminal.getvalue() and "\x1b[2J" not in terminal.getvalue()
+    code, out, _ = run("check", str(book), "--json")
+    assert json.loads(out)[0]["message_en"].startswith("Date format not recognised '2026\x1b]0;title\x07")
+
+
 def test_cli__check_json(small_book):
     code, out, _ = run("check", str(small_book), "--json")
     assert code == 1

@@ -198,6 +198,15 @@ def test_stage__overlays_credit_notes_and_closed(amount, status, hold_until, sta
     assert f.XT_STAGE(day(10), amount, status, hold_until, AS_OF) == stage
 
 
+@pytest.mark.parametrize("never", [dt.datetime(9999, 12, 31), 2958465.0, "9999-12-31"])
+def test_9999_12_31_is_open_ended_in_due_date_and_hold_until_as_refresh_reads_it(never):
+    assert f.XT_STAGE(never, 100.0, None, None, AS_OF) == "S0"
+    assert f.XT_STAGE(day(100), 100.0, "hold", never, AS_OF) == "HOLD"
+    assert f.XT_DAYS_PAST_DUE(never, AS_OF) == (AS_OF - dt.datetime(2199, 12, 31)).days   # the reader's LAST_DATE
+    assert f.XT_BUCKET([[never], [day(10)]], AS_OF, "en") == [["Not due"], ["1-30"]]
+    assert error(f.XT_DAYS_PAST_DUE(day(10), never))                          # an as-of date is no "never"
+
+
 def test_stage_name_and_next_action():
     assert f.XT_STAGE_NAME("s3") == "二次沟通+书面函告"
     assert f.XT_STAGE_NAME(" S3 ", "en") == "Written demand"

@@ -643,6 +643,33 @@ def test_read_sheet__dates_and_numbers_from_openpyxl_book(book: Path) -> None:
     assert list(raw.frame.iloc[1]) == ["INV-001", "C001", "1234.5", "2026-11-28 00:00:00", "open"]
 
 
+X15_WORKBOOK_PR = ('<extLst><ext uri="{140A7094-0E35-4892-8432-C4D2E57EDEB5}" '
+                   'xmlns:x15="http://schemas.microsoft.com/office/spreadsheetml/2010/11/main">'
+                   '<x15:workbookPr chartTrackingRefBase="1"/></ext></extLst>')
+
+
+def test_read_sheet__dates_of_a_1904_book_whose_extension_list_repeats_workbook_pr(tmp_path: Path) -> None:
+    # Excel 2013+ writes <x15:workbookPr> in workbook.xml's extLst; calamine (fastexcel 0.21) takes it for
+    # the real <workbookPr date1904="1"> and reads every date cell 1462 days early
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+    path = tmp_path / "mac.xlsx"
+    book = openpyxl.Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    book.active.title = "S"
+    book.active.append([dt.date(2026, 8, 1), dt.datetime(2026, 9, 1, 12, 30), "2026-08-01"])
+    book.save(path)
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b"</workbook>", X15_WORKBOOK_PR.encode() + b"</workbook>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    before = path.read_bytes()
+    raw = WorkbookFile(path).read_sheet("S")
+    assert list(raw.frame.iloc[0]) == ["2026-08-01 00:00:00", "2026-09-01 12:30:00", "2026-08-01"]
+    assert path.read_bytes() == before
+
+
 # ------------------------------------------------------------------ LibreOffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not on PATH")
 def test_libreoffice__reads_back_the_same_numbers(book: Path, tmp_path: Path) -> None:

@@ -58,6 +58,8 @@ POLICY_TTL_SECONDS = 5.0
 # Argument descriptions for Excel's function wizard (at most 255 characters each).
 # Numbers in date arguments count in Excel for Windows' 1900 date system.
 _parse_excel_dates = functools.partial(parse_dates, serial_dates=SERIAL_DATES_1900)
+# Due Date and Hold Until as the Ledger reads them (its OPEN_ENDED_DATES): 9999-12-31 means "never".
+_parse_open_ended_dates = functools.partial(_parse_excel_dates, open_ended=True)
 
 DUE_DATE_DOC = "Due date: a date, serial number or text such as 2026-11-28. 到期日：日期、序列号或 2026-11-28 等文本。"
 AS_OF_DOC = "Optional as-of date; blank = Policy sheet, else today. 可选基准日；空白＝催收策略表，否则今天。"
@@ -222,7 +224,8 @@ def _answer(columns: Columns, values: Any, where: np.ndarray, arguments: tuple) 
 
 
 def _due_dates(columns: Columns, due_date: Any) -> pd.Series:
-    return columns.parse(due_date, i18n.LEDGER_COLUMNS["due_date"], _parse_excel_dates, "date_unrecognised", _error_text)
+    return columns.parse(due_date, i18n.LEDGER_COLUMNS["due_date"], _parse_open_ended_dates, "date_unrecognised",
+                         _error_text)
 
 
 def _day_counts(due: pd.Series, ok: np.ndarray, as_of: dt.date | None) -> np.ndarray:
@@ -313,7 +316,7 @@ def XT_STAGE(due_date, open_amount, status=None, hold_until=None, as_of=None):
     for position in np.flatnonzero(unknown.to_numpy(dtype=bool)):
         message = i18n.MESSAGES["status_unknown"].format(value=text.iloc[position], allowed=allowed)
         columns.fail(position, _error_text(message, i18n.LEDGER_COLUMNS["status"]))
-    hold = columns.parse(hold_until, i18n.LEDGER_COLUMNS["hold_until"], _parse_excel_dates, "date_unrecognised",
+    hold = columns.parse(hold_until, i18n.LEDGER_COLUMNS["hold_until"], _parse_open_ended_dates, "date_unrecognised",
                          _error_text)
     day = _setting(columns, lambda: _as_of(as_of, policy))
     no_due, no_fen = due.isna().to_numpy(), fen.isna().to_numpy()

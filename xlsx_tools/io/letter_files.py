@@ -9,19 +9,27 @@ import zipfile
 from pathlib import Path
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+NAME_MAX_BYTES = 255                    # one file name on Linux, macOS and Windows file systems (UTF-8 bytes)
+_TEMP_DECORATION = len(".") + len(".tmp")  # write_atomic writes `.{name}.tmp` first
 
 
-def safe_file_part(text: str, limit: int = 60) -> str:
-    """A piece of a file name: no path separators, reserved or control characters, no leading dots."""
+def safe_file_part(text: str, limit: int = 60, max_bytes: int = 90) -> str:
+    """A piece of a file name: no path separators, reserved or control characters, no leading or
+    trailing dots; at most `limit` characters and `max_bytes` UTF-8 bytes."""
     cleaned = unicodedata.normalize("NFC", str(text))
     cleaned = _UNSAFE.sub("_", cleaned)
     cleaned = re.sub(r"\s+", "_", cleaned).strip("._ ")
-    return cleaned[:limit] or "_"
+    cleaned = cleaned[:limit].encode("utf-8")[:max_bytes].decode("utf-8", "ignore").strip("._ ")
+    return cleaned or "_"
 
 
 def letter_file_name(letter_no: str, kind: str, customer_id: str) -> str:
-    """`{letter_no}_{kind}_{customer_id}.docx`, every part sanitised."""
-    return f"{safe_file_part(letter_no)}_{safe_file_part(kind)}_{safe_file_part(customer_id)}.docx"
+    """`{letter_no}_{kind}_{customer_id}.docx`, every part sanitised. The letter number is never cut (it
+    alone tells two letters apart); the customer part is cut so that the name and its temp file's name fit
+    in NAME_MAX_BYTES."""
+    head = f"{safe_file_part(letter_no, limit=NAME_MAX_BYTES, max_bytes=NAME_MAX_BYTES)}_{safe_file_part(kind)}_"
+    room = max(1, NAME_MAX_BYTES - _TEMP_DECORATION - len(head.encode("utf-8")) - len(".docx"))
+    return f"{head}{safe_file_part(customer_id, max_bytes=room)}.docx"
 
 
 def numbers_in_folder(folder: Path) -> list[str]:

@@ -54,9 +54,11 @@ def dates_to_serials(series: pd.Series, date1904: bool, what: str) -> pa.Array:
 
 
 def _serial_to_date(epoch: pd.Timestamp, leap_bug: bool, last: int, serial: float) -> pd.Timestamp:
+    if not 0 <= serial < last + 1:
+        return pd.NaT       # before the epoch, past 9999-12-31, or no finite number at all
     whole = int(serial)
-    if not (1 if leap_bug else 0) <= whole <= last or (leap_bug and whole == 60):
-        return pd.NaT       # 1900 system: serial 0 and the phantom 1900-02-29; past 9999-12-31
+    if whole < (1 if leap_bug else 0) or (leap_bug and whole == 60):
+        return pd.NaT       # 1900 system: serial 0 and the phantom 1900-02-29
     return epoch + pd.Timedelta(days=whole + (1 if leap_bug and whole < 60 else 0))
 
 

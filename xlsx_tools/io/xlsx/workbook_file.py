@@ -11,6 +11,7 @@ into the zip, every other part is copied byte for byte (see `graft`).
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
@@ -35,7 +36,7 @@ from xlsx_tools.io.xlsx.dates import serial_dates, workbook_uses_1904
 from xlsx_tools.io.xlsx.graft import StagedSheet, graft
 from xlsx_tools.io.xlsx.opc import NS_MAIN, PackageError, Relationships, SourcePackage, parse_xml, rels_part_for, \
     resolve_target
-from xlsx_tools.io.xlsx.rawzip import ZipTooLarge
+from xlsx_tools.io.xlsx.rawzip import ZipTooLarge, ZipWriter
 from xlsx_tools.io.xlsx.sheet_xml import SheetXml, validate_sheet_name
 
 __all__ = ["WorkbookFile", "WorkbookUnusable"]
@@ -53,6 +54,15 @@ _NO_CALENDAR_DAYS = 1e8
 
 def _unusable(zh: str, en: str) -> WorkbookUnusable:
     return WorkbookUnusable(f"{zh} / {en}")
+
+
+def _calamine_date1904(workbook: etree._Element) -> bool:
+    """The date system fastexcel's calamine reads dates in: it takes every element named `workbookPr`,
+    whatever its namespace, and the last one wins, so Excel 2013+'s `<x15:workbookPr>` in the extension
+    list turns a 1904 book's dates into 1900-system ones, 1462 days early (calamine issue 706)."""
+    found = [element for element in workbook.iter()
+             if isinstance(element.tag, str) and etree.QName(element).localname == "workbookPr"]
+    return bool(found) and found[-1].get("date1904") in ("1", "true")
 
 
 def require_workbook_path(path: Path) -> None:
@@ -78,6 +88,8 @@ class WorkbookFile:
         self._parts: dict[str, str] = {}          # sheet name -> worksheet part
         self._guarded: set[str] = set()
         self._date1904: bool | None = None
+        self._calamine_misdates = False           # see _calamine_date1904
+        self._workbook_part = ""
         self._strict = False
         self._staged: dict[str, StagedSheet] = {}
         self._validate()
@@ -120,6 +132,7 @@ class WorkbookFile:
                 if source.workbook_part.lower().endswith(".bin"):
                     raise _unusable("不支持 .xlsb 二进制工作簿，请另存为 .xlsx/.xlsm",
                                     "Binary .xlsb workbooks are not supported; save as .xlsx/.xlsm")
+                self._workbook_part = source.workbook_part
                 self._parse_workbook(source.read(source.workbook_part))
                 self._parts = self._sheet_parts(source)
         except (zipfile.BadZipFile, zlib.error, EOFError, etree.XMLSyntaxError, KeyError, ValueError,
@@ -138,6 +151,7 @@ class WorkbookFile:
             raise ValueError("not a workbook part")
         self._names = [el.get("name", "") for el in root.iter(f"{{{ns}}}sheet")]
         self._date1904 = workbook_uses_1904(root)
+        self._calamine_misdates = _calamine_date1904(root) != self._date1904
         self._strict = ns != NS_MAIN
 
     def _sheet_parts(self, source: SourcePackage) -> dict[str, str]:
@@ -162,11 +176,37 @@ class WorkbookFile:
     def _get_reader(self):
         if self._reader is None:
             try:
-                self._reader = fastexcel.read_excel(str(self.path))
+                source = self._package_for_calamine() if self._calamine_misdates else str(self.path)
+                self._reader = fastexcel.read_excel(source)
             except fastexcel.FastExcelError as exc:
                 raise _unusable(f"工作簿 {self.path.name} 已损坏，无法读取",
                                 f"The workbook {self.path.name} is damaged and can't be read ({exc})") from None
         return self._reader
+
+    def _package_for_calamine(self) -> bytes:
+        """The package in memory with a workbook.xml whose date system calamine reads as Excel does:
+        only the main `workbookPr` keeps its name (see `_calamine_date1904`); every other part is copied."""
+        root = parse_xml(self._read_part(self._workbook_part))
+        for element in root.iter():
+            if isinstance(element.tag, str) and etree.QName(element).localname == "workbookPr":
+                if element.getparent() is root:
+                    element.set("date1904", "1" if self._date1904 else "0")
+                else:
+                    element.tag = f"{{{etree.QName(element).namespace}}}workbookPrIgnored"
+        buffer = io.BytesIO()
+        with open(self.path, "rb") as stream, zipfile.ZipFile(stream) as package:
+            writer = ZipWriter(buffer)
+            for info in package.infolist():
+                if info.filename == self._workbook_part:
+                    writer.write_bytes(info.filename, etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+                else:
+                    writer.copy_raw(stream, info)
+            writer.close()
+        return buffer.getvalue()
+
+    def _read_part(self, part: str) -> bytes:
+        with zipfile.ZipFile(self.path) as package:
+            return package.read(part)
 
     def read_sheet(self, name: str) -> RawSheet:
         """The used area of sheet `name` as text; KeyError(name) if there is no such sheet.
