@@ -263,3 +263,14 @@ A-2 | C2 | 华东 | 2026-09-01 | 2026-10-01 | 500  | 500 | 争议 |
     assert texts(issues) == texts(plain_issues)
     assert len(read) == 2
     assert not set(i18n.LEDGER_COMPUTED_COLUMNS.values()) & set(i18n.LEDGER_COLUMNS.values())
+
+
+def test_ledger__a_huge_cell_is_quoted_short_so_the_message_stays_readable():
+    """A 40,000-character cell was quoted whole: the console scrolled for pages and the Issues cell
+    (32,767 characters at most) lost the end of the message (found by an outside audit)."""
+    huge = "x" * 40_000
+    _, issues = read_ledger(ledger(f"INV1 | C1 | A | {huge} | 2026-12-01 | 100 | | |"))
+    [found] = [i for i in issues if i.cell == "D2"]
+    assert len(found.message.en) < 200 and len(found.message.zh) < 200
+    assert f"'{'x' * 40}" in found.message.en and "…'" in found.message.en
+    assert found.message.en.endswith("row left out of all results")

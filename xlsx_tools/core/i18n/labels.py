@@ -17,6 +17,9 @@ from ..frames import map_few
 Lang = Literal["zh", "en"]
 
 LANGS: tuple[Lang, ...] = ("zh", "en")
+#: Characters of a cell's text a message quotes: enough to find the cell's content, not so many that
+#: a 32,767-character cell buries the message (and the Issues cell loses its end).
+QUOTED_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,10 @@ class Message:
     zh: str
 
     def format(self, **values: object) -> Label:
-        """Fill the fields; a value that is itself a Label is taken in the matching language."""
+        """Fill the fields; a value that is itself a Label is taken in the matching language, and
+        the quoted cell (`value`) is cut to `QUOTED_CHARS`."""
+        if isinstance(values.get("value"), str) and len(values["value"]) > QUOTED_CHARS:
+            values["value"] = values["value"][:QUOTED_CHARS - 1] + "…"
         en = {k: v.en if isinstance(v, Label) else v for k, v in values.items()}
         zh = {k: v.zh if isinstance(v, Label) else v for k, v in values.items()}
         return Label(self.en.format(**en), self.zh.format(**zh))
