@@ -274,3 +274,16 @@ def test_ledger__a_huge_cell_is_quoted_short_so_the_message_stays_readable():
     assert len(found.message.en) < 200 and len(found.message.zh) < 200
     assert f"'{'x' * 40}" in found.message.en and "…'" in found.message.en
     assert found.message.en.endswith("row left out of all results")
+
+
+def test_ledger__invisible_characters_around_an_id_are_trimmed_like_spaces():
+    """'C1' pasted from a web page came as 'C1\\u200b' and matched no customer; a cell holding only a
+    zero-width space counted as an invoice number (found by an outside audit)."""
+    customers, _ = read_customers(raw_sheet("客户档案", "客户编号 | 客户名称\n\ufeffC1 | 甲公司"), DEFAULT_POLICY)
+    sheet = ledger("INV1\u200b | C1\u200b | A | 2026-11-01 | 2026-12-01 | 100 | | |\n"
+                   "\u200b | C1 | A | 2026-11-01 | 2026-12-01 | 100 | | |\n"
+                   "\u2060INV3\u00a0 | \u3000C1 | A | 2026-11-01 | 2026-12-01 | 100 | | |")
+    result, issues = read_ledger(sheet, customers.frame)
+    assert result.frame["invoice_no"].tolist() == ["INV1", "INV3"]
+    assert result.frame["customer_name"].tolist() == ["甲公司", "甲公司"]
+    assert [i.cell for i in issues if i.severity == "error"] == ["A3"]

@@ -26,9 +26,15 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _SERIAL = re.compile(r"^-?\d+(?:\.\d+)?$")
 
 
+#: What a cell's text is trimmed of: every Unicode space, and the invisible characters that text pasted
+#: from web pages and other programs carries (zero-width spaces and joiners, word joiner, BOM), so that
+#: 'C001\u200b' is customer C001 and a cell holding only a zero-width space is blank.
+TRIMMED = "".join(chr(code) for code in range(0x3001) if chr(code).isspace()) + "\u200b\u200c\u200d\u2060\ufeff"
+
+
 def clean_text(column: pd.Series) -> pd.Series:
-    """Trimmed text with empty strings as <NA>."""
-    text = column.astype("string").str.strip()
+    """Trimmed text (see `TRIMMED`) with empty strings as <NA>."""
+    text = column.astype("string").str.strip(TRIMMED)
     return text.mask(text == "")
 
 
