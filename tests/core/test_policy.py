@@ -64,3 +64,18 @@ def test_policy__as_of_from_sheet_is_used_unless_given():
     assert compute(RefreshInputs(sheet, policy=pol), today=dt.date(2030, 1, 1)).detail["stage"].iloc[0] == "S3"
     assert compute(RefreshInputs(sheet, policy=pol), as_of=dt.date(2026, 10, 2)).detail["stage"].iloc[0] == "S2"
     assert compute(RefreshInputs(sheet), today=dt.date(2026, 10, 1)).detail["stage"].iloc[0] == "S1"
+
+
+def test_policy__a_letter_number_prefix_longer_than_twenty_characters_is_refused_at_its_cell():
+    """Letter file names start with the number: a 200-character prefix made every letter fail with
+    'File name too long' (found by an outside audit)."""
+    policy, issues = load_policy(policy_sheet(f"letters_number_prefix | {'P' * 21} |"))
+    assert [(i.severity, i.location()) for i in issues] == [("error", "催收策略!B2")]
+    assert "1 to 20 characters" in issues[0].text("en") and policy["letters_number_prefix"] == "CS"
+    policy, issues = load_policy(policy_sheet(f"letters_number_prefix | {'应收' * 10} |"))
+    assert issues == [] and policy["letters_number_prefix"] == "应收" * 10
+
+
+def test_policy__a_sheet_without_a_value_column_names_the_header_cell():
+    _, issues = load_policy(raw_sheet("催收策略", "设置项 | 说明\nlang | en"))
+    assert [(i.severity, i.location()) for i in issues] == [("error", "催收策略!A1")]

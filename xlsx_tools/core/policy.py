@@ -100,7 +100,8 @@ SETTINGS: tuple[Setting, ...] = (
             Label("Letters: no second letter of the same kind, customer and stage within this many days",
                   "函件：同一客户、类型和阶段在此天数内不重复发函")),
     Setting("letters_number_prefix", "text", "CS",
-            Label("Letters: number prefix (numbers read PREFIX-YEAR-000123)", "函件：编号前缀（编号形如 前缀-年份-000123）")),
+            Label("Letters: number prefix, at most 20 characters (numbers read PREFIX-YEAR-000123)",
+                  "函件：编号前缀，最多 20 个字符（编号形如 前缀-年份-000123）")),
     Setting("letters_deadline_days", "int", 7,
             Label("Letters: payment deadline, days after the letter date (demand, lawyer's letter)",
                   "函件：付款期限，发函日后天数（催款通知书、律师函）")),
@@ -528,6 +529,11 @@ def _check_money_law(values: dict[str, Any]) -> dict[str, Label]:
     return problems
 
 
+#: Characters of a letter number's prefix: the number starts every letter's file name, which must
+#: stay within the file system's 255 bytes with the customer's part beside it.
+LETTER_PREFIX_MAX = 20
+
+
 def _check_consistency(values: dict[str, Any]) -> dict[str, Label]:
     """Cross-field rules; returns reasons by key."""
     problems: dict[str, Label] = {}
@@ -548,6 +554,9 @@ def _check_consistency(values: dict[str, Any]) -> dict[str, Label]:
     except InvalidOperation:
         problems["share_tag_edges"] = Label("increasing ratios between 0 and 1 are expected",
                                             "应为 0 到 1 之间递增的比例")
+    if len(values["letters_number_prefix"]) > LETTER_PREFIX_MAX:
+        problems["letters_number_prefix"] = Label(f"1 to {LETTER_PREFIX_MAX} characters are expected",
+                                                  f"应为 1 至 {LETTER_PREFIX_MAX} 个字符")
     problems.update(_check_money_law(values))
     return problems
 
@@ -570,7 +579,8 @@ def load_policy(sheet: RawSheet | None) -> tuple[Policy, list[Issue]]:
     key_col = _find_column(headers, "key")
     value_col = _find_column(headers, "value")
     if key_col is None or value_col is None:
-        issues.append(issue("error", sheet.name, f"{sheet.first_row + header_pos}", "column_missing",
+        header_start = f"{sheet.columns[min(headers.values())]}{sheet.first_row + header_pos}"
+        issues.append(issue("error", sheet.name, header_start, "column_missing",
                             column="/".join(i18n.POLICY_COLUMNS["key" if key_col is None else "value"].both())))
         return DEFAULT_POLICY, issues
     cells: dict[str, str] = {}
