@@ -73,7 +73,8 @@ def group_books(paths: Sequence[str], out: str | os.PathLike, *, as_of: dt.date 
         raise WorkbookUnusable(texts.zh_en(texts.OUT_IS_A_BOOK.format(path=out)))
     engine = DaskCluster(scheduler) if scheduler is not None else LocalPool(workers)
     try:
-        outcome = group(paths, engine, partial(book_task, open_workbook, file_sha256, as_of=as_of), progress, lang)
+        outcome = group(paths, engine, partial(book_task, open_workbook, file_sha256, as_of=as_of), progress, lang,
+                        fingerprint=file_sha256)
     finally:
         if isinstance(engine, DaskCluster):
             engine.close()

@@ -101,11 +101,43 @@ def book_progress(progress: Progress, total: int, lang: Lang) -> tuple[Callable[
     return started, done
 
 
+def copies_of_earlier(paths: Sequence[str], fingerprint: Callable[[str], str]) -> dict[str, tuple[str, str]]:
+    """Books whose content equals an earlier one's: path -> (that earlier path, SHA-256).  A file
+    that cannot be read is not a copy; its own task reports it."""
+    first: dict[str, str] = {}
+    copies: dict[str, tuple[str, str]] = {}
+    for path in paths:
+        try:
+            digest = fingerprint(path)
+        except OSError:
+            continue
+        if digest in first:
+            copies[path] = (first[digest], digest)
+        else:
+            first[digest] = path
+    return copies
+
+
 def group(paths: Sequence[str], engine: GroupEngine, task: Callable[[str], BookOutcome],
-          progress: Progress = quiet, lang: Lang = "zh") -> GroupOutcome:
+          progress: Progress = quiet, lang: Lang = "zh",
+          fingerprint: Callable[[str], str] | None = None) -> GroupOutcome:
     """Run every book (a progress line as each starts and ends), join the customers, and compute
-    the group's priority, aging and KPIs."""
-    books, customer_rows = engine.run_books(task, paths, *book_progress(progress, len(paths), lang))
+    the group's priority, aging and KPIs.  With `fingerprint`, a book with the same content as an
+    earlier one is left out: counting a copy would count its subsidiary twice."""
+    copies = copies_of_earlier(paths, fingerprint) if fingerprint is not None else {}
+    started, done = book_progress(progress, len(paths), lang)
+    run, customer_rows = engine.run_books(task, [path for path in paths if path not in copies], started, done)
+    outcomes = iter(run)
+    books = []
+    for path in paths:
+        if path in copies:
+            earlier, digest = copies[path]
+            books.append(BookOutcome(path, PurePath(path).stem, digest, 0.0, None,
+                                     texts.BOOK_COPY.format(path=earlier)))
+            started(path)
+            done(books[-1])
+        else:
+            books.append(next(outcomes))
     usable = [book.figures for book in books if book.figures is not None]
     joined = engine.join(customer_rows) if usable else core.finish_join(
         pd.DataFrame(columns=list(core.CUSTOMER_ROW_COLUMNS)).set_index("match_key"))

@@ -114,11 +114,17 @@ def group_kpis_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
 def sources_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
     books = outcome.books
 
+    colon = ": " if lang == "en" else "："
+    included = [book for book in books if book.figures is not None]
+
     def status(book) -> str:
         if book.figures is None:
-            colon = ": " if lang == "en" else "："
             return f"{i18n.SOURCE_UNUSABLE.get(lang)}{colon}{book.problem.get(lang) if book.problem else ''}"
-        return (i18n.SOURCE_WITH_ERRORS if book.figures.errors else i18n.SOURCE_OK).get(lang)
+        said = (i18n.SOURCE_WITH_ERRORS if book.figures.errors else i18n.SOURCE_OK).get(lang)
+        namesakes = [other.path for other in included if other is not book and other.subsidiary == book.subsidiary]
+        if namesakes:   # two subsidiaries' rows would read alike, or one subsidiary is in twice
+            said += i18n.SOURCE_NAME_SHARED.format(paths=", ".join(namesakes)).get(lang)
+        return said
 
     def number(book, name: str) -> object:
         return getattr(book.figures, name) if book.figures is not None else pd.NA

@@ -119,6 +119,7 @@ INTERNAL_ERROR = Label("internal error; the workbook was not changed. Please sen
 # -- the group view (issue 13)
 BOOK_UNREADABLE = Message("the file cannot be read ({error})", "无法读取该文件（{error}）")
 BOOK_FAILED = Message("internal error on this book, left out ({error})", "处理该账簿时发生内部错误，已跳过（{error}）")
+BOOK_COPY = Message("the same content as {path} (SHA-256 equal)", "与 {path} 内容相同（SHA-256 一致）")
 NO_BOOKS = Message("no workbooks found in: {given}", "未找到工作簿：{given}")
 OUT_IS_A_BOOK = Message("--out {path} is one of the books to read (or would be, in a folder or glob given); the group "
                         "view never writes to its books: choose an --out outside them",

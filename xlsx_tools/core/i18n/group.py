@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .columns import CUSTOMER_COLUMNS
-from .labels import Label
+from .labels import Label, Message
 
 GROUP_PRIORITY_COLUMNS: dict[str, Label] = {
     "rank": Label("Rank", "排名"),
@@ -62,6 +62,7 @@ SUBSIDIARY_TOTAL = Label("All lines", "全部业务线")
 SOURCE_OK = Label("Included", "已汇总")
 SOURCE_WITH_ERRORS = Label("Included; input errors (valid rows used)", "已汇总；有输入错误（仅用有效行）")
 SOURCE_UNUSABLE = Label("Left out", "未汇总")
+SOURCE_NAME_SHARED = Message("; the subsidiary name is also that of {paths}", "；子公司名称与 {paths} 相同")
 
 GROUP_KPI_NOTE = Label(
     "Note: the figures are the KPI sheet's, for the as-of month. The Group row adds up amounts and recomputes "
