@@ -183,6 +183,7 @@ def test_control_characters_in_cells_reach_the_output_sheets_as_excel_stores_the
     import zipfile
 
     import openpyxl
+    from lxml import etree
     from openpyxl.utils.escape import unescape
 
     from tests.workbooks import sheet_part_names, write_workbook
@@ -201,7 +202,11 @@ def test_control_characters_in_cells_reach_the_output_sheets_as_excel_stores_the
     part = sheet_part_names(book)["Detail"].lstrip("/")
     with zipfile.ZipFile(book) as package:
         detail_xml = package.read(part if part.startswith("xl/") else "xl/" + part).decode()
+        charts = [package.read(name) for name in package.namelist() if name.startswith("xl/charts/chart")]
     assert "<t>Acme_x000B_Trading_x0001_Ltd</t>" in detail_xml
+    assert any(b"<c:v>Acme_x000B_Trading_x0001_Ltd</c:v>" in chart for chart in charts)   # the Priority chart's names
+    for chart in charts:
+        etree.fromstring(chart)                                       # well-formed: Excel opens it without repair
     reread = WorkbookFile(book)                                       # the product's own reader (fastexcel)
     assert name in reread.read_sheet("Detail").frame.stack().tolist()
     assert any(bad_date in str(text) for text in reread.read_sheet("Issues").frame.stack().tolist())

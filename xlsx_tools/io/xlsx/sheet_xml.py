@@ -53,6 +53,7 @@ __all__ = [
     "SheetXml",
     "normalize_fill",
     "validate_sheet_name",
+    "xstring_xml",
 ]
 
 #: Number format code per column kind (None = General).
@@ -178,8 +179,9 @@ def _control_escape(character: str) -> str:
     return f"_x{ord(character):04X}_"
 
 
-def _xml_text(text: str) -> str:
-    """One string as cell text, the way `_text_values` writes a column (headers, footers)."""
+def xstring_xml(text: str) -> str:
+    """One string as cell text, the way `_text_values` writes a column (headers, footers, and the
+    cached strings of charts, also Excel's escaped strings)."""
     text = _cap_utf16(_SURROGATE_PY.sub("", text))
     text = _LITERAL_ESCAPE_PY.sub("_x005F_", text)
     text = _FORBIDDEN_XML_PY.sub(lambda match: _control_escape(match.group()), text)
@@ -620,7 +622,7 @@ class SheetXml:
             hs = xf[self.header_style()]
             parts.append('<row r="1">')
             for letter, col in zip(self.letters, self.table.columns):
-                text = _xml_text(str(col.header))
+                text = xstring_xml(str(col.header))
                 if text:
                     parts.append(f'<c r="{letter}1" s="{hs}" t="inlineStr"><is><t xml:space="preserve">'
                                  f"{text}</t></is></c>")
@@ -636,7 +638,7 @@ class SheetXml:
             parts.append(f'<autoFilter ref="{self.ref}"/>')
         parts.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.7" header="0.3" footer="0.3"/>'
                      f'<pageSetup paperSize="{PAPER_A4}" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
-                     f"<headerFooter><oddFooter>{_xml_text(self.footer_codes())}</oddFooter></headerFooter>")
+                     f"<headerFooter><oddFooter>{xstring_xml(self.footer_codes())}</oddFooter></headerFooter>")
         if drawing_rel:
             parts.append(f'<drawing r:id="{drawing_rel}"/>')
         parts.append("</worksheet>")
