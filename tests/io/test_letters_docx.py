@@ -239,13 +239,16 @@ def test_escaping__customer_data_cannot_run_template_code(name):
     assert f"To: {name}" in lines
 
 
-def test_escaping__control_characters_are_dropped_and_line_breaks_kept():
-    data = TemplateSet(SHIPPED_DIR, "en").render("demand", _with_customer("A\x0bB\x07C\x00", "1 Mill Lane\nNingbo"))
-    text = "\n".join(docx_lines(data))
-    assert "ABC" in text
+def test_escaping__control_characters_become_spaces_and_line_breaks_are_kept():
+    # a vertical tab or form feed pasted between words must keep them apart; nothing else is collapsed
+    name = "Acme\x0bTrading\x01Ltd\x0c  \x00X\x7f\ufffeY"
+    data = TemplateSet(SHIPPED_DIR, "en").render("demand", _with_customer(name, "1 Mill Lane\r\nNingbo\rZhejiang"))
+    lines = docx_lines(data)
+    assert "To: Acme Trading Ltd    X  Y" in lines
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         xml = package.read("word/document.xml").decode()
-    assert re.search(r"1 Mill Lane</w:t>\s*<w:br/>\s*<w:t[^>]*>Ningbo", xml)
+    assert re.search(r"1 Mill Lane</w:t>\s*<w:br/>\s*<w:t[^>]*>Ningbo Zhejiang<", xml)
+    assert "\r" not in xml
 
 
 def _template_with(tmp_path: Path, text: str, name: str = "t.docx") -> Path:

@@ -7,10 +7,15 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
 from lxml import etree
+from openpyxl import load_workbook
+from openpyxl.utils.escape import unescape
 
 from xlsx_tools.core.tables import OutputColumn, OutputTable
 from xlsx_tools.io.xlsx.sheet_xml import CellStyle, SheetXml, _RowRefs, normalize_fill
+from xlsx_tools.io.xlsx.workbook_file import WorkbookFile
+from tests.workbooks import write_workbook
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 
@@ -76,7 +81,7 @@ def test_dates__excel_serials_in_both_date_systems() -> None:
     assert got == {"A2": "1", "A3": str(46354 - 1462)}
 
 
-def test_text__escaped_cleaned_and_never_a_formula() -> None:
+def test_text__escaped_and_never_a_formula() -> None:
     values = ["=1+1", "a&b<c>d\"e'", "bad\x00\x08\x0b\x1f\ufffechars", "_x0041_", " lead", "trail ", "a  b",
               "tab\there", "line\nbreak", "", None, "中文（全角）", "x" * 40000]
     root = render(one_column(pd.Series(values, dtype=object), "text"))
@@ -85,7 +90,7 @@ def test_text__escaped_cleaned_and_never_a_formula() -> None:
     assert all(cells[r].get("t") == "inlineStr" for r in texts)
     assert root.find(".//m:f", NS) is None
     assert texts["A2"] == "=1+1" and texts["A3"] == "a&b<c>d\"e'"
-    assert texts["A4"] == "badchars"
+    assert texts["A4"] == "bad_x0000__x0008__x000B__x001F__xFFFE_chars"
     assert texts["A5"] == "_x005F_x0041_"  # Excel would otherwise read it as "A"
     assert texts["A13"] == "中文（全角）" and len(texts["A14"]) == 32767
     assert "A12" not in texts and "A11" not in texts  # empty strings and None: no cell
@@ -94,6 +99,46 @@ def test_text__escaped_cleaned_and_never_a_formula() -> None:
     assert {"A6", "A7", "A8", "A9", "A10"} <= preserved
     assert not preserved & {"A2", "A3", "A13"}
     assert texts["A6"] == " lead" and texts["A9"] == "tab\there"
+
+
+# Text XML 1.0 cannot carry, stored as Excel stores it: forbidden controls as _xHHHH_, the '_' of a literal _xHHHH_
+# (or of _xHHHH closed by a control's escape) as _x005F_, carriage returns as a character reference.
+CONTROL_TEXTS = ["Acme\x0bTrading\x01Ltd", "\x00\x08\x0c\x0e\x1f", "_x0001_", "_x0041\x01", "_x0001_x0001_",
+                 "\x01x0041_", "_x0041abc", "&\x01<", "a\rb\r\nc", "tab\tline\n", "\x0b", "_x000b_ \x7f"]
+NONCHARACTERS = "\ufffe\uffff"   # fastexcel (calamine) leaves their escape as written; Excel, LibreOffice decode it
+
+
+def test_text__forbidden_control_characters_are_written_as_excels_escape_and_read_back_unchanged(tmp_path) -> None:
+    values = [*CONTROL_TEXTS, NONCHARACTERS]
+    table = OutputTable("T", (OutputColumn("Name\x0bEN", "text"),), pd.DataFrame({"v": values}))
+    root = render(table)
+    texts = [t.text for t in root.iterfind(".//m:sheetData/m:row/m:c/m:is/m:t", NS)]
+    assert texts == ["Name_x000B_EN", "Acme_x000B_Trading_x0001_Ltd", "_x0000__x0008__x000C__x000E__x001F_",
+                     "_x005F_x0001_", "_x005F_x0041_x0001_", "_x005F_x0001_x005F_x0001_", "_x0001_x0041_", "_x0041abc",
+                     "&_x0001_<", "a\rb\r\nc", "tab\tline\n", "_x000B_", "_x005F_x000b_ \x7f", "_xFFFE__xFFFF_"]
+    book = write_workbook(tmp_path / "book.xlsx", {"Input": [["x"]]})
+    writer = WorkbookFile(book)
+    writer.write_table(table)
+    writer.commit()
+    assert WorkbookFile(book).read_sheet("T").frame["A"].tolist()[:-1] == ["Name\x0bEN", *CONTROL_TEXTS]   # fastexcel
+    stored = [row[0] for row in load_workbook(book)["T"].iter_rows(values_only=True)]
+    # openpyxl hands inline strings over with Excel's escapes in place; its own unescape decodes them
+    assert [unescape(text) for text in stored] == ["Name\x0bEN", *values]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="_x0041AbF \x01\x0b\x1f\r\n\t&<\ufffe", max_size=16), min_size=1, max_size=8))
+def test_text__any_mix_of_escapes_decodes_back_and_headers_are_written_like_cells(texts) -> None:
+    table = OutputTable("T", (OutputColumn("H", "text"),), pd.DataFrame({"v": texts}))
+    sheet = SheetXml(table)
+    root = etree.fromstring(sheet.to_bytes({style: 1 for style in sheet.styles_needed()}))
+    written = {c.get("r"): c.find("m:is/m:t", NS).text for c in root.iterfind(".//m:sheetData/m:row/m:c", NS)}
+    assert [unescape(written.get(f"A{i + 2}") or "") for i in range(len(texts))] == texts
+    for text in texts:
+        header = OutputTable("T", (OutputColumn(text or "h", "text"),), pd.DataFrame({"v": [text]}))
+        root = etree.fromstring(SheetXml(header).to_bytes({style: 1 for style in SheetXml(header).styles_needed()}))
+        cells = [t.text or "" for t in root.iterfind(".//m:sheetData/m:row/m:c/m:is/m:t", NS)]
+        assert cells == [cells[0]] * len(cells)
 
 
 def test_fills__cell_fill_wins_and_filled_empty_cells_keep_the_colour() -> None:

@@ -174,3 +174,47 @@ def test_a_day_no_calendar_has_spoils_only_its_own_cell():
     assert bad.tolist() == [False, True, False, True, False] and not outside.any()
     assert [day.date() if not pd.isna(day) else None for day in parsed] == [
         dt.date(2026, 2, 28), None, dt.date(2024, 2, 29), None, dt.date(2026, 11, 28)]
+
+
+# ---------------------------------------------------------------- control characters reach the output sheets
+def test_control_characters_in_cells_reach_the_output_sheets_as_excel_stores_them(tmp_path):
+    # a vertical tab pasted into a name: Excel stores it as _x000B_; dropping it would glue the words together
+    import io
+    import zipfile
+
+    import openpyxl
+    from lxml import etree
+    from openpyxl.utils.escape import unescape
+
+    from tests.workbooks import sheet_part_names, write_workbook
+    from xlsx_tools.cli import main
+    from xlsx_tools.io.xlsx.workbook_file import WorkbookFile
+
+    book = write_workbook(tmp_path / "ctrl.xlsx", {
+        "Ledger": [["Invoice No", "Customer ID", "Invoice Date", "Due Date", "Amount"],
+                   ["A1", "C1", "2026-01-01", "2026-02-01", 100],
+                   ["A2", "C1", "2026_x000B_01", "2026-02-01", 50]],
+        "Customers": [["Customer ID", "Customer Name"], ["C1", "Acme_x000B_Trading_x0001_Ltd"]]})
+    name, bad_date = "Acme\x0bTrading\x01Ltd", "2026\x0b01"
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["refresh", str(book), "--as-of", "2026-11-28", "--lang", "en"], out=out, err=err) == 1
+    assert "'2026\\x0b01'" in err.getvalue() and "\x0b" not in err.getvalue()     # the console shows it visibly
+    part = sheet_part_names(book)["Detail"].lstrip("/")
+    with zipfile.ZipFile(book) as package:
+        detail_xml = package.read(part if part.startswith("xl/") else "xl/" + part).decode()
+        charts = [package.read(name) for name in package.namelist() if name.startswith("xl/charts/chart")]
+    assert "<t>Acme_x000B_Trading_x0001_Ltd</t>" in detail_xml
+    assert any(b"<c:v>Acme_x000B_Trading_x0001_Ltd</c:v>" in chart for chart in charts)   # the Priority chart's names
+    for chart in charts:
+        etree.fromstring(chart)                                       # well-formed: Excel opens it without repair
+    reread = WorkbookFile(book)                                       # the product's own reader (fastexcel)
+    assert name in reread.read_sheet("Detail").frame.stack().tolist()
+    assert any(bad_date in str(text) for text in reread.read_sheet("Issues").frame.stack().tolist())
+    workbook = openpyxl.load_workbook(book, read_only=True)
+    try:                  # openpyxl hands inline strings over as stored; its own unescape decodes Excel's escapes
+        detail = [unescape(v) for row in workbook["Detail"].iter_rows(values_only=True) for v in row if isinstance(v, str)]
+        priority = [unescape(v) for row in workbook["Priority"].iter_rows(values_only=True) for v in row if isinstance(v, str)]
+        issues = [unescape(v) for row in workbook["Issues"].iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    finally:
+        workbook.close()
+    assert name in detail and name in priority and any(bad_date in text for text in issues)

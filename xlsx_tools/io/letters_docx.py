@@ -10,7 +10,7 @@ them to a pre-built zip of the unchanged parts.  The output is the same document
 Rendering runs in a `jinja2.sandbox.SandboxedEnvironment` with autoescape on and
 `StrictUndefined`: `&`, `<`, `>` in customer data are escaped, an undefined
 variable is an error, and data cannot reach Python internals.  Control characters
-that XML cannot carry are removed from the data first.
+that XML cannot carry become spaces in the data first, so words they separated stay apart.
 
 Large batches are spread over a process pool (one compiled template set per worker).
 """
@@ -51,7 +51,10 @@ _RENDERED_PART = re.compile(r"^(word/(document|header\d*|footer\d*|footnotes)\.x
 _HAS_TAG = re.compile(r"\{[{%#]")
 _TABLE_TAGS = re.compile(r"\{%-?\s*(?:tc|colspan|hm|vm|cellbg)\b")
 _DOCPR = re.compile(r'(<wp:docPr\b[^>]*?\bid=")(\d+)(")')
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# Control characters XML 1.0 forbids (and DEL, and a carriage return not ending a line) show as a space;
+# what is left to drop is the CR of each CR LF (the LF breaks the line) and half surrogate pairs.
+_SHOWN_AS_SPACE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]|\r(?!\n)")
+_DROPPED = re.compile("[\r\ud800-\udfff]")
 _LISTING_CHARS = re.compile("[\t\n]")
 POOL_THRESHOLD = 200          # letters; below this the pool start-up costs more than it saves
 POOL_CHUNK = 25
@@ -63,9 +66,10 @@ def make_environment() -> SandboxedEnvironment:
 
 
 def clean_context(value: Any) -> Any:
-    """Strings without characters XML 1.0 cannot hold (tabs and line breaks are kept)."""
+    """Strings with a space for each control character XML 1.0 cannot hold (tabs and line breaks are
+    kept, a CR LF is one line break)."""
     if isinstance(value, str):
-        return _XML_ILLEGAL.sub("", value)
+        return _DROPPED.sub("", _SHOWN_AS_SPACE.sub(" ", value))
     if isinstance(value, Mapping):
         return {key: clean_context(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):

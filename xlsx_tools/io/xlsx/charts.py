@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape, quoteattr
 from lxml import etree
 
 from ...core.tables import CellRange, OutputChart, column_letter
+from .sheet_xml import xstring_xml
 
 TOOL_CHART_PREFIX = "xlsx-tools:"
 #: Number formats of the value axes: money in whole yuan; the recovery rate, a percentage figure.
@@ -123,7 +124,7 @@ def _series_xml(index: int, series: Series, number_format: str, kind: str) -> st
 
 
 def _string_ref(ref: str, cached: Sequence[str]) -> str:
-    points = "".join(f'<c:pt idx="{n}"><c:v>{escape(text)}</c:v></c:pt>' for n, text in enumerate(cached))
+    points = "".join(f'<c:pt idx="{n}"><c:v>{xstring_xml(text)}</c:v></c:pt>' for n, text in enumerate(cached))
     return (f'<c:strRef><c:f>{escape(ref)}</c:f><c:strCache><c:ptCount val="{len(cached)}"/>{points}'
             '</c:strCache></c:strRef>')
 

@@ -9,10 +9,12 @@ never sits in memory as one XML string.
 
 Cell encoding:
 
-* text     -> ``t="inlineStr"`` (XML-escaped, illegal XML 1.0 characters removed,
-              ``_xHHHH_`` escaped, capped at 32767 UTF-16 units as Excel counts them,
-              never splitting a surrogate pair).  Strings that look
-              like formulas (``=…``) are therefore always plain text.
+* text     -> ``t="inlineStr"`` (capped at 32767 UTF-16 units as Excel counts them, never
+              splitting a surrogate pair; XML-escaped; stored as Excel stores text: a literal
+              ``_xHHHH_`` gets its ``_`` written ``_x005F_``, the control characters XML 1.0
+              forbids are written ``_xHHHH_`` and a carriage return ``&#13;``, so readers get
+              the text back unchanged).  Strings that look like formulas (``=…``) are
+              therefore always plain text.
 * money    -> integer fen written as an exact decimal (123457 -> ``1234.57``),
               integer arithmetic only.
 * int      -> integer text.
@@ -51,6 +53,7 @@ __all__ = [
     "SheetXml",
     "normalize_fill",
     "validate_sheet_name",
+    "xstring_xml",
 ]
 
 #: Number format code per column kind (None = General).
@@ -88,9 +91,19 @@ MAX_COLS = 16_384
 RENDER_THREADS = 2
 
 _LS = pa.large_string()
-_ILLEGAL_XML_RE2 = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x{fffe}\\x{ffff}]"
-_ILLEGAL_XML_PY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_ESCAPE_X_RE = r"_(x[0-9A-Fa-f]{4}_)"
+#: The characters XML 1.0 forbids, written as Excel's escape _xHHHH_ (uppercase hex): as a Python
+#: character class, the set of them, and the class in RE2's syntax (Arrow's kernels).
+_FORBIDDEN_CLASS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+_FORBIDDEN_XML = frozenset(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]))
+_FORBIDDEN_XML_PY = re.compile(f"[{_FORBIDDEN_CLASS}]")
+_FORBIDDEN_RE2 = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x{fffe}\\x{ffff}"
+_FORBIDDEN_XML_RE2 = f"[{_FORBIDDEN_RE2}]"
+_SURROGATE_PY = re.compile("[\ud800-\udfff]")   # half of a pair: not text UTF-8 can hold
+#: A literal _xHHHH_, or _xHHHH before a forbidden character (whose escape would close it): readers
+#: would decode it, so its '_' is written _x005F_.  The lookahead leaves the closing '_' free to open
+#: the next one ("_x0001_x0001_"); RE2 has none, so Arrow only finds the rows (`_ESCAPE_X_RE2`).
+_LITERAL_ESCAPE_PY = re.compile(f"_(?=x[0-9A-Fa-f]{{4}}[_{_FORBIDDEN_CLASS}])")
+_ESCAPE_X_RE2 = f"_x[0-9A-Fa-f]{{4}}[_{_FORBIDDEN_RE2}]"
 _NEEDS_PRESERVE_RE = r"^\s|\s$|\s\s|[\t\n\r]"
 _HEX_RE = re.compile(r"^#?([0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})$")
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
@@ -162,10 +175,18 @@ def _cap_utf16(text: str) -> str:
     return units[:MAX_CELL_CHARS * 2].decode("utf-16-le", errors="ignore")
 
 
-def _xml_text(text: str) -> str:
-    text = _cap_utf16(_ILLEGAL_XML_PY.sub("", text))
-    text = re.sub(_ESCAPE_X_RE, r"_x005F_\1", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _control_escape(character: str) -> str:
+    return f"_x{ord(character):04X}_"
+
+
+def xstring_xml(text: str) -> str:
+    """One string as cell text, the way `_text_values` writes a column (headers, footers, and the
+    cached strings of charts, also Excel's escaped strings)."""
+    text = _cap_utf16(_SURROGATE_PY.sub("", text))
+    text = _LITERAL_ESCAPE_PY.sub("_x005F_", text)
+    text = _FORBIDDEN_XML_PY.sub(lambda match: _control_escape(match.group()), text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\r", "&#13;")
 
 
 def _positional(series: pd.Series | None, n: int, what: str) -> np.ndarray | None:
@@ -287,7 +308,7 @@ def _to_arrow_text(series: pd.Series) -> pa.Array:
                 out.append(None)
             else:
                 text = v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
-                out.append(_ILLEGAL_XML_PY.sub("", text))
+                out.append(_SURROGATE_PY.sub("", text))
         arr = pa.array(out, type=_LS)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
@@ -305,9 +326,17 @@ _BYTE_CLASS = np.zeros(256, dtype=np.uint8)
 _BYTE_CLASS[:0x20] |= 1  # control characters (incl. tab/newline)
 _BYTE_CLASS[[0x26, 0x3C, 0x3E]] |= 2  # & < >
 _BYTE_CLASS[0x5F] |= 4  # _ (possible _xHHHH_)
-_BYTE_CLASS[0xEF] |= 8  # lead byte of U+F000..U+FFFF (U+FFFE/U+FFFF are illegal)
+_BYTE_CLASS[0xEF] |= 8  # lead byte of U+F000..U+FFFF (U+FFFE/U+FFFF are forbidden)
+_BYTE_CLASS[0x0D] |= 16  # carriage return
+_BYTE_CLASS[[byte for byte in range(0x20) if byte not in (0x09, 0x0A, 0x0D)]] |= 32  # forbidden controls
 _WS = np.zeros(256, dtype=bool)
 _WS[[0x20, 0x09, 0x0A, 0x0D]] = True
+
+
+def _has_noncharacter(data: np.ndarray) -> bool:
+    """Whether UTF-8 bytes hold U+FFFE or U+FFFF (EF BF BE / EF BF BF)."""
+    lead = np.flatnonzero(data[:-2] == 0xEF)
+    return bool(((data[lead + 1] == 0xBF) & (data[lead + 2] >= 0xBE)).any())
 
 
 def _utf8_view(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
@@ -320,37 +349,57 @@ def _utf8_view(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return data, offs - offs[0]
 
 
+def _escape_forbidden(arr: pa.Array, rows: pa.Array) -> pa.Array:
+    """`arr` with each character XML 1.0 forbids written _xHHHH_, in the `rows` that hold one:
+    those rows are taken out and one replace runs per forbidden character they contain."""
+    dirty = arr.filter(rows)
+    data, _ = _utf8_view(dirty)
+    present = {chr(byte) for byte in np.unique(data[data < 0x20]).tolist()}
+    lead = np.flatnonzero((data[:-2] == 0xEF) & (data[1:-1] == 0xBF))       # U+FFC0..U+FFFF
+    present |= {chr(0xFFC0 + (byte & 0x3F)) for byte in np.unique(data[lead + 2]).tolist()}
+    for character in sorted(present & _FORBIDDEN_XML):
+        dirty = pc.replace_substring(dirty, character, _control_escape(character))
+    return pc.replace_with_mask(arr, rows, dirty)
+
+
 def _text_values(series: pd.Series) -> tuple[pa.Array, pa.Array | None]:
     """Escaped text values (nulls for empty) and a per-value 'needs xml:space' mask or None.
 
     The raw UTF-8 buffer is scanned once with a byte-class table so the costly
     regex passes only run on columns that contain the characters they handle.
+    The escapes go in this order: a literal _xHHHH_ first, then the forbidden characters
+    (whose own _xHHHH_ must stay as written), then & < >, whose entities a carriage
+    return's &#13; must not be caught by.
     """
     arr = _to_arrow_text(series)
     if len(arr) == 0:
         return arr, None
     data, offs = _utf8_view(arr)
     bits = int(np.bitwise_or.reduce(_BYTE_CLASS[data])) if len(data) else 0
-    illegal = False
-    if bits & 1:
-        illegal = bool(pc.any(pc.match_substring_regex(arr, _ILLEGAL_XML_RE2)).as_py())
-    elif bits & 8:
-        idx = np.flatnonzero(data[:-2] == 0xEF)
-        illegal = bool(((data[idx + 1] == 0xBF) & (data[idx + 2] >= 0xBE)).any())
-    if illegal:
-        arr = pc.replace_substring_regex(arr, _ILLEGAL_XML_RE2, "")
+    forbidden_rows = None
+    if bits & 32 or bits & 8 and _has_noncharacter(data):
+        forbidden_rows = pc.fill_null(pc.match_substring_regex(arr, _FORBIDDEN_XML_RE2), False)
+        if not pc.any(forbidden_rows).as_py():
+            forbidden_rows = None
     lengths = pc.binary_length(arr)
     if (pc.max(lengths).as_py() or 0) > MAX_CELL_CHARS:      # UTF-16 units never outnumber UTF-8 bytes
         long = pc.greater(lengths, MAX_CELL_CHARS)
         capped = pa.array([_cap_utf16(text) for text in arr.filter(long).to_pylist()], type=_LS)
         arr = pc.replace_with_mask(arr, pc.fill_null(long, False), capped)
         lengths = pc.binary_length(arr)
-    if bits & 4 and pc.any(pc.match_substring_regex(arr, _ESCAPE_X_RE)).as_py():
-        arr = pc.replace_substring_regex(arr, _ESCAPE_X_RE, r"_x005F_\1")
+    if bits & 4:
+        literal_rows = pc.fill_null(pc.match_substring_regex(arr, _ESCAPE_X_RE2), False)
+        if pc.any(literal_rows).as_py():           # rare: a few rows, one Python call each
+            escaped = [_LITERAL_ESCAPE_PY.sub("_x005F_", text) for text in arr.filter(literal_rows).to_pylist()]
+            arr = pc.replace_with_mask(arr, literal_rows, pa.array(escaped, type=_LS))
+    if forbidden_rows is not None:
+        arr = _escape_forbidden(arr, forbidden_rows)
     if bits & 2:
         arr = pc.replace_substring(arr, "&", "&amp;")
         arr = pc.replace_substring(arr, "<", "&lt;")
         arr = pc.replace_substring(arr, ">", "&gt;")
+    if bits & 16:
+        arr = pc.replace_substring(arr, "\r", "&#13;")     # a raw CR would reach readers as a line feed
     empty = pc.equal(lengths, 0)
     if pc.any(empty).as_py():
         arr = pc.if_else(empty, pa.scalar(None, _LS), arr)
@@ -573,7 +622,7 @@ class SheetXml:
             hs = xf[self.header_style()]
             parts.append('<row r="1">')
             for letter, col in zip(self.letters, self.table.columns):
-                text = _xml_text(str(col.header))
+                text = xstring_xml(str(col.header))
                 if text:
                     parts.append(f'<c r="{letter}1" s="{hs}" t="inlineStr"><is><t xml:space="preserve">'
                                  f"{text}</t></is></c>")
@@ -589,7 +638,7 @@ class SheetXml:
             parts.append(f'<autoFilter ref="{self.ref}"/>')
         parts.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.7" header="0.3" footer="0.3"/>'
                      f'<pageSetup paperSize="{PAPER_A4}" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
-                     f"<headerFooter><oddFooter>{_xml_text(self.footer_codes())}</oddFooter></headerFooter>")
+                     f"<headerFooter><oddFooter>{xstring_xml(self.footer_codes())}</oddFooter></headerFooter>")
         if drawing_rel:
             parts.append(f'<drawing r:id="{drawing_rel}"/>')
         parts.append("</worksheet>")
