@@ -175,3 +175,21 @@ def test_cli_month_without_data_is_a_clear_error_and_writes_nothing(tmp_path, ca
 def test_shipped_report_template_equals_a_fresh_build(lang):
     assert build_report_template(lang) == template_path(lang).read_bytes(), \
         "rebuild: python -m xlsx_tools.build.report_template"
+
+
+def test_report_with_control_characters_in_customer_names_renders_them_as_spaces(reports, tmp_path):
+    """python-docx refused 'Acme\\x0bTrading' (not XML compatible), so one pasted customer name made the
+    whole monthly report fail (found with the control-character audit)."""
+    import dataclasses
+    import docx as python_docx
+    _, outcome, _ = reports
+    english = monthly_report(outcome.result, output_tables(outcome.result, "en"), None, "en", AS_OF)
+    targets = english.targets
+    row = ("Acme\x0bTrading\x01Ltd",) + targets.rows[0][1:]
+    hostile = dataclasses.replace(english, targets=dataclasses.replace(targets, rows=(row,) + targets.rows[1:]),
+                                  agenda=english.agenda + ("line\x0cbreak",))
+    path = render_report(hostile, tmp_path / "hostile.docx")
+    document = python_docx.Document(str(path))
+    texts = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    texts += [paragraph.text for paragraph in document.paragraphs]
+    assert "Acme Trading Ltd" in texts and any("line break" in text for text in texts)

@@ -23,6 +23,7 @@ from docxtpl import DocxTemplate, InlineImage
 from ..present.report import MonthlyReport, ReportTable
 from ..shipped import REPORT_TEMPLATES
 from .atomic import replacing
+from .letters_docx import clean_context
 from .pdf import PdfFailed, PdfUnavailable, convert_to_pdf
 from .report_charts import chart_png
 
@@ -81,7 +82,7 @@ def table_subdoc(template: DocxTemplate, table: ReportTable):
             paragraph.paragraph_format.space_after = Pt(0)
             if r and c and _is_number(text):
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            run = paragraph.add_run(text)
+            run = paragraph.add_run(clean_context(text))
             run.font.size = TABLE_SIZE
             run.bold = r == 0
             if r == 0:
@@ -90,7 +91,7 @@ def table_subdoc(template: DocxTemplate, table: ReportTable):
                 paragraph.paragraph_format.keep_with_next = True   # the "more" line never stands alone
     if table.more:
         paragraph = sub.add_paragraph()
-        run = paragraph.add_run(table.more)
+        run = paragraph.add_run(clean_context(table.more))
         run.font.size = TABLE_SIZE
         run.font.color.rgb = MORE_COLOUR
     return sub
@@ -107,8 +108,8 @@ def render_report(report: MonthlyReport, path: Path, templates: Path | None = No
     """Write the report's Word file to `path` (atomically) and return it."""
     template = DocxTemplate(str(template_path(report.lang, templates)))
     context = {
-        "title": report.title, "subtitle": report.subtitle, "provision": report.provision,
-        "promises": report.promises, "agenda": list(report.agenda),
+        **clean_context({"title": report.title, "subtitle": report.subtitle, "provision": report.provision,
+                         "promises": report.promises, "agenda": list(report.agenda)}),
         "kpi_table": table_subdoc(template, report.kpis), "aging_table": table_subdoc(template, report.aging),
         "targets_table": table_subdoc(template, report.targets),
         "broken_table": table_subdoc(template, report.broken) if report.broken is not None else "",
