@@ -18,7 +18,15 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["new_file_mode", "fsync_dir", "replacing", "write_bytes"]
+__all__ = ["new_file_mode", "fsync_dir", "replacing", "write_bytes", "temp_name_extra"]
+
+_TEMP_RANDOM_CHARS = 8      # tempfile's random part of a name
+
+
+def temp_name_extra(suffix: str = ".tmp") -> int:
+    """Bytes the temporary file's name adds to its target's (`.{name}.` + random part + suffix): a
+    target name may be at most this much shorter than the file system's 255 bytes."""
+    return len("..") + _TEMP_RANDOM_CHARS + len(suffix.encode("utf-8"))
 
 
 def new_file_mode() -> int:

@@ -8,9 +8,10 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+from .atomic import temp_name_extra
+
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 NAME_MAX_BYTES = 255                    # one file name on Linux, macOS and Windows file systems (UTF-8 bytes)
-_TEMP_DECORATION = len(".") + len(".tmp")  # write_atomic writes `.{name}.tmp` first
 
 
 def safe_file_part(text: str, limit: int = 60, max_bytes: int = 90) -> str:
@@ -28,7 +29,7 @@ def letter_file_name(letter_no: str, kind: str, customer_id: str) -> str:
     alone tells two letters apart); the customer part is cut so that the name and its temp file's name fit
     in NAME_MAX_BYTES."""
     head = f"{safe_file_part(letter_no, limit=NAME_MAX_BYTES, max_bytes=NAME_MAX_BYTES)}_{safe_file_part(kind)}_"
-    room = max(1, NAME_MAX_BYTES - _TEMP_DECORATION - len(head.encode("utf-8")) - len(".docx"))
+    room = max(1, NAME_MAX_BYTES - temp_name_extra() - len(head.encode("utf-8")) - len(".docx"))
     return f"{head}{safe_file_part(customer_id, max_bytes=room)}.docx"
 
 
