@@ -556,11 +556,12 @@ TOTAL_ROW = {"zh": ("合计", "", "", "", "", "", "{{ total }}", ""),
 INTEREST_WIDTHS = {"zh": (0.78, 2.13, 2.37, 2.37, 1.9, 1.9, 1.9, 0.95, 1.9),   # as INVOICE_WIDTHS, at 7.5 pt
                    "en": (0.7, 2.0, 2.3, 2.3, 1.92, 1.92, 1.92, 1.22, 1.92)}
 INTEREST_TABLE_SIZE = Pt(7.5)       # nine columns on the page width
-INTEREST_HEADER = {"zh": "逾期利息（元）", "en": "Interest (CNY)"}
+INTEREST_HEADER = {"zh": "逾期利息\n（元）", "en": "Interest (CNY)"}   # zh: the unit on a line of its own, so 欧元 stays whole
 
 
 CURRENCY_TOTAL = {
-    "zh": "以上{{ cur.name }}款项合计 {{ cur.code }} {{ cur.total }}{% if cur.words %}（{% if cur.is_cny %}大写{% else %}英文{% endif %}："
+    "zh": "以上{{ cur.name }}款项合计{% if cur.is_cny %}¥{% else %} {{ cur.code }} {% endif %}{{ cur.total }}"
+          "{% if cur.words %}（{% if cur.is_cny %}大写{% else %}英文{% endif %}："
           "{{ cur.words }}）{% endif %}。",
     "en": "These {{ cur.code }} amounts total {{ cur.code }} {{ cur.total }}{% if cur.words %} "
           "({% if cur.is_cny %}in Chinese capitals{% else %}in words{% endif %}: {{ cur.words }}){% endif %}.",
@@ -677,14 +678,15 @@ def _recipient(letter: Letter) -> None:
 
 
 def _account(letter: Letter) -> None:
-    if letter.lang == "zh":
-        letter.indented("户　名：{{ company.payee_name }}")
-        letter.indented("开户行：{{ company.bank_name }}")
-        letter.indented("账　号：{{ company.bank_account }}")
-    else:
-        letter.indented("Account name: {{ company.payee_name }}")
-        letter.indented("Bank: {{ company.bank_name }}")
-        letter.indented("Account number: {{ company.bank_account }}")
+    """The payee account, its three lines on one page (never the account number alone on the next)."""
+    lines = (("户　名：{{ company.payee_name }}", "开户行：{{ company.bank_name }}", "账　号：{{ company.bank_account }}")
+             if letter.lang == "zh" else
+             ("Account name: {{ company.payee_name }}", "Bank: {{ company.bank_name }}",
+              "Account number: {{ company.bank_account }}"))
+    for n, line in enumerate(lines):
+        letter.indented(line)
+        if n < len(lines) - 1:
+            letter.doc.paragraphs[-1].paragraph_format.keep_with_next = True
 
 
 def _contact(letter: Letter) -> None:
