@@ -266,3 +266,15 @@ def test_a_chinese_letter_in_two_currencies_writes_yuan_with_the_yuan_sign(kind)
     if kind in ("reminder", "confirmation", "case_review"):
         assert "以上人民币款项合计¥16,409.02（大写：人民币壹万陆仟肆佰零玖元零贰分）" in text
         assert "以上欧元款项合计 EUR 16,409.02（英文：Sixteen thousand euros）" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_payment_order_keeps_its_evidence_list_with_the_sign_off(lang):
+    """From the evidence heading to the seal line every paragraph is kept with the next, so the
+    court and the applicant's seal never stand on a page with only the list's last item."""
+    paragraphs = Document(SHIPPED_DIR / lang / "payment_order.docx").paragraphs
+    texts = [p.text for p in paragraphs]
+    start = texts.index("证据目录" if lang == "zh" else "Evidence")
+    seal = next(n for n, text in enumerate(texts) if text.startswith(("申请人：", "Applicant:")) and n > start)
+    loose = [texts[n] for n in range(start, seal) if not paragraphs[n].paragraph_format.keep_with_next]
+    assert loose == []

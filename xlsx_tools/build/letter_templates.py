@@ -1346,6 +1346,7 @@ def _payment_order(lang: Lang) -> Letter:
         letter.text("被申请人至今未付款，亦未提出异议。申请人与被申请人之间没有其他债务纠纷，本案债权债务关系明确，"
                     "金额确定，已届清偿期，支付令能够送达被申请人。依据《中华人民共和国民事诉讼法》第二百二十五条之规定，"
                     "特向贵院申请支付令。")
+        letter.keep()            # the evidence list goes with the sign-off, never its last item alone
         letter.heading("证据目录")
         letter.indented("1. 合同（编号：{{ contracts }}）；")
         letter.indented("2. 发票及送货/验收单据：{% for inv in invoices %}{{ inv.no }}{% if not loop.last %}、"
@@ -1357,7 +1358,6 @@ def _payment_order(lang: Lang) -> Letter:
                         "{% else %}无{% endfor %}；")
         letter.indented("5. 还款承诺记录：{% for p in evidence.promises %}{{ p.date }}承诺{{ p.promised_date }}付"
                         "¥{{ p.amount }}{% if not loop.last %}、{% endif %}{% else %}无{% endfor %}。")
-        letter.keep()
         letter.line("此致", space_before=6)
         letter.line("{% if company.court %}{{ company.court }}{% else %}________________人民法院{% endif %}", bold=True)
         letter.blank()
@@ -1373,6 +1373,7 @@ def _payment_order(lang: Lang) -> Letter:
                     "the debt is clear, fixed in amount and due, and the order can be served on the respondent. "
                     "The applicant therefore applies for a payment order under Article 225 of the Civil Procedure "
                     "Law of the People's Republic of China.")
+        letter.keep()            # the evidence list goes with the sign-off, never its last item alone
         letter.heading("Evidence")
         letter.indented("1. Contract(s) {{ contracts }};")
         letter.indented("2. Invoices and delivery or acceptance records: {% for inv in invoices %}{{ inv.no }}"
@@ -1384,7 +1385,6 @@ def _payment_order(lang: Lang) -> Letter:
                         "{% if not loop.last %}, {% endif %}{% else %}none{% endfor %};")
         letter.indented("5. Promises to pay: {% for p in evidence.promises %}on {{ p.date }} to pay CNY {{ p.amount }} "
                         "by {{ p.promised_date }}{% if not loop.last %}; {% endif %}{% else %}none{% endfor %}.")
-        letter.keep()
         letter.line("To:", space_before=6)
         letter.line("{% if company.court %}{{ company.court }}{% else %}________________ People's Court{% endif %}",
                     bold=True)
