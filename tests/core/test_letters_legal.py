@@ -98,14 +98,16 @@ def test_each_gap(legal):
         ("undelivered", "CS-2026-000003"),            # the lawyer's letter was sent, never delivered
         ("no_contract", "INV-A2"),
         ("expiry", "INV-A3")]                         # 180 days left; INV-A4 has 181
-    assert found.gaps[2].message.zh == "单据 INV-A3：诉讼时效于 2027-05-29 届满，剩余 180 天"
+    # dated as the letters date everything (the checklist and the payment order print the gaps)
+    assert found.gaps[2].message.zh == "单据 INV-A3：诉讼时效于 2027年5月29日 届满，剩余 180 天"
+    assert found.gaps[2].message.en == "invoice INV-A3: limitation expires on 29 May 2027, in 180 days"
 
 
 def test_evidence_lists_letters_replies_promises_and_the_last_interruption(legal):
     result, log = legal
     job = LetterJob("evidence", "L1", "甲公司", "S5", ("INV-A1", "INV-A2"), 800000)
     evidence = letter_context(job, "CS-9", result, {}, "zh", log)["evidence"]
-    assert [c["reply"] for c in evidence["confirmations"]] == ["客户已于2026-07-10确认（法律事件：债务确认）"]
+    assert [c["reply"] for c in evidence["confirmations"]] == ["客户已于2026年7月10日确认（法律事件：债务确认）"]
     assert [(d["letter_no"], d["sha256"], d["delivered"], d["tracking"]) for d in evidence["demands"]] == [
         ("CS-2026-000002", "bb", "2026年8月5日", "SF2"), ("CS-2026-000003", "cc", "", "SF3")]
     assert [(p["promised_date"], p["amount"], p["status"]) for p in evidence["promises"]] == [

@@ -86,6 +86,9 @@ def pdfs(tmp_path_factory) -> dict[tuple[str, str], Path]:
             path = folder / f"{lang}_{kind}_{count}.docx"
             path.write_bytes(templates.render(kind, _eight_invoices(kind, lang, count=count)))
             documents[lang, f"{kind}/{count}"] = path
+        path = folder / f"{lang}_payment_order.docx"
+        path.write_bytes(templates.render("payment_order", _eight_invoices("payment_order", lang, count=5)))
+        documents[lang, "payment_order"] = path
         path = folder / f"{lang}_demand_61.docx"
         path.write_bytes(templates.render("demand", _sixty_one_invoices(lang)))
         documents[lang, "demand/61"] = path
@@ -282,3 +285,15 @@ def test_a_61_invoice_demand_keeps_each_row_on_one_page_and_each_figure_whole(pd
         row = f"INV-2026-{n:04d}LOTB"
         assert sum(row in text for text in texts) == 1, f"row {n} is not whole on one page"
     assert "".join(texts).count("999,999,999.99") >= 61 + 2
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_payment_order_signs_on_the_page_of_its_evidence_list(pdfs, lang):
+    """The demo's payment orders ran onto a second page holding only "5. 还款承诺记录：无。" above the
+    court and the applicant's seal: the evidence list moves whole to the page of the sign-off."""
+    heading, court, seal = ("证据目录", "此致", "申请人：") if lang == "zh" else ("Evidence1.", "To:", "Applicant:")
+    texts = _bodies(page_texts(pdfs[lang, "payment_order"]))
+    joined = "".join(texts)
+    start = joined.rfind(heading)
+    assert 0 <= start < joined.rfind(court) < joined.rfind(seal), texts
+    assert _page_of(texts, start) == _page_of(texts, joined.rfind(seal)), texts

@@ -16,6 +16,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from xlsx_tools.build.letter_templates import SHIPPED_DIR
+from xlsx_tools.core import i18n
 from xlsx_tools.core.letters import KINDS, sample_context
 from xlsx_tools.io.letters_docx import TemplateSet
 from tests.io.test_letters_docx import render_samples
@@ -153,7 +154,8 @@ def _margins(table) -> tuple[int, int]:
     return tuple(int(side.get(qn("w:w"))) if side is not None else 108 for side in sides)
 
 
-def _too_wide(data: bytes) -> list[str]:
+def _too_wide(data: bytes, whole: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Units wider than their column; a run whose text is in `whole` must fit as one piece."""
     found = []
     for table in _tables(data):
         grid = [int(col.get(qn("w:w"))) for col in table.find(qn("w:tblGrid")).iter(qn("w:gridCol"))]
@@ -171,7 +173,7 @@ def _too_wide(data: bytes) -> list[str]:
                     points = int(size.get(qn("w:val"))) / 2 if size is not None else 10.5
                     bold = properties is not None and properties.find(qn("w:b")) is not None
                     text = "".join(t.text or "" for t in run.iter(qn("w:t")))
-                    for unit in UNIT.findall(text):
+                    for unit in [text] if text in whole else UNIT.findall(text):
                         if _width(unit, points, bold) > room:
                             found.append(f"{unit!r} ({_width(unit, points, bold):.1f} pt > {room:.1f} pt)")
     return found
@@ -185,3 +187,94 @@ def test_no_header_word_or_figure_is_wider_than_its_column(lang, kind):
     "Days overdu|e" and a case review's 合计 "5,041,128.|55")."""
     data = TemplateSet(SHIPPED_DIR, lang).render(kind, _stress(sample_context(kind, lang), lang))
     assert _too_wide(data) == []
+
+
+# ----- what a real batch puts in the cells (found by looking at the demo's letters) ------------------------------
+def _in_two_currencies(kind: str, lang: str, days: str | None = None) -> dict:
+    """The sample letter with a second table in euros after its CNY one (every invoice `days`, if given)."""
+    context = copy.deepcopy(sample_context(kind, lang))
+    if days is not None:
+        for invoice in context["invoices"]:
+            invoice["days"] = days
+    cny = context["currency_tables"][0]
+    euro = dict(copy.deepcopy(cny), code="EUR", name="欧元" if lang == "zh" else "EUR",
+                unit="欧元" if lang == "zh" else "EUR", is_cny=False, words="Sixteen thousand euros")
+    context["currency_tables"] = [cny, euro]
+    context["single_cny"] = False
+    return context
+
+
+def _header_runs(data: bytes):
+    """(text, points, bold, room in points) of every run in the repeated header row of every table."""
+    for table in _tables(data):
+        grid = [int(col.get(qn("w:w"))) for col in table.find(qn("w:tblGrid")).iter(qn("w:gridCol"))]
+        left, right = _margins(table)
+        header = next(table.iter(qn("w:tr")))
+        if header.find(qn("w:trPr")) is None or header.find(qn("w:trPr")).find(qn("w:tblHeader")) is None:
+            continue                                # not a listing (the confirmation's reply slip)
+        for column, cell in enumerate(header.iter(qn("w:tc"))):
+            room = (grid[column] - left - right) / 20 - 1
+            for run in cell.iter(qn("w:r")):
+                properties = run.find(qn("w:rPr"))
+                size = properties.find(qn("w:sz")) if properties is not None else None
+                points = int(size.get(qn("w:val"))) / 2 if size is not None else 10.5
+                bold = properties is not None and properties.find(qn("w:b")) is not None
+                yield "".join(t.text or "" for t in run.iter(qn("w:t"))), points, bold, room
+
+
+@pytest.mark.parametrize("kind", ["demand", "lawyer", "reminder", "confirmation", "case_review"])
+def test_a_chinese_header_line_with_a_foreign_currency_unit_is_never_broken(kind):
+    """Each line of a zh column header fits its column whole: the demo's euro table printed
+    "逾期利息(欧" above "元)", the currency's name cut in two; the unit now has a line of its own."""
+    data = TemplateSet(SHIPPED_DIR, "zh").render(kind, _in_two_currencies(kind, "zh"))
+    wide = [f"{text!r} ({_width(text, points, bold):.1f} pt > {room:.1f} pt)"
+            for text, points, bold, room in _header_runs(data) if _width(text, points, bold) > room]
+    assert wide == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", ["reminder", "confirmation", "case_review"])
+def test_the_not_yet_due_mark_fits_the_days_column_on_one_line(lang, kind):
+    """A confirmation lists invoices not yet due, so every row's days cell holds the not-yet-due mark;
+    in English "not yet due" took two lines in every row, doubling the table's height."""
+    mark = i18n.NOT_YET_DUE.get(lang)
+    data = TemplateSet(SHIPPED_DIR, lang).render(kind, _in_two_currencies(kind, lang, days=mark))
+    cells = [cell for table in _tables(data) for cell in table.iter(qn("w:tc")) if _cell_text(cell) == mark]
+    assert cells
+    assert _too_wide(data, whole={mark}) == []
+
+
+def test_the_payee_account_lines_stay_together_on_one_page():
+    """A 30-invoice confirmation put 户名 and 开户行 at the foot of page 1 and 账号 on page 2: the
+    account name and bank lines are kept with the next line in every template that gives the account."""
+    for lang in LANGS:
+        for kind in KINDS:
+            paragraphs = Document(SHIPPED_DIR / lang / f"{kind}.docx").paragraphs
+            account = [p for p in paragraphs if "{{ company.payee_name }}" in p.text
+                       or "{{ company.bank_name }}" in p.text]
+            for paragraph in account:
+                assert paragraph.paragraph_format.keep_with_next, f"{lang}/{kind}: {paragraph.text!r}"
+
+
+@pytest.mark.parametrize("kind", ["demand", "lawyer", "reminder", "confirmation", "case_review"])
+def test_a_chinese_letter_in_two_currencies_writes_yuan_with_the_yuan_sign(kind):
+    """The convention writes the total in figures with ¥; the per-currency total line of a zh letter
+    in CNY and euros said "以上人民币款项合计 CNY 670,931.61", an English code in a Chinese letter."""
+    from tests.io.test_letters_docx import docx_lines
+    text = "\n".join(docx_lines(TemplateSet(SHIPPED_DIR, "zh").render(kind, _in_two_currencies(kind, "zh"))))
+    assert "CNY" not in text
+    if kind in ("reminder", "confirmation", "case_review"):
+        assert "以上人民币款项合计¥16,409.02（大写：人民币壹万陆仟肆佰零玖元零贰分）" in text
+        assert "以上欧元款项合计 EUR 16,409.02（英文：Sixteen thousand euros）" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_payment_order_keeps_its_evidence_list_with_the_sign_off(lang):
+    """From the evidence heading to the seal line every paragraph is kept with the next, so the
+    court and the applicant's seal never stand on a page with only the list's last item."""
+    paragraphs = Document(SHIPPED_DIR / lang / "payment_order.docx").paragraphs
+    texts = [p.text for p in paragraphs]
+    start = texts.index("证据目录" if lang == "zh" else "Evidence")
+    seal = next(n for n, text in enumerate(texts) if text.startswith(("申请人：", "Applicant:")) and n > start)
+    loose = [texts[n] for n in range(start, seal) if not paragraphs[n].paragraph_format.keep_with_next]
+    assert loose == []

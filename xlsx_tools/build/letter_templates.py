@@ -556,11 +556,12 @@ TOTAL_ROW = {"zh": ("合计", "", "", "", "", "", "{{ total }}", ""),
 INTEREST_WIDTHS = {"zh": (0.78, 2.13, 2.37, 2.37, 1.9, 1.9, 1.9, 0.95, 1.9),   # as INVOICE_WIDTHS, at 7.5 pt
                    "en": (0.7, 2.0, 2.3, 2.3, 1.92, 1.92, 1.92, 1.22, 1.92)}
 INTEREST_TABLE_SIZE = Pt(7.5)       # nine columns on the page width
-INTEREST_HEADER = {"zh": "逾期利息（元）", "en": "Interest (CNY)"}
+INTEREST_HEADER = {"zh": "逾期利息\n（元）", "en": "Interest (CNY)"}   # zh: the unit on a line of its own, so 欧元 stays whole
 
 
 CURRENCY_TOTAL = {
-    "zh": "以上{{ cur.name }}款项合计 {{ cur.code }} {{ cur.total }}{% if cur.words %}（{% if cur.is_cny %}大写{% else %}英文{% endif %}："
+    "zh": "以上{{ cur.name }}款项合计{% if cur.is_cny %}¥{% else %} {{ cur.code }} {% endif %}{{ cur.total }}"
+          "{% if cur.words %}（{% if cur.is_cny %}大写{% else %}英文{% endif %}："
           "{{ cur.words }}）{% endif %}。",
     "en": "These {{ cur.code }} amounts total {{ cur.code }} {{ cur.total }}{% if cur.words %} "
           "({% if cur.is_cny %}in Chinese capitals{% else %}in words{% endif %}: {{ cur.words }}){% endif %}.",
@@ -677,14 +678,15 @@ def _recipient(letter: Letter) -> None:
 
 
 def _account(letter: Letter) -> None:
-    if letter.lang == "zh":
-        letter.indented("户　名：{{ company.payee_name }}")
-        letter.indented("开户行：{{ company.bank_name }}")
-        letter.indented("账　号：{{ company.bank_account }}")
-    else:
-        letter.indented("Account name: {{ company.payee_name }}")
-        letter.indented("Bank: {{ company.bank_name }}")
-        letter.indented("Account number: {{ company.bank_account }}")
+    """The payee account, its three lines on one page (never the account number alone on the next)."""
+    lines = (("户　名：{{ company.payee_name }}", "开户行：{{ company.bank_name }}", "账　号：{{ company.bank_account }}")
+             if letter.lang == "zh" else
+             ("Account name: {{ company.payee_name }}", "Bank: {{ company.bank_name }}",
+              "Account number: {{ company.bank_account }}"))
+    for n, line in enumerate(lines):
+        letter.indented(line)
+        if n < len(lines) - 1:
+            letter.doc.paragraphs[-1].paragraph_format.keep_with_next = True
 
 
 def _contact(letter: Letter) -> None:
@@ -1344,6 +1346,7 @@ def _payment_order(lang: Lang) -> Letter:
         letter.text("被申请人至今未付款，亦未提出异议。申请人与被申请人之间没有其他债务纠纷，本案债权债务关系明确，"
                     "金额确定，已届清偿期，支付令能够送达被申请人。依据《中华人民共和国民事诉讼法》第二百二十五条之规定，"
                     "特向贵院申请支付令。")
+        letter.keep()            # the evidence list goes with the sign-off, never its last item alone
         letter.heading("证据目录")
         letter.indented("1. 合同（编号：{{ contracts }}）；")
         letter.indented("2. 发票及送货/验收单据：{% for inv in invoices %}{{ inv.no }}{% if not loop.last %}、"
@@ -1355,7 +1358,6 @@ def _payment_order(lang: Lang) -> Letter:
                         "{% else %}无{% endfor %}；")
         letter.indented("5. 还款承诺记录：{% for p in evidence.promises %}{{ p.date }}承诺{{ p.promised_date }}付"
                         "¥{{ p.amount }}{% if not loop.last %}、{% endif %}{% else %}无{% endfor %}。")
-        letter.keep()
         letter.line("此致", space_before=6)
         letter.line("{% if company.court %}{{ company.court }}{% else %}________________人民法院{% endif %}", bold=True)
         letter.blank()
@@ -1371,6 +1373,7 @@ def _payment_order(lang: Lang) -> Letter:
                     "the debt is clear, fixed in amount and due, and the order can be served on the respondent. "
                     "The applicant therefore applies for a payment order under Article 225 of the Civil Procedure "
                     "Law of the People's Republic of China.")
+        letter.keep()            # the evidence list goes with the sign-off, never its last item alone
         letter.heading("Evidence")
         letter.indented("1. Contract(s) {{ contracts }};")
         letter.indented("2. Invoices and delivery or acceptance records: {% for inv in invoices %}{{ inv.no }}"
@@ -1382,7 +1385,6 @@ def _payment_order(lang: Lang) -> Letter:
                         "{% if not loop.last %}, {% endif %}{% else %}none{% endfor %};")
         letter.indented("5. Promises to pay: {% for p in evidence.promises %}on {{ p.date }} to pay CNY {{ p.amount }} "
                         "by {{ p.promised_date }}{% if not loop.last %}; {% endif %}{% else %}none{% endfor %}.")
-        letter.keep()
         letter.line("To:", space_before=6)
         letter.line("{% if company.court %}{{ company.court }}{% else %}________________ People's Court{% endif %}",
                     bold=True)

@@ -183,7 +183,7 @@ BLANK_LINE = Label("(blank)", "(未填)")
 
 TOTAL = Label("Total", "合计")
 
-NOT_YET_DUE = Label("not yet due", "未到期")
+NOT_YET_DUE = Label("not due", "未到期")
 
 NO_CONTRACT = Label("—", "—")
 

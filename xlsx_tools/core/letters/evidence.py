@@ -21,6 +21,7 @@ from .. import i18n
 from ..i18n import Label
 from ..read.letter_log import LetterLog
 from ..refresh import RefreshResult
+from ..rmb import format_letter_date
 from .plan import _msg
 
 DEMAND_KINDS = ("demand", "lawyer")
@@ -57,14 +58,19 @@ def customer_letters(log: LetterLog | None, customer_id: str, kinds: tuple[str, 
     return mine.sort_values(["date", "letter_no"], kind="mergesort")
 
 
+def _letter_day(value) -> Label:
+    """A date as the letters write it: 2026年11月28日 / 28 November 2026."""
+    day = pd.Timestamp(value).date()
+    return Label(format_letter_date(day, "en"), format_letter_date(day, "zh"))
+
+
 def reply_state(entry, events: pd.DataFrame) -> Label:
     """A confirmation's reply: the first acknowledgement event on or after its date, else returned / none."""
     if events is not None and len(events) and pd.notna(entry.date):
         acknowledged = events[(events["customer_id"] == entry.customer_id) & (events["event"] == "acknowledgement")
                               & (events["date"] >= entry.date)]
         if len(acknowledged):
-            day = pd.Timestamp(acknowledged["date"].min()).date().isoformat()
-            return i18n.REPLY_STATES["confirmed"].format(date=day)
+            return i18n.REPLY_STATES["confirmed"].format(date=_letter_day(acknowledged["date"].min()))
     return i18n.REPLY_STATES["returned" if entry.status == "returned" else "none"].format()
 
 
@@ -79,7 +85,7 @@ def evidence_gaps(invoices: pd.DataFrame, demands: pd.DataFrame, alert_days: int
     for r in invoices.itertuples(index=False):
         if pd.isna(r.limitation_days_left) or pd.isna(r.limitation_expiry):
             continue
-        date = pd.Timestamp(r.limitation_expiry).date().isoformat()
+        date = _letter_day(r.limitation_expiry)
         days = int(r.limitation_days_left)
         if days < 0:
             gaps.append(Gap("expired", str(r.invoice_no), _msg("gap_expired", invoice=r.invoice_no, date=date)))

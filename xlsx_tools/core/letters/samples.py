@@ -112,7 +112,7 @@ def sample_evidence(lang: Lang) -> dict:
                        "amount": "18,409.02", "open": "16,409.02"}],
         "confirmations": [{"letter_no": "CS-2026-000090", "date": day(2026, 9, 20),
                            "status": i18n.LETTER_STATUSES["delivered"].get(lang),
-                           "reply": i18n.REPLY_STATES["confirmed"].format(date="2026-09-25").get(lang)}],
+                           "reply": i18n.REPLY_STATES["confirmed"].format(date=day(2026, 9, 25)).get(lang)}],
         "demands": [
             {"kind": i18n.LETTER_KINDS["demand"].get(lang), "letter_no": "CS-2026-000101", "date": day(2026, 10, 9),
              "sha256": sha, "sent": day(2026, 10, 10), "delivered": day(2026, 10, 12), "tracking": "SF1234567890"},
