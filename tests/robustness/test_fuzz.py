@@ -212,3 +212,17 @@ def test_an_entry_marked_encrypted_is_a_damaged_file(small_book, tmp_path):
     path = tmp_path / "book.xlsx"
     path.write_bytes(bytes(raw))
     assert judge(path, bytes(raw)) == 2
+
+
+def test_a_damaged_local_header_of_a_relationships_part_is_a_damaged_file(small_book, tmp_path):
+    """Found by the fuzz: one flipped byte made a .rels entry's local extra-field length huge, so
+    zipfile ran out of data reading it (EOFError) while the graft built the relationship graph: an
+    internal error (exit 3) instead of "damaged" (exit 2, file unchanged)."""
+    source, _, _ = small_book
+    raw = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as package:
+        rels = next(info for info in package.infolist() if info.filename.startswith("xl/worksheets/_rels/"))
+    raw[rels.header_offset + 29] ^= 92                  # high byte of the local header's extra field length
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(bytes(raw))
+    assert judge(path, bytes(raw)) == 2

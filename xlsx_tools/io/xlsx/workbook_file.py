@@ -350,7 +350,7 @@ class WorkbookFile:
                 except (PackageError, ZipTooLarge) as exc:
                     raise _unusable(f"无法处理工作簿 {self.path.name} 的结构",
                                     f"Can't update the structure of {self.path.name} ({exc})") from None
-                except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError) as exc:
+                except (zipfile.BadZipFile, zlib.error, etree.XMLSyntaxError, EOFError) as exc:
                     raise _unusable(f"工作簿 {self.path.name} 已损坏，无法读取",
                                     f"The workbook {self.path.name} is damaged and can't be read ({exc})") from None
                 dst.flush()
