@@ -121,6 +121,32 @@ def test_ledger__header_is_first_non_empty_row_and_cells_are_located():
     assert clean.empty
 
 
+def test_ledger__a_row_holding_only_spaces_above_the_header_is_empty():
+    """The header row is the first non-empty row: a cell holding only spaces (or a zero-width space)
+    above it made that row the header and every required column 'not found' (found by an outside audit)."""
+    sheet = raw_sheet("应收台账", """
+    SPACE |
+    | 单据号 | 客户编号 | 开票日期 | 到期日 | 金额
+    | INV1 | C1 | 2026-10-01 | 2026-11-01 | 100
+    """)
+    sheet = dataclasses.replace(sheet, frame=sheet.frame.replace({"SPACE": "\u3000 \u200b"}))
+    clean, issues = clean_ledger(sheet)
+    assert texts(issues) == [] and list(clean["row"]) == [3]
+
+
+def test_ledger__rows_holding_only_spaces_are_blank_and_skipped_silently():
+    """A cell of only spaces or invisible characters is blank, so a row of such cells is a blank row:
+    it gave four 'missing' errors and exit code 1 (found by an outside audit)."""
+    sheet = ledger("""
+    INV1 | C1 | A | 2026-10-01 | 2026-11-01 | 100 | | |
+    SPACE | | | | | | | |
+    | ZWSP | | | | IDSP | | |
+    """)
+    sheet = dataclasses.replace(sheet, frame=sheet.frame.replace({"SPACE": "   ", "ZWSP": "\u200b", "IDSP": "\u3000"}))
+    clean, issues = clean_ledger(sheet)
+    assert texts(issues) == [] and list(clean["row"]) == [2]
+
+
 def test_ledger__all_problems_are_collected_not_just_the_first():
     sheet = ledger("""
     INV1 | C1 | A | 2026-10-01 | bad-date | abc | | foo |

@@ -1,4 +1,5 @@
 """Policy sheet: defaults, overrides, and located errors for invalid values."""
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -79,3 +80,11 @@ def test_policy__a_letter_number_prefix_longer_than_twenty_characters_is_refused
 def test_policy__a_sheet_without_a_value_column_names_the_header_cell():
     _, issues = load_policy(raw_sheet("催收策略", "设置项 | 说明\nlang | en"))
     assert [(i.severity, i.location()) for i in issues] == [("error", "催收策略!A1")]
+
+
+def test_policy__a_row_holding_only_spaces_above_the_header_is_empty():
+    """The header is the first non-empty row; a row of spaces above it is blank (found by the contract audit)."""
+    sheet = raw_sheet("催收策略", "SPACE |\n设置项 | 值\nlang | en")
+    sheet = dataclasses.replace(sheet, frame=sheet.frame.replace({"SPACE": "  \u200b"}))
+    policy, issues = load_policy(sheet)
+    assert issues == [] and policy["lang"] == "en"

@@ -20,6 +20,7 @@ from . import i18n
 from .cells import clean_text, fen_to_decimal, parse_dates, parse_money
 from .i18n import Label, Lang
 from .issues import Issue, issue
+from .sheet_rows import first_filled_row
 from .tables import RawSheet, SerialDates
 
 SettingKind = Literal["int", "ratio", "money", "date", "text", "lang", "int_list", "text_list", "optional_date",
@@ -571,10 +572,9 @@ def load_policy(sheet: RawSheet | None) -> tuple[Policy, list[Issue]]:
     values = dict(DEFAULT_POLICY.values)
     issues: list[Issue] = []
     frame = sheet.frame
-    non_empty = frame.notna().any(axis=1).to_numpy()
-    if not non_empty.any():
+    header_pos = first_filled_row(frame)
+    if header_pos is None:
         return DEFAULT_POLICY, []
-    header_pos = int(non_empty.argmax())
     headers = {i18n.normalise_name(v): j for j, v in enumerate(frame.iloc[header_pos]) if pd.notna(v)}
     key_col = _find_column(headers, "key")
     value_col = _find_column(headers, "value")

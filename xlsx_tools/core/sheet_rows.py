@@ -41,6 +41,15 @@ class LocatedTable:
         return LocatedTable(self.sheet, self.frame[kept], {key: self.letters[key] for key in kept})
 
 
+def first_filled_row(frame: pd.DataFrame) -> int | None:
+    """Position of the first row with a cell that is not blank once trimmed (`clean_text`: a cell of
+    only spaces or invisible characters is blank), or None: the header row of an input sheet."""
+    for position in np.flatnonzero(frame.notna().to_numpy().any(axis=1)) if len(frame) else ():
+        if clean_text(frame.iloc[position]).notna().any():
+            return int(position)
+    return None
+
+
 def locate_columns(sheet: RawSheet, columns: dict[str, Label], required: tuple[str, ...],
                    optional: Mapping[str, Label] | None = None) -> tuple[LocatedTable | None, list[Issue]]:
     """Find the header row (first non-empty row), match headers in either language.
@@ -50,12 +59,11 @@ def locate_columns(sheet: RawSheet, columns: dict[str, Label], required: tuple[s
     Returns None when a required column is missing (reported as an error on the header row).
     """
     frame = sheet.frame
-    non_empty = frame.notna().to_numpy().any(axis=1) if len(frame) else np.array([], dtype=bool)
-    if not non_empty.any():
+    header_pos = first_filled_row(frame)
+    if header_pos is None:
         return None, [issue("error", sheet.name, "A1", "no_header")]
-    header_pos = int(non_empty.argmax())
     header_row = sheet.first_row + header_pos
-    header_start = f"{sheet.columns[int(frame.iloc[header_pos].notna().to_numpy().argmax())]}{header_row}"
+    header_start = f"{sheet.columns[int(clean_text(frame.iloc[header_pos]).notna().to_numpy().argmax())]}{header_row}"
     every = {**columns, **(optional or {})}
     aliases = {i18n.normalise_name(name): key for key, label in every.items() for name in label.both()}
     found: dict[str, int] = {}

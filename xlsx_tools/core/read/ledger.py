@@ -70,8 +70,7 @@ def _clean_rows(located: LocatedTable, customers: pd.DataFrame | None,
     raw = located.frame
     text = {key: clean_text(raw[key]) if key in raw else pd.Series(pd.NA, index=raw.index, dtype="string")
             for key in i18n.LEDGER_COLUMNS}
-    blank = pd.concat(text.values(), axis=1).isna().all(axis=1) & raw.isna().all(axis=1)
-    keep = ~blank
+    keep = ~pd.concat(text.values(), axis=1).isna().all(axis=1)   # blank: every cell empty once trimmed
     text = {key: series[keep] for key, series in text.items()}
     table = LocatedTable(located.sheet, raw[keep], located.letters)
     found = RowIssues(table)
