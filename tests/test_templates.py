@@ -520,26 +520,37 @@ def _validation_dates(formula: str) -> dt.date:
 def test_date_validations_span_exactly_the_dates_the_reader_accepts(built):
     """The validation said 1990..2100, so a valid 1985 invoice or a 9999-12-31 hold raised
     Excel's warning; each bound must be read, and the day beyond it refused."""
-    from xlsx_tools.core.cells import parse_dates_checked
+    from xlsx_tools.core.cells import OPEN_ENDED_YEAR, parse_dates_checked
     from xlsx_tools.core.read.ledger import OPEN_ENDED_DATES
     lang, wb = built
     open_ended = {column_of(i18n.LEDGER_COLUMNS, key) for key in OPEN_ENDED_DATES}
-    checked = 0
+    checked, custom = 0, set()
     for ws in wb.worksheets:
         for dv in ws.data_validations.dataValidation:
-            if dv.type != "date":
+            if dv.type not in ("date", "custom"):
                 continue
-            assert (dv.operator, dv.errorStyle, dv.allow_blank) == ("between", "warning", True)
-            first, last = _validation_dates(dv.formula1), _validation_dates(dv.formula2)
-            assert dv.formula2.endswith("+TIME(23,59,59)")   # a date-time on the last day is inside
+            assert (dv.errorStyle, dv.allow_blank) == ("warning", True)
             letters = {str(rng).split(":")[0].rstrip("0123456789") for rng in dv.sqref.ranges}
             is_open = ws.title == i18n.SHEETS["ledger"].get(lang) and bool(letters & open_ended)
-            assert not is_open or letters == open_ended          # open-ended columns get their own rule
-            days = [first, last] + ([] if last == dt.date.max else [last + dt.timedelta(days=1)])
-            text = pd.Series([day.isoformat() for day in days] + [(first - dt.timedelta(days=1)).isoformat()])
-            _, unrecognised, outside = parse_dates_checked(text, open_ended=is_open)
-            expected = [False, False] + ([] if last == dt.date.max else [True]) + [True]
+            if dv.type == "custom":      # FIRST..LAST or the year that means "never", on one column
+                [letter] = letters
+                match = re.fullmatch(rf"OR\(AND\({letter}2>=(DATE\(.*?\)),{letter}2<=(DATE\(.*?\)\+TIME\(23,59,59\))\),"
+                                     rf"YEAR\({letter}2\)=(\d+)\)", dv.formula1)
+                assert is_open and match, dv.formula1
+                first, last, year = _validation_dates(match[1]), _validation_dates(match[2]), int(match[3])
+                assert year == OPEN_ENDED_YEAR
+                custom.add(letter)
+            else:
+                assert dv.operator == "between" and not is_open
+                first, last = _validation_dates(dv.formula1), _validation_dates(dv.formula2)
+                assert dv.formula2.endswith("+TIME(23,59,59)")   # a date-time on the last day is inside
+            days = [first, last, last + dt.timedelta(days=1), first - dt.timedelta(days=1)]
+            expected = [False, False, True, True]
+            if is_open:
+                days += [dt.date(OPEN_ENDED_YEAR, 1, 1), dt.date(OPEN_ENDED_YEAR, 12, 31), dt.date(7449, 6, 11)]
+                expected += [False, False, True]
+            _, unrecognised, outside = parse_dates_checked(pd.Series([day.isoformat() for day in days]),
+                                                           open_ended=is_open)
             assert list(unrecognised | outside) == expected, (ws.title, letters)
-            assert (last == dt.date.max) == is_open
             checked += 1
-    assert checked >= 8
+    assert checked >= 9 and custom == open_ended

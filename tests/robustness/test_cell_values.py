@@ -40,6 +40,19 @@ def test_a_date_outside_the_computable_range_is_an_error_on_its_cell_and_the_res
     assert list(frame["invoice_no"]) == ["INV2"]
 
 
+@pytest.mark.parametrize("cell", ["7449-06-11", "2200-01-01", "2026620", "9998-12-31"])
+def test_a_far_date_that_is_not_the_year_9999_is_an_error_even_where_open_ended(cell):
+    """A due date of 7449-06-11 (serial 2026620, a mistyped 20260620) was read as "never due": the
+    receivable silently left every stage (found by the contract conformance audit)."""
+    frame, _, issues = read(f"""
+    INV1 | C1 | 2026-01-01 | {cell} | | 100 |
+    INV2 | C1 | 2026-01-01 | 2026-02-01 | | 100 | {cell}
+    INV3 | C1 | 2026-01-01 | 9999-01-01 | | 100 |
+    """)
+    assert located(issues, "D2") and located(issues, "G3")
+    assert list(frame["invoice_no"]) == ["INV3"] and frame["due_date"].iloc[0] == LAST_DATE
+
+
 def test_9999_12_31_is_open_ended_in_due_date_and_hold_until():
     frame, _, issues = read("""
     INV1 | C1 | 2026-01-01 | 9999-12-31 | | 100 | 9999-12-31

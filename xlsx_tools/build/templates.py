@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from ..core import i18n
-from ..core.cells import FIRST_DATE, LAST_DATE
+from ..core.cells import FIRST_DATE, LAST_DATE, OPEN_ENDED_YEAR
 from ..core.i18n import Label, Lang
 from ..core.read.customers import CUSTOMER_REQUIRED
 from ..core.read.ledger import LEDGER_REQUIRED, OPEN_ENDED_DATES
@@ -381,21 +381,34 @@ def _excel_day_end(day: dt.date) -> str:
     return f"DATE({day.year},{day.month},{day.day})+TIME(23,59,59)"
 
 
-def _date_validation(letters: Iterable[str], lang: Lang, open_ended: bool = False) -> DataValidation:
+def _date_validation(letters: Iterable[str], lang: Lang) -> DataValidation:
     """A soft check (warning only; text dates such as 2026年11月28日 stay allowed) over exactly
-    the dates the reader accepts: FIRST_DATE..LAST_DATE, or up to 9999-12-31 where that date
-    means "never" (`open_ended`, the Ledger's OPEN_ENDED_DATES)."""
-    message = ("请输入日期，如 2026-11-28；文本日期也可接受。" if lang == "zh"
-               else "Enter a date such as 2026-11-28; text dates are also accepted.")
-    title = "日期" if lang == "zh" else "Date"
-    first, last = FIRST_DATE.date(), (dt.date.max if open_ended else LAST_DATE.date())
+    the dates the reader accepts: FIRST_DATE..LAST_DATE."""
+    first, last = FIRST_DATE.date(), LAST_DATE.date()
     validation = DataValidation(type="date", operator="between",
                                 formula1=f"DATE({first.year},{first.month},{first.day})",
-                                formula2=_excel_day_end(last), allow_blank=True, showErrorMessage=True,
-                                errorStyle="warning", errorTitle=title, error=message)
+                                formula2=_excel_day_end(last), **_date_warning(lang))
     for letter in letters:
         validation.add(f"{letter}2:{letter}{LAST_FORMATTED_ROW}")
     return validation
+
+
+def _open_ended_validation(letter: str, lang: Lang) -> DataValidation:
+    """The same check where a date in OPEN_ENDED_YEAR (9999-12-31) means "never" (the Ledger's
+    OPEN_ENDED_DATES): a date column cannot say "this range or that year", a custom formula can."""
+    first, last, cell = FIRST_DATE.date(), LAST_DATE.date(), f"{letter}2"
+    formula = (f"OR(AND({cell}>=DATE({first.year},{first.month},{first.day}),{cell}<={_excel_day_end(last)}),"
+               f"YEAR({cell})={OPEN_ENDED_YEAR})")
+    validation = DataValidation(type="custom", formula1=formula, **_date_warning(lang))
+    validation.add(f"{letter}2:{letter}{LAST_FORMATTED_ROW}")
+    return validation
+
+
+def _date_warning(lang: Lang) -> dict:
+    message = ("请输入日期，如 2026-11-28；文本日期也可接受。" if lang == "zh"
+               else "Enter a date such as 2026-11-28; text dates are also accepted.")
+    return {"allow_blank": True, "showErrorMessage": True, "errorStyle": "warning",
+            "errorTitle": "日期" if lang == "zh" else "Date", "error": message}
 
 
 def _write_ledger(ws: Worksheet, lang: Lang) -> None:
@@ -410,8 +423,8 @@ def _write_ledger(ws: Worksheet, lang: Lang) -> None:
     ws.add_data_validation(_list_validation(words, letters["status"], status_label, prompt))
     ws.add_data_validation(_date_validation([letters[key] for key in LEDGER_DATES if key not in OPEN_ENDED_DATES],
                                             lang))
-    ws.add_data_validation(_date_validation([letters[key] for key in LEDGER_DATES if key in OPEN_ENDED_DATES],
-                                            lang, open_ended=True))
+    for key in OPEN_ENDED_DATES:
+        ws.add_data_validation(_open_ended_validation(letters[key], lang))
     for n, key in enumerate(i18n.LEDGER_COMPUTED_COLUMNS, start=len(i18n.LEDGER_COLUMNS) + 1):
         ws.column_dimensions[column_letter(n)].width = LEDGER_WIDTHS["due_date"] + 2
     ws.sheet_properties.tabColor = TAB_INPUT

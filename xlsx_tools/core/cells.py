@@ -42,6 +42,9 @@ def clean_text(column: pd.Series) -> pd.Series:
 #: the last accepted date leaves room for adding terms, grace and interest periods to it.
 FIRST_DATE = pd.Timestamp("1900-01-01")
 LAST_DATE = pd.Timestamp("2199-12-31")
+#: "Never" in an open-ended date column is written 9999-12-31 (any day of that year is taken so); a
+#: later date before it (7449-06-11 from a mistyped 2026620) is an error, not a silent "never due".
+OPEN_ENDED_YEAR = 9999
 _OUT_OF_RANGE = "out of range"  # marker from _parse_one_date: a real calendar date outside the range
 
 
@@ -62,7 +65,7 @@ def parse_dates_checked(column: pd.Series, serial_dates: SerialDates | None = No
 
     Accepted: FIRST_DATE..LAST_DATE.  A real calendar date before it (e.g. serial -5 shown as
     1899-12-25, or 0000-01-01) or after it is out of range.  With `open_ended` (a hold or due
-    date meaning "never", e.g. 9999-12-31) a date after LAST_DATE up to 9999-12-31 is read as LAST_DATE.
+    date meaning "never") a date in OPEN_ENDED_YEAR (9999-12-31) is read as LAST_DATE.
     """
     text = clean_text(column)
     present = text.notna()
@@ -81,7 +84,7 @@ def parse_dates_checked(column: pd.Series, serial_dates: SerialDates | None = No
 def _in_range(day: dt.date, open_ended: bool) -> pd.Timestamp | str:
     stamp = pd.Timestamp(day) if day <= LAST_DATE.date() else None
     if stamp is None:
-        return LAST_DATE if open_ended else _OUT_OF_RANGE
+        return LAST_DATE if open_ended and day.year == OPEN_ENDED_YEAR else _OUT_OF_RANGE
     return stamp if stamp >= FIRST_DATE else _OUT_OF_RANGE
 
 
