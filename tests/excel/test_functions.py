@@ -390,7 +390,8 @@ def test_excel_sees_ten_documented_functions_with_the_issue_signatures(windows_u
     code = vba.getvalue()
     for signature in ("Function XT_DAYS_PAST_DUE(due_date, Optional as_of)",
                       "Function XT_BUCKET(due_date, Optional as_of, Optional lang)",
-                      "Function XT_STAGE(due_date, open_amount, Optional status, Optional hold_until, Optional as_of)",
+                      "Function XT_STAGE(due_date, open_amount, Optional status, Optional hold_until, Optional as_of, "
+                      "Optional amount)",
                       "Function XT_STAGE_NAME(stage, Optional lang)", "Function XT_NEXT_ACTION(stage, Optional lang)",
                       "Function XT_RMB_UPPER(amount)", "Function XT_AGING_TABLE(ledger_range, Optional as_of)",
                       "Function XT_PRIORITY(ledger_range, customers_range, Optional as_of)",
@@ -447,3 +448,16 @@ def test_the_fake_udf_path_converts_as_xlwings_does():
     assert read_argument(column, {"convert": "raw"}) is column
     assert read_argument(com_value(sheet.range("A1")), {}) == day(10)
     assert write_result([[1], [None]], {}) == [[1], [""]] and write_result(None, {}) == [[""]]
+
+
+def test_stage__an_overpaid_invoice_is_closed_when_the_amount_is_given():
+    """Refresh: an invoice paid beyond its amount is CLOSED (open amount below 0 on a positive amount);
+    only a credit note (negative amount) is CREDIT.  The open amount alone cannot tell them apart, so
+    XT_STAGE takes the ledger's Amount as an optional last argument, in single cells and in columns."""
+    assert f.XT_STAGE(day(10), -10.0, None, None, AS_OF, 100.0) == "CLOSED"          # 100 billed, 110 paid
+    assert f.XT_STAGE(day(10), -10.0, None, None, AS_OF, -100.0) == "CREDIT"         # a credit note, 90 applied
+    assert f.XT_STAGE(day(10), -10.0, None, None, AS_OF) == "CREDIT"                 # no amount: a credit note
+    assert f.XT_STAGE(day(10), 40.0, "open", None, AS_OF, "¥100.00") == "S3"
+    assert f.XT_STAGE((day(10), day(10), day(10)), ((-10.0,), (-10.0,), (40.0,)), None, None, AS_OF,
+                      ((100.0,), (-100.0,), (None,))) == [["CLOSED"], ["CREDIT"], ["S3"]]
+    assert f.XT_STAGE(day(10), -10.0, None, None, AS_OF, "lots").startswith("#XT! Amount: Amount not recognised")

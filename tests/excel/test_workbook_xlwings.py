@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -109,6 +110,22 @@ def test_read_sheet__gives_the_file_adapters_text(tmp_path):
     assert from_excel.columns == from_file.columns and from_excel.first_row == from_file.first_row
     pd.testing.assert_frame_equal(from_excel.frame.astype(object), from_file.frame.astype(object),
                                   check_dtype=False, check_column_type=False, check_index_type=False)
+
+
+def test_read_sheet__a_serial_number_in_a_1904_book_is_read_in_its_date_system(tmp_path):
+    """A number typed into a date column counts from the book's epoch, as the file adapter reads it:
+    in a 1904 book 44591 is 2026-01-31, not 2022-01-31 (Excel tells through COM's Workbook.Date1904)."""
+    path = write_workbook(tmp_path / "mac.xlsx", {"S": [["due"], [44591.0]]})
+    book = openpyxl.load_workbook(path)
+    book.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    book.save(path)
+    from_file = WorkbookFile(path).read_sheet("S")
+    from_excel = XlwingsWorkbook(FakeBook.from_xlsx(path)).read_sheet("S")
+    assert from_excel.serial_dates(44591.0) == from_file.serial_dates(44591.0) == pd.Timestamp("2026-01-31")
+    book = FakeBook("C:/b.xlsx")
+    book.sheets.add("S")
+    book.api = object()                       # no Date1904 to ask (Excel on macOS): the 1900 system
+    assert XlwingsWorkbook(book).read_sheet("S").serial_dates(44591.0) == pd.Timestamp("2022-01-30")
 
 
 def test_read_sheet__a_block_away_from_A1_keeps_its_coordinates():

@@ -23,7 +23,7 @@ It follows xlwings' documented behaviour on Windows (COM), not our adapter's wis
   returns "ok" and is recorded in ``app.alerts``;
 * ``range.wrap_text`` (None when mixed), ``range.rows.autofit()`` (recorded); the COM objects
   the print setup needs: ``sheet.api.PageSetup`` (Excel's property names and defaults) and
-  ``app.api.PrintCommunication``.
+  ``app.api.PrintCommunication``; ``book.api.Date1904`` (the book's date system, from the file).
 * a range's ``left``/``top``/``width``/``height`` in points (column widths as Excel turns
   characters of Calibri 11 into pixels, rows 15 pt); ``sheet.charts`` (iterate, ``[index or
   name]``, ``.add(left, top, width, height)`` naming charts "Chart N" as Excel does), a chart's
@@ -680,11 +680,19 @@ class FakeSheets:
             self.book.active = self._list[0]
 
 
+class FakeBookApi:
+    """The COM Workbook object (``book.api`` on Windows), only ``Date1904`` (a bool, False for a new book)."""
+
+    def __init__(self) -> None:
+        self.Date1904 = False
+
+
 class FakeBook:
     def __init__(self, fullname: str, app: FakeApp | None = None) -> None:
         self.fullname = str(fullname)
         self.app = app or FakeApp()
         self.app.books.append(self)
+        self.api = FakeBookApi()
         self.sheets = FakeSheets(self)
         self.active: FakeSheet | None = None
         self.saved_to: list[str] = []
@@ -701,6 +709,7 @@ class FakeBook:
         """Open a real workbook: what Excel would show through xlwings."""
         book = cls(str(Path(path).resolve()), app)
         wb = openpyxl.load_workbook(path, data_only=True)
+        book.api.Date1904 = wb.epoch == openpyxl.utils.datetime.CALENDAR_MAC_1904
         for ws in wb.worksheets:
             sheet = FakeSheet(book, ws.title)
             book.sheets._list.append(sheet)

@@ -302,12 +302,14 @@ def XT_BUCKET(due_date, as_of=None, lang=None):
                           "可选状态。")
 @xw.arg("hold_until", RAW, doc="Optional hold-until date (for status hold). 可选暂停至日期（状态为暂停时）。")
 @xw.arg("as_of", doc=AS_OF_DOC)
+@xw.arg("amount", RAW, doc="Optional invoice amount: with an open amount below 0 it tells an overpaid invoice "
+                          "(CLOSED) from a credit note (CREDIT). 可选金额：未收金额为负时区分多收的发票与贷项。")
 @_guarded
-def XT_STAGE(due_date, open_amount, status=None, hold_until=None, as_of=None):
+def XT_STAGE(due_date, open_amount, status=None, hold_until=None, as_of=None, amount=None):
     """Collection stage code: S0-S5, HOLD, PLAN, CLOSED or CREDIT, by the ladder and status overlays.
     催收阶段代码（S0-S5、HOLD、PLAN、CLOSED、CREDIT）。"""
     policy = workbook_policy()
-    arguments = (due_date, open_amount, status, hold_until)
+    arguments = (due_date, open_amount, status, hold_until, amount)
     columns = _columns(*arguments)
     due = _due_dates(columns, due_date)
     fen = columns.parse(open_amount, i18n.DETAIL_COLUMNS["open"], parse_money, "amount_unrecognised", _error_text)
@@ -318,6 +320,7 @@ def XT_STAGE(due_date, open_amount, status=None, hold_until=None, as_of=None):
         columns.fail(position, _error_text(message, i18n.LEDGER_COLUMNS["status"]))
     hold = columns.parse(hold_until, i18n.LEDGER_COLUMNS["hold_until"], _parse_open_ended_dates, "date_unrecognised",
                          _error_text)
+    billed = columns.parse(amount, i18n.LEDGER_COLUMNS["amount"], parse_money, "amount_unrecognised", _error_text)
     day = _setting(columns, lambda: _as_of(as_of, policy))
     no_due, no_fen = due.isna().to_numpy(), fen.isna().to_numpy()
     blank = no_due & no_fen
@@ -331,8 +334,9 @@ def XT_STAGE(due_date, open_amount, status=None, hold_until=None, as_of=None):
         rows = pd.DataFrame({
             "due_date": due[ok].astype("datetime64[ns]"),
             "hold_until": hold[ok].astype("datetime64[ns]"),
-            "amount_fen": fen[ok].astype("int64"),          # an open amount: a negative one is a credit note
-            "paid_fen": np.zeros(int(ok.sum()), dtype=np.int64),
+            # without the amount, the open amount stands for it: a negative one is a credit note
+            "amount_fen": billed[ok].fillna(fen[ok]).astype("int64"),
+            "paid_fen": (billed[ok].fillna(fen[ok]) - fen[ok]).astype("int64"),
             "status": codes[ok].astype(object),
         })
         aged = age_receivables(rows, day, policy)           # the aging pass, then the stage pass

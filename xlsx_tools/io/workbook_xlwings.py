@@ -42,11 +42,12 @@ import pandas as pd
 
 from xlsx_tools.core.tables import CellRange, OutputChart, OutputTable, RawSheet, column_letter
 from xlsx_tools.io.xlsx.charts import RATE_FORMAT, TOOL_CHART_PREFIX, VALUE_FORMAT, range_ref
-from xlsx_tools.io.xlsx.dates import SERIAL_DATES_1900
+from xlsx_tools.core.tables import SerialDates
+from xlsx_tools.io.xlsx.dates import SERIAL_DATES_1900, SERIAL_DATES_1904
 from xlsx_tools.io.xlsx.sheet_xml import (FOOTER_LEFT, FOOTER_RIGHT, HEADER_FILL, NUMBER_FORMATS, PAPER_A4, SheetXml,
                                           footer_centre, normalize_fill, validate_sheet_name)
 
-__all__ = ["XlwingsWorkbook", "cell_text", "raw_sheet", "table_rows", "EXCEL_MAX_ADDRESS", "COM_ERRORS"]
+__all__ = ["XlwingsWorkbook", "book_serial_dates", "cell_text", "raw_sheet", "table_rows", "EXCEL_MAX_ADDRESS", "COM_ERRORS"]
 
 #: Excel's Range("...") accepts addresses of at most 255 characters.
 EXCEL_MAX_ADDRESS = 255
@@ -109,8 +110,19 @@ def cell_text(value: Any) -> str | None:
     return str(value)
 
 
+def book_serial_dates(book: Any) -> SerialDates:
+    """How the book reads a number typed into a date column: its date system, as Excel reports it
+    (COM's ``Workbook.Date1904``, a bool); the 1900 system where that cannot be asked (no caller,
+    Excel on macOS)."""
+    try:
+        uses_1904 = book.api.Date1904
+    except Exception:
+        return SERIAL_DATES_1900
+    return SERIAL_DATES_1904 if uses_1904 is True else SERIAL_DATES_1900
+
+
 def raw_sheet(name: str, values: Sequence[Sequence[Any]] | None, first_row: int = 1,
-              first_column: int = 1) -> RawSheet:
+              first_column: int = 1, serial_dates: SerialDates = SERIAL_DATES_1900) -> RawSheet:
     """A 2-D block of cell values (top-left at `first_row`/`first_column`) as a `RawSheet`.
 
     Trailing rows and columns without any value are dropped, as the file adapter does.
@@ -119,13 +131,13 @@ def raw_sheet(name: str, values: Sequence[Sequence[Any]] | None, first_row: int 
     texts = [[cell_text(v) for v in row] for row in rows]
     used_rows = [n for n, row in enumerate(texts) if any(t is not None for t in row)]
     if not used_rows:
-        return RawSheet(name, pd.DataFrame(index=pd.RangeIndex(0)), first_row, (), SERIAL_DATES_1900)
+        return RawSheet(name, pd.DataFrame(index=pd.RangeIndex(0)), first_row, (), serial_dates)
     texts = texts[:used_rows[-1] + 1]
     width = max((j + 1 for row in texts for j, t in enumerate(row) if t is not None), default=0)
     texts = [row[:width] + [None] * (width - len(row)) for row in texts]
     letters = tuple(column_letter(first_column + j) for j in range(width))
     frame = pd.DataFrame(texts, columns=list(letters), dtype="string")
-    return RawSheet(name, frame, first_row, letters, SERIAL_DATES_1900)
+    return RawSheet(name, frame, first_row, letters, serial_dates)
 
 
 # ---------------------------------------------------------------- writing
@@ -270,7 +282,7 @@ class XlwingsWorkbook:
         sheet = self._sheet(name)
         used = sheet.used_range
         values = used.options(ndim=2, err_to_str=True).value
-        return raw_sheet(name, values, used.row, used.column)
+        return raw_sheet(name, values, used.row, used.column, book_serial_dates(self.book))
 
     @property
     def folder(self) -> Path | None:

@@ -75,3 +75,4 @@ def serial_dates(date1904: bool) -> Callable[[float], pd.Timestamp]:
 
 
 SERIAL_DATES_1900 = serial_dates(False)      # xlwings and worksheet functions: Excel for Windows' default
+SERIAL_DATES_1904 = serial_dates(True)
