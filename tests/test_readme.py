@@ -36,3 +36,19 @@ def test_readme__workbook_section_names_every_ledger_header_in_both_languages():
 def test_readme__rules_say_written_off_rows_accrue_no_interest():
     rules = README.split("Every rate, multiplier and threshold below", 1)[1].split("\n## ", 1)[0]
     assert re.search(r"\*\*Written-off rows\*\*.*accrue no interest", rules)
+
+
+def test_readme__python_session_prints_the_output_shown(tmp_path, capsys):
+    """The "Use from Python" session, run on a fresh demo workbook, prints exactly the output the README shows."""
+    from xlsx_tools.cli import main
+
+    section = README.split("## Use from Python", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    shown = section.split("Its output:\n\n```text\n", 1)[1].split("```", 1)[0]
+    demo = tmp_path / "api_demo"
+    assert main(["demo", str(demo), "--as-of", "2026-11-30"]) == 0
+    capsys.readouterr()
+    exec(code.replace("/tmp/api_demo", str(demo)), {})
+    assert capsys.readouterr().out == shown
+    invoices = re.search(r"demo workbook with (\d+) invoices of", README).group(1)  # the Quick start's count
+    assert shown.startswith(f"2026-11-30 {invoices} rows,")

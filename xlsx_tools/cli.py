@@ -29,7 +29,7 @@ from .core.issues import Issue, counts
 from .errors import WorkbookUnusable
 from .io import locks, signals, write_faults
 from .io.xlsx.workbook_file import require_workbook_path
-from .io.zip_guard import Limits
+from .io.zip_guard import ZIP32_LIMIT_MB, Limits
 from .pipeline.refresh import check, choose_lang, refresh
 from .present import texts
 from .wiring import letters, open_workbook, report
@@ -43,6 +43,18 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"不是 YYYY-MM-DD 格式的日期 / expected YYYY-MM-DD: {text!r}") from None
+
+
+def _part_mb(text: str) -> int:
+    """--max-part-mb: whole megabytes, at least 1 and at most what the writer can copy without zip64."""
+    try:
+        megabytes = int(text)
+    except ValueError:
+        megabytes = 0
+    if not 1 <= megabytes <= ZIP32_LIMIT_MB:
+        raise argparse.ArgumentTypeError(f"应为 1 至 {ZIP32_LIMIT_MB} 之间的整数 / "
+                                         f"expected a whole number from 1 to {ZIP32_LIMIT_MB}: {text!r}")
+    return megabytes
 
 
 HELP_WIDTH = 100
@@ -193,9 +205,9 @@ def _add_letters_command(command) -> None:
 
 def _safety_options(sub: argparse.ArgumentParser, *, writes: bool) -> None:
     """--max-part-mb everywhere a workbook is read; --wait and --force where it is written."""
-    sub.add_argument("--max-part-mb", type=int, metavar="MB",
+    sub.add_argument("--max-part-mb", type=_part_mb, metavar="MB",
                      help=f"accept zip parts up to MB uncompressed (default {Limits().max_part_mb}, "
-                          f"at most 4095)")
+                          f"at most {ZIP32_LIMIT_MB})")
     if writes:
         sub.add_argument("--wait", type=float, default=locks.DEFAULT_WAIT_SECONDS, metavar="SECONDS",
                          help=f"wait this long for another run on the same workbook (or letters folder) to finish "

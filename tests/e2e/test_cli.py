@@ -180,6 +180,20 @@ def test_cli__bad_as_of_is_a_usage_error(small_book, capsys):
     assert "不是 YYYY-MM-DD 格式的日期 / expected YYYY-MM-DD: '28/11/2026'" in err
 
 
+@pytest.mark.parametrize("value", ["0", "-5", "4096", "5000"])
+def test_cli__a_part_limit_outside_1_to_4095_mb_is_a_usage_error(small_book, capsys, value):
+    """The help says "at most 4095": 5000 is not silently taken as 4095, and 0 does not refuse a workbook
+    whose parts "inflate to 0 MB, above the 0 MB limit"."""
+    before = small_book.read_bytes()
+    with pytest.raises(SystemExit) as exit_info:
+        main(["refresh", str(small_book), "--max-part-mb", value])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "命令行参数有误 / invalid command line" in err
+    assert f"应为 1 至 4095 之间的整数 / expected a whole number from 1 to 4095: '{value}'" in err
+    assert small_book.read_bytes() == before
+
+
 def test_cli__new_writes_a_template_that_refreshes_cleanly(tmp_path):
     path = tmp_path / "new.xlsx"
     assert run("new", str(path), "--lang", "en")[0] == 0

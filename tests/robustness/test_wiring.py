@@ -99,8 +99,10 @@ def test_65536_zip_entries_are_refused_up_front(book):
 
 
 def test_max_part_mb_is_passed_to_the_guard(book):
-    code, _, err = run("check", str(book), "--max-part-mb", "0")
-    assert code == 2 and "--max-part-mb" in err
+    big = os.urandom(3 << 20)                  # 3 MB that do not compress: above a 2 MB limit, no ratio alarm
+    rewrite(book, lambda name, data: [("customXml/big.bin", big)] if name is None else data)
+    code, _, err = run("check", str(book), "--max-part-mb", "2")
+    assert code == 2 and "customXml/big.bin" in err and "--max-part-mb" in err
 
 
 # ---------------------------------------------------------------- item 1: the run lock

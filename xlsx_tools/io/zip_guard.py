@@ -41,10 +41,10 @@ import pyarrow.compute as pc
 from xlsx_tools.core.tables import column_letter
 from xlsx_tools.errors import WorkbookUnusable
 
-__all__ = ["Limits", "WorkbookTooLarge", "SheetExtent", "guard_package", "scan_sheet", "guard_sheet"]
+__all__ = ["Limits", "ZIP32_LIMIT_MB", "WorkbookTooLarge", "SheetExtent", "guard_package", "scan_sheet", "guard_sheet"]
 
 MB = 1 << 20
-_ZIP32_LIMIT_MB = 4095          # the largest part the writer can copy without zip64
+ZIP32_LIMIT_MB = 4095           # the largest part the writer can copy without zip64
 _CHUNK = 4 << 20
 _CARRY = 256                    # a tag split across chunks is carried over if it starts this near the end
 _GRID_BYTES, _CELL_BYTES = 44, 26
@@ -89,14 +89,14 @@ def guard_package(path: str | os.PathLike, limits: Limits = Limits()) -> None:
         raise _refuse(f"工作簿 {name} 含 {len(infos):,} 个内部条目，超过可安全保存的 {limits.max_entries:,} 个，未作任何处理",
                       f"The workbook {name} holds {len(infos):,} zip entries, more than the {limits.max_entries:,} "
                       f"that can be saved safely; nothing was read or written")
-    part_limit = min(limits.max_part_mb, _ZIP32_LIMIT_MB)
+    part_limit = min(limits.max_part_mb, ZIP32_LIMIT_MB)
     for info in infos:
         size_mb = info.file_size / MB
         if size_mb > part_limit:
             raise _refuse(f"工作簿 {name} 的部件 {info.filename} 解压后有 {size_mb:,.0f} MB，超过上限 {part_limit:,} MB"
-                          f"（可用 --max-part-mb 提高，最多 {_ZIP32_LIMIT_MB:,}）",
+                          f"（可用 --max-part-mb 提高，最多 {ZIP32_LIMIT_MB:,}）",
                           f"The part {info.filename} of {name} inflates to {size_mb:,.0f} MB, above the "
-                          f"{part_limit:,} MB limit (raise it with --max-part-mb, up to {_ZIP32_LIMIT_MB:,})")
+                          f"{part_limit:,} MB limit (raise it with --max-part-mb, up to {ZIP32_LIMIT_MB:,})")
         if size_mb > limits.ratio_floor_mb:
             ratio = info.file_size / max(info.compress_size, 1)
             if ratio > limits.max_ratio:
