@@ -40,9 +40,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from xlsx_tools.core.tables import CellRange, OutputChart, OutputTable, RawSheet, column_letter
+from xlsx_tools.core.tables import CellRange, OutputChart, OutputTable, RawSheet, SerialDates, column_letter
 from xlsx_tools.io.xlsx.charts import RATE_FORMAT, TOOL_CHART_PREFIX, VALUE_FORMAT, range_ref
-from xlsx_tools.core.tables import SerialDates
 from xlsx_tools.io.xlsx.dates import SERIAL_DATES_1900, SERIAL_DATES_1904
 from xlsx_tools.io.xlsx.sheet_xml import (FOOTER_LEFT, FOOTER_RIGHT, HEADER_FILL, NUMBER_FORMATS, PAPER_A4, SheetXml,
                                           footer_centre, normalize_fill, validate_sheet_name)
