@@ -4,8 +4,10 @@ a clear error that writes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -193,3 +195,27 @@ def test_report_with_control_characters_in_customer_names_renders_them_as_spaces
     texts = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     texts += [paragraph.text for paragraph in document.paragraphs]
     assert "Acme Trading Ltd" in texts and any("line break" in text for text in texts)
+
+
+def test_report_charts_draw_chinese_when_matplotlib_listed_fonts_before_the_cjk_font_was_installed(tmp_path):
+    """matplotlib caches the system's font list on its first run; a CJK font installed after that
+    (apt-get after pip install) was unknown to it and every Chinese label became an empty box
+    ("Glyph ... missing from font(s) DejaVu Sans"). Simulated by dropping the CJK faces from the list."""
+    from matplotlib import font_manager
+    if not any("CJK" in Path(path).name for path in font_manager.findSystemFonts()):
+        pytest.skip("no CJK font installed (Debian fonts-noto-cjk)")
+    script = (
+        "import warnings\n"
+        "from matplotlib import font_manager\n"
+        "font_manager.fontManager.ttflist = [f for f in font_manager.fontManager.ttflist if 'CJK' not in f.name]\n"
+        "from xlsx_tools.core.tables import CellRange, ChartSeries, OutputChart\n"
+        "from xlsx_tools.io.report_charts import chart_png\n"
+        "cells = CellRange('账龄分析', 2, 1, 3, 1)\n"
+        "chart = OutputChart('aging', 'stacked_columns', '账龄分析 应收账款',\n"
+        "                    (ChartSeries('未到期', cells, ('华东', '华南'), cells, (1.0, 2.0), cells),), (1, 1, 10, 20))\n"
+        "warnings.simplefilter('error')\n"
+        "print(len(chart_png(chart)))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "MPLCONFIGDIR": str(tmp_path)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert int(done.stdout) > 10_000

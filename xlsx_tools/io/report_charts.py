@@ -3,16 +3,20 @@
 `chart_png(chart)` draws an `OutputChart` (the very object whose series the workbook's chart
 part caches), so the report and the workbook plot the same numbers. Text uses Noto Sans CJK SC
 (Debian `fonts-noto-cjk`), the face LibreOffice renders the report's Chinese with, falling back
-to DejaVu Sans for Latin text when it is missing.
+to DejaVu Sans for Latin text when it is missing. matplotlib lists the system's fonts once and
+caches the list, so a CJK font installed after that first run is looked up on the disk.
 """
 from __future__ import annotations
 
+import functools
 import io
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")        # no display: images only
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
+from matplotlib import font_manager  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from ..core.tables import OutputChart  # noqa: E402
@@ -31,8 +35,29 @@ def _thousands(value: float, _: object) -> str:
     return f"{value:,.0f}"
 
 
+@functools.cache
+def cjk_font_known() -> bool:
+    """Whether matplotlib can draw Chinese with one of `FONTS`; if its cached font list predates the
+    font's install (the Chinese came out as empty boxes), the CJK files on the disk are added now."""
+    if _knows_a_cjk_font():
+        return True
+    for path in font_manager.findSystemFonts():
+        if "CJK" in Path(path).name or "wqy" in Path(path).name.lower():
+            try:
+                font_manager.fontManager.addfont(path)
+            except (OSError, RuntimeError, ValueError):
+                continue                 # an unreadable font file: the others may do
+    return _knows_a_cjk_font()
+
+
+def _knows_a_cjk_font() -> bool:
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    return any(name in known for name in FONTS[:-1])
+
+
 def chart_png(chart: OutputChart) -> bytes:
     """One chart as PNG bytes: stacked columns, a two-axis trend, or top bars."""
+    cjk_font_known()
     with plt.rc_context({"font.family": "sans-serif", "font.sans-serif": FONTS, "axes.unicode_minus": False,
                          "font.size": 9}):
         figure, axis = plt.subplots(figsize=SIZE_INCHES, dpi=DPI)
