@@ -201,3 +201,32 @@ def test_written_off_rows_are_left_out_with_a_note():
     figures = period_figures(book, AS_OF)
     assert figures.value("overdue_fen") == yuan(500)
     assert len(figures.notes) == 1
+
+
+def test_with_a_payments_sheet__an_invoice_without_payments_rows_keeps_its_ledger_payment():
+    # Found by the money audit: with a Payments sheet, L2's ledger Paid Amount (no Payments rows)
+    # was dropped, so L2 stayed fully open and overdue in every month, the as-of overdue balance
+    # disagreed with Aging's, and its March collection was lost.
+    book = clean_ledger("""
+    L1 | K1 | 华东 | 王 | 2026-01-01 | 2026-02-01 | 1000 |      |            |
+    L2 | K1 | 华东 | 王 | 2026-01-01 | 2026-02-01 | 1000 | 1000 | 2026-03-10 |
+    """)
+    figures = period_figures(book, AS_OF, payments_frame("L1 | 2026-03-20 | 400", book))
+    assert figures.value("collected_fen") == yuan(1400)
+    assert figures.value("overdue_collected_fen") == yuan(1400)
+    assert figures.value("overdue_fen") == yuan(600)                     # L1's 600; L2 is settled
+    assert figures.value("recovery_rate") == Decimal("0.7000")          # 1400 / 2000
+    assert figures.value("cycle_days") == Decimal("37.00")              # L2: 02-01 -> 03-10
+    assert figures.value("overdue_fen", "2026-02") == yuan(2000)
+
+
+def test_with_a_payments_sheet__an_undated_ledger_payment_leaves_the_flows_blank():
+    book = clean_ledger("""
+    L1 | K1 | 华东 | 王 | 2026-01-01 | 2026-02-01 | 1000 |     | |
+    L2 | K1 | 华东 | 王 | 2026-01-01 | 2026-02-01 | 1000 | 250 | |
+    """)
+    figures = period_figures(book, AS_OF, payments_frame("L1 | 2026-03-20 | 400", book))
+    assert figures.value("overdue_fen") == yuan(1350)                    # 600 + 750
+    assert figures.value("recovery_rate") is None
+    reasons = {b.reason for b in figures.blanks if b.figure == "recovery_rate"}
+    assert REASONS["undated_payments"].format(count=1) in reasons

@@ -101,7 +101,8 @@ def period_figures(ledger: pd.DataFrame, as_of: dt.date, payments: pd.DataFrame 
 
     `ledger`: the clean ledger (invoice_no, business_line, sales_owner, invoice_date, due_date,
     amount_fen, paid_fen, last_payment_date, status). `payments`: the Payments rows (invoice_no,
-    date, amount_fen) or None to use the ledger's paid amount on its last payment date.
+    date, amount_fen) or None; invoices without Payments rows use the ledger's paid amount on its
+    last payment date.
     `key_targets`: counts by month, columns month, split, group (None for "all"), count.
     """
     notes: list[Label] = []
@@ -225,22 +226,31 @@ class _Groups:
 def _payment_events(book: pd.DataFrame, payments: pd.DataFrame | None, as_of: dt.date
                     ) -> tuple[pd.DataFrame, int]:
     """Payments as (pos = ledger position, date, amount_fen), dated on or before the as-of date,
-    and the number of receivables whose paid amount has no date (those are dated the as-of day)."""
+    and the number of receivables whose paid amount has no date (those are dated the as-of day).
+
+    Payments are read invoice by invoice, as the interest pass reads them: an invoice with
+    Payments rows takes its payments from them; any other invoice (every invoice when there is
+    no Payments sheet) has its ledger Paid Amount as one payment on its Last Payment Date."""
     day = pd.Timestamp(as_of)
+    frames = []
+    listed = np.zeros(len(book), dtype=bool)
     if payments is not None:
         position = pd.Series(np.arange(len(book)), index=book["invoice_no"].to_numpy())
         pos = payments["invoice_no"].map(position)
+        listed = book["invoice_no"].isin(payments["invoice_no"][pos.notna()]).to_numpy()
         keep = pos.notna() & (payments["date"] <= day)
-        return pd.DataFrame({"pos": pos[keep].astype("int64").to_numpy(),
-                             "date": payments["date"][keep].to_numpy(dtype="datetime64[ns]"),
-                             "amount_fen": payments["amount_fen"][keep].astype("int64").to_numpy()}), 0
-    paid = book["paid_fen"] != 0
+        frames.append(pd.DataFrame({"pos": pos[keep].astype("int64").to_numpy(),
+                                    "date": payments["date"][keep].to_numpy(dtype="datetime64[ns]"),
+                                    "amount_fen": payments["amount_fen"][keep].astype("int64").to_numpy()}))
+    paid = (book["paid_fen"] != 0) & ~listed
     undated = paid & book["last_payment_date"].isna()
     dates = book["last_payment_date"].where(~undated, day)
     keep = paid & (dates <= day)
-    return pd.DataFrame({"pos": np.flatnonzero(keep.to_numpy()),
-                         "date": dates[keep].to_numpy(dtype="datetime64[ns]"),
-                         "amount_fen": book["paid_fen"][keep].astype("int64").to_numpy()}), int(undated.sum())
+    frames.append(pd.DataFrame({"pos": np.flatnonzero(keep.to_numpy()),
+                                "date": dates[keep].to_numpy(dtype="datetime64[ns]"),
+                                "amount_fen": book["paid_fen"][keep].astype("int64").to_numpy()}))
+    events = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    return events, int(undated.sum())
 
 
 class _History:
