@@ -8,6 +8,7 @@ import pytest
 from tests.sheets import raw_sheet
 from xlsx_tools.core.passes.contact_rules import compliance_summary, contact_breaches
 from xlsx_tools.core.read.contacts import read_contacts
+from xlsx_tools.core.read.payments import customer_payments
 from xlsx_tools.core.passes.promises import (avoiders, bumped_stage, contact_summary, next_action_stages,
                                       promise_status)
 
@@ -159,6 +160,21 @@ def test_promise__for_an_invoice_only_that_invoice_counts():
     mine = payments(("INV1", "C1", "2026-11-15", 100000))
     assert promise_status(log.frame, other, AS_OF)["status"].tolist() == ["broken"]
     assert promise_status(log.frame, mine, AS_OF)["status"].tolist() == ["kept"]
+
+
+def test_promise__kept_by_a_ledger_payment_of_an_invoice_the_payments_sheet_does_not_list():
+    """Payments are read invoice by invoice: with a Payments sheet, an invoice without Payments rows
+    still has its ledger Paid Amount on its Last Payment Date (it was dropped, so a promise kept by
+    that payment read 'broken')."""
+    ledger = pd.DataFrame({"invoice_no": ["INV1", "INV2"], "customer_id": ["C1", "C1"],
+                           "paid_fen": [100000, 5000], "last_payment_date": pd.to_datetime(["2026-11-15", None]).astype("datetime64[ns]")})
+    sheet = pd.DataFrame({"invoice_no": ["INV2", "INV9"], "date": pd.to_datetime(["2026-11-01", "2026-11-02"]).astype("datetime64[ns]"),
+                          "amount_fen": [5000, 7000]})
+    paid = customer_payments(sheet, ledger)
+    assert sorted(map(tuple, paid[["invoice_no", "customer_id", "amount_fen"]].to_numpy().tolist())) == [
+        ("INV1", "C1", 100000), ("INV2", "C1", 5000)]           # INV9 is no ledger invoice; INV2 once
+    log, _ = contacts(PROMISE.format(invoice="INV1"))
+    assert promise_status(log.frame, paid, AS_OF)["status"].tolist() == ["kept"]
 
 
 def test_summary__last_contact_open_promise_broken_count_and_bump():

@@ -61,7 +61,7 @@ def attach_customers(payments: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFra
 
 
 def ledger_payments(ledger: pd.DataFrame) -> pd.DataFrame:
-    """Without a Payments sheet: each row's Paid Amount as one payment on its Last Payment Date."""
+    """Each row's Paid Amount as one payment on its Last Payment Date (undated amounts left out)."""
     paid = ledger[(ledger["paid_fen"] > 0) & ledger["last_payment_date"].notna()]
     return pd.DataFrame({"invoice_no": paid["invoice_no"].to_numpy(), "customer_id": paid["customer_id"].to_numpy(),
                          "date": paid["last_payment_date"].to_numpy(),
@@ -69,5 +69,12 @@ def ledger_payments(ledger: pd.DataFrame) -> pd.DataFrame:
 
 
 def customer_payments(payments: pd.DataFrame | None, ledger: pd.DataFrame) -> pd.DataFrame:
-    """Every payment with its customer: the Payments sheet when there is one, else the ledger's."""
-    return ledger_payments(ledger) if payments is None else attach_customers(payments, ledger)
+    """Every payment with its customer, read invoice by invoice as the interest pass reads them:
+    an invoice with Payments rows takes them, any other its ledger Paid Amount (`ledger_payments`)."""
+    if payments is None:
+        return ledger_payments(ledger)
+    listed = attach_customers(payments, ledger)
+    unlisted = ledger_payments(ledger[~ledger["invoice_no"].isin(listed["invoice_no"])])
+    if unlisted.empty:
+        return listed
+    return pd.concat([listed, unlisted[listed.columns]], ignore_index=True)
