@@ -278,8 +278,9 @@ def test_another_seed_still_covers_everything(tmp_path):
 
 
 # ----- printing --------------------------------------------------------------------------------
-# Detail keeps its customer names on one line, cut at 28 characters: one line per ledger row keeps
-# a long ledger on as few pages as possible, and the Customer ID beside it is whole.
+# Detail keeps its customer names on one line, 32 wide (a 15-character Chinese name), longer ones cut:
+# one line per ledger row keeps a long ledger on as few pages as possible, and the Customer ID beside
+# it is whole.
 CUT_ON_PURPOSE = {("detail", "customer_name")}
 
 

@@ -87,7 +87,7 @@ def calls_table(result: RefreshResult, lang: Lang) -> OutputTable:
     broken = calls["reasons"].map(lambda codes: "promise_broken" in codes).astype(bool)
     return OutputTable(i18n.SHEETS["calls"].get(lang),
                        _columns(i18n.CALL_COLUMNS, kinds, lang,
-                                {"customer_name": 28, "stage_name": 20, "reasons": 24, "script": 60,
+                                {"customer_name": 32, "stage_name": 20, "reasons": 24, "script": 60,
                                  "last_contact": 17},
                                 wrap=frozenset({"customer_name", "stage_name", "reasons", "script"})),
                        frame, row_fills=pd.Series(np.where(broken, WARNING_FILL, None), dtype=object))
@@ -129,7 +129,7 @@ def weekly_table(result: RefreshResult, lang: Lang) -> OutputTable:
              "open_promise_date": "date", "open_promise": "money", "overdue_change": "money"}
     flagged = [len(codes) > 0 for codes in weeks["flags"]]
     return OutputTable(i18n.SHEETS["weekly"].get(lang),
-                       _columns(i18n.WEEKLY_COLUMNS, kinds, lang, {"customer_name": 28, "stage_name": 20, "flag": 28},
+                       _columns(i18n.WEEKLY_COLUMNS, kinds, lang, {"customer_name": 32, "stage_name": 20, "flag": 28},
                                 wrap=frozenset({"customer_name", "stage_name", "flag"})),
                        frame, row_fills=pd.Series(np.where(flagged, WARNING_FILL, None), dtype=object))
 

@@ -38,7 +38,7 @@ def group_priority_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
              "max_days": "int", "credit_limits": "money"}
     labels = i18n.GROUP_PRIORITY_COLUMNS
     return OutputTable(sheet_name("group_priority", lang),
-                       _columns(labels, kinds, lang, {"customer_name": 28, "credit_code": 22, "subsidiaries": 36},
+                       _columns(labels, kinds, lang, {"customer_name": 32, "credit_code": 22, "subsidiaries": 36},
                                 wrap=frozenset({"customer_name", "subsidiaries"})),
                        frame, row_fills=_fill_where(ranked["key_target"], KEY_TARGET_FILL),
                        cell_fills={list(labels).index("stage"): ranked["stage"].map(STAGE_FILLS),
