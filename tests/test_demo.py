@@ -301,3 +301,15 @@ def test_printed_output_sheets_show_every_text_whole(demo):
             if display_width(widest) > width:
                 cut.append((key, column.header, width, widest))
     assert cut == []
+
+
+def test_chinese_customer_names_print_on_one_line(demos):
+    # a name wrapped to two lines doubles its row: at 28 wide the demo's 15-character names
+    # (佛山东方供应链管理股份有限公司, 30 units) pushed zh Credit onto a second printed page of 5 rows
+    from xlsx_tools.io.xlsx.sheet_xml import SheetXml, display_width
+    from xlsx_tools.present.sheets import output_tables
+    for key, table in output_tables(demos["zh"].result, "zh").items():
+        if "customer_name" in table.frame.columns:
+            position = list(table.frame.columns).index("customer_name")
+            names = [name for name in table.frame["customer_name"] if isinstance(name, str)]
+            assert max(map(display_width, names), default=0) <= SheetXml(table).column_widths()[position], key
