@@ -176,6 +176,20 @@ def test_company_sheet_lists_every_item_with_a_blank_value(built):
     assert [row[2] for row in rows] == [label.get(lang) for label in i18n.COMPANY_FIELDS.values()]
 
 
+
+def test_company_descriptions_that_wrap_get_rows_tall_enough(built):
+    """Found by the print audit: the en Company sheet printed 'Disputes (installment agreements): court or
+    arbitration commission' (67 characters in a 40-wide column) at the default row height, over the row above."""
+    from xlsx_tools.build.templates import LINE_HEIGHT, wrapped_lines
+    lang, wb = built
+    ws = sheet(wb, "company", lang)
+    width = ws.column_dimensions["C"].width
+    heights = {cell.row: (ws.row_dimensions[cell.row].height, wrapped_lines(cell.value, width))
+               for cell in ws["C"][1:] if cell.value}
+    assert all(height == LINE_HEIGHT * lines for height, lines in heights.values() if lines > 1)
+    assert lang == "zh" or sum(lines > 1 for _, lines in heights.values()) >= 2
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_empty_letters_sheets_read_back_empty(saved, lang):
     from xlsx_tools.core.read.cases import read_cases

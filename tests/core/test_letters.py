@@ -1,6 +1,7 @@
 """Which letters a refresh result calls for, cool-down, numbering, file names, context and log (pure core)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -377,6 +378,23 @@ def test_log_table__fresh_sheet_has_the_contract_columns():
     table = log_table(read_letter_log(None)[0], [], "en")
     assert table.name == "Letters"
     assert [column.header for column in table.columns] == [label.en for label in i18n.LETTER_LOG_COLUMNS.values()]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_log_table__prints_kinds_names_and_headers_whole(lang):
+    # found by the print audit: the printed log cut 'Payment demand notice' at 16 ('Payment demand no'),
+    # 51-character customer names and invoice lists at 30, and the header 'Delivered Date' at 12
+    from xlsx_tools.io.xlsx.sheet_xml import SheetXml, display_width
+    new = [row(f"CS-2026-00000{n}", kind=kind) for n, kind in enumerate(i18n.LETTER_KINDS, start=1)]
+    new = [dataclasses.replace(item, customer_name="Hangzhou Baichuan Supply Chain Management Co., Ltd.",
+                               invoices="INV-00495, INV-00511, INV-00522, EXP-0001, EXP-0002") for item in new]
+    table = log_table(read_letter_log(None)[0], new, lang)
+    widths = SheetXml(table).column_widths()
+    for position, (column, width) in enumerate(zip(table.columns, widths)):
+        assert display_width(column.header) + 1 <= width, column.header
+        if column.kind == "text" and column.header != "SHA-256":
+            texts = [value for value in table.frame.iloc[:, position] if isinstance(value, str)]
+            assert column.wrap or max(map(display_width, texts), default=0) <= width, column.header
 
 
 def test_policy__letter_settings_have_defaults():

@@ -111,3 +111,20 @@ def test_group_kpis__the_kpi_sheets_figures_and_the_group_recomputed_from_added_
 def test_group_workbook__opens_in_openpyxl_with_the_four_sheets_only(group_run):
     book = openpyxl.load_workbook(group_run["path"])
     assert book.sheetnames == ["Group Priority", "Group Aging", "Group KPIs", "Sources"]
+
+
+def test_group_sheets__long_texts_wrap_and_lines_get_their_width(group_run):
+    # found by the print audit: Group Aging's Warnings (48 wide, ~75 characters) did not wrap and its
+    # Business Line was fixed at 16, so both printed cut off; Group Priority's names now wrap too
+    book = openpyxl.load_workbook(group_run["path"])
+    aging = book["Group Aging"]
+    headers = [cell.value for cell in aging[1]]
+    warnings_header = "Warnings (§4, the subsidiary's Policy)"
+    column = headers.index(warnings_header)
+    warnings = [row[column] for row in aging.iter_rows(min_row=2) if row[column].value]
+    assert warnings and all(cell.alignment.wrap_text for cell in warnings)
+    lines = [row[1].value for row in aging.iter_rows(min_row=2) if row[1].value]
+    assert lines and aging.column_dimensions["B"].width >= max(len(line) for line in lines)
+    priority = book["Group Priority"]
+    names = [row[2] for row in priority.iter_rows(min_row=2) if row[2].value]
+    assert priority.cell(1, 3).value == "Customer Name" and names and all(cell.alignment.wrap_text for cell in names)

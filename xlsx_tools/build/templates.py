@@ -495,6 +495,9 @@ def _write_company(ws: Worksheet, lang: Lang) -> None:
         value.number_format = "@"          # account numbers stay text, not 1.00123E+18
         value.alignment = Alignment(horizontal="left")
         ws.cell(row=row, column=3, value=description.get(lang)).alignment = Alignment(wrap_text=True)
+        lines = wrapped_lines(description.get(lang), widths["description"])
+        if lines > 1:                      # as on Policy: at the default height it prints over the row above
+            ws.row_dimensions[row].height = LINE_HEIGHT * lines
     ws.sheet_properties.tabColor = TAB_LETTERS
 
 

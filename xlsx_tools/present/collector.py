@@ -21,9 +21,10 @@ def separator(lang: Lang) -> str:
 
 
 def _columns(labels: dict[str, Label], kinds: dict[str, str], lang: Lang,
-             widths: dict[str, float] | None = None) -> tuple[OutputColumn, ...]:
+             widths: dict[str, float] | None = None, wrap: frozenset[str] = frozenset()) -> tuple[OutputColumn, ...]:
+    """The columns of `labels` in order; those named in `wrap` hold long text that wraps."""
     widths = widths or {}
-    return tuple(OutputColumn(label.get(lang), kinds.get(key, "text"), widths.get(key))
+    return tuple(OutputColumn(label.get(lang), kinds.get(key, "text"), widths.get(key), key in wrap)
                  for key, label in labels.items())
 
 
@@ -86,8 +87,9 @@ def calls_table(result: RefreshResult, lang: Lang) -> OutputTable:
     broken = calls["reasons"].map(lambda codes: "promise_broken" in codes).astype(bool)
     return OutputTable(i18n.SHEETS["calls"].get(lang),
                        _columns(i18n.CALL_COLUMNS, kinds, lang,
-                                {"customer_name": 28, "stage_name": 20, "reasons": 24, "script": 60,
-                                 "last_contact": 17}),
+                                {"customer_name": 32, "stage_name": 20, "reasons": 24, "script": 60,
+                                 "last_contact": 17},
+                                wrap=frozenset({"customer_name", "stage_name", "reasons", "script"})),
                        frame, row_fills=pd.Series(np.where(broken, WARNING_FILL, None), dtype=object))
 
 
@@ -127,7 +129,8 @@ def weekly_table(result: RefreshResult, lang: Lang) -> OutputTable:
              "open_promise_date": "date", "open_promise": "money", "overdue_change": "money"}
     flagged = [len(codes) > 0 for codes in weeks["flags"]]
     return OutputTable(i18n.SHEETS["weekly"].get(lang),
-                       _columns(i18n.WEEKLY_COLUMNS, kinds, lang, {"customer_name": 28, "stage_name": 20, "flag": 28}),
+                       _columns(i18n.WEEKLY_COLUMNS, kinds, lang, {"customer_name": 32, "stage_name": 20, "flag": 28},
+                                wrap=frozenset({"customer_name", "stage_name", "flag"})),
                        frame, row_fills=pd.Series(np.where(flagged, WARNING_FILL, None), dtype=object))
 
 

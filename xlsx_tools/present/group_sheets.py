@@ -38,7 +38,8 @@ def group_priority_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
              "max_days": "int", "credit_limits": "money"}
     labels = i18n.GROUP_PRIORITY_COLUMNS
     return OutputTable(sheet_name("group_priority", lang),
-                       _columns(labels, kinds, lang, {"customer_name": 28, "credit_code": 22, "subsidiaries": 36}),
+                       _columns(labels, kinds, lang, {"customer_name": 32, "credit_code": 22, "subsidiaries": 36},
+                                wrap=frozenset({"customer_name", "subsidiaries"})),
                        frame, row_fills=_fill_where(ranked["key_target"], KEY_TARGET_FILL),
                        cell_fills={list(labels).index("stage"): ranked["stage"].map(STAGE_FILLS),
                                    list(labels).index("over_limits"): _fill_where(ranked["over_limits"], ERROR_FILL)})
@@ -48,7 +49,7 @@ def group_aging_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
     aging = outcome.aging
     labels = i18n.GROUP_AGING_COLUMNS
     columns = [OutputColumn(labels["subsidiary"].get(lang), "text", 24),
-               OutputColumn(labels["business_line"].get(lang), "text", 16)]
+               OutputColumn(labels["business_line"].get(lang), "text")]
     if not len(aging):
         return OutputTable(sheet_name("group_aging", lang), tuple(columns), pd.DataFrame({"s": [], "l": []}))
     total = aging["is_total"].astype(bool)
@@ -65,7 +66,7 @@ def group_aging_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
                               ("provision", "money", aging["provision_fen"]),
                               ("warnings", "text", aging["warnings"].map(
                                   lambda w: (w.get(lang) or None) if w is not None else None))):
-        columns.append(OutputColumn(labels[key].get(lang), kind, 48 if key == "warnings" else None))
+        columns.append(OutputColumn(labels[key].get(lang), kind, 48 if key == "warnings" else None, key == "warnings"))
         data[key] = values
     warned = aging["warnings"].map(lambda w: w is not None and bool(w.en))
     fills = _fill_where(total, TOTAL_FILL).where(~warned, WARNING_FILL)

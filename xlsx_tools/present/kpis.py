@@ -53,8 +53,7 @@ def kpis_table(result: RefreshResult, lang: Lang) -> OutputTable:
     bonus = bonus_rows(result, lang, months)
     frame = pd.concat([frame, bonus], ignore_index=True)
     fills = pd.Series([None] * len(table) + [BONUS_FILL] * len(bonus), dtype=object)
-    columns = (*(OutputColumn(label.get(lang), "text", 18 if key != "figure" else 34)
-                 for key, label in KPI_COLUMNS.items()),
+    columns = (*(OutputColumn(label.get(lang), "text") for label in KPI_COLUMNS.values()),  # as wide as their texts
                *(OutputColumn(month, "figure") for month in months))
     return OutputTable(SHEETS["kpis"].get(lang), columns, frame, row_fills=fills)
 

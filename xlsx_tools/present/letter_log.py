@@ -14,9 +14,12 @@ from ..core.tables import OutputColumn, OutputTable
 
 LOG_DATE_KEYS = ("date", "sent_date", "delivered_date")
 LOG_MONEY_KEYS = ("total",)
-LOG_WIDTHS = {"letter_no": 17, "date": 12, "kind": 16, "customer_id": 12, "customer_name": 30, "stage": 8,
+LOG_WIDTHS = {"letter_no": 17, "date": 12, "kind": 22, "customer_id": 12, "customer_name": 32, "stage": 10,
               "invoices": 30, "total": 15, "file": 40, "sha256": 20, "status": 10, "sent_date": 12,
-              "delivered_date": 12, "tracking_no": 18, "case_ref": 16, "note": 40}
+              "delivered_date": 16, "tracking_no": 18, "case_ref": 16, "note": 40}
+#: Long texts wrap within their column instead of printing cut off (the SHA-256 stays one line, cut:
+#: its first 20 digits tell the files apart, the full value is in the cell).
+LOG_WRAP = frozenset({"kind", "customer_name", "invoices", "note"})
 
 
 def log_row_values(row: LogRow, lang: Lang) -> dict[str, object]:
@@ -69,7 +72,7 @@ def log_table(log: LetterLog, new_rows: Sequence[LogRow], lang: Lang) -> OutputT
         if series is None:
             old_values = [None if pd.isna(v) else str(v) for v in old_text]
             series = pd.Series(old_values + [_as_text(v) for v in fresh], dtype=object)
-        columns.append(OutputColumn(title, kind, LOG_WIDTHS.get(key or "", 14)))
+        columns.append(OutputColumn(title, kind, LOG_WIDTHS.get(key or "", 14), key in LOG_WRAP))
         data[f"c{position}"] = series.reset_index(drop=True)
     frame = pd.DataFrame(data)
     return OutputTable(name, tuple(columns), frame)

@@ -100,8 +100,8 @@ def detail_table(result: RefreshResult, lang: Lang) -> OutputTable:
     stage_position = list(labels).index("stage")
     days_position = list(labels).index("days_left")
     return OutputTable(sheet_name("detail", lang),
-                       _columns(labels, kinds, lang, {"next_action": 30, "customer_name": 28, "interest_basis": 20},
-                                wrap=frozenset({"next_action"})),
+                       _columns(labels, kinds, lang, {"next_action": 30, "customer_name": 32, "interest_basis": 20},
+                                wrap=frozenset({"next_action", "interest_basis"})),
                        frame,
                        cell_fills={stage_position: fills, days_position: alert_fills(detail["limitation_alert"])})
 
@@ -198,7 +198,7 @@ def plan_schedule_table(result: RefreshResult, lang: Lang) -> OutputTable:
     kinds = {"installment": "int", "due_date": "date", "principal": "money", "fee": "money", "amount": "money",
              "paid": "money"}
     return OutputTable(sheet_name("plan_schedule", lang),
-                       _columns(i18n.PLAN_SCHEDULE_COLUMNS, kinds, lang, {"customer_name": 28}),
+                       _columns(i18n.PLAN_SCHEDULE_COLUMNS, kinds, lang, {"customer_name": 32}, wrap=frozenset({"customer_name"})),
                        frame, row_fills=fills)
 
 
@@ -239,7 +239,8 @@ def credit_sheet(result: RefreshResult, lang: Lang) -> OutputTable:
              "first_trade_date": "date", "registered_capital": "money", "red_line": "money", "score": "decimal",
              "suggested_limit": "money"}
     return OutputTable(sheet_name("credit", lang),
-                       _columns(i18n.CREDIT_COLUMNS, kinds, lang, {"customer_name": 28, "band": 24}),
+                       _columns(i18n.CREDIT_COLUMNS, kinds, lang, {"customer_name": 32, "band": 24},
+                                wrap=frozenset({"customer_name", "band"})),
                        frame, row_fills=fills)
 
 
@@ -309,8 +310,8 @@ def priority_table(result: RefreshResult, lang: Lang) -> OutputTable:
     row_fills = _fill_where(priority["key_target"], KEY_TARGET_FILL)
     return OutputTable(sheet_name("priority", lang),
                        _columns(labels, kinds, lang,
-                                {"customer_name": 28, "tags": 44, "next_action": 30, "last_contact": 17},
-                                wrap=frozenset({"tags", "next_action"})),
+                                {"customer_name": 32, "tags": 44, "next_action": 30, "last_contact": 17},
+                                wrap=frozenset({"tags", "next_action", "customer_name"})),
                        frame, row_fills=row_fills,
                        cell_fills={stage_position: priority["stage"].map(STAGE_FILLS),
                                    list(labels).index("days_left"): alert_fills(priority["limitation_alert"])})
@@ -347,7 +348,7 @@ def aging_table(result: RefreshResult, lang: Lang) -> OutputTable:
     labels = i18n.bucket_labels(result.policy.bucket_edges)
     line = aging["business_line"].map(lambda v: i18n.BLANK_LINE.get(lang) if v == "" else v)
     line = line.where(~aging["is_total"], i18n.TOTAL.get(lang))
-    columns: list[OutputColumn] = [OutputColumn(i18n.AGING_COLUMNS["business_line"].get(lang), "text", 16)]
+    columns: list[OutputColumn] = [OutputColumn(i18n.AGING_COLUMNS["business_line"].get(lang), "text")]  # as wide as its lines
     data: dict[str, pd.Series] = {"line": line}
     for n, label in enumerate(labels):
         columns.append(OutputColumn(label.get(lang), "money"))
