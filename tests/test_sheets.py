@@ -80,3 +80,18 @@ def test_sheets__every_sheet_prints_the_as_of_date_and_long_text_wraps():
     wrapped = {key: [c.header for c in table.columns if c.wrap] for key, table in tables.items()}
     assert {"Tags", "Next Action"} <= set(wrapped["priority"])
     assert "Next Action" in wrapped["detail"] and "Warnings" in wrapped["aging"] and "Message" in wrapped["issues"]
+
+
+def test_sheets__wide_sheets_repeat_whose_row_it_is_and_no_chart_sits_in_those_columns():
+    """Printed over several pages wide, each page repeats the leading columns that name the row;
+    a chart in those columns would be printed in slices on every page (LibreOffice did so)."""
+    tables = output_tables(result(), "en")
+    titles = {key: [c.header for c in table.columns[:table.print_title_columns]] for key, table in tables.items()}
+    assert titles["priority"] == ["Rank", "Customer ID", "Customer Name"]
+    assert titles["detail"] == ["Ledger Row", "Invoice No", "Customer ID", "Customer Name"]
+    assert titles["aging"] == ["Business Line"]
+    assert titles["kpis"] == ["Split", "Line / owner", "Figure"]
+    charted = [table for table in tables.values() if table.charts]
+    assert {table.name for table in charted} >= {tables["aging"].name, tables["priority"].name}
+    for table in charted:
+        assert all(chart.anchor[0] >= table.print_title_columns for chart in table.charts), table.name

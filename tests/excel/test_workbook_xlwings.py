@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import openpyxl
@@ -275,3 +276,20 @@ def test_commit__without_wrapped_columns_no_row_autofit_and_page_setup_failure_d
     port.commit()
     sheet = book.sheets["Aging"]
     assert sheet.range("A2").value == "East" and sheet.autofitted_rows == []
+
+
+def test_commit__a_sheet_too_wide_for_one_readable_page_prints_pages_wide_with_title_columns():
+    """Live Excel gets the file writer's choice: pages wide and the title columns repeated."""
+    heads = (OutputColumn("ID", "text", 10), OutputColumn("Name", "text", 32),
+             *(OutputColumn(f"M{n}", "money", 15) for n in range(30)))
+    frame = pd.DataFrame({"id": ["C1"], "name": ["Acme"], **{f"m{n}": [100] for n in range(30)}})
+    wide = OutputTable("Wide", heads, frame, print_title_columns=2)
+    book = book_with([["x"]])
+    port = XlwingsWorkbook(book)
+    port.write_table(wide)
+    port.write_table(replace(printed_table(), print_title_columns=1))
+    port.commit()
+    setup = book.sheets["Wide"].api.PageSetup
+    assert (setup.FitToPagesWide, setup.PrintTitleColumns, setup.PrintTitleRows, setup.Order) == (3, "$A:$B", "$1:$1", 2)
+    narrow = book.sheets["Priority"].api.PageSetup
+    assert (narrow.FitToPagesWide, narrow.PrintTitleColumns, narrow.Order) == (1, "", 1)

@@ -144,7 +144,7 @@ class FakePageSetup:
     property names (a misspelt one raises, as COM does), constants as Excel's numbers."""
 
     DEFAULTS = {"Orientation": 1, "PaperSize": 9, "Zoom": 100, "FitToPagesWide": 1, "FitToPagesTall": 1,
-                "PrintTitleRows": "", "LeftFooter": "", "CenterFooter": "", "RightFooter": "", "PrintArea": ""}
+                "PrintTitleRows": "", "Order": 1, "PrintTitleColumns": "", "LeftFooter": "", "CenterFooter": "", "RightFooter": "", "PrintArea": ""}
 
     def __init__(self, app_api: FakeAppApi) -> None:
         object.__setattr__(self, "_app_api", app_api)

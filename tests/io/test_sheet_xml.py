@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.utils.escape import unescape
 
-from xlsx_tools.core.tables import OutputColumn, OutputTable
+from xlsx_tools.core.tables import CellRange, ChartSeries, OutputChart, OutputColumn, OutputTable
 from xlsx_tools.io.xlsx.sheet_xml import CellStyle, SheetXml, _RowRefs, normalize_fill
 from xlsx_tools.io.xlsx.workbook_file import WorkbookFile
 from tests.workbooks import write_workbook
@@ -292,3 +293,33 @@ def test_print__rows_with_wrapped_text_get_the_height_of_their_lines() -> None:
     assert rows["2"].get("ht") is None and rows["5"].get("ht") is None
     assert (rows["3"].get("ht"), rows["3"].get("customHeight")) == ("45", "1")
     assert rows["4"].get("ht") == "45"
+
+
+def wide_table(columns: int, titles: int) -> OutputTable:
+    """`columns` money columns of 15 characters after an ID and a name column."""
+    heads = (OutputColumn("ID", "text", 10), OutputColumn("Name", "text", 32),
+             *(OutputColumn(f"M{n}", "money", 15) for n in range(columns)))
+    frame = pd.DataFrame({"id": ["C1"], "name": ["Acme"], **{f"m{n}": [100] for n in range(columns)}})
+    return OutputTable("Wide", heads, frame, print_title_columns=titles)
+
+
+@pytest.mark.parametrize("columns, pages", [
+    (10, 1),      # 1,404 pixels: one page wide prints at 73%
+    (15, 2),      # 1,954 pixels would print at 53%, below the 55% floor: two pages, ID and name on each
+    (30, 3),      # 3,604 pixels: 28% on one page; three pages wide
+])
+def test_print__a_sheet_too_wide_for_a_readable_scale_prints_over_several_pages_wide(columns, pages) -> None:
+    """One page wide shrank Priority to 27% and Detail to 30% (3-point figures); below 55% the sheet
+    prints over several pages wide instead, each repeating its title columns."""
+    setup = render(wide_table(columns, titles=2)).find("m:pageSetup", NS)
+    assert (setup.get("fitToWidth"), setup.get("fitToHeight")) == (str(pages), "0")
+    assert setup.get("pageOrder") == (None if pages == 1 else "overThenDown")   # a row's pages in sequence
+
+
+def test_print__charts_beside_the_table_count_in_the_printed_width() -> None:
+    table = wide_table(10, titles=2)
+    assert SheetXml(table).pages_wide() == 1
+    cells = CellRange("Wide", 2, 3, 2, 3)
+    chart = OutputChart("c", "top_bars", "T", (ChartSeries("s", cells, ("a",), cells, (1.0,), cells),),
+                        (14, 1, 30, 20))                 # 16 default-width columns to the table's right
+    assert SheetXml(replace(table, charts=(chart,))).pages_wide() == 2

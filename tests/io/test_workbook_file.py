@@ -12,6 +12,7 @@ import subprocess
 import sys
 import uuid
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -740,3 +741,19 @@ def test_graft__every_written_sheet_repeats_its_header_row_on_printed_pages(book
     wb = openpyxl.load_workbook(book)
     assert wb["催收优先级"].print_title_rows == "$1:$1"
     assert wb["催收优先级"].page_setup.orientation == "landscape"
+
+
+def test_graft__a_sheet_printed_over_several_pages_wide_repeats_its_title_columns(book: Path) -> None:
+    """Title columns join the header row in Print_Titles only when the sheet prints over several
+    pages wide (columns first, as Excel writes them); a narrow sheet keeps $1:$1."""
+    heads = (OutputColumn("ID", "text", 10), OutputColumn("Name", "text", 32),
+             *(OutputColumn(f"M{n}", "money", 15) for n in range(30)))
+    frame = pd.DataFrame({"id": ["C1"], "name": ["Acme"], **{f"m{n}": [100] for n in range(30)}})
+    wb = WorkbookFile(book)
+    wb.write_table(OutputTable("Wide", heads, frame, print_title_columns=2))
+    wb.write_table(replace(priority_table(), print_title_columns=2))
+    wb.commit()
+    printed = openpyxl.load_workbook(book)
+    assert (printed["Wide"].print_title_cols, printed["Wide"].print_title_rows) == ("$A:$B", "$1:$1")
+    assert printed["Wide"].page_setup.fitToWidth == 3
+    assert (printed["催收优先级"].print_title_cols, printed["催收优先级"].print_title_rows) == (None, "$1:$1")

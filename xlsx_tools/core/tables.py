@@ -115,7 +115,11 @@ class OutputTable:
     freeze_header: bool = True
     autofilter: bool = True
     # Printed at the foot of every page, between the sheet name and the page number
-    # (e.g. the as-of date); sheets print landscape, one page wide, the header row repeated.
+    # (e.g. the as-of date); sheets print landscape, the header row repeated, one page wide
+    # unless that would shrink the print below a readable scale (then several pages wide).
     footer: str = ""
+    # Leading columns that say whose row it is (e.g. customer ID and name), repeated on every
+    # page when the sheet prints over several pages wide.
+    print_title_columns: int = 0
     # Native charts on this sheet (issue 12); a refresh replaces the tool's, never the user's.
     charts: tuple[OutputChart, ...] = ()

@@ -54,6 +54,7 @@ EXCEL_MAX_ADDRESS = 255
 WRITE_CHUNK_ROWS = 20_000
 #: Excel's XlPageOrientation.xlLandscape (PageSetup.Orientation).
 XL_LANDSCAPE = 2
+XL_DOWN_THEN_OVER, XL_OVER_THEN_DOWN = 1, 2       # PageSetup.Order: the order of pages of a wide sheet
 #: The xlwings chart type drawing each chart kind as the file adapter's chart part does.
 CHART_TYPES = {"stacked_columns": "column_stacked", "trend": "line_markers", "top_bars": "bar_clustered"}
 #: Excel's constants for the COM chart calls: XlAxisType, XlAxisGroup, XlAxisCrosses, XlLegendPosition.
@@ -434,9 +435,13 @@ class XlwingsWorkbook:
             setup.Orientation = XL_LANDSCAPE
             setup.PaperSize = PAPER_A4
             setup.Zoom = False                  # FitToPages* apply only without a zoom
-            setup.FitToPagesWide = 1
+            pages_wide = SheetXml(table).pages_wide()
+            setup.FitToPagesWide = pages_wide
             setup.FitToPagesTall = False        # as many pages down as needed
             setup.PrintTitleRows = "$1:$1"
+            setup.Order = XL_OVER_THEN_DOWN if pages_wide > 1 else XL_DOWN_THEN_OVER
+            titles = min(table.print_title_columns, len(table.columns))
+            setup.PrintTitleColumns = f"$A:${column_letter(titles)}" if titles and pages_wide > 1 else ""
             setup.LeftFooter = FOOTER_LEFT
             setup.CenterFooter = footer_centre(table.footer)
             setup.RightFooter = FOOTER_RIGHT

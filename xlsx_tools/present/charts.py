@@ -53,8 +53,9 @@ def aging_chart(aging: OutputTable, result: RefreshResult, lang: Lang) -> Output
                                _shown(aging, 1 + b, rows), _column(aging, 1 + b, 0, lines - 1))
                    for b in range(buckets))
     top = len(aging.frame) + 3
+    left = aging.print_title_columns      # clear of the columns repeated on every printed page
     return OutputChart("aging", "stacked_columns", CHART_TITLES["aging"].get(lang), series,
-                       (0, top, CHART_COLUMNS + 2, top + CHART_ROWS))
+                       (left, top, left + CHART_COLUMNS + 2, top + CHART_ROWS))
 
 
 def trend_chart(kpis: OutputTable, result: RefreshResult, lang: Lang) -> OutputChart:

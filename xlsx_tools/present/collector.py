@@ -90,7 +90,8 @@ def calls_table(result: RefreshResult, lang: Lang) -> OutputTable:
                                 {"customer_name": 32, "stage_name": 20, "reasons": 24, "script": 60,
                                  "last_contact": 17},
                                 wrap=frozenset({"customer_name", "stage_name", "reasons", "script"})),
-                       frame, row_fills=pd.Series(np.where(broken, WARNING_FILL, None), dtype=object))
+                       frame, row_fills=pd.Series(np.where(broken, WARNING_FILL, None), dtype=object),
+                       print_title_columns=2)
 
 
 # ----- Compliance · 合规检查 -----
@@ -131,7 +132,8 @@ def weekly_table(result: RefreshResult, lang: Lang) -> OutputTable:
     return OutputTable(i18n.SHEETS["weekly"].get(lang),
                        _columns(i18n.WEEKLY_COLUMNS, kinds, lang, {"customer_name": 32, "stage_name": 20, "flag": 28},
                                 wrap=frozenset({"customer_name", "stage_name", "flag"})),
-                       frame, row_fills=pd.Series(np.where(flagged, WARNING_FILL, None), dtype=object))
+                       frame, row_fills=pd.Series(np.where(flagged, WARNING_FILL, None), dtype=object),
+                       print_title_columns=3)
 
 
 # ----- Channels · 渠道分析 -----

@@ -42,7 +42,8 @@ def group_priority_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
                                 wrap=frozenset({"customer_name", "subsidiaries"})),
                        frame, row_fills=_fill_where(ranked["key_target"], KEY_TARGET_FILL),
                        cell_fills={list(labels).index("stage"): ranked["stage"].map(STAGE_FILLS),
-                                   list(labels).index("over_limits"): _fill_where(ranked["over_limits"], ERROR_FILL)})
+                                   list(labels).index("over_limits"): _fill_where(ranked["over_limits"], ERROR_FILL)},
+                       print_title_columns=3)
 
 
 def group_aging_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
@@ -70,7 +71,8 @@ def group_aging_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
         data[key] = values
     warned = aging["warnings"].map(lambda w: w is not None and bool(w.en))
     fills = _fill_where(total, TOTAL_FILL).where(~warned, WARNING_FILL)
-    return OutputTable(sheet_name("group_aging", lang), tuple(columns), pd.DataFrame(data), row_fills=fills)
+    return OutputTable(sheet_name("group_aging", lang), tuple(columns), pd.DataFrame(data), row_fills=fills,
+                       print_title_columns=2)
 
 
 KPI_KINDS = {"recovery_rate": "percent", "overdue_share": "percent", "cycle_days": "figure",

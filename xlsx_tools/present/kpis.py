@@ -55,7 +55,7 @@ def kpis_table(result: RefreshResult, lang: Lang) -> OutputTable:
     fills = pd.Series([None] * len(table) + [BONUS_FILL] * len(bonus), dtype=object)
     columns = (*(OutputColumn(label.get(lang), "text") for label in KPI_COLUMNS.values()),  # as wide as their texts
                *(OutputColumn(month, "figure") for month in months))
-    return OutputTable(SHEETS["kpis"].get(lang), columns, frame, row_fills=fills)
+    return OutputTable(SHEETS["kpis"].get(lang), columns, frame, row_fills=fills, print_title_columns=len(KPI_COLUMNS))
 
 
 def bonus_rows(result: RefreshResult, lang: Lang, months: list[str]) -> pd.DataFrame:

@@ -75,7 +75,7 @@ def log_table(log: LetterLog, new_rows: Sequence[LogRow], lang: Lang) -> OutputT
         columns.append(OutputColumn(title, kind, LOG_WIDTHS.get(key or "", 14), key in LOG_WRAP))
         data[f"c{position}"] = series.reset_index(drop=True)
     frame = pd.DataFrame(data)
-    return OutputTable(name, tuple(columns), frame)
+    return OutputTable(name, tuple(columns), frame, print_title_columns=1)      # the letter number
 
 
 def _as_text(value: object) -> str | None:

@@ -103,7 +103,8 @@ def detail_table(result: RefreshResult, lang: Lang) -> OutputTable:
                        _columns(labels, kinds, lang, {"next_action": 30, "customer_name": 32, "interest_basis": 20},
                                 wrap=frozenset({"next_action", "interest_basis"})),
                        frame,
-                       cell_fills={stage_position: fills, days_position: alert_fills(detail["limitation_alert"])})
+                       cell_fills={stage_position: fills, days_position: alert_fills(detail["limitation_alert"])},
+                       print_title_columns=4)                       # ledger row, invoice, customer ID and name
 
 
 def _with_cny_columns(frame: pd.DataFrame, labels: dict, detail: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -199,7 +200,7 @@ def plan_schedule_table(result: RefreshResult, lang: Lang) -> OutputTable:
              "paid": "money"}
     return OutputTable(sheet_name("plan_schedule", lang),
                        _columns(i18n.PLAN_SCHEDULE_COLUMNS, kinds, lang, {"customer_name": 32}, wrap=frozenset({"customer_name"})),
-                       frame, row_fills=fills)
+                       frame, row_fills=fills, print_title_columns=3)
 
 
 def credit_sheet(result: RefreshResult, lang: Lang) -> OutputTable:
@@ -241,7 +242,7 @@ def credit_sheet(result: RefreshResult, lang: Lang) -> OutputTable:
     return OutputTable(sheet_name("credit", lang),
                        _columns(i18n.CREDIT_COLUMNS, kinds, lang, {"customer_name": 32, "band": 24},
                                 wrap=frozenset({"customer_name", "band"})),
-                       frame, row_fills=fills)
+                       frame, row_fills=fills, print_title_columns=2)
 
 
 def _percent(value: Decimal) -> str:
@@ -314,7 +315,8 @@ def priority_table(result: RefreshResult, lang: Lang) -> OutputTable:
                                 wrap=frozenset({"tags", "next_action", "customer_name"})),
                        frame, row_fills=row_fills,
                        cell_fills={stage_position: priority["stage"].map(STAGE_FILLS),
-                                   list(labels).index("days_left"): alert_fills(priority["limitation_alert"])})
+                                   list(labels).index("days_left"): alert_fills(priority["limitation_alert"])},
+                       print_title_columns=3)
 
 
 def _ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
@@ -373,7 +375,8 @@ def aging_table(result: RefreshResult, lang: Lang) -> OutputTable:
     data["provision"] = aging["provision_fen"]
     warned = aging["early_warning"] | aging["growth_warning"]
     fills = _fill_where(warned, WARNING_FILL)
-    return OutputTable(sheet_name("aging", lang), tuple(columns), pd.DataFrame(data), row_fills=fills)
+    return OutputTable(sheet_name("aging", lang), tuple(columns), pd.DataFrame(data), row_fills=fills,
+                       print_title_columns=1)
 
 
 def snapshots_table(result: RefreshResult, lang: Lang) -> OutputTable:
@@ -401,7 +404,7 @@ def snapshots_table(result: RefreshResult, lang: Lang) -> OutputTable:
     columns = (*_columns({key: labels[key] for key in order}, kinds, lang),
                *(OutputColumn(name, "money") for name in bucket_names),
                *_columns({key: labels[key] for key in ("key_targets", "as_of")}, kinds, lang))
-    return OutputTable(sheet_name("snapshots", lang), columns, frame)
+    return OutputTable(sheet_name("snapshots", lang), columns, frame, print_title_columns=4)
 
 
 # Issues about an output sheet (the KPIs' blank figures) name it by key, written in the sheet's language.

@@ -85,6 +85,12 @@ def footer_centre(text: str) -> str:
 
 MAX_CELL_CHARS = 32767
 ROW_HEIGHT = 15  # points per line of text, the sheets' default row height
+#: The smallest print scale a sheet is shrunk to on one page wide; a wider sheet prints over
+#: several pages wide instead (at 27% an 11-point figure prints 3 points tall).
+PRINT_MIN_SCALE = 0.55
+#: Landscape A4 less the 0.5-inch side margins, in screen pixels (96 per inch).
+PRINT_WIDTH_PIXELS = (11.69 - 1.0) * 96
+_EMPTY_COLUMN_WIDTH = 8.43         # a spreadsheet's default column width, beside the table (charts)
 MAX_ROWS = 1_048_576
 MAX_COLS = 16_384
 #: Chunks of rows rendered side by side (this machine and most laptops have 2+ cores).
@@ -157,6 +163,11 @@ def validate_sheet_name(name: str) -> None:
         raise ValueError(f"sheet name {name!r} starts or ends with an apostrophe")
     if name.casefold() == "history":
         raise ValueError("'History' is a reserved sheet name")
+
+
+def _column_pixels(width: float) -> float:
+    """A column's width on screen: `width` characters of Calibri 11 (7 pixels) plus 5 of padding."""
+    return width * 7 + 5
 
 
 def display_width(text: str) -> float:
@@ -570,6 +581,16 @@ class SheetXml:
         return needed
 
     # ------------------------------------------------------------ layout
+    def pages_wide(self) -> int:
+        """How many pages wide the sheet prints: one, unless its columns and the charts beside them
+        would then print below `PRINT_MIN_SCALE`; each page also repeats the title columns."""
+        widths = [_column_pixels(w) for w in self.column_widths()]
+        right = max((chart.anchor[2] for chart in self.table.charts), default=0)
+        widths += [_column_pixels(_EMPTY_COLUMN_WIDTH)] * max(0, right - len(widths))
+        titles = sum(widths[:self.table.print_title_columns])
+        room = PRINT_WIDTH_PIXELS / PRINT_MIN_SCALE - titles
+        return max(1, -(-int(sum(widths) - titles) // int(room)))
+
     def column_widths(self) -> list[float]:
         widths = []
         sample_n = min(self.nrows, 2000)
@@ -634,10 +655,14 @@ class SheetXml:
     def _tail(self, drawing_rel: str | None = None) -> bytes:
         """The end of the sheet; `drawing_rel` is the relationship id of the sheet's drawing (charts)."""
         parts = ["</sheetData>"]
+        pages_wide = self.pages_wide()
+        # several pages wide: a row's pages follow each other (Excel's default goes down first)
+        order = ' pageOrder="overThenDown"' if pages_wide > 1 else ""
         if self.table.autofilter and self.ncols:
             parts.append(f'<autoFilter ref="{self.ref}"/>')
         parts.append('<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.7" header="0.3" footer="0.3"/>'
-                     f'<pageSetup paperSize="{PAPER_A4}" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+                     f'<pageSetup paperSize="{PAPER_A4}"{order} orientation="landscape" fitToWidth="{pages_wide}" '
+                     'fitToHeight="0"/>'
                      f"<headerFooter><oddFooter>{xstring_xml(self.footer_codes())}</oddFooter></headerFooter>")
         if drawing_rel:
             parts.append(f'<drawing r:id="{drawing_rel}"/>')
