@@ -127,6 +127,12 @@ def test_policy__a_contact_window_that_ends_before_it_starts_is_an_error_and_bot
     assert "ends before it starts" in issues[1].text("en") and "早于" in issues[1].text("zh")
     assert (policy["contact_window_start"], policy["contact_window_end"]) == (dt.time(8), dt.time(22))
     policy, issues = load_policy(policy_sheet("""
+    contact_window_start | 25:00 |
+    contact_window_end | 07:00 |
+    """))       # the start is already an error of its own: one error on each cell, not two on B2
+    assert [(i.location(), "ends before it starts" in i.text("en")) for i in issues] == [
+        ("催收策略!B2", False), ("催收策略!B3", True)]
+    policy, issues = load_policy(policy_sheet("""
     contact_window_start | 0:00 |
     max_connected_calls | 0 |
     contact_window_end | 23:59 |

@@ -616,6 +616,7 @@ def load_policy(sheet: RawSheet | None) -> tuple[Policy, list[Issue]]:
     cells: dict[str, str] = {}
     rows: dict[str, int] = {}
     typed: dict[str, object] = {}       # the value cells as typed, shown in a cross-field error
+    failed: set[str] = set()            # keys whose cell is already an error (no second one for it)
     keys = clean_text(frame.iloc[header_pos + 1:, key_col])
     raw_values = clean_text(frame.iloc[header_pos + 1:, value_col])
     for position, (key, text) in enumerate(zip(keys, raw_values), start=header_pos + 1):
@@ -644,13 +645,15 @@ def load_policy(sheet: RawSheet | None) -> tuple[Policy, list[Issue]]:
             values[setting.key] = (parse(str(text), serial_dates=sheet.serial_dates) if setting.kind in _DATED_KINDS
                                    else parse(str(text)))
         except InvalidSetting as invalid:
+            failed.add(setting.key)
             issues.append(issue("error", sheet.name, cell, "policy_invalid", key=setting.key,
                                 value=text, reason=invalid.reason))
     for key, reason in _check_consistency(values).items():
         shown = typed.get(key)
-        issues.append(issue("error", sheet.name, cells.get(key, ""), "policy_invalid", key=key,
-                            value=format_setting(SETTINGS_BY_KEY[key], values[key]) if pd.isna(shown) else shown,
-                            reason=reason))
+        if key not in failed:
+            issues.append(issue("error", sheet.name, cells.get(key, ""), "policy_invalid", key=key,
+                                value=format_setting(SETTINGS_BY_KEY[key], values[key]) if pd.isna(shown) else shown,
+                                reason=reason))
         values[key] = DEFAULT_POLICY.values[key]
     return Policy(MappingProxyType(values)), issues
 
