@@ -88,3 +88,67 @@ def test_policy__a_row_holding_only_spaces_above_the_header_is_empty():
     sheet = dataclasses.replace(sheet, frame=sheet.frame.replace({"SPACE": "  \u200b"}))
     policy, issues = load_policy(sheet)
     assert issues == [] and policy["lang"] == "en"
+
+
+def test_policy__contact_rule_and_priority_settings_out_of_range_are_located_errors_and_keep_the_default():
+    """A negative daily cap flagged every connected call ('at most -1 a day'), a contact window
+    ending before it starts (08:00-07:00) flagged every timed contact, and a key-target share of
+    150% silently made Key Target impossible: all were taken without a word (found by the
+    input-sheets audit). Each is now an error on its cell, and the default is kept."""
+    policy, issues = load_policy(policy_sheet("""
+    max_connected_calls | -1 |
+    max_call_attempts | -2 |
+    promise_grace_days | -3 |
+    avoidance_attempts | 0 |
+    avoidance_days | 0 |
+    broken_promise_window_days | 0 |
+    call_cadence.S2 | -1 |
+    key_target_share | 150% |
+    order_drop_share | 1.5 |
+    warning_early_overdue_share | 101% |
+    """))
+    assert sorted(i.location() for i in issues) == sorted(f"催收策略!B{row}" for row in range(2, 12))
+    assert all(i.severity == "error" for i in issues)
+    defaults = ("max_connected_calls", "max_call_attempts", "promise_grace_days", "avoidance_attempts",
+                "avoidance_days", "broken_promise_window_days", "call_cadence.S2", "key_target_share",
+                "order_drop_share", "warning_early_overdue_share")
+    assert all(policy[key] == DEFAULT_POLICY[key] for key in defaults)
+    by_cell = {i.location(): i.text("en") for i in issues}
+    assert by_cell["催收策略!B9"] == ("催收策略!B9: Invalid value '150%' for key_target_share: "
+                                     "a share from 0 to 100% is expected")
+
+
+def test_policy__a_contact_window_that_ends_before_it_starts_is_an_error_and_both_ends_keep_the_default():
+    policy, issues = load_policy(policy_sheet("""
+    contact_window_start | 08:00 |
+    contact_window_end | 07:00 |
+    """))
+    assert [(i.severity, i.location()) for i in issues] == [("error", "催收策略!B2"), ("error", "催收策略!B3")]
+    assert "ends before it starts" in issues[1].text("en") and "早于" in issues[1].text("zh")
+    assert (policy["contact_window_start"], policy["contact_window_end"]) == (dt.time(8), dt.time(22))
+    policy, issues = load_policy(policy_sheet("""
+    contact_window_start | 25:00 |
+    contact_window_end | 07:00 |
+    """))       # the start is already an error of its own: one error on each cell, not two on B2
+    assert [(i.location(), "ends before it starts" in i.text("en")) for i in issues] == [
+        ("催收策略!B2", False), ("催收策略!B3", True)]
+    policy, issues = load_policy(policy_sheet("""
+    contact_window_start | 0:00 |
+    max_connected_calls | 0 |
+    contact_window_end | 23:59 |
+    """))
+    assert issues == [] and policy["contact_window_end"] == dt.time(23, 59) and policy["max_connected_calls"] == 0
+
+
+def test_policy__setting_keys_are_read_in_any_letter_case_and_a_repeated_key_is_a_warning():
+    """'MAX_CALL_ATTEMPTS' was an unknown setting while the headers and sheet names are read in any
+    case; a second row for the same setting silently replaced the first (found by the input-sheets audit)."""
+    policy, issues = load_policy(policy_sheet("""
+    MAX_CALL_ATTEMPTS | 2 |
+    Call_Cadence.s3 | 5 |
+    max_call_attempts | 4 |
+    """))
+    assert [(i.severity, i.location()) for i in issues] == [("warning", "催收策略!A4")]
+    assert issues[0].text("en") == ("催收策略!A4: Setting 'max_call_attempts' is already given in row 2; "
+                                    "this row is ignored")
+    assert policy["max_call_attempts"] == 2 and policy["call_cadence.S3"] == 5

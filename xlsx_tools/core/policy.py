@@ -268,6 +268,8 @@ SETTINGS: tuple[Setting, ...] = (
             Label("Early warning: invoicing over the last 6 months fell by more than", "预警：近6个月开票额降幅超过")),
 )
 SETTINGS_BY_KEY: Mapping[str, Setting] = MappingProxyType({s.key: s for s in SETTINGS})
+# The Setting cell is read in any letter case, like sheet and header names ('MAX_CALL_ATTEMPTS').
+_SETTINGS_BY_FOLDED_KEY: Mapping[str, Setting] = MappingProxyType({s.key.casefold(): s for s in SETTINGS})
 
 
 @dataclass(frozen=True)
@@ -559,6 +561,34 @@ def _check_consistency(values: dict[str, Any]) -> dict[str, Label]:
         problems["letters_number_prefix"] = Label(f"1 to {LETTER_PREFIX_MAX} characters are expected",
                                                   f"应为 1 至 {LETTER_PREFIX_MAX} 个字符")
     problems.update(_check_money_law(values))
+    problems.update(_check_collectors_week(values))
+    return problems
+
+
+# Settings that are counts or day spans (must not be negative) and those that need at least 1.
+_NOT_NEGATIVE = ("max_connected_calls", "max_call_attempts", "promise_grace_days", "channel_success_days")
+_AT_LEAST_ONE = ("avoidance_days", "avoidance_attempts", "broken_promise_window_days", "channel_min_attempts")
+# Ratios that are shares of a whole, so above 100% can never be reached.
+_SHARES = ("key_target_share", "warning_early_overdue_share", "order_drop_share")
+
+
+def _check_collectors_week(values: dict[str, Any]) -> dict[str, Label]:
+    """Ranges of the contact rules, promise and avoidance settings and the share thresholds: a
+    negative daily cap or a window ending before it starts would flag every contact."""
+    problems: dict[str, Label] = {}
+    cadences = tuple(key for key in values if key.startswith("call_cadence."))
+    for key in _NOT_NEGATIVE + cadences:
+        if values[key] < 0:
+            problems[key] = Label("must not be negative", "不能为负数")
+    for key in _AT_LEAST_ONE:
+        if values[key] < 1:
+            problems[key] = Label("a positive whole number is expected", "应为正整数")
+    for key in _SHARES:
+        if not 0 <= values[key] <= 1:
+            problems[key] = Label("a share from 0 to 100% is expected", "应为 0 至 100% 之间的比例")
+    if values["contact_window_end"] < values["contact_window_start"]:
+        reason = Label("the contact window ends before it starts", "联络时段的结束时间早于开始时间")
+        problems["contact_window_start"] = problems["contact_window_end"] = reason
     return problems
 
 
@@ -584,19 +614,28 @@ def load_policy(sheet: RawSheet | None) -> tuple[Policy, list[Issue]]:
                             column="/".join(i18n.POLICY_COLUMNS["key" if key_col is None else "value"].both())))
         return DEFAULT_POLICY, issues
     cells: dict[str, str] = {}
+    rows: dict[str, int] = {}
+    typed: dict[str, object] = {}       # the value cells as typed, shown in a cross-field error
+    failed: set[str] = set()            # keys whose cell is already an error (no second one for it)
     keys = clean_text(frame.iloc[header_pos + 1:, key_col])
     raw_values = clean_text(frame.iloc[header_pos + 1:, value_col])
     for position, (key, text) in enumerate(zip(keys, raw_values), start=header_pos + 1):
         if pd.isna(key):
             continue
         row = sheet.first_row + position
-        setting = SETTINGS_BY_KEY.get(str(key))
+        setting = _SETTINGS_BY_FOLDED_KEY.get(str(key).casefold())
         if setting is None:
             issues.append(issue("warning", sheet.name, f"{sheet.columns[key_col]}{row}",
                                 "policy_unknown_key", value=key))
             continue
+        if setting.key in rows:      # the first row of a setting counts, as with duplicated IDs elsewhere
+            issues.append(issue("warning", sheet.name, f"{sheet.columns[key_col]}{row}",
+                                "policy_duplicate_key", value=setting.key, first=rows[setting.key]))
+            continue
+        rows[setting.key] = row
         cell = f"{sheet.columns[value_col]}{row}"
         cells[setting.key] = cell
+        typed[setting.key] = text
         if pd.isna(text):
             if setting.kind == "optional_date":
                 values[setting.key] = None
@@ -606,11 +645,15 @@ def load_policy(sheet: RawSheet | None) -> tuple[Policy, list[Issue]]:
             values[setting.key] = (parse(str(text), serial_dates=sheet.serial_dates) if setting.kind in _DATED_KINDS
                                    else parse(str(text)))
         except InvalidSetting as invalid:
+            failed.add(setting.key)
             issues.append(issue("error", sheet.name, cell, "policy_invalid", key=setting.key,
                                 value=text, reason=invalid.reason))
     for key, reason in _check_consistency(values).items():
-        issues.append(issue("error", sheet.name, cells.get(key, ""), "policy_invalid", key=key,
-                            value=format_setting(SETTINGS_BY_KEY[key], values[key]), reason=reason))
+        shown = typed.get(key)
+        if key not in failed:
+            issues.append(issue("error", sheet.name, cells.get(key, ""), "policy_invalid", key=key,
+                                value=format_setting(SETTINGS_BY_KEY[key], values[key]) if pd.isna(shown) else shown,
+                                reason=reason))
         values[key] = DEFAULT_POLICY.values[key]
     return Policy(MappingProxyType(values)), issues
 

@@ -39,6 +39,8 @@ MESSAGES: dict[str, Message] = {
     "duplicate_customer": Message("Customer ID '{value}' duplicates row {first}",
                                   "客户编号 '{value}' 与第 {first} 行重复"),
     "policy_unknown_key": Message("Unknown setting '{value}' ignored", "未知设置项 '{value}'，已忽略"),
+    "policy_duplicate_key": Message("Setting '{value}' is already given in row {first}; this row is ignored",
+                                    "设置项 '{value}' 已在第 {first} 行填写，本行不使用"),
     "policy_invalid": Message("Invalid value '{value}' for {key}: {reason}",
                               "设置项 {key} 的值 '{value}' 无效：{reason}"),
     "snapshot_invalid": Message("Snapshot row not understood and ignored", "快照行无法识别，已忽略"),
