@@ -1,6 +1,8 @@
 """Lay out the group view as four sheets: Group Priority, Group Aging, Group KPIs and Sources."""
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 
 from ..core import i18n
@@ -13,6 +15,15 @@ from .sheets import (ERROR_FILL, KEY_TARGET_FILL, STAGE_FILLS, WARNING_FILL, _co
 
 
 TOTAL_FILL = "D9E1F2"
+SUBSIDIARY_WIDTH = 24.0     # the subsidiary column's least width; wider for a longer name, up to 60
+
+
+def _subsidiary_width(names) -> float:
+    """The subsidiary column's width: its longest name in full (a wide CJK character counts double),
+    at least `SUBSIDIARY_WIDTH`, at most 60 characters."""
+    widest = max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(name))
+                  for name in names if isinstance(name, str)), default=0)
+    return min(max(SUBSIDIARY_WIDTH, widest + 2.0), 60.0)
 
 
 def group_priority_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
@@ -49,7 +60,7 @@ def group_priority_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
 def group_aging_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
     aging = outcome.aging
     labels = i18n.GROUP_AGING_COLUMNS
-    columns = [OutputColumn(labels["subsidiary"].get(lang), "text", 24),
+    columns = [OutputColumn(labels["subsidiary"].get(lang), "text", _subsidiary_width(aging["subsidiary"])),
                OutputColumn(labels["business_line"].get(lang), "text")]
     if not len(aging):
         return OutputTable(sheet_name("group_aging", lang), tuple(columns), pd.DataFrame({"s": [], "l": []}))
@@ -110,8 +121,11 @@ def group_kpis_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
     note_rows = pd.DataFrame({"subsidiary": notes})
     fills = pd.concat([_fill_where(group_row, TOTAL_FILL), pd.Series([None] * len(notes), dtype=object)],
                       ignore_index=True)
-    return OutputTable(sheet_name("group_kpis", lang), _columns(labels, kinds, lang, {"subsidiary": 24}),
-                       pd.concat([frame, note_rows], ignore_index=True)[list(frame.columns)], row_fills=fills)
+    # the note rows are left out of the width: they run on across the empty cells to their right
+    return OutputTable(sheet_name("group_kpis", lang),
+                       _columns(labels, kinds, lang, {"subsidiary": _subsidiary_width(frame["subsidiary"])}),
+                       pd.concat([frame, note_rows], ignore_index=True)[list(frame.columns)], row_fills=fills,
+                       print_title_columns=1)     # the subsidiary, on the pages the figures run over to
 
 
 def sources_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
@@ -147,9 +161,9 @@ def sources_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
     bad = pd.Series([book.figures is None or bool(book.figures.errors) for book in books], dtype=bool)
     kinds = {"as_of": "date", "rows": "int", "errors": "int", "warnings": "int", "seconds": "decimal"}
     return OutputTable(sheet_name("sources", lang),
-                       _columns(i18n.SOURCE_COLUMNS, kinds, lang, {"subsidiary": 24, "path": 48, "sha256": 66,
+                       _columns(i18n.SOURCE_COLUMNS, kinds, lang, {"subsidiary": _subsidiary_width(frame["subsidiary"]), "path": 48, "sha256": 66,
                                                                   "status": 60}),
-                       frame, row_fills=_fill_where(bad, WARNING_FILL))
+                       frame, row_fills=_fill_where(bad, WARNING_FILL), print_title_columns=1)
 
 
 #: The sheets `xlsx-tools group` writes, by key, in tab order (also listed on the template's Instructions).
