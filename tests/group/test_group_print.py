@@ -43,3 +43,10 @@ def test_group_sheets__a_long_subsidiary_name_is_not_cut():
 def test_group_kpis_and_sources__printed_over_two_pages_repeat_the_subsidiary():
     assert group_kpis_table(_outcome(), "en").print_title_columns == 1
     assert sources_table(_outcome(), "en").print_title_columns == 1
+
+
+def test_sources__seconds_show_the_two_places_they_are_rounded_to():
+    from xlsx_tools.io.xlsx.sheet_xml import NUMBER_FORMATS
+    table = sources_table(_outcome(), "zh")
+    seconds = [column for column in table.columns if column.header == "耗时(秒)"][0]
+    assert NUMBER_FORMATS[seconds.kind] == "#,##0.00"       # was 0.0000: 1.53 s printed as 1.5300

@@ -159,10 +159,10 @@ def sources_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
         "status": [status(book) for book in books],
     })
     bad = pd.Series([book.figures is None or bool(book.figures.errors) for book in books], dtype=bool)
-    kinds = {"as_of": "date", "rows": "int", "errors": "int", "warnings": "int", "seconds": "decimal"}
-    return OutputTable(sheet_name("sources", lang),
-                       _columns(i18n.SOURCE_COLUMNS, kinds, lang, {"subsidiary": _subsidiary_width(frame["subsidiary"]), "path": 48, "sha256": 66,
-                                                                  "status": 60}),
+    # the seconds are rounded to 0.01 and shown so (not 1.5300)
+    kinds = {"as_of": "date", "rows": "int", "errors": "int", "warnings": "int", "seconds": "figure"}
+    widths = {"subsidiary": _subsidiary_width(frame["subsidiary"]), "path": 48, "sha256": 66, "status": 60}
+    return OutputTable(sheet_name("sources", lang), _columns(i18n.SOURCE_COLUMNS, kinds, lang, widths),
                        frame, row_fills=_fill_where(bad, WARNING_FILL), print_title_columns=1)
 
 
