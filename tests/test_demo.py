@@ -288,7 +288,8 @@ def test_printed_output_sheets_show_every_text_whole(demo):
     """Found by the print audit: a text column of fixed width that does not wrap prints cut off where
     the next cell holds something (Calls' scripts at 60 of 111 characters, Aging's 'East China
     Distribution' at 16, the KPI figure 'Average collection cycle, amount-weighted (days)' at 34)."""
-    from xlsx_tools.io.xlsx.sheet_xml import SheetXml, display_width
+    from xlsx_tools.core.tables import display_width
+    from xlsx_tools.io.xlsx.sheet_xml import SheetXml
     from xlsx_tools.present.sheets import output_tables
     cut = []
     for key, table in output_tables(demo.result, demo.lang).items():
@@ -306,7 +307,8 @@ def test_printed_output_sheets_show_every_text_whole(demo):
 def test_chinese_customer_names_print_on_one_line(demos):
     # a name wrapped to two lines doubles its row: at 28 wide the demo's 15-character names
     # (佛山东方供应链管理股份有限公司, 30 units) pushed zh Credit onto a second printed page of 5 rows
-    from xlsx_tools.io.xlsx.sheet_xml import SheetXml, display_width
+    from xlsx_tools.core.tables import display_width
+    from xlsx_tools.io.xlsx.sheet_xml import SheetXml
     from xlsx_tools.present.sheets import output_tables
     for key, table in output_tables(demos["zh"].result, "zh").items():
         if "customer_name" in table.frame.columns:

@@ -16,7 +16,6 @@ import re
 import sys
 import time
 import traceback
-import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Iterator, Sequence, TextIO
@@ -26,6 +25,7 @@ from .core import i18n
 from .core.cells import format_money
 from .core.i18n import Lang
 from .core.issues import Issue, counts
+from .core.tables import display_width
 from .errors import WorkbookUnusable
 from .io import locks, signals, write_faults
 from .io.xlsx.workbook_file import require_workbook_path
@@ -261,8 +261,7 @@ class ProgressLines:
 
 def _pad(text: str, width: int) -> str:
     """Left-justify by display width (CJK characters take two columns)."""
-    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(width - shown, 0)
+    return text + " " * max(width - int(display_width(text)), 0)
 
 
 def _print_issues(issues: Sequence[Issue], lang: Lang, out: TextIO) -> None:

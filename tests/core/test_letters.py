@@ -384,7 +384,8 @@ def test_log_table__fresh_sheet_has_the_contract_columns():
 def test_log_table__prints_kinds_names_and_headers_whole(lang):
     # found by the print audit: the printed log cut 'Payment demand notice' at 16 ('Payment demand no'),
     # 51-character customer names and invoice lists at 30, and the header 'Delivered Date' at 12
-    from xlsx_tools.io.xlsx.sheet_xml import SheetXml, display_width
+    from xlsx_tools.core.tables import display_width
+    from xlsx_tools.io.xlsx.sheet_xml import SheetXml
     new = [row(f"CS-2026-00000{n}", kind=kind) for n, kind in enumerate(i18n.LETTER_KINDS, start=1)]
     new = [dataclasses.replace(item, customer_name="Hangzhou Baichuan Supply Chain Management Co., Ltd.",
                                invoices="INV-00495, INV-00511, INV-00522, EXP-0001, EXP-0002") for item in new]

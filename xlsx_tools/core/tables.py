@@ -7,6 +7,7 @@ Neither knows anything about files or Excel.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Literal
 
@@ -123,3 +124,9 @@ class OutputTable:
     print_title_columns: int = 0
     # Native charts on this sheet (issue 12); a refresh replaces the tool's, never the user's.
     charts: tuple[OutputChart, ...] = ()
+
+
+def display_width(text: str) -> float:
+    """How wide `text` shows in a spreadsheet column or a console, in narrow characters: a wide
+    (CJK) character counts double."""
+    return float(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))

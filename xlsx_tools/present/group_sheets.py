@@ -1,15 +1,13 @@
 """Lay out the group view as four sheets: Group Priority, Group Aging, Group KPIs and Sources."""
 from __future__ import annotations
 
-import unicodedata
-
 import pandas as pd
 
 from ..core import i18n
 from ..core.group import KPI_FIGURES, GroupOutcome, unpack_names
 from ..core.i18n import Lang
 from ..core.i18n.kpis import FIGURES
-from ..core.tables import OutputColumn, OutputTable
+from ..core.tables import OutputColumn, OutputTable, display_width
 from .sheets import (ERROR_FILL, KEY_TARGET_FILL, STAGE_FILLS, WARNING_FILL, _columns, _fill_where, _ratio,
                      _yes_blank, sheet_name)
 
@@ -21,8 +19,7 @@ SUBSIDIARY_WIDTH = 24.0     # the subsidiary column's least width; wider for a l
 def _subsidiary_width(names) -> float:
     """The subsidiary column's width: its longest name in full (a wide CJK character counts double),
     at least `SUBSIDIARY_WIDTH`, at most 60 characters."""
-    widest = max((sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(name))
-                  for name in names if isinstance(name, str)), default=0)
+    widest = max((display_width(name) for name in names if isinstance(name, str)), default=0.0)
     return min(max(SUBSIDIARY_WIDTH, widest + 2.0), 60.0)
 
 

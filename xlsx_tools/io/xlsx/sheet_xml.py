@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections import deque
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from xlsx_tools.core.tables import OutputTable, column_letter
+from xlsx_tools.core.tables import OutputTable, column_letter, display_width
 from xlsx_tools.io.xlsx.dates import dates_to_serials
 from xlsx_tools.io.xlsx.opc import NS_MAIN, NS_R
 
@@ -168,11 +167,6 @@ def validate_sheet_name(name: str) -> None:
 def _column_pixels(width: float) -> float:
     """A column's width on screen: `width` characters of Calibri 11 (7 pixels) plus 5 of padding."""
     return width * 7 + 5
-
-
-def display_width(text: str) -> float:
-    """Approximate column width in Excel character units (wide CJK chars count double)."""
-    return float(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text))
 
 
 def _cap_utf16(text: str) -> str:
