@@ -41,7 +41,10 @@ def test_group_sheets__a_long_subsidiary_name_is_not_cut():
 
 
 def test_group_kpis_and_sources__printed_over_two_pages_repeat_the_subsidiary():
-    assert group_kpis_table(_outcome(), "en").print_title_columns == 1
+    kpis = group_kpis_table(_outcome(), "en")
+    assert kpis.print_title_columns == 1
+    assert kpis.columns[0].wrap           # the long note wraps in the repeated column, not across page 2
+    assert kpis.frame.iloc[-1, 0].startswith("Note:")
     assert sources_table(_outcome(), "en").print_title_columns == 1
 
 

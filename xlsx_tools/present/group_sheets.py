@@ -118,9 +118,11 @@ def group_kpis_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
     note_rows = pd.DataFrame({"subsidiary": notes})
     fills = pd.concat([_fill_where(group_row, TOTAL_FILL), pd.Series([None] * len(notes), dtype=object)],
                       ignore_index=True)
-    # the note rows are left out of the width: they run on across the empty cells to their right
+    # the note rows are left out of the width and wrap in the subsidiary column: run on across the
+    # cells to their right they were printed twice, overlapping, where that column repeats on page 2
     return OutputTable(sheet_name("group_kpis", lang),
-                       _columns(labels, kinds, lang, {"subsidiary": _subsidiary_width(frame["subsidiary"])}),
+                       _columns(labels, kinds, lang, {"subsidiary": _subsidiary_width(frame["subsidiary"])},
+                                wrap=frozenset({"subsidiary"})),
                        pd.concat([frame, note_rows], ignore_index=True)[list(frame.columns)], row_fills=fills,
                        print_title_columns=1)     # the subsidiary, on the pages the figures run over to
 
