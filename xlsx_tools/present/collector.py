@@ -11,21 +11,14 @@ import pandas as pd
 from ..core import i18n
 from ..core.i18n import Label, Lang
 from ..core.refresh import RefreshResult
-from ..core.tables import OutputColumn, OutputTable
+from ..core.tables import OutputTable
+from .columns import output_columns
 
 WARNING_FILL = "FFEB9C"
 
 
 def separator(lang: Lang) -> str:
     return "; " if lang == "en" else "、"
-
-
-def _columns(labels: dict[str, Label], kinds: dict[str, str], lang: Lang,
-             widths: dict[str, float] | None = None, wrap: frozenset[str] = frozenset()) -> tuple[OutputColumn, ...]:
-    """The columns of `labels` in order; those named in `wrap` hold long text that wraps."""
-    widths = widths or {}
-    return tuple(OutputColumn(label.get(lang), kinds.get(key, "text"), widths.get(key), key in wrap)
-                 for key, label in labels.items())
 
 
 def _names(codes: pd.Series, table: dict[str, Label], lang: Lang) -> pd.Series:
@@ -86,7 +79,7 @@ def calls_table(result: RefreshResult, lang: Lang) -> OutputTable:
     kinds = {"open_promise_date": "date", "open_promise": "money"}
     broken = calls["reasons"].map(lambda codes: "promise_broken" in codes).astype(bool)
     return OutputTable(i18n.SHEETS["calls"].get(lang),
-                       _columns(i18n.CALL_COLUMNS, kinds, lang,
+                       output_columns(i18n.CALL_COLUMNS, kinds, lang,
                                 {"customer_name": 32, "stage_name": 20, "reasons": 24, "script": 60,
                                  "last_contact": 17},
                                 wrap=frozenset({"customer_name", "stage_name", "reasons", "script"})),
@@ -101,7 +94,7 @@ def compliance_table(result: RefreshResult, lang: Lang) -> OutputTable:
     frame["collector"] = frame["collector"].where(frame["collector"].notna(), i18n.NO_COLLECTOR.get(lang))
     kinds = {key: "int" for key in (*i18n.CONTACT_RULES, "total")}
     return OutputTable(i18n.SHEETS["compliance"].get(lang),
-                       _columns(i18n.COMPLIANCE_COLUMNS, kinds, lang, {"collector": 16}),
+                       output_columns(i18n.COMPLIANCE_COLUMNS, kinds, lang, {"collector": 16}),
                        frame[list(i18n.COMPLIANCE_COLUMNS)].reset_index(drop=True),
                        row_fills=pd.Series(np.where(table["total"] > 0, WARNING_FILL, None), dtype=object))
 
@@ -130,7 +123,7 @@ def weekly_table(result: RefreshResult, lang: Lang) -> OutputTable:
              "open_promise_date": "date", "open_promise": "money", "overdue_change": "money"}
     flagged = [len(codes) > 0 for codes in weeks["flags"]]
     return OutputTable(i18n.SHEETS["weekly"].get(lang),
-                       _columns(i18n.WEEKLY_COLUMNS, kinds, lang, {"customer_name": 32, "stage_name": 20, "flag": 28},
+                       output_columns(i18n.WEEKLY_COLUMNS, kinds, lang, {"customer_name": 32, "stage_name": 20, "flag": 28},
                                 wrap=frozenset({"customer_name", "stage_name", "flag"})),
                        frame, row_fills=pd.Series(np.where(flagged, WARNING_FILL, None), dtype=object),
                        print_title_columns=3)
@@ -148,7 +141,7 @@ def channels_table(result: RefreshResult, lang: Lang) -> OutputTable:
         "collected": table["collected_fen"],
     })
     kinds = {"attempts": "int", "successes": "int", "rate": "percent", "collected": "money"}
-    return OutputTable(i18n.SHEETS["channels"].get(lang), _columns(i18n.CHANNEL_COLUMNS, kinds, lang, {"band": 14}),
+    return OutputTable(i18n.SHEETS["channels"].get(lang), output_columns(i18n.CHANNEL_COLUMNS, kinds, lang, {"band": 14}),
                        frame)
 
 

@@ -8,7 +8,8 @@ from ..core.group import KPI_FIGURES, GroupOutcome, unpack_names
 from ..core.i18n import Lang
 from ..core.i18n.kpis import FIGURES
 from ..core.tables import OutputColumn, OutputTable, display_width
-from .sheets import (ERROR_FILL, KEY_TARGET_FILL, STAGE_FILLS, WARNING_FILL, _columns, _fill_where, _ratio,
+from .columns import output_columns
+from .sheets import (ERROR_FILL, KEY_TARGET_FILL, STAGE_FILLS, WARNING_FILL, _fill_where, _ratio,
                      _yes_blank, sheet_name)
 
 
@@ -46,7 +47,7 @@ def group_priority_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
              "max_days": "int", "credit_limits": "money"}
     labels = i18n.GROUP_PRIORITY_COLUMNS
     return OutputTable(sheet_name("group_priority", lang),
-                       _columns(labels, kinds, lang, {"customer_name": 32, "credit_code": 22, "subsidiaries": 36},
+                       output_columns(labels, kinds, lang, {"customer_name": 32, "credit_code": 22, "subsidiaries": 36},
                                 wrap=frozenset({"customer_name", "subsidiaries"})),
                        frame, row_fills=_fill_where(ranked["key_target"], KEY_TARGET_FILL),
                        cell_fills={list(labels).index("stage"): ranked["stage"].map(STAGE_FILLS),
@@ -121,7 +122,7 @@ def group_kpis_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
     # the note rows are left out of the width and wrap in the subsidiary column: run on across the
     # cells to their right they were printed twice, overlapping, where that column repeats on page 2
     return OutputTable(sheet_name("group_kpis", lang),
-                       _columns(labels, kinds, lang, {"subsidiary": _subsidiary_width(frame["subsidiary"])},
+                       output_columns(labels, kinds, lang, {"subsidiary": _subsidiary_width(frame["subsidiary"])},
                                 wrap=frozenset({"subsidiary"})),
                        pd.concat([frame, note_rows], ignore_index=True)[list(frame.columns)], row_fills=fills,
                        print_title_columns=1)     # the subsidiary, on the pages the figures run over to
@@ -161,7 +162,7 @@ def sources_table(outcome: GroupOutcome, lang: Lang) -> OutputTable:
     # the seconds are rounded to 0.01 and shown so (not 1.5300)
     kinds = {"as_of": "date", "rows": "int", "errors": "int", "warnings": "int", "seconds": "figure"}
     widths = {"subsidiary": _subsidiary_width(frame["subsidiary"]), "path": 48, "sha256": 66, "status": 60}
-    return OutputTable(sheet_name("sources", lang), _columns(i18n.SOURCE_COLUMNS, kinds, lang, widths),
+    return OutputTable(sheet_name("sources", lang), output_columns(i18n.SOURCE_COLUMNS, kinds, lang, widths),
                        frame, row_fills=_fill_where(bad, WARNING_FILL), print_title_columns=1)
 
 

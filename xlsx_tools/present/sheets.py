@@ -20,6 +20,7 @@ from ..core.refresh import RefreshResult
 from ..core.frames import map_few, map_few_many
 from ..core.i18n.kpis import SPLIT_LABELS
 from ..core.tables import OutputColumn, OutputTable
+from .columns import output_columns
 from .collector import PRIORITY_CONTACT_KINDS, collector_tables, priority_contact_frame, priority_contact_tags
 from .charts import with_charts
 from .kpis import kpis_table
@@ -40,14 +41,6 @@ def _fill_where(mask: pd.Series, colour: str) -> pd.Series:
 
 def sheet_name(key: str, lang: Lang) -> str:
     return i18n.SHEETS[key].get(lang)
-
-
-def _columns(labels: dict[str, Label], kinds: dict[str, str], lang: Lang,
-             widths: dict[str, float] | None = None, wrap: frozenset[str] = frozenset()) -> tuple[OutputColumn, ...]:
-    """The columns of `labels` in order; those named in `wrap` hold long text that wraps."""
-    widths = widths or {}
-    return tuple(OutputColumn(label.get(lang), kinds.get(key, "text"), widths.get(key), key in wrap)
-                 for key, label in labels.items())
 
 
 def _labels(codes: pd.Series, table: dict[str, Label], lang: Lang) -> pd.Series:
@@ -100,7 +93,7 @@ def detail_table(result: RefreshResult, lang: Lang) -> OutputTable:
     stage_position = list(labels).index("stage")
     days_position = list(labels).index("days_left")
     return OutputTable(sheet_name("detail", lang),
-                       _columns(labels, kinds, lang, {"next_action": 30, "customer_name": 32, "interest_basis": 20},
+                       output_columns(labels, kinds, lang, {"next_action": 30, "customer_name": 32, "interest_basis": 20},
                                 wrap=frozenset({"next_action", "interest_basis"})),
                        frame,
                        cell_fills={stage_position: fills, days_position: alert_fills(detail["limitation_alert"])},
@@ -199,7 +192,7 @@ def plan_schedule_table(result: RefreshResult, lang: Lang) -> OutputTable:
     kinds = {"installment": "int", "due_date": "date", "principal": "money", "fee": "money", "amount": "money",
              "paid": "money"}
     return OutputTable(sheet_name("plan_schedule", lang),
-                       _columns(i18n.PLAN_SCHEDULE_COLUMNS, kinds, lang, {"customer_name": 32}, wrap=frozenset({"customer_name"})),
+                       output_columns(i18n.PLAN_SCHEDULE_COLUMNS, kinds, lang, {"customer_name": 32}, wrap=frozenset({"customer_name"})),
                        frame, row_fills=fills, print_title_columns=3)
 
 
@@ -240,7 +233,7 @@ def credit_sheet(result: RefreshResult, lang: Lang) -> OutputTable:
              "first_trade_date": "date", "registered_capital": "money", "red_line": "money", "score": "decimal",
              "suggested_limit": "money"}
     return OutputTable(sheet_name("credit", lang),
-                       _columns(i18n.CREDIT_COLUMNS, kinds, lang, {"customer_name": 32, "band": 24},
+                       output_columns(i18n.CREDIT_COLUMNS, kinds, lang, {"customer_name": 32, "band": 24},
                                 wrap=frozenset({"customer_name", "band"})),
                        frame, row_fills=fills, print_title_columns=2)
 
@@ -310,7 +303,7 @@ def priority_table(result: RefreshResult, lang: Lang) -> OutputTable:
     stage_position = list(labels).index("stage")
     row_fills = _fill_where(priority["key_target"], KEY_TARGET_FILL)
     return OutputTable(sheet_name("priority", lang),
-                       _columns(labels, kinds, lang,
+                       output_columns(labels, kinds, lang,
                                 {"customer_name": 32, "tags": 44, "next_action": 30, "last_contact": 17},
                                 wrap=frozenset({"tags", "next_action", "customer_name"})),
                        frame, row_fills=row_fills,
@@ -401,9 +394,9 @@ def snapshots_table(result: RefreshResult, lang: Lang) -> OutputTable:
     order = ("month", "split", "business_line", "owner", "receivables", "overdue", "early_overdue")
     kinds = {"receivables": "money", "overdue": "money", "early_overdue": "money", "as_of": "date",
              "key_targets": "int"}
-    columns = (*_columns({key: labels[key] for key in order}, kinds, lang),
+    columns = (*output_columns({key: labels[key] for key in order}, kinds, lang),
                *(OutputColumn(name, "money") for name in bucket_names),
-               *_columns({key: labels[key] for key in ("key_targets", "as_of")}, kinds, lang))
+               *output_columns({key: labels[key] for key in ("key_targets", "as_of")}, kinds, lang))
     return OutputTable(sheet_name("snapshots", lang), columns, frame, print_title_columns=4)
 
 
@@ -421,7 +414,7 @@ def issues_table(issues: tuple[Issue, ...] | list[Issue], lang: Lang) -> OutputT
     }, dtype=object)
     fills = pd.Series([SEVERITY_FILLS[item.severity] for item in issues], dtype=object)
     return OutputTable(sheet_name("issues", lang),
-                       _columns(i18n.ISSUE_COLUMNS, {}, lang, {"message": 80}, wrap=frozenset({"message"})),
+                       output_columns(i18n.ISSUE_COLUMNS, {}, lang, {"message": 80}, wrap=frozenset({"message"})),
                        frame, cell_fills={0: fills})
 
 
