@@ -356,7 +356,8 @@ class XlwingsWorkbook:
             sheet.range((start + 1, 1)).value = chunk
         nrows = len(table.frame)
         sheet.range((1, 1), (1, ncols)).color = _rgb(HEADER_FILL)
-        widths = SheetXml(table).column_widths()
+        layout = SheetXml(table)
+        widths = layout.column_widths()
         for j, column in enumerate(table.columns, start=1):
             sheet.range((1, j)).column_width = widths[j - 1]
             fmt = NUMBER_FORMATS.get(column.kind)
@@ -370,7 +371,7 @@ class XlwingsWorkbook:
             for j in wrapped:
                 sheet.range((2, j), (nrows + 1, j)).wrap_text = True
             sheet.range((2, 1), (nrows + 1, ncols)).rows.autofit()      # rows as tall as their wrapped text
-        self._print_setup(sheet, table)
+        self._print_setup(sheet, table, layout)
         self._draw_charts(sheet, table)
 
     def _draw_charts(self, sheet: Any, table: OutputTable) -> None:
@@ -421,7 +422,7 @@ class XlwingsWorkbook:
         except Exception:
             log.warning("chart %s left as Excel drew it from its source data", spec.key, exc_info=True)
 
-    def _print_setup(self, sheet: Any, table: OutputTable) -> None:
+    def _print_setup(self, sheet: Any, table: OutputTable, layout: SheetXml) -> None:
         """The file writer's print setup (see `sheet_xml`), through Excel's PageSetup object.
 
         Classic xlwings has no print setup of its own, so this uses the sheet's COM object
@@ -435,13 +436,12 @@ class XlwingsWorkbook:
             setup.Orientation = XL_LANDSCAPE
             setup.PaperSize = PAPER_A4
             setup.Zoom = False                  # FitToPages* apply only without a zoom
-            pages_wide = SheetXml(table).pages_wide()
+            pages_wide = layout.pages_wide()
             setup.FitToPagesWide = pages_wide
             setup.FitToPagesTall = False        # as many pages down as needed
             setup.PrintTitleRows = "$1:$1"
             setup.Order = XL_OVER_THEN_DOWN if pages_wide > 1 else XL_DOWN_THEN_OVER
-            titles = min(table.print_title_columns, len(table.columns))
-            setup.PrintTitleColumns = f"$A:${column_letter(titles)}" if titles and pages_wide > 1 else ""
+            setup.PrintTitleColumns = layout.title_columns_ref()
             setup.LeftFooter = FOOTER_LEFT
             setup.CenterFooter = footer_centre(table.footer)
             setup.RightFooter = FOOTER_RIGHT

@@ -581,11 +581,9 @@ def _wants_titles(plan: _SheetPlan) -> bool:
 
 def _titles_ref(plan: _SheetPlan) -> str:
     """The header row; and the title columns too when the sheet prints over several pages wide."""
-    sheet = plan.staged.sheet
-    titles = min(sheet.table.print_title_columns, sheet.ncols)
-    if titles and sheet.pages_wide() > 1:
-        return f"{_quoted(plan)}!$A:${sheet.letters[titles - 1]},{_quoted(plan)}!$1:$1"
-    return f"{_quoted(plan)}!$1:$1"
+    columns = plan.staged.sheet.title_columns_ref()
+    rows = f"{_quoted(plan)}!$1:$1"
+    return f"{_quoted(plan)}!{columns},{rows}" if columns else rows
 
 
 #: Elements of workbook.xml that may come between <sheets> and <calcPr>, in schema order.

@@ -510,7 +510,8 @@ class SheetXml:
             if col.kind not in NUMBER_FORMATS:
                 raise ValueError(f"table {table.name!r}: unknown column kind {col.kind!r}")
         self.table = table
-        self._widths: list[float] | None = None      # column widths, once wrapped rows need them
+        self._widths: list[float] | None = None      # column widths, measured once when first asked
+        self._pages_wide: int | None = None
         self.name = table.name
         self.nrows = nrows
         self.ncols = ncols
@@ -578,14 +579,29 @@ class SheetXml:
     def pages_wide(self) -> int:
         """How many pages wide the sheet prints: one, unless its columns and the charts beside them
         would then print below `PRINT_MIN_SCALE`; each page also repeats the title columns."""
-        widths = [_column_pixels(w) for w in self.column_widths()]
-        right = max((chart.anchor[2] for chart in self.table.charts), default=0)
-        widths += [_column_pixels(_EMPTY_COLUMN_WIDTH)] * max(0, right - len(widths))
-        titles = sum(widths[:self.table.print_title_columns])
-        room = PRINT_WIDTH_PIXELS / PRINT_MIN_SCALE - titles
-        return max(1, -(-int(sum(widths) - titles) // int(room)))
+        if self._pages_wide is None:
+            widths = [_column_pixels(w) for w in self.column_widths()]
+            right = max((chart.anchor[2] for chart in self.table.charts), default=0)
+            widths += [_column_pixels(_EMPTY_COLUMN_WIDTH)] * max(0, right - len(widths))
+            titles = sum(widths[:self.table.print_title_columns])
+            room = PRINT_WIDTH_PIXELS / PRINT_MIN_SCALE - titles
+            self._pages_wide = max(1, -(-int(sum(widths) - titles) // int(room)))
+        return self._pages_wide
+
+    def title_columns_ref(self) -> str:
+        """The columns every printed page repeats ('$A:$C'): the table's title columns when the sheet
+        prints over several pages wide, else none ('')."""
+        titles = min(self.table.print_title_columns, self.ncols)
+        return f"$A:${self.letters[titles - 1]}" if titles and self.pages_wide() > 1 else ""
 
     def column_widths(self) -> list[float]:
+        """Each column's width in characters: its fixed width, else as wide as its header and the
+        first 2,000 values (measured once per sheet)."""
+        if self._widths is None:
+            self._widths = self._measure_widths()
+        return list(self._widths)
+
+    def _measure_widths(self) -> list[float]:
         widths = []
         sample_n = min(self.nrows, 2000)
         for j, col in enumerate(self.table.columns):
@@ -749,9 +765,7 @@ class SheetXml:
         wrapped = [j for j, column in enumerate(self.table.columns) if column.wrap and column.kind == "text"]
         if not wrapped:
             return ""
-        if self._widths is None:
-            self._widths = self.column_widths()
-        widths = self._widths
+        widths = self.column_widths()
         lines = np.ones(b - a, dtype=np.int64)
         for j in wrapped:
             arr = _to_arrow_text(self.table.frame.iloc[a:b, j])
