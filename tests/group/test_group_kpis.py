@@ -75,3 +75,17 @@ def test_group_kpis_sheet__books_of_different_as_of_months_are_said_to_be_mixed(
     table = group_kpis_table(GroupOutcome([], priority, pd.DataFrame(), kpis, ()), "en")
     notes = table.frame.iloc[3:, 0].tolist()
     assert notes[0].startswith("Note: ") and notes[1].startswith("The books have different as-of dates")
+
+
+def test_group_kpis_note__says_why_its_overdue_share_differs_from_group_aging():
+    """Group KPIs' overdue share nets credit notes, Group Aging's does not: the note says so in both languages,
+    naming the other sheet as its tab reads."""
+    priority = pd.DataFrame({"key_target": [False], "over_limits": [False]})
+    kpis = {"customers": 1, "receivables_fen": 100, "over_limit": 0, "interest_fen": 0, "provision_fen": 0,
+            **dict.fromkeys(KPI_FIGURES, None)}
+    outcome = GroupOutcome([], priority, pd.DataFrame(),
+                           group_kpis([BookFigures("North", AS_OF, 1, 0, 0, pd.DataFrame(), pd.DataFrame(), kpis,
+                                                   dict.fromkeys(SUM_KEYS, 0))], priority), ())
+    for lang, nets, aging in (("en", "net of credit notes", "Group Aging"), ("zh", "扣除贷项", "集团账龄分析")):
+        note = group_kpis_table(outcome, lang).frame.iloc[2:, 0].dropna().tolist()[0]
+        assert nets in note and aging in note, note

@@ -68,10 +68,13 @@ GROUP_KPI_NOTE = Label(
     "Note: the figures are the KPI sheet's, for the as-of month. The Group row adds up amounts and recomputes "
     "every ratio (recovery rate, collection cycles, DSO, CEI, overdue share) from the subsidiaries' added "
     "numerators and denominators, not as an average of their ratios; its customers, key targets and customers "
-    "over limit are counted once, on Group Priority. A blank figure cannot be computed (see each book's KPI sheet).",
+    "over limit are counted once, on Group Priority. Overdue share here is overdue ÷ receivables net of credit notes; "
+    "on Group Aging it is overdue ÷ open receivables, hence a small difference where there are credit notes. "
+    "A blank figure cannot be computed (see each book's KPI sheet).",
     "注：各项指标取自各账簿的关键指标表（基准日所在月）。集团合计行将金额相加，各比率（回收率、催收周期、"
     "周转天数、催收有效性指数、逾期占比）均由各子公司的分子、分母分别加总后重新计算，而非对比率取平均；"
-    "客户数、重点对象数和超额度客户数按集团催收优先级表去重计数。空白表示无法计算（见各账簿的关键指标表）。")
+    "客户数、重点对象数和超额度客户数按集团催收优先级表去重计数。本表逾期占比以扣除贷项后的应收余额为分母，"
+    "集团账龄分析表则以未收应收余额为分母，有贷项时两者略有差异。空白表示无法计算（见各账簿的关键指标表）。")
 GROUP_KPI_MIXED_MONTHS = Label(
     "The books have different as-of dates, so the Group row adds up different months.",
     "各账簿的基准日不同，集团合计行汇总的是不同月份的数据。")
