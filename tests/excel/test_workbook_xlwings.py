@@ -293,3 +293,29 @@ def test_commit__a_sheet_too_wide_for_one_readable_page_prints_pages_wide_with_t
     assert (setup.FitToPagesWide, setup.PrintTitleColumns, setup.PrintTitleRows, setup.Order) == (3, "$A:$B", "$1:$1", 2)
     narrow = book.sheets["Priority"].api.PageSetup
     assert (narrow.FitToPagesWide, narrow.PrintTitleColumns, narrow.Order) == (1, "", 1)
+
+
+def test_commit__headers_bold_and_figure_headers_aligned_right_as_the_file_writer_writes_them():
+    """A long header left-aligned over right-aligned figures reads as the next column's header."""
+    table = OutputTable("KPIs", (OutputColumn("Subsidiary", "text"), OutputColumn("Average collection cycle (days)",
+                                                                                   "decimal"),
+                                 OutputColumn("Receivables", "money"), OutputColumn("As-of Date", "date")),
+                        pd.DataFrame({"s": ["North"], "c": [31.83], "r": [100], "d": [dt.date(2026, 11, 28)]}))
+    book = book_with([["x"]])
+    port = XlwingsWorkbook(book)
+    port.write_table(table)
+    port.commit()
+    sheet = book.sheets["KPIs"]
+    assert sheet.range("A1:D1").font.bold is True and sheet.range("A2").font.bold is False
+    assert [sheet.range(f"{c}1").api.HorizontalAlignment for c in "ABCD"] == [1, -4152, -4152, -4152]  # xlGeneral, xlRight
+    assert sheet.range("B2").api.HorizontalAlignment == 1           # figures keep Excel's own (right) alignment
+
+
+def test_commit__on_macos_header_alignment_stays_excels_and_the_write_goes_on(caplog):
+    book = book_with([["x"]])
+    book.app.on_mac = True                                           # range.api is an appscript reference there
+    port = XlwingsWorkbook(book)
+    port.write_table(OutputTable("T", (OutputColumn("Amount", "money"),), pd.DataFrame({"a": [5]})))
+    port.commit()
+    assert book.sheets["T"].range("A2").value == 0.05 and book.sheets["T"].range("A1").font.bold is True
+    assert "header alignment of T left at Excel's default" in caplog.text

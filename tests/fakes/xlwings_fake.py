@@ -21,7 +21,10 @@ It follows xlwings' documented behaviour on Windows (COM), not our adapter's wis
   active sheet (``book.active``).
 * ``app.status_bar`` (False = Excel's own), ``app.alert(prompt, title, buttons, mode)``
   returns "ok" and is recorded in ``app.alerts``;
-* ``range.wrap_text`` (None when mixed), ``range.rows.autofit()`` (recorded); the COM objects
+* ``range.wrap_text`` (None when mixed), ``range.font.bold`` (None when mixed, as xlwings),
+  ``range.api.HorizontalAlignment`` (the COM Range's, Excel's constants; xlGeneral = 1 until set;
+  with ``app.on_mac`` an appscript reference, which has no such property),
+  ``range.rows.autofit()`` (recorded); the COM objects
   the print setup needs: ``sheet.api.PageSetup`` (Excel's property names and defaults) and
   ``app.api.PrintCommunication``; ``book.api.Date1904`` (the book's date system, from the file).
 * a range's ``left``/``top``/``width``/``height`` in points (column widths as Excel turns
@@ -52,6 +55,8 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
 MAX_ROWS, MAX_COLS = 1_048_576, 16_384
 DEFAULT_WIDTH, ROW_POINTS = 8.43, 15.0
+XL_GENERAL = 1      # Excel's HorizontalAlignment constants
+
 _A1 = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _PERCENT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)%$")
@@ -361,6 +366,16 @@ class FakeRange:
                 self.sheet.wraps.discard(cell)
 
     @property
+    def font(self) -> "FakeFont":
+        return FakeFont(self)
+
+    @property
+    def api(self) -> Any:
+        if self.sheet.book.app.on_mac:
+            return object()                   # an appscript reference
+        return FakeRangeApi(self)
+
+    @property
     def rows(self) -> "FakeRows":
         return FakeRows(self)
 
@@ -373,6 +388,46 @@ class FakeRange:
         for _, c1, _, c2 in self.areas:
             for c in range(c1, c2 + 1):
                 self.sheet.widths[c] = float(width)
+
+
+class FakeFont:
+    """``range.font``: only ``bold`` (True/False for the whole range, None when mixed)."""
+
+    def __init__(self, owner: FakeRange) -> None:
+        self._owner = owner
+
+    @property
+    def bold(self) -> bool | None:
+        states = {cell in self._owner.sheet.bolds for cell in self._owner._cells()}
+        return states.pop() if len(states) == 1 else None
+
+    @bold.setter
+    def bold(self, value: bool) -> None:
+        for cell in self._owner._cells():
+            if value:
+                self._owner.sheet.bolds.add(cell)
+                self._owner.sheet.touched.add(cell)
+            else:
+                self._owner.sheet.bolds.discard(cell)
+
+
+class FakeRangeApi:
+    """The COM Range object (``range.api`` on Windows), only ``HorizontalAlignment``: xlGeneral (1)
+    until set; reading a range of mixed alignments gives None, as COM does."""
+
+    def __init__(self, owner: FakeRange) -> None:
+        self._owner = owner
+
+    @property
+    def HorizontalAlignment(self) -> int | None:  # noqa: N802 (COM's name)
+        states = {self._owner.sheet.alignments.get(cell, XL_GENERAL) for cell in self._owner._cells()}
+        return states.pop() if len(states) == 1 else None
+
+    @HorizontalAlignment.setter
+    def HorizontalAlignment(self, value: int) -> None:  # noqa: N802
+        for cell in self._owner._cells():
+            self._owner.sheet.alignments[cell] = int(value)
+            self._owner.sheet.touched.add(cell)
 
 
 class FakeRows:
@@ -403,6 +458,8 @@ class FakeSheet:
         self.widths: dict[int, float] = {}
         self.touched: set[tuple[int, int]] = set()   # cells with a value or a format (UsedRange)
         self.wraps: set[tuple[int, int]] = set()     # cells formatted to wrap their text
+        self.bolds: set[tuple[int, int]] = set()     # cells in a bold font
+        self.alignments: dict[tuple[int, int], int] = {}   # cells' HorizontalAlignment when not xlGeneral
         self.autofitted_rows: list[tuple[int, int]] = []
         self.api = FakeSheetApi(book.app.api)
         self.charts = FakeCharts(self)
@@ -454,11 +511,13 @@ class FakeSheet:
         self.formats.clear()
         self.colors.clear()
         self.wraps.clear()
+        self.bolds.clear()
+        self.alignments.clear()
         self.touched.clear()
 
     def clear_contents(self) -> None:
         self.cells.clear()
-        self.touched = set(self.formats) | set(self.colors) | self.wraps
+        self.touched = set(self.formats) | set(self.colors) | self.wraps | self.bolds | set(self.alignments)
 
     def delete(self) -> None:
         self.book.sheets._remove(self)

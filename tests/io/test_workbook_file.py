@@ -757,3 +757,19 @@ def test_graft__a_sheet_printed_over_several_pages_wide_repeats_its_title_column
     assert (printed["Wide"].print_title_cols, printed["Wide"].print_title_rows) == ("$A:$B", "$1:$1")
     assert printed["Wide"].page_setup.fitToWidth == 3
     assert (printed["催收优先级"].print_title_cols, printed["催收优先级"].print_title_rows) == (None, "$1:$1")
+
+
+def test_graft__figure_columns_headers_sit_right_over_their_figures(book: Path, tmp_path: Path) -> None:
+    """A long header left-aligned over right-aligned figures reads as the next column's header; Excel and
+    LibreOffice both read the header cells' alignment back."""
+    table = OutputTable("KPIs", (OutputColumn("Subsidiary", "text"), OutputColumn("Average collection cycle (days)",
+                                                                                   "decimal"),
+                                 OutputColumn("Receivables", "money"), OutputColumn("As-of Date", "date")),
+                        pd.DataFrame({"s": ["North"], "c": [31.83], "r": [100], "d": [dt.date(2026, 11, 28)]}))
+    wb = WorkbookFile(book)
+    wb.write_table(table)
+    sheet = openpyxl.load_workbook(wb.commit(tmp_path / "out.xlsx"))["KPIs"]
+    assert [sheet[f"{c}1"].alignment.horizontal for c in "ABCD"] == [None, "right", "right", "right"]
+    assert all(sheet[f"{c}1"].font.b for c in "ABCD")
+    assert sheet["A1"].fill.fgColor.rgb == sheet["B1"].fill.fgColor.rgb == "FFDDEBF7"
+    assert sheet["B2"].alignment.horizontal is None                   # the figures keep Excel's own alignment

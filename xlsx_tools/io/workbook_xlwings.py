@@ -44,7 +44,7 @@ from xlsx_tools.core.tables import CellRange, OutputChart, OutputTable, RawSheet
 from xlsx_tools.io.xlsx.charts import RATE_FORMAT, TOOL_CHART_PREFIX, VALUE_FORMAT, range_ref
 from xlsx_tools.io.xlsx.dates import SERIAL_DATES_1900, SERIAL_DATES_1904
 from xlsx_tools.io.xlsx.sheet_xml import (FOOTER_LEFT, FOOTER_RIGHT, HEADER_FILL, NUMBER_FORMATS, PAPER_A4, SheetXml,
-                                          footer_centre, normalize_fill, validate_sheet_name)
+                                          footer_centre, header_right, normalize_fill, validate_sheet_name)
 
 __all__ = ["XlwingsWorkbook", "book_serial_dates", "cell_text", "raw_sheet", "table_rows", "EXCEL_MAX_ADDRESS", "COM_ERRORS"]
 
@@ -54,6 +54,7 @@ EXCEL_MAX_ADDRESS = 255
 WRITE_CHUNK_ROWS = 20_000
 #: Excel's XlPageOrientation.xlLandscape (PageSetup.Orientation).
 XL_LANDSCAPE = 2
+XL_RIGHT = -4152                                  # Range.HorizontalAlignment: xlRight
 XL_DOWN_THEN_OVER, XL_OVER_THEN_DOWN = 1, 2       # PageSetup.Order: the order of pages of a wide sheet
 #: The xlwings chart type drawing each chart kind as the file adapter's chart part does.
 CHART_TYPES = {"stacked_columns": "column_stacked", "trend": "line_markers", "top_bars": "bar_clustered"}
@@ -355,7 +356,10 @@ class XlwingsWorkbook:
             chunk = block[start:start + WRITE_CHUNK_ROWS]
             sheet.range((start + 1, 1)).value = chunk
         nrows = len(table.frame)
-        sheet.range((1, 1), (1, ncols)).color = _rgb(HEADER_FILL)
+        header = sheet.range((1, 1), (1, ncols))
+        header.color = _rgb(HEADER_FILL)
+        header.font.bold = True
+        self._align_headers(sheet, table)
         layout = SheetXml(table)
         widths = layout.column_widths()
         for j, column in enumerate(table.columns, start=1):
@@ -421,6 +425,18 @@ class XlwingsWorkbook:
                 categories.Crosses = XL_MAXIMUM      # the value axis stays at the bottom
         except Exception:
             log.warning("chart %s left as Excel drew it from its source data", spec.key, exc_info=True)
+
+    @staticmethod
+    def _align_headers(sheet: Any, table: OutputTable) -> None:
+        """Figure columns' headers aligned right, over their figures, as the file adapter writes
+        them.  Classic xlwings has no alignment, so this sets the cell's COM Range (Windows); a
+        failure (Excel on macOS) leaves Excel's alignment and is logged, never failing the refresh."""
+        try:
+            for j, column in enumerate(table.columns, start=1):
+                if header_right(column):
+                    sheet.range((1, j)).api.HorizontalAlignment = XL_RIGHT
+        except Exception:
+            log.warning("header alignment of %s left at Excel's default", table.name, exc_info=True)
 
     def _print_setup(self, sheet: Any, table: OutputTable, layout: SheetXml) -> None:
         """The file writer's print setup (see `sheet_xml`), through Excel's PageSetup object.

@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from xlsx_tools.core.tables import OutputTable, column_letter, display_width
+from xlsx_tools.core.tables import OutputColumn, OutputTable, column_letter, display_width
 from xlsx_tools.io.xlsx.dates import dates_to_serials
 from xlsx_tools.io.xlsx.opc import NS_MAIN, NS_R
 
@@ -75,6 +75,11 @@ HEADER_FILL = "FFDDEBF7"
 PAPER_A4 = 9
 FOOTER_LEFT = "&A"
 FOOTER_RIGHT = "&P / &N"
+
+
+def header_right(column: OutputColumn) -> bool:
+    """A header sits right, over its figures, unless its column holds text."""
+    return column.kind != "text"
 
 
 def footer_centre(text: str) -> str:
@@ -125,6 +130,7 @@ class CellStyle(NamedTuple):
     fill: str | None  # ARGB like "FFFFF2CC"; None = no fill
     bold: bool = False
     wrap: bool = False  # wrap long text within the cell
+    right: bool = False  # aligned right (a figure column's header, over its figures)
 
 
 def _s(text: str) -> pa.Scalar:
@@ -561,16 +567,19 @@ class SheetXml:
                 self._prepared.append(None)  # text: converted chunk by chunk
 
     # ------------------------------------------------------------ styles
-    def header_style(self) -> CellStyle:
-        return CellStyle(None, HEADER_FILL, True)
+    def header_style(self, j: int) -> CellStyle:
+        """Column j's header cell: bold on the header fill, aligned right over a column of figures
+        (a long header left-aligned over right-aligned figures reads as the next column's)."""
+        return CellStyle(None, HEADER_FILL, True, False, header_right(self.table.columns[j]))
 
     def _style(self, j: int, code: int) -> CellStyle:
         column = self.table.columns[j]
         return CellStyle(NUMBER_FORMATS[column.kind], self.fills[code - 1] if code else None, False, column.wrap)
 
     def styles_needed(self) -> set[CellStyle]:
-        needed = {self.header_style()} if self.ncols else set()
+        needed = set()
         for j in range(self.ncols):
+            needed.add(self.header_style(j))
             for code in self._used_codes[j]:
                 needed.add(self._style(j, code))
         return needed
@@ -650,9 +659,9 @@ class SheetXml:
             parts.append("</cols>")
         parts.append("<sheetData>")
         if self.ncols:
-            hs = xf[self.header_style()]
             parts.append('<row r="1">')
-            for letter, col in zip(self.letters, self.table.columns):
+            for j, (letter, col) in enumerate(zip(self.letters, self.table.columns)):
+                hs = xf[self.header_style(j)]
                 text = xstring_xml(str(col.header))
                 if text:
                     parts.append(f'<c r="{letter}1" s="{hs}" t="inlineStr"><is><t xml:space="preserve">'

@@ -180,13 +180,16 @@ class StyleSheet:
             attrs["applyFont"] = "1"
         if fill:
             attrs["applyFill"] = "1"
-        if style.wrap:
+        if style.wrap or style.right:
             attrs["applyAlignment"] = "1"
         xf = self._xf(attrs)
-        if style.wrap:
+        if style.wrap or style.right:
             alignment = self._el("alignment")
             xf.append(alignment)
-            alignment.set("wrapText", "1")
+            if style.right:
+                alignment.set("horizontal", "right")
+            if style.wrap:
+                alignment.set("wrapText", "1")
         return self.find_or_append("cellXfs", xf)
 
     def to_bytes(self) -> bytes:
