@@ -313,3 +313,15 @@ def test_ledger__invisible_characters_around_an_id_are_trimmed_like_spaces():
     assert result.frame["invoice_no"].tolist() == ["INV1", "INV3"]
     assert result.frame["customer_name"].tolist() == ["甲公司", "甲公司"]
     assert [i.cell for i in issues if i.severity == "error"] == ["A3"]
+
+
+def test_ledger__a_number_repeating_a_row_with_another_error_is_still_a_duplicate():
+    # found by the refresh audit: row 2's bad amount hid the duplicate, row 3 was computed unflagged
+    sheet = ledger("""
+    INV1 | C1 | A | 2026-10-01 | 2026-11-01 | abc | | |
+    INV1 | C2 | A | 2026-10-01 | 2026-11-01 | 100 | | |
+    """)
+    clean, issues = clean_ledger(sheet)
+    assert texts(issues, "en") == ["应收台账!F2: Amount not recognised 'abc'; row left out of all results",
+                                   "应收台账!A3: Invoice No 'INV1' duplicates row 2; row left out of all results"]
+    assert clean.empty

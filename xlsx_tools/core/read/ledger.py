@@ -123,7 +123,9 @@ def _clean_rows(located: LocatedTable, customers: pd.DataFrame | None,
               value=lambda row: f"{int(overpaid_by.loc[row]) / 100:.2f}")
     currency = text["currency"].str.upper()     # converted to CNY by the FX pass (issue 12)
 
-    first_seen = text["invoice_no"].where(live & ~found.bad_rows)
+    # Unique over every row that is not a total row: a number repeated on a row with another error is a
+    # duplicate all the same (else it is reported only once that row is mended).
+    first_seen = text["invoice_no"].where(live)
     duplicated = first_seen.duplicated(keep="first") & first_seen.notna()
     if duplicated.any():            # the row of each first occurrence: only worth grouping when needed
         first_row = pd.Series(first_seen.index, index=first_seen.index).groupby(first_seen).transform("min")
