@@ -117,7 +117,10 @@ def _clean_rows(located: LocatedTable, customers: pd.DataFrame | None,
               severity="warning")
 
     paid = paid.fillna(0)
-    found.add((paid < 0).fillna(False) & live, "paid_amount", "negative_paid", severity="warning")
+    # A credit note (negative amount) is applied with a negative paid amount, up to its amount: only
+    # a negative paid on an invoice, or beyond the credit note's amount, is suspect.
+    negative_paid = (paid < 0) & ((amount >= 0) | (paid < amount)).fillna(True)
+    found.add(negative_paid.fillna(False).astype(bool) & live, "paid_amount", "negative_paid", severity="warning")
     overpaid_by = (paid - amount).where((amount >= 0) & (paid > amount))
     found.add(overpaid_by.notna() & live, "paid_amount", "overpaid", severity="warning",
               value=lambda row: f"{int(overpaid_by.loc[row]) / 100:.2f}")
