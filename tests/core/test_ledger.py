@@ -313,3 +313,29 @@ def test_ledger__invisible_characters_around_an_id_are_trimmed_like_spaces():
     assert result.frame["invoice_no"].tolist() == ["INV1", "INV3"]
     assert result.frame["customer_name"].tolist() == ["甲公司", "甲公司"]
     assert [i.cell for i in issues if i.severity == "error"] == ["A3"]
+
+
+def test_ledger__a_number_repeating_a_row_with_another_error_is_still_a_duplicate():
+    # found by the refresh audit: row 2's bad amount hid the duplicate, row 3 was computed unflagged
+    sheet = ledger("""
+    INV1 | C1 | A | 2026-10-01 | 2026-11-01 | abc | | |
+    INV1 | C2 | A | 2026-10-01 | 2026-11-01 | 100 | | |
+    """)
+    clean, issues = clean_ledger(sheet)
+    assert texts(issues, "en") == ["应收台账!F2: Amount not recognised 'abc'; row left out of all results",
+                                   "应收台账!A3: Invoice No 'INV1' duplicates row 2; row left out of all results"]
+    assert clean.empty
+
+
+def test_ledger__a_credit_note_applied_with_a_negative_paid_amount_is_no_warning():
+    # found by the refresh audit: the contract's "fully applied credit note" (amount -100, paid -100,
+    # CLOSED) read 'Paid amount is negative'; beyond its amount, or on an invoice, it still warns
+    sheet = ledger("""
+    CN1 | C1 | A | 2026-10-01 | 2026-11-01 | -100 | -100 | |
+    CN2 | C1 | A | 2026-10-01 | 2026-11-01 | -100 | -40 | |
+    CN3 | C1 | A | 2026-10-01 | 2026-11-01 | -100 | -150 | |
+    INV1 | C1 | A | 2026-10-01 | 2026-11-01 | 100 | -10 | |
+    """)
+    clean, issues = clean_ledger(sheet)
+    assert [(item.severity, item.cell) for item in issues] == [("warning", "G4"), ("warning", "G5")]
+    assert len(clean) == 4

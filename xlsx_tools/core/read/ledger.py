@@ -117,13 +117,18 @@ def _clean_rows(located: LocatedTable, customers: pd.DataFrame | None,
               severity="warning")
 
     paid = paid.fillna(0)
-    found.add((paid < 0).fillna(False) & live, "paid_amount", "negative_paid", severity="warning")
+    # A credit note (negative amount) is applied with a negative paid amount, up to its amount: only
+    # a negative paid on an invoice, or beyond the credit note's amount, is suspect.
+    negative_paid = (paid < 0) & ((amount >= 0) | (paid < amount)).fillna(True)
+    found.add(negative_paid.fillna(False).astype(bool) & live, "paid_amount", "negative_paid", severity="warning")
     overpaid_by = (paid - amount).where((amount >= 0) & (paid > amount))
     found.add(overpaid_by.notna() & live, "paid_amount", "overpaid", severity="warning",
               value=lambda row: f"{int(overpaid_by.loc[row]) / 100:.2f}")
     currency = text["currency"].str.upper()     # converted to CNY by the FX pass (issue 12)
 
-    first_seen = text["invoice_no"].where(live & ~found.bad_rows)
+    # Unique over every row that is not a total row: a number repeated on a row with another error is a
+    # duplicate all the same (else it is reported only once that row is mended).
+    first_seen = text["invoice_no"].where(live)
     duplicated = first_seen.duplicated(keep="first") & first_seen.notna()
     if duplicated.any():            # the row of each first occurrence: only worth grouping when needed
         first_row = pd.Series(first_seen.index, index=first_seen.index).groupby(first_seen).transform("min")
