@@ -160,3 +160,41 @@ U1 | C1 | L | 2026-02-01 | 2026-03-10 | USD | 1500000.00 | 500
     assert result.weekly["customer_id"].tolist() == ["C1"]
     assert result.weekly["paid_week_fen"].tolist() == [0]
     assert result.channels["collected_fen"].sum() == 360_000             # USD 500 credited as CNY 3,600
+
+
+def test_kpis_foreign_payments_add_up_to_the_detail_paid_amount():
+    """Found by the KPI audit: each Payments row of a foreign invoice was converted on its own, so
+    three payments of USD 10.07 (each 72.504 -> CNY 72.50) made CNY 217.50 where Detail's paid is
+    CNY 720.07 - 502.56 = 217.51 (amount less open, each converted): the KPIs' overdue balance of the
+    as-of month read 502.57 beside Aging's and Priority's 502.56.  Now the payments of an invoice
+    are converted so that they add up to Detail's paid amount at every date."""
+    rows = """单据号 | 客户编号 | 业务线 | 开票日期 | 到期日 | 币种 | 金额
+U1 | C1 | L | 2026-01-01 | 2026-01-31 | USD | 100.01
+"""
+    payments = raw_sheet("收款记录", "单据号 | 收款日期 | 收款金额\n"
+                                    "U1 | 2026-03-10 | 10.07\nU1 | 2026-02-10 | 10.07\nU1 | 2026-03-20 | 10.07\n")
+    result = compute(RefreshInputs(ledger=raw_sheet("应收台账", rows), fx=raw_sheet("汇率", FX), payments=payments),
+                     as_of=dt.date(2026, 3, 31))
+    detail = result.detail.set_index("invoice_no")
+    assert detail.loc["U1", "open_cny_fen"] == 50_256                 # 69.80 × 7.2 = 502.56
+    assert result.priority.set_index("customer_id").loc["C1", "overdue_fen"] == 50_256
+    assert result.kpis.value("overdue_fen") == 50_256
+    # February's payment leaves 89.94 open: 647.568 -> 647.57, so it is 720.07 - 647.57 = 72.50;
+    # March's two leave 69.80 open (502.56): 647.57 - 502.56 = 145.01, not 2 × 72.50
+    assert result.kpis.value("collected_fen", "2026-02") == 7_250
+    assert result.kpis.value("collected_fen") == 14_501
+
+
+def test_kpis_a_foreign_invoice_paid_in_full_through_payments_is_settled():
+    """Found by the KPI audit: USD 30.21 (CNY 217.51) paid as three USD 10.07 (CNY 72.50 each, 217.50)
+    stayed CNY 0.01 open, so it was never 'paid in full': March had no collection cycle (blank,
+    'no receivable was paid in full after its due date') and 0.01 stayed overdue."""
+    rows = """单据号 | 客户编号 | 业务线 | 开票日期 | 到期日 | 币种 | 金额
+U1 | C1 | L | 2026-01-01 | 2026-03-01 | USD | 30.21
+"""
+    payments = raw_sheet("收款记录", "单据号 | 收款日期 | 收款金额\n"
+                                    "U1 | 2026-03-05 | 10.07\nU1 | 2026-02-10 | 10.07\nU1 | 2026-03-11 | 10.07\n")
+    result = compute(RefreshInputs(ledger=raw_sheet("应收台账", rows), fx=raw_sheet("汇率", FX), payments=payments),
+                     as_of=dt.date(2026, 3, 31))
+    assert result.kpis.value("cycle_days") == Decimal("10.00")          # settled 03-11, due 03-01
+    assert result.kpis.value("overdue_fen") == 0

@@ -230,3 +230,22 @@ def test_with_a_payments_sheet__an_undated_ledger_payment_leaves_the_flows_blank
     assert figures.value("recovery_rate") is None
     reasons = {b.reason for b in figures.blanks if b.figure == "recovery_rate"}
     assert REASONS["undated_payments"].format(count=1) in reasons
+
+
+def test_without_payment_dates__only_the_groups_holding_the_undated_payment_lose_their_flows():
+    # Found by the KPI audit: one undated ledger payment on a 华东 invoice blanked every month of
+    # 华南 and of owner 李 too, saying "1 receivables have a paid amount without a payment date",
+    # though none of theirs has one and their figures can be rebuilt (contract: blank only what
+    # cannot be computed).
+    book = clean_ledger("""
+    U1 | K1 | 华东 | 王 | 2026-01-01 | 2026-02-01 | 1000 | 400 |            |
+    S1 | K2 | 华南 | 李 | 2026-01-01 | 2026-02-01 | 1000 | 500 | 2026-03-10 |
+    """)
+    figures = period_figures(book, AS_OF)
+    assert figures.value("recovery_rate") is None                                   # overall: U1 is in it
+    assert figures.value("recovery_rate", split="business_line", group="华东") is None
+    assert figures.value("recovery_rate", split="business_line", group="华南") == Decimal("0.5000")
+    assert figures.value("overdue_fen", "2026-02", split="owner", group="李") == yuan(1000)
+    assert figures.value("overdue_fen", "2026-02", split="owner", group="王") is None
+    lost = {(b.split, b.group) for b in figures.blanks if b.reason == REASONS["undated_payments"].format(count=1)}
+    assert lost == {("all", None), ("business_line", "华东"), ("owner", "王")}

@@ -117,7 +117,10 @@ def period_figures(ledger: pd.DataFrame, as_of: dt.date, payments: pd.DataFrame 
     # groupby over a fresh frame 12 times (see bench/kpis_bench.py).
     groups = _Groups(book["business_line"].fillna("").astype(str), book["sales_owner"].fillna("").astype(str))
     book = book[used].take(groups.order).reset_index(drop=True)
-    events, undated = _payment_events(book, payments, as_of)
+    events, undated_rows = _payment_events(book, payments, as_of)
+    # receivables with an undated payment, per group of every split: only those groups lose the
+    # balances before the as-of date (the others' payments are all dated)
+    undated_by_split = groups.sums(groups.fine_sums(undated_rows.astype("int64"))[:, None])
     history = _History(book, events, paid_tolerance_fen)
     first_invoice = book["invoice_date"].min() if len(book) else pd.NaT
     windows = month_windows(as_of)
@@ -134,6 +137,7 @@ def period_figures(ledger: pd.DataFrame, as_of: dt.date, payments: pd.DataFrame 
             by_group = sums_by_split[split]
             for code, name in enumerate(groups.names[split]):
                 row = dict(zip(SUM_KEYS, by_group[code].tolist())) if len(by_group) else None
+                undated = int(undated_by_split[split][code, 0]) if len(by_group) else 0
                 figures, reasons = figures_from_sums(row)
                 if pd.isna(first_invoice) or pd.Timestamp(end) < first_invoice:
                     figures = dict.fromkeys(figures)
@@ -224,9 +228,9 @@ class _Groups:
 
 # ----- rebuilding the history ---------------------------------------------------------------------
 def _payment_events(book: pd.DataFrame, payments: pd.DataFrame | None, as_of: dt.date
-                    ) -> tuple[pd.DataFrame, int]:
+                    ) -> tuple[pd.DataFrame, np.ndarray]:
     """Payments as (pos = ledger position, date, amount_fen), dated on or before the as-of date,
-    and the number of receivables whose paid amount has no date (those are dated the as-of day).
+    and which receivables' paid amount has no date (a bool per row; those are dated the as-of day).
 
     Payments are read invoice by invoice, as the interest pass reads them: an invoice with
     Payments rows takes its payments from them; any other invoice (every invoice when there is
@@ -250,7 +254,7 @@ def _payment_events(book: pd.DataFrame, payments: pd.DataFrame | None, as_of: dt
                                 "date": dates[keep].to_numpy(dtype="datetime64[ns]"),
                                 "amount_fen": book["paid_fen"][keep].astype("int64").to_numpy()}))
     events = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    return events, int(undated.sum())
+    return events, undated.to_numpy(dtype=bool)
 
 
 class _History:
